@@ -1,0 +1,42 @@
+// One linter for the repository. Besides the usual rules it enforces the
+// layer graph of DESIGN.md: each folder under src/ may import only the layers
+// below it (model/ imports nothing but yjs).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (name) => [`**/${name}/**`, `../${name}`, `../${name}/**`, `../../${name}/**`];
+const restrict = (files, layers, packages = [], message = 'crosses a layer boundary (see DESIGN.md "Layers")') => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: layers.flatMap(layer), message: `This import ${message}.` },
+          ...(packages.length ? [{ group: packages, message: `This package is not allowed in this layer (${message}).` }] : []),
+        ],
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'example-app/dist/**', 'data/**', 'coverage/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { console: 'readonly', process: 'readonly', queueMicrotask: 'readonly', globalThis: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  restrict(['src/model/**'], ['client', 'server', 'react', 'protocol', 'storage'], ['ws', 'react', 'react-dom', 'better-sqlite3', 'pg', 'ioredis', 'redis', 'node:*', 'y-protocols', 'y-protocols/*', 'y-websocket', 'y-indexeddb'], 'keeps src/model framework-free'),
+  restrict(['src/protocol/**'], ['client', 'server', 'react', 'model', 'storage'], ['ws', 'react', 'node:*']),
+  restrict(['src/client/**'], ['server', 'react', 'storage'], ['ws', 'react', 'better-sqlite3', 'node:*']),
+  restrict(['src/react/**'], ['server', 'storage', 'protocol'], ['ws', 'better-sqlite3', 'node:*']),
+  restrict(['src/storage/**'], ['client', 'server', 'react', 'model', 'protocol'], ['react']),
+  restrict(['src/server/**'], ['client', 'react'], ['react', 'react-dom']),
+);

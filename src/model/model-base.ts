@@ -1,0 +1,156 @@
+/**
+ * The non-mutating half of a model: scoping (`at`, `scope`, `parent`, `path`,
+ * `leaf`), reading (`get`), events (`on`, `removeListener`) and access to the
+ * underlying `Y.Doc`s. `Model` adds the mutators.
+ */
+import type * as Y from 'yjs';
+import type { BusListener } from './event-bus.ts';
+import { newId } from './document-mutations.ts';
+import type { ListenableType, Listener, Passed } from './model-event.ts';
+import { EVENT_TYPES } from './model-event.ts';
+import { modelError } from './model-error.ts';
+import type { ModelStore } from './model-store.ts';
+import { joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
+import { patternProblem } from './pattern-trie.ts';
+import type { WriteScope } from './write-scope.ts';
+
+const EMPTY_PASSED: Passed = Object.freeze({});
+
+/** Scoping, reading and events shared by every model; see `Model` for the mutators. */
+export abstract class ModelBase implements WriteScope {
+  /** @internal The state shared with the root model and every scoped model. */
+  readonly store: ModelStore;
+  /** @internal Data passed to listeners by this model's writes. */
+  readonly passed: Passed;
+  /** @internal True when this model's writes emit no events. */
+  readonly muted: boolean;
+  readonly #at: string;
+
+  /** @internal Use `createModel()`. */
+  constructor(store: ModelStore, at = '', passed: Passed = EMPTY_PASSED, muted = false) {
+    this.store = store;
+    this.#at = at;
+    this.passed = passed;
+    this.muted = muted;
+  }
+
+  /** @internal Makes a model of the concrete class sharing this store. */
+  protected abstract derive(at: string, passed: Passed, muted: boolean): this;
+
+  /**
+   * A model scoped below this one: its paths are relative to `subpath`.
+   *
+   * @example
+   * const $todo = model.at('todos.a1');
+   * $todo.set('done', true); // sets todos.a1.done
+   */
+  at(subpath?: Subpath): this {
+    return this.derive(this.path(subpath), this.passed, this.muted);
+  }
+
+  /** A model scoped at an absolute path (the root when omitted). */
+  scope(path = ''): this {
+    return this.derive(path, this.passed, this.muted);
+  }
+
+  /** The model `levels` segments above this one (1 by default). */
+  parent(levels = 1): this {
+    const segments = splitPath(this.#at);
+    return this.derive(segments.slice(0, Math.max(0, segments.length - levels)).join('.'), this.passed, this.muted);
+  }
+
+  /** The absolute path of this model, or of a subpath below it. */
+  path(subpath?: Subpath): string {
+    return joinPath(this.#at, subpath);
+  }
+
+  /** The last segment of this model's path (or of a subpath below it). */
+  leaf(subpath?: Subpath): string {
+    const segments = splitPath(this.path(subpath));
+    return segments[segments.length - 1] ?? '';
+  }
+
+  /**
+   * A model whose writes hand `data` to listeners as `event.passed` (merged
+   * with data passed before). The data is never synced.
+   */
+  pass(data: Readonly<Record<string, unknown>>): this {
+    return this.derive(this.#at, Object.freeze({ ...this.passed, ...data }), this.muted);
+  }
+
+  /** A model whose writes emit no events on this model (other peers still see them). */
+  silent(value = true): this {
+    return this.derive(this.#at, this.passed, value);
+  }
+
+  /**
+   * The immutable snapshot at a path (relative to this model), or undefined.
+   * Snapshots are structurally shared: parts that did not change keep their
+   * identity between reads. Use the type parameter to state what you expect.
+   */
+  get<T = unknown>(subpath?: Subpath): T | undefined {
+    const path = this.path(subpath);
+    const segments = splitPath(path);
+    const problem = pathProblem(segments);
+    if (problem) throw modelError('error', 'get', path, `invalid path: ${problem}`);
+    return this.store.read(segments) as T | undefined;
+  }
+
+  /** A new random document id (16 characters of base 62). */
+  id(): string {
+    return newId();
+  }
+
+  /**
+   * The `Y.Doc` of the document at or above the path, created when missing.
+   * Edits made directly on it (for example by an editor binding) emit model
+   * events like any other change.
+   */
+  yDoc(subpath?: Subpath): Y.Doc {
+    const path = this.path(subpath);
+    const segments = splitPath(path);
+    const problem = pathProblem(segments);
+    const [collection, id] = segments;
+    if (problem || collection === undefined || id === undefined) {
+      throw modelError('error', 'yDoc', path, problem ? `invalid path: ${problem}` : 'the path must name a document');
+    }
+    return this.store.ensureEntry(collection, id).ydoc;
+  }
+
+  /**
+   * Listens for events of a type (`'all'` for every type) at paths matching a
+   * pattern relative to this model. `*` matches one segment; a trailing `**`
+   * matches the rest of the path (including nothing). Without a pattern the
+   * listener hears everything at and below this model's path. Returns the
+   * listener, for `removeListener`.
+   *
+   * @example
+   * model.on('change', 'todos.*.done', (event, [id]) => console.log(id, event.value));
+   */
+  on<T extends ListenableType>(type: T, pattern: string, listener: Listener<T>): Listener<T>;
+  on<T extends ListenableType>(type: T, listener: Listener<T>): Listener<T>;
+  on<T extends ListenableType>(type: T, patternOrListener: string | Listener<T>, maybeListener?: Listener<T>): Listener<T> {
+    const listener = typeof patternOrListener === 'function' ? patternOrListener : maybeListener;
+    const pattern = typeof patternOrListener === 'string' ? patternOrListener : '**';
+    if (type !== 'all' && !EVENT_TYPES.includes(type)) {
+      throw new TypeError(`yracer on(): unknown event type "${String(type)}"`);
+    }
+    if (typeof listener !== 'function') throw new TypeError('yracer on(): the listener must be a function');
+    const full = this.path(pattern);
+    const segments = splitPath(full);
+    const problem = patternProblem(segments);
+    if (problem) throw new Error(`yracer on('${type}', '${full}'): invalid pattern: ${problem}`);
+    this.store.bus.on(type, segments, listener as BusListener);
+    return listener;
+  }
+
+  /** Stops a listener returned by `on`; returns true when it was registered. */
+  removeListener(listener: Listener<ListenableType>): boolean {
+    return this.store.bus.off(listener as BusListener);
+  }
+
+  /** Destroys every document of this model and removes every listener. */
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The state shared by a root model and all its scoped children: documents,
+ * snapshot cache, listeners. It turns every Yjs transaction on a document
+ * into model events and delivers them once Yjs has finished the transaction.
+ */
+import * as Y from 'yjs';
+import { DocEntry } from './doc-entry.ts';
+import { EventBus } from './event-bus.ts';
+import type { ModelEvent, Passed } from './model-event.ts';
+import { isIndexSegment, splitPath } from './path.ts';
+import { SnapshotCache } from './snapshot-cache.ts';
+import { transactionEvents } from './transaction-events.ts';
+import { isCounter, mapGet, type YType } from './y-node.ts';
+import './yjs-patches.ts';
+
+/** Key under which a local write stores its options in `transaction.meta`. */
+export const WRITE_META = 'yracer:write';
+
+/** Options a local write attaches to its transaction. */
+export interface WriteMeta {
+  readonly passed: Passed;
+  readonly silent: boolean;
+}
+
+/** Transaction origin used when a document is loaded (emits `load`, not `change`). */
+export const LOAD_ORIGIN: unique symbol = Symbol('yracer:load');
+
+const EMPTY_PASSED: Passed = Object.freeze({});
+
+/** Options of a model store. */
+export interface ModelStoreOptions {
+  /** Freeze snapshots (default: true unless NODE_ENV is `production`). */
+  readonly freeze: boolean;
+}
+
+/** Documents, caches and listeners of one root model. */
+export class ModelStore {
+  /** Snapshot cache for every document of this store. */
+  readonly cache: SnapshotCache;
+  /** Listener registry and delivery queue. */
+  readonly bus = new EventBus();
+  /** The transaction origin of this model's own writes (e.g. for a `Y.UndoManager`). */
+  readonly origin: object = Object.freeze({ yracer: 'local' });
+  readonly #freeze: boolean;
+  readonly #collections = new Map<string, Map<string, DocEntry>>();
+  readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
+  #rootSnapshot: Readonly<Record<string, unknown>> | null = null;
+  #closed = false;
+
+  constructor(options: ModelStoreOptions) {
+    this.#freeze = options.freeze;
+    this.cache = new SnapshotCache(options.freeze);
+  }
+
+  /** The entry of a document, if this store holds it. */
+  entry(collection: string, id: string): DocEntry | undefined {
+    return this.#collections.get(collection)?.get(id);
+  }
+
+  /** The entry of a document, created (empty) when missing. */
+  ensureEntry(collection: string, id: string): DocEntry {
+    const existing = this.entry(collection, id);
+    if (existing) return existing;
+    if (this.#closed) throw new Error(`yracer: the model is closed; cannot open ${collection}.${id}`);
+    const entry = new DocEntry(collection, id);
+    let docs = this.#collections.get(collection);
+    if (!docs) {
+      docs = new Map();
+      this.#collections.set(collection, docs);
+    }
+    docs.set(id, entry);
+    entry.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => this.#onTransaction(entry, tr));
+    entry.ydoc.on('afterAllTransactions', () => this.bus.flush());
+    return entry;
+  }
+
+  /** Every entry of a collection (or of all collections). */
+  entries(collection?: string): DocEntry[] {
+    if (collection !== undefined) return [...(this.#collections.get(collection)?.values() ?? [])];
+    return [...this.#collections.values()].flatMap((docs) => [...docs.values()]);
+  }
+
+  /** The document's value snapshot, or undefined when it does not exist. */
+  docValue(entry: DocEntry): unknown {
+    if (entry.local) return this.cache.value(mapGet(entry.root, entry.base[0] as string));
+    return entry.exists() ? this.cache.read(entry.root) : undefined;
+  }
+
+  /** The snapshot at a path (segments already split). */
+  read(segments: readonly string[]): unknown {
+    const [collection, id] = segments;
+    if (collection === undefined) return this.#root();
+    if (id === undefined) return this.#collection(collection);
+    const entry = this.entry(collection, id);
+    if (!entry || !entry.exists()) return undefined;
+    let node: unknown = entry.local ? mapGet(entry.root, entry.base[0] as string) : entry.root;
+    for (let i = 2; i < segments.length; i++) {
+      const segment = segments[i] as string;
+      if (node instanceof Y.AbstractType && this.cache.has(node)) {
+        return readPlain(this.cache.read(node), segments, i);
+      }
+      node = child(node, segment);
+      if (node === undefined) return undefined;
+    }
+    return this.cache.value(node);
+  }
+
+  /**
+   * Loads a document's Yjs state (from a server, a bundle or offline storage).
+   * A new document emits `load`; one already held merges the state and emits
+   * the changes it caused.
+   */
+  load(collection: string, id: string, update?: Uint8Array): DocEntry {
+    const known = this.entry(collection, id);
+    if (known) {
+      if (update) Y.applyUpdate(known.ydoc, update, LOAD_ORIGIN);
+      return known;
+    }
+    const entry = this.ensureEntry(collection, id);
+    if (update) Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
+    this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
+    return entry;
+  }
+
+  /** Drops a document from memory, emitting `unload`; returns false when it was not held. */
+  unload(collection: string, id: string): boolean {
+    const docs = this.#collections.get(collection);
+    const entry = docs?.get(id);
+    if (!docs || !entry) return false;
+    const previous = this.docValue(entry);
+    docs.delete(id);
+    if (docs.size === 0) this.#collections.delete(collection);
+    this.#dropCollection(collection);
+    entry.ydoc.destroy();
+    this.#emit({ type: 'unload', path: entry.path, previous, passed: EMPTY_PASSED, remote: false });
+    return true;
+  }
+
+  /** Destroys every document and removes every listener. */
+  close(): void {
+    this.#closed = true;
+    for (const entry of this.entries()) entry.ydoc.destroy();
+    this.#collections.clear();
+    this.#collectionSnapshots.clear();
+    this.#rootSnapshot = null;
+    this.bus.clear();
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #emit(event: ModelEvent): void {
+    this.bus.enqueue(event, splitPath(event.path));
+    this.bus.flush();
+  }
+
+  #onTransaction(entry: DocEntry, tr: Y.Transaction): void {
+    const meta = tr.meta.get(WRITE_META) as WriteMeta | undefined;
+    const firstLoad = tr.origin === LOAD_ORIGIN && isNewlyLoaded(tr);
+    const emit = !firstLoad && !(meta?.silent ?? false);
+    const result = transactionEvents(entry, tr, this.cache, {
+      passed: meta?.passed ?? EMPTY_PASSED,
+      remote: !tr.local || tr.origin === LOAD_ORIGIN,
+      emit,
+    });
+    if (!result.changed) return;
+    this.#dropCollection(entry.collection);
+    for (const event of result.events) this.bus.enqueue(event, splitPath(event.path));
+  }
+
+  #dropCollection(collection: string): void {
+    this.#collectionSnapshots.delete(collection);
+    this.#rootSnapshot = null;
+  }
+
+  #collection(collection: string): Readonly<Record<string, unknown>> | undefined {
+    const cached = this.#collectionSnapshots.get(collection);
+    if (cached) return cached;
+    const docs = this.#collections.get(collection);
+    if (!docs) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [id, entry] of docs) {
+      const value = this.docValue(entry);
+      if (value !== undefined) out[id] = value;
+    }
+    const snapshot = this.#freeze ? Object.freeze(out) : out;
+    this.#collectionSnapshots.set(collection, snapshot);
+    return snapshot;
+  }
+
+  #root(): Readonly<Record<string, unknown>> {
+    if (this.#rootSnapshot) return this.#rootSnapshot;
+    const out: Record<string, unknown> = {};
+    for (const name of this.#collections.keys()) {
+      const snapshot = this.#collection(name);
+      if (snapshot && Object.keys(snapshot).length > 0) out[name] = snapshot;
+    }
+    this.#rootSnapshot = this.#freeze ? Object.freeze(out) : out;
+    return this.#rootSnapshot;
+  }
+}
+
+/** True when a load transaction found the document empty (its first state). */
+function isNewlyLoaded(tr: Y.Transaction): boolean {
+  for (const clock of tr.beforeState.values()) if (clock > 0) return false;
+  return true;
+}
+
+function child(node: unknown, segment: string): unknown {
+  if (node instanceof Y.Map) return isCounter(node) ? undefined : mapGet(node as YType, segment);
+  if (node instanceof Y.Array) return isIndexSegment(segment) ? (node as Y.Array<unknown>).get(Number(segment)) : undefined;
+  return undefined;
+}
+
+function readPlain(value: unknown, segments: readonly string[], from: number): unknown {
+  let node = value;
+  for (let i = from; i < segments.length; i++) {
+    const segment = segments[i] as string;
+    if (Array.isArray(node)) {
+      node = isIndexSegment(segment) ? node[Number(segment)] : undefined;
+    } else if (typeof node === 'object' && node !== null && Object.prototype.hasOwnProperty.call(node, segment)) {
+      node = (node as Record<string, unknown>)[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}

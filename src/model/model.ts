@@ -1,0 +1,230 @@
+/**
+ * The model: Racer's API over Yjs documents. Writes apply at once; events
+ * follow synchronously. Paths given to methods are relative to the model's
+ * scope (see `at`). A trailing function argument is the callback, called once
+ * the write is stored (right away, on the next microtask, for a local model).
+ * Bad input throws an `Error`, `TypeError` or `RangeError` naming the method,
+ * path and reason, and changes nothing. In methods whose other arguments are
+ * numbers (`increment`, `insert`, `remove`, `move`, `stringInsert`,
+ * `stringRemove`), a subpath must be a string: a number there is an index or an
+ * amount, never a path.
+ */
+import { insertValues, moveValues, removeEnd, removeValues } from './array-mutations.ts';
+import { increment } from './counter-mutations.ts';
+import { addDocument, createDocument, createNullDocument } from './document-mutations.ts';
+import { ModelBase } from './model-base.ts';
+import type { Passed } from './model-event.ts';
+import { splitPath, type Subpath } from './path.ts';
+import { setDiffDeep } from './set-diff-deep.ts';
+import { stringInsert, stringRemove } from './string-mutations.ts';
+import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
+import type { WriteCallback } from './write-scope.ts';
+
+type Args = readonly unknown[];
+
+function takeCallback(args: Args): [unknown[], WriteCallback | undefined] {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? [args.slice(0, -1), last as WriteCallback] : [[...args], undefined];
+}
+
+/** Splits `(subpath?, ...rest)` where a string first argument is the subpath. */
+function takeSubpath(args: unknown[]): [Subpath | undefined, unknown[]] {
+  return typeof args[0] === 'string' ? [args[0], args.slice(1)] : [undefined, args];
+}
+
+/** A Racer-style model over Yjs documents; create one with `createModel()`. */
+export class Model extends ModelBase {
+  protected derive(at: string, passed: Passed, muted: boolean): this {
+    return new Model(this.store, at, passed, muted) as this;
+  }
+
+  #valueArgs(args: Args): [string, unknown, WriteCallback | undefined] {
+    if (args.length <= 1) return [this.path(), args[0], undefined];
+    return [this.path(args[0] as Subpath | undefined), args[1], args[2] as WriteCallback | undefined];
+  }
+
+  /**
+   * `(value?)` on a model scoped at a document, else `(path, value?)`: a lone
+   * string on a model that is not at a document is the document's path.
+   */
+  #createArgs(args: Args): [string, unknown, WriteCallback | undefined] {
+    const [rest, callback] = takeCallback(args);
+    if (rest.length >= 2) return [this.path(rest[0] as Subpath), rest[1], callback];
+    if (typeof rest[0] === 'string' && splitPath(this.path()).length < 2) return [this.path(rest[0]), undefined, callback];
+    return [this.path(), rest[0], callback];
+  }
+
+  /** Sets the value at a path and returns the previous value; `undefined` deletes. */
+  set(value: unknown): unknown;
+  set(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
+  set(...args: unknown[]): unknown {
+    return setValue(this, ...this.#valueArgs(args));
+  }
+
+  /** Sets the value only when the current one is null or undefined; returns the value now there. */
+  setNull(value: unknown): unknown;
+  setNull(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
+  setNull(...args: unknown[]): unknown {
+    return setNull(this, ...this.#valueArgs(args));
+  }
+
+  /** Sets the value only when it is not deep-equal to the current one; returns the previous value. */
+  setDiff(value: unknown): unknown;
+  setDiff(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
+  setDiff(...args: unknown[]): unknown {
+    return setDiff(this, ...this.#valueArgs(args));
+  }
+
+  /** Deep-diffs the value into place, writing only what changed; returns the previous value. */
+  setDiffDeep(value: unknown): unknown;
+  setDiffDeep(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
+  setDiffDeep(...args: unknown[]): unknown {
+    return setDiffDeep(this, ...this.#valueArgs(args));
+  }
+
+  /** Sets each key of `object` below the path, in one transaction. */
+  setEach(object: object): void;
+  setEach(subpath: Subpath | undefined, object: object, callback?: WriteCallback): void;
+  setEach(...args: unknown[]): void {
+    setEach(this, ...this.#valueArgs(args));
+  }
+
+  /**
+   * Creates a document (`{}` by default); throws when it exists. Synced
+   * documents get an `id` field. `model.create('todos.a')` and
+   * `model.at('todos.a').create()` both create `{ id: 'a' }`.
+   */
+  create(value?: unknown, callback?: WriteCallback): void;
+  create(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): void;
+  create(...args: unknown[]): void {
+    const [path, value, callback] = this.#createArgs(args);
+    createDocument(this, path, value, callback);
+  }
+
+  /** Creates a document unless it exists. */
+  createNull(value?: unknown, callback?: WriteCallback): void;
+  createNull(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): void;
+  createNull(...args: unknown[]): void {
+    const [path, value, callback] = this.#createArgs(args);
+    createNullDocument(this, path, value, callback);
+  }
+
+  /**
+   * Adds a document to a collection and returns its id (`value.id` or a new one).
+   *
+   * @example
+   * const id = model.add('todos', { title: 'Milk', done: false });
+   */
+  add(value: object, callback?: WriteCallback): string;
+  add(collection: string, value: object, callback?: WriteCallback): string;
+  add(...args: unknown[]): string {
+    const [rest, callback] = takeCallback(args);
+    const [path, value] = rest.length <= 1 ? [this.path(), rest[0]] : [this.path(rest[0] as Subpath), rest[1]];
+    return addDocument(this, path, value, callback);
+  }
+
+  /** Deletes the value (a whole document, a key, or an array element) and returns it. */
+  del(callback?: WriteCallback): unknown;
+  del(subpath: Subpath, callback?: WriteCallback): unknown;
+  del(...args: unknown[]): unknown {
+    const [rest, callback] = takeCallback(args);
+    return delValue(this, this.path(rest[0] as Subpath | undefined), callback);
+  }
+
+  /** Adds `by` (default 1) to a number and returns the new value; concurrent increments add up. */
+  increment(by?: number, callback?: WriteCallback): number;
+  increment(subpath: string, by?: number, callback?: WriteCallback): number;
+  increment(...args: unknown[]): number {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [by = 1]] = takeSubpath(rest);
+    return increment(this, this.path(subpath), by as number, callback);
+  }
+
+  /** Appends a value to an array (created when missing); returns the new length. */
+  push(value: unknown): number;
+  push(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): number;
+  push(...args: unknown[]): number {
+    const [path, value, callback] = this.#valueArgs(args);
+    const current = this.store.read(splitPath(path));
+    return insertValues(this, path, Array.isArray(current) ? current.length : 0, [value], callback, 'push');
+  }
+
+  /** Prepends a value to an array (created when missing); returns the new length. */
+  unshift(value: unknown): number;
+  unshift(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): number;
+  unshift(...args: unknown[]): number {
+    const [path, value, callback] = this.#valueArgs(args);
+    return insertValues(this, path, 0, [value], callback, 'unshift');
+  }
+
+  /** Inserts values at an index of an array; returns the new length. */
+  insert(index: number, ...values: unknown[]): number;
+  insert(subpath: string, index: number, ...values: unknown[]): number;
+  insert(...args: unknown[]): number {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [index, ...values]] = takeSubpath(rest);
+    return insertValues(this, this.path(subpath), index as number, values, callback);
+  }
+
+  /** Removes the last element of an array and returns it. */
+  pop(callback?: WriteCallback): unknown;
+  pop(subpath: Subpath, callback?: WriteCallback): unknown;
+  pop(...args: unknown[]): unknown {
+    const [rest, callback] = takeCallback(args);
+    return removeEnd(this, this.path(rest[0] as Subpath | undefined), 'pop', callback);
+  }
+
+  /** Removes the first element of an array and returns it. */
+  shift(callback?: WriteCallback): unknown;
+  shift(subpath: Subpath, callback?: WriteCallback): unknown;
+  shift(...args: unknown[]): unknown {
+    const [rest, callback] = takeCallback(args);
+    return removeEnd(this, this.path(rest[0] as Subpath | undefined), 'shift', callback);
+  }
+
+  /**
+   * Removes `howMany` (default 1) elements at an index and returns them. With
+   * only a subpath, its last segment is the index (`remove('list.2')`).
+   */
+  remove(index?: number, howMany?: number, callback?: WriteCallback): unknown[];
+  remove(subpath: string, index?: number, howMany?: number, callback?: WriteCallback): unknown[];
+  remove(...args: unknown[]): unknown[] {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [index, howMany = 1]] = takeSubpath(rest);
+    let path = this.path(subpath);
+    let at = index;
+    if (at === undefined) {
+      const segments = splitPath(path);
+      at = Number(segments.pop());
+      path = segments.join('.');
+    }
+    return removeValues(this, path, at as number, howMany as number, callback);
+  }
+
+  /** Moves `howMany` (default 1) elements from `from` so they start at `to`; returns them. Negative indices count from the end. */
+  move(from: number, to: number, howMany?: number, callback?: WriteCallback): unknown[];
+  move(subpath: string, from: number, to: number, howMany?: number, callback?: WriteCallback): unknown[];
+  move(...args: unknown[]): unknown[] {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [from, to, howMany = 1]] = takeSubpath(rest);
+    return moveValues(this, this.path(subpath), from as number, to as number, howMany as number, callback);
+  }
+
+  /** Inserts text into a string at a character index; concurrent edits merge. */
+  stringInsert(index: number, text: string, callback?: WriteCallback): void;
+  stringInsert(subpath: string, index: number, text: string, callback?: WriteCallback): void;
+  stringInsert(...args: unknown[]): void {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [index, text]] = takeSubpath(rest);
+    stringInsert(this, this.path(subpath), index as number, text as string, callback);
+  }
+
+  /** Removes `howMany` characters of a string at an index; concurrent edits merge. */
+  stringRemove(index: number, howMany: number, callback?: WriteCallback): void;
+  stringRemove(subpath: string, index: number, howMany: number, callback?: WriteCallback): void;
+  stringRemove(...args: unknown[]): void {
+    const [rest, callback] = takeCallback(args);
+    const [subpath, [index, howMany]] = takeSubpath(rest);
+    stringRemove(this, this.path(subpath), index as number, howMany as number, callback);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Mutations that write or delete one value: `set`, `del`, `setNull`,
+ * `setDiff`, `setEach`. Each validates everything before touching Yjs, so bad
+ * input throws and leaves the model unchanged.
+ */
+import { hasLiveKey } from './doc-entry.ts';
+import { jsonEqual } from './json-value.ts';
+import { assertJson, locate, materialize, parseTarget, writeValue, type Location, type Target } from './locate.ts';
+import { modelError } from './model-error.ts';
+import { isLocalCollection, splitPath } from './path.ts';
+import { toYjs } from './to-yjs.ts';
+import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
+
+/** True when the target is a whole synced document (its fields live in the root map). */
+export function isDocumentTarget(target: Target): boolean {
+  return target.rest.length === 0 && !isLocalCollection(target.collection);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Replaces a synced document's fields (undefined deletes the document). */
+export function writeDocument(scope: WriteScope, target: Target, value: unknown): void {
+  if (value !== undefined && !isPlainObject(value)) {
+    throw modelError('type', target.method, target.path, 'a document must be an object');
+  }
+  const existing = scope.store.entry(target.collection, target.id);
+  if (value === undefined && (!existing || !hasLiveKey(existing.root))) return;
+  const entry = existing ?? scope.store.ensureEntry(target.collection, target.id);
+  commit(scope, entry, () => {
+    for (const [key, item] of entry.root._map) {
+      if (!item.deleted && (value === undefined || value[key] === undefined)) entry.root.delete(key);
+    }
+    if (value === undefined) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (child !== undefined) entry.root.set(key, toYjs(child));
+    }
+  });
+}
+
+/** Writes at a located target (creating missing containers on the way). */
+export function writeAt(scope: WriteScope, location: Location, value: unknown): void {
+  const { target } = location;
+  if (value === undefined && location.node === undefined) return;
+  const entry = location.entry ?? scope.store.ensureEntry(target.collection, target.id);
+  commit(scope, entry, () => writeValue(materialize(entry, location.ySegments), location.key, value));
+}
+
+/** `set(path, value)`: writes the value and returns the previous one. */
+export function setValue(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback, method = 'set'): unknown {
+  const target = parseTarget(method, path);
+  assertJson(target, value);
+  const previous = scope.store.read(splitPath(path));
+  if (isDocumentTarget(target)) writeDocument(scope, target, value);
+  else writeAt(scope, locate(scope.store, target), value);
+  settle(scope, callback);
+  return previous;
+}
+
+/** `del(path)`: deletes the value (an array element is removed) and returns it. */
+export function delValue(scope: WriteScope, path: string, callback?: WriteCallback): unknown {
+  const target = parseTarget('del', path);
+  const previous = scope.store.read(splitPath(path));
+  if (isDocumentTarget(target)) writeDocument(scope, target, undefined);
+  else writeAt(scope, locate(scope.store, target), undefined);
+  settle(scope, callback);
+  return previous;
+}
+
+/** `setNull(path, value)`: sets only when the current value is null or undefined; returns the value now there. */
+export function setNull(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
+  const target = parseTarget('setNull', path);
+  assertJson(target, value);
+  const current = scope.store.read(splitPath(path));
+  if (current !== null && current !== undefined) {
+    settle(scope, callback);
+    return current;
+  }
+  setValue(scope, path, value, callback, 'setNull');
+  return scope.store.read(splitPath(path));
+}
+
+/** `setDiff(path, value)`: sets only when the value is not deep-equal to the current one; returns the previous value. */
+export function setDiff(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
+  const target = parseTarget('setDiff', path);
+  assertJson(target, value);
+  const current = scope.store.read(splitPath(path));
+  if (jsonEqual(current, value)) {
+    settle(scope, callback);
+    return current;
+  }
+  return setValue(scope, path, value, callback, 'setDiff');
+}
+
+/** `setEach(path, object)`: sets every key of the object below the path, in one transaction. */
+export function setEach(scope: WriteScope, path: string, object: unknown, callback?: WriteCallback): void {
+  const target = parseTarget('setEach', path);
+  if (!isPlainObject(object)) throw modelError('type', 'setEach', path, 'setEach needs a plain object of values');
+  assertJson(target, object, 'object');
+  const locations = Object.entries(object)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ({ location: locate(scope.store, parseTarget('setEach', `${path}.${key}`)), value }));
+  if (locations.length > 0) {
+    const entry = scope.store.ensureEntry(target.collection, target.id);
+    commit(scope, entry, () => {
+      for (const { location, value } of locations) {
+        writeValue(materialize(entry, location.ySegments), location.key, value);
+      }
+    });
+  }
+  settle(scope, callback);
+}
