@@ -5,12 +5,10 @@
  */
 import * as Y from 'yjs';
 import type { DocEntry } from './doc-entry.ts';
-import { assertJson, locate, materialize, parseTarget, type Location } from './locate.ts';
+import { assertJson, locateField, materialize, type Location } from './locate.ts';
 import { modelError } from './model-error.ts';
-import { splitPath } from './path.ts';
 import { stableReplace } from './stable-replace.ts';
 import { cloneStored, toYjs } from './to-yjs.ts';
-import { isDocumentTarget } from './value-mutations.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { describeNode, type YType } from './y-node.ts';
 
@@ -21,9 +19,7 @@ interface ArrayTarget {
 }
 
 function arrayTarget(scope: WriteScope, method: string, path: string, allowMissing: boolean): ArrayTarget {
-  const target = parseTarget(method, path);
-  if (isDocumentTarget(target)) throw modelError('type', method, path, 'a document is an object, not an array');
-  const location = locate(scope.store, target);
+  const location = locateField(scope.store, method, path, 'an array');
   const node = location.node;
   if (node instanceof Y.Array) return { location, array: node, length: node.length };
   if (node === undefined && allowMissing) return { location, array: null, length: 0 };
@@ -48,16 +44,17 @@ function ensureArray(entry: DocEntry, location: Location): Y.Array<unknown> {
   return stableReplace(parent as YType, location.key, 'array', undefined, () => new Y.Array<unknown>());
 }
 
-/** `insert(path, index, ...values)`: inserts values at index; returns the new length. */
+/** `insert(path, index, ...values)`: inserts values at index (`'end'` appends); returns the new length. */
 export function insertValues(
   scope: WriteScope,
   path: string,
-  index: number,
+  at: number | 'end',
   values: readonly unknown[],
   callback?: WriteCallback,
   method = 'insert',
 ): number {
   const { location, array, length } = arrayTarget(scope, method, path, true);
+  const index = at === 'end' ? length : at;
   assertInteger(method, path, 'index', index);
   if (index < 0 || index > length) throw modelError('range', method, path, `index ${index} is out of range (length ${length})`);
   assertJson(location.target, values, 'values');
@@ -96,7 +93,7 @@ export function removeValues(
     settle(scope, callback);
     return [];
   }
-  const current = scope.store.read(splitPath(path)) as readonly unknown[];
+  const current = scope.store.read(location.target.segments) as readonly unknown[];
   const removed = current.slice(index, index + howMany);
   commit(scope, location.entry as DocEntry, () => array.delete(index, howMany));
   settle(scope, callback);
@@ -131,7 +128,7 @@ export function moveValues(
   if (howMany < 1 || start < 0 || end < 0 || start + howMany > length || end + howMany > length) {
     throw modelError('range', 'move', path, `cannot move ${howMany} from ${from} to ${to} (length ${length})`);
   }
-  const current = scope.store.read(splitPath(path)) as readonly unknown[];
+  const current = scope.store.read(location.target.segments) as readonly unknown[];
   const moved = current.slice(start, start + howMany);
   if (start !== end && array !== null) {
     commit(scope, location.entry as DocEntry, () => {

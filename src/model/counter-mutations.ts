@@ -9,11 +9,9 @@
  */
 import * as Y from 'yjs';
 import type { DocEntry } from './doc-entry.ts';
-import { locate, materialize, parseTarget } from './locate.ts';
+import { locateField, materialize } from './locate.ts';
 import { modelError } from './model-error.ts';
-import { splitPath } from './path.ts';
 import { stableReplace } from './stable-replace.ts';
-import { isDocumentTarget } from './value-mutations.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { COUNTER_KEY, describeNode, isCounter, mapGet, type YType } from './y-node.ts';
 
@@ -30,18 +28,17 @@ export function addToCounter(counter: YType, doc: Y.Doc, by: number): void {
 
 /** `increment(path, by)`: adds `by` (default 1) and returns the new value. */
 export function increment(scope: WriteScope, path: string, by: number, callback?: WriteCallback): number {
-  const target = parseTarget('increment', path);
+  const location = locateField(scope.store, 'increment', path, 'a number');
+  const { target } = location;
   if (typeof by !== 'number' || !Number.isFinite(by)) {
     throw modelError('type', 'increment', path, `the increment must be a finite number, got ${String(by)}`);
   }
-  if (isDocumentTarget(target)) throw modelError('type', 'increment', path, 'a document is an object, not a number');
-  const location = locate(scope.store, target);
   const node = location.node;
   const isNumber = typeof node === 'number' || (node instanceof Y.Map && isCounter(node));
   if (node !== undefined && !isNumber) {
     throw modelError('type', 'increment', path, `${path} is ${describeNode(node)}, not a number`);
   }
-  const current = scope.store.read(splitPath(path));
+  const current = scope.store.read(target.segments);
   const next = (typeof current === 'number' ? current : 0) + by;
   if (!Number.isFinite(next)) {
     throw modelError('range', 'increment', path, `${String(current)} + ${by} is not a finite number`);
@@ -64,5 +61,5 @@ export function increment(scope: WriteScope, path: string, by: number, callback?
     addToCounter(counter, entry.ydoc, by);
   });
   settle(scope, callback);
-  return scope.store.read(splitPath(path)) as number;
+  return scope.store.read(target.segments) as number;
 }

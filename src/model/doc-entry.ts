@@ -49,11 +49,11 @@ export class DocEntry {
     return this.local ? [LOCAL_VALUE_KEY, ...rest] : [...rest];
   }
 
-  /** Model path for Yjs segments from the root map, or null if they are outside the value. */
-  modelPath(ySegments: readonly string[]): string | null {
-    const rest = this.local ? (ySegments[0] === LOCAL_VALUE_KEY ? ySegments.slice(1) : null) : ySegments;
-    if (rest === null) return null;
-    return rest.length === 0 ? this.path : `${this.path}.${rest.join('.')}`;
+  /** Model path segments for Yjs segments from the root map, or null if they are outside the value. */
+  modelSegments(ySegments: readonly string[]): string[] | null {
+    if (this.local && ySegments[0] !== LOCAL_VALUE_KEY) return null;
+    const rest = this.local ? ySegments.slice(1) : ySegments;
+    return [this.collection, this.id, ...rest];
   }
 
   /** True when the document has a value. */

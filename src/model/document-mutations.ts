@@ -56,7 +56,7 @@ export function createDocument(
   const target = documentTarget(method, path);
   assertJson(target, value);
   const stored = withId(target, value ?? {});
-  if (scope.store.read(splitPath(path)) !== undefined) {
+  if (scope.store.read(target.segments) !== undefined) {
     throw modelError('error', method, path, 'the document already exists');
   }
   write(scope, target, stored);
@@ -68,7 +68,7 @@ export function createNullDocument(scope: WriteScope, path: string, value: unkno
   const target = documentTarget('createNull', path);
   assertJson(target, value);
   const stored = withId(target, value ?? {});
-  if (scope.store.read(splitPath(path)) === undefined) write(scope, target, stored);
+  if (scope.store.read(target.segments) === undefined) write(scope, target, stored);
   settle(scope, callback);
 }
 

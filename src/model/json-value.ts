@@ -49,6 +49,7 @@ function join(at: string, key: string | number): string {
  * fine; cycles are not.
  */
 export function findJsonProblem(value: unknown): JsonProblem | null {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null || value === undefined) return null;
   const ancestors = new Set<object>();
   const visit = (node: unknown, at: string, inArray: boolean): JsonProblem | null => {
     switch (typeof node) {

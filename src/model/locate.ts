@@ -23,6 +23,8 @@ export interface Target {
   readonly id: string;
   /** Segments below the document. */
   readonly rest: readonly string[];
+  /** Every segment of the path. */
+  readonly segments: readonly string[];
 }
 
 /** Where a target sits in its document. */
@@ -52,7 +54,7 @@ export function parseTarget(method: string, path: string): Target {
     const bad = keyProblem(segment);
     if (bad) throw modelError('type', method, path, `invalid path: ${bad}`);
   }
-  return { method, path, collection, id, rest };
+  return { method, path, collection, id, rest, segments };
 }
 
 /** Throws unless the value is JSON (undefined allowed where it means "delete"). */
@@ -108,6 +110,19 @@ export function locate(store: ModelStore, target: Target): Location {
     }
   }
   return { target, entry, ySegments, parent: null, key: ySegments[ySegments.length - 1] ?? '', node: undefined };
+}
+
+/**
+ * Parses and locates a path inside a document for a method that works on one
+ * kind of value (`an array`, `a string`, `a number`); a whole synced document
+ * is an object, so it is rejected with a message saying so.
+ */
+export function locateField(store: ModelStore, method: string, path: string, kind: string): Location {
+  const target = parseTarget(method, path);
+  if (target.rest.length === 0 && !isLocalCollection(target.collection)) {
+    throw modelError('type', method, path, `a document is an object, not ${kind}`);
+  }
+  return locate(store, target);
 }
 
 /** The raw child of an object or array container. */

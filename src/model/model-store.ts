@@ -167,7 +167,7 @@ export class ModelStore {
     });
     if (!result.changed) return;
     this.#dropCollection(entry.collection);
-    for (const event of result.events) this.bus.enqueue(event, splitPath(event.path));
+    for (const { event, segments } of result.events) this.bus.enqueue(event, segments);
   }
 
   #dropCollection(collection: string): void {

@@ -145,8 +145,7 @@ export class Model extends ModelBase {
   push(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): number;
   push(...args: unknown[]): number {
     const [path, value, callback] = this.#valueArgs(args);
-    const current = this.store.read(splitPath(path));
-    return insertValues(this, path, Array.isArray(current) ? current.length : 0, [value], callback, 'push');
+    return insertValues(this, path, 'end', [value], callback, 'push');
   }
 
   /** Prepends a value to an array (created when missing); returns the new length. */

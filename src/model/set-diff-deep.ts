@@ -12,7 +12,6 @@ import * as Y from 'yjs';
 import { addToCounter } from './counter-mutations.ts';
 import { jsonEqual } from './json-value.ts';
 import { assertJson, locate, parseTarget, writeValue } from './locate.ts';
-import { splitPath } from './path.ts';
 import { toYjs } from './to-yjs.ts';
 import { isDocumentTarget, writeAt, writeDocument } from './value-mutations.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
@@ -97,7 +96,7 @@ function patchText(text: Y.Text, before: string, after: string): void {
 export function setDiffDeep(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
   const target = parseTarget('setDiffDeep', path);
   assertJson(target, value);
-  const previous = scope.store.read(splitPath(path));
+  const previous = scope.store.read(target.segments);
   if (!jsonEqual(previous, value)) {
     if (isDocumentTarget(target)) {
       const entry = scope.store.entry(target.collection, target.id);

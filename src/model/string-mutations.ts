@@ -8,10 +8,9 @@
  */
 import * as Y from 'yjs';
 import type { DocEntry } from './doc-entry.ts';
-import { locate, materialize, parseTarget, type Location } from './locate.ts';
+import { locateField, materialize, type Location } from './locate.ts';
 import { modelError } from './model-error.ts';
 import { stableReplace } from './stable-replace.ts';
-import { isDocumentTarget } from './value-mutations.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { describeNode } from './y-node.ts';
 
@@ -21,9 +20,7 @@ interface TextTarget {
 }
 
 function textTarget(scope: WriteScope, method: string, path: string, allowMissing: boolean): TextTarget {
-  const target = parseTarget(method, path);
-  if (isDocumentTarget(target)) throw modelError('type', method, path, 'a document is an object, not a string');
-  const location = locate(scope.store, target);
+  const location = locateField(scope.store, method, path, 'a string');
   const node = location.node;
   if (node instanceof Y.Text) return { location, current: node.toString() };
   if (typeof node === 'string') return { location, current: node };

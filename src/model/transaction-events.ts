@@ -58,12 +58,18 @@ function existedBefore(entry: DocEntry, tr: Y.Transaction, cache: SnapshotCache)
   return false;
 }
 
+/** An event and its path already split into segments. */
+export interface Emitted {
+  readonly event: ModelEvent;
+  readonly segments: readonly string[];
+}
+
 /** Result of processing a transaction. */
 export interface TransactionResult {
   /** True when the document's value changed (callers drop collection-level caches). */
   readonly changed: boolean;
   /** The events, in delivery order. */
-  readonly events: ModelEvent[];
+  readonly events: Emitted[];
 }
 
 const NOTHING: TransactionResult = { changed: false, events: [] };
@@ -93,7 +99,8 @@ export function transactionEvents(
       const previous = before ? cache.before(entry.root, tr) : undefined;
       for (const c of changed) cache.invalidate(c.type);
       const value = after ? cache.read(entry.root) : undefined;
-      return { changed: true, events: [{ type: 'change', path: entry.path, value, previous, passed, remote }] };
+      const event: ModelEvent = { type: 'change', path: entry.path, value, previous, passed, remote };
+      return { changed: true, events: [{ event, segments: [entry.collection, entry.id] }] };
     }
   }
   // Canonical order (depth, then path, then key) so a local write and the same
@@ -118,23 +125,26 @@ export function transactionEvents(
     }
   }
   for (const c of changed) cache.invalidate(c.type);
-  const events: ModelEvent[] = [];
+  const events: Emitted[] = [];
   for (const p of pending) {
     const segments = p.kind === 'key' ? [...p.changed.segments, p.key] : p.changed.segments;
-    const path = entry.modelPath(segments);
-    if (path === null) continue;
+    const modelSegments = entry.modelSegments(segments);
+    if (modelSegments === null) continue;
+    const path = modelSegments.join('.');
     if (p.kind === 'key') {
       const now = p.changed.type._map.get(p.key);
       // A concurrent write that lost (integrated and deleted at once) leaves the same item in place.
       if (p.before !== null && now === p.before && !now.deleted) continue;
       const value = cache.value(mapGet(p.changed.type, p.key));
       if (value === undefined && p.previous === undefined) continue;
-      events.push({ type: 'change', path, value, previous: p.previous, passed, remote });
+      events.push({ event: { type: 'change', path, value, previous: p.previous, passed, remote }, segments: modelSegments });
     } else if (p.kind === 'self') {
       const value = cache.read(p.changed.type);
-      events.push({ type: 'change', path, value, previous: p.previous, passed, remote });
+      events.push({ event: { type: 'change', path, value, previous: p.previous, passed, remote }, segments: modelSegments });
     } else {
-      events.push(...arrayEvents(path, p.ops, cache, passed, remote));
+      for (const event of arrayEvents(path, p.ops, cache, passed, remote)) {
+        events.push({ event, segments: event.path === path ? modelSegments : [...modelSegments, event.path.slice(path.length + 1)] });
+      }
     }
   }
   return { changed: true, events };

@@ -7,7 +7,7 @@ import { hasLiveKey } from './doc-entry.ts';
 import { jsonEqual } from './json-value.ts';
 import { assertJson, locate, materialize, parseTarget, writeValue, type Location, type Target } from './locate.ts';
 import { modelError } from './model-error.ts';
-import { isLocalCollection, splitPath } from './path.ts';
+import { isLocalCollection } from './path.ts';
 import { toYjs } from './to-yjs.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 
@@ -51,7 +51,7 @@ export function writeAt(scope: WriteScope, location: Location, value: unknown): 
 export function setValue(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback, method = 'set'): unknown {
   const target = parseTarget(method, path);
   assertJson(target, value);
-  const previous = scope.store.read(splitPath(path));
+  const previous = scope.store.read(target.segments);
   if (isDocumentTarget(target)) writeDocument(scope, target, value);
   else writeAt(scope, locate(scope.store, target), value);
   settle(scope, callback);
@@ -61,7 +61,7 @@ export function setValue(scope: WriteScope, path: string, value: unknown, callba
 /** `del(path)`: deletes the value (an array element is removed) and returns it. */
 export function delValue(scope: WriteScope, path: string, callback?: WriteCallback): unknown {
   const target = parseTarget('del', path);
-  const previous = scope.store.read(splitPath(path));
+  const previous = scope.store.read(target.segments);
   if (isDocumentTarget(target)) writeDocument(scope, target, undefined);
   else writeAt(scope, locate(scope.store, target), undefined);
   settle(scope, callback);
@@ -72,20 +72,20 @@ export function delValue(scope: WriteScope, path: string, callback?: WriteCallba
 export function setNull(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
   const target = parseTarget('setNull', path);
   assertJson(target, value);
-  const current = scope.store.read(splitPath(path));
+  const current = scope.store.read(target.segments);
   if (current !== null && current !== undefined) {
     settle(scope, callback);
     return current;
   }
   setValue(scope, path, value, callback, 'setNull');
-  return scope.store.read(splitPath(path));
+  return scope.store.read(target.segments);
 }
 
 /** `setDiff(path, value)`: sets only when the value is not deep-equal to the current one; returns the previous value. */
 export function setDiff(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
   const target = parseTarget('setDiff', path);
   assertJson(target, value);
-  const current = scope.store.read(splitPath(path));
+  const current = scope.store.read(target.segments);
   if (jsonEqual(current, value)) {
     settle(scope, callback);
     return current;

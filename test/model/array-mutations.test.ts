@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createModel, type Model, type ModelEvent } from '../../src/index.ts';
+import { recordedModel } from '../helpers/model-fixtures.ts';
 
 const PATH = 'todos.a.tags';
 
-function setup(doc: Record<string, unknown> = { tags: ['x', 'y', 'z'] }): { model: Model; events: ModelEvent[] } {
-  const model = createModel();
-  model.set('todos.a', doc);
-  const events: ModelEvent[] = [];
-  model.on('all', (event) => {
-    events.push(event);
-  });
-  return { model, events };
-}
+const setup = (doc: Record<string, unknown> = { tags: ['x', 'y', 'z'] }): ReturnType<typeof recordedModel> => recordedModel(doc);
 
 const local = { passed: {}, remote: false } as const;
 const inserted = (path: string, index: number, values: unknown[]): ModelEvent => ({ type: 'insert', path, index, values, ...local });

@@ -1,41 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createModel, type Model, type ModelEvent } from '../../src/index.ts';
+import type { ModelEvent } from '../../src/index.ts';
+import { changed, recordedModel, syncBoth as sync, syncedPeers as peers } from '../helpers/model-fixtures.ts';
 
-function setup(doc: Record<string, unknown> = { s: 'hello' }): { model: Model; events: ModelEvent[] } {
-  const model = createModel();
-  model.set('todos.a', doc);
-  const events: ModelEvent[] = [];
-  model.on('all', (event) => {
-    events.push(event);
-  });
-  return { model, events };
-}
-
-const changed = (path: string, value: unknown, previous: unknown): ModelEvent => ({
-  type: 'change',
-  path,
-  value,
-  previous,
-  passed: {},
-  remote: false,
-});
-
-/** Sends each model's whole state of the document to the other. */
-function sync(x: Model, y: Model, path = 'todos.a'): void {
-  Y.applyUpdate(y.yDoc(path), Y.encodeStateAsUpdate(x.yDoc(path)));
-  Y.applyUpdate(x.yDoc(path), Y.encodeStateAsUpdate(y.yDoc(path)));
-}
-
-/** Two models holding the same copy of `todos.a`, created by the first. */
-function peers(doc: Record<string, unknown>): [Model, Model] {
-  const a = createModel();
-  const b = createModel();
-  a.set('todos.a', doc);
-  sync(a, b);
-  expect(b.get('todos.a')).toEqual(doc);
-  return [a, b];
-}
+const setup = (doc: Record<string, unknown> = { s: 'hello' }): ReturnType<typeof recordedModel> => recordedModel(doc);
 
 describe('stringInsert', () => {
   it.each([
