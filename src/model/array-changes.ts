@@ -60,8 +60,8 @@ export function touchedItems(tr: Y.Transaction): TouchedItems {
   return map;
 }
 
-const isAnchor = (item: Y.Item, tr: Y.Transaction): boolean =>
-  !item.deleted && item.countable && !addedIn(item, tr);
+/** True when the transaction inserted or deleted the item (only such items make up a region). */
+const isTouched = (item: Y.Item, tr: Y.Transaction): boolean => addedIn(item, tr) || deletedIn(item, tr);
 
 interface Region {
   first: Y.Item;
@@ -78,13 +78,23 @@ function regionsOf(array: YType, touched: readonly Y.Item[], tr: Y.Transaction):
   for (const item of touched) {
     if (seen.has(item)) continue;
     let first = item;
-    while (first.left !== null && !isAnchor(first.left, tr)) first = first.left;
+    while (first.left !== null && isTouched(first.left, tr)) first = first.left;
     let last = item;
-    while (last.right !== null && !isAnchor(last.right, tr)) last = last.right;
+    while (last.right !== null && isTouched(last.right, tr)) last = last.right;
     for (let n: Y.Item | null = first; n !== null; n = n === last ? null : n.right) seen.add(n);
     regions.push({ first, last, index: indexOfItem(array, first) });
   }
-  return regions.sort((a, b) => a.index - b.index);
+  // Regions separated only by old tombstones share an index: keep their order in the list.
+  return regions.sort((a, b) => a.index - b.index || (comesBefore(a, b) ? -1 : 1));
+}
+
+/** True when region `a` lies before region `b` (they are separated by nothing that has a width). */
+function comesBefore(a: Region, b: Region): boolean {
+  for (let n = a.last?.right ?? null; n !== null; n = n.right) {
+    if (n === b.first) return true;
+    if (!n.deleted && n.countable) return false;
+  }
+  return false;
 }
 
 /** Computes the ordered insert/remove operations one transaction made on an array. */

@@ -64,13 +64,16 @@ export function insertValues(
   }
   const { target } = location;
   const entry = location.entry ?? scope.store.ensureEntry(target.collection, target.id);
-  const result = commit(scope, entry, () => {
-    const into = array ?? ensureArray(entry, location);
-    into.insert(index, values.map(toYjs));
-    return into.length;
-  });
-  settle(scope, callback);
-  return result;
+  return commit(
+    scope,
+    entry,
+    () => {
+      const into = array ?? ensureArray(entry, location);
+      into.insert(index, values.map(toYjs));
+      return into.length;
+    },
+    callback,
+  );
 }
 
 /** `remove(path, index, howMany)`: removes values; returns them. */
@@ -93,10 +96,8 @@ export function removeValues(
     settle(scope, callback);
     return [];
   }
-  const current = scope.store.read(location.target.segments) as readonly unknown[];
-  const removed = current.slice(index, index + howMany);
-  commit(scope, location.entry as DocEntry, () => array.delete(index, howMany));
-  settle(scope, callback);
+  const removed = array.slice(index, index + howMany).map((raw) => scope.store.cache.value(raw));
+  commit(scope, location.entry as DocEntry, () => array.delete(index, howMany), callback);
   return removed;
 }
 
@@ -128,15 +129,21 @@ export function moveValues(
   if (howMany < 1 || start < 0 || end < 0 || start + howMany > length || end + howMany > length) {
     throw modelError('range', 'move', path, `cannot move ${howMany} from ${from} to ${to} (length ${length})`);
   }
-  const current = scope.store.read(location.target.segments) as readonly unknown[];
-  const moved = current.slice(start, start + howMany);
-  if (start !== end && array !== null) {
-    commit(scope, location.entry as DocEntry, () => {
-      const copies = array.slice(start, start + howMany).map(cloneStored);
+  const raws = (array as Y.Array<unknown>).slice(start, start + howMany);
+  const moved = raws.map((raw) => scope.store.cache.value(raw));
+  if (start === end || array === null) {
+    settle(scope, callback);
+    return moved;
+  }
+  commit(
+    scope,
+    location.entry as DocEntry,
+    () => {
+      const copies = raws.map(cloneStored);
       array.delete(start, howMany);
       array.insert(end, copies);
-    });
-  }
-  settle(scope, callback);
+    },
+    callback,
+  );
   return moved;
 }

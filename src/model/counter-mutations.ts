@@ -12,7 +12,7 @@ import type { DocEntry } from './doc-entry.ts';
 import { locateField, materialize } from './locate.ts';
 import { modelError } from './model-error.ts';
 import { stableReplace } from './stable-replace.ts';
-import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
+import { commit, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { COUNTER_KEY, describeNode, isCounter, mapGet, type YType } from './y-node.ts';
 
 function newCounter(base: number): Y.Map<number> {
@@ -59,7 +59,6 @@ export function increment(scope: WriteScope, path: string, by: number, callback?
       }
     }
     addToCounter(counter, entry.ydoc, by);
-  });
-  settle(scope, callback);
+  }, callback);
   return scope.store.read(target.segments) as number;
 }

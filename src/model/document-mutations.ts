@@ -40,9 +40,9 @@ function withId(target: Target, value: unknown): unknown {
   return value;
 }
 
-function write(scope: WriteScope, target: Target, value: unknown): void {
-  if (isDocumentTarget(target)) writeDocument(scope, target, value);
-  else writeAt(scope, locate(scope.store, target), value);
+function write(scope: WriteScope, target: Target, value: unknown, callback?: WriteCallback): void {
+  if (isDocumentTarget(target)) writeDocument(scope, target, value, callback);
+  else writeAt(scope, locate(scope.store, target), value, callback);
 }
 
 /** `create(path, value)`: creates a document; throws when it already exists. */
@@ -55,21 +55,20 @@ export function createDocument(
 ): void {
   const target = documentTarget(method, path);
   assertJson(target, value);
-  const stored = withId(target, value ?? {});
+  const stored = withId(target, value === undefined ? {} : value);
   if (scope.store.read(target.segments) !== undefined) {
     throw modelError('error', method, path, 'the document already exists');
   }
-  write(scope, target, stored);
-  settle(scope, callback);
+  write(scope, target, stored, callback);
 }
 
 /** `createNull(path, value)`: creates a document unless it already exists. */
 export function createNullDocument(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): void {
   const target = documentTarget('createNull', path);
   assertJson(target, value);
-  const stored = withId(target, value ?? {});
-  if (scope.store.read(target.segments) === undefined) write(scope, target, stored);
-  settle(scope, callback);
+  const stored = withId(target, value === undefined ? {} : value);
+  if (scope.store.read(target.segments) === undefined) write(scope, target, stored, callback);
+  else settle(scope, callback);
 }
 
 /** `add(collection, value)`: creates a document with `value.id` or a new id; returns the id. */
@@ -81,6 +80,7 @@ export function addDocument(scope: WriteScope, collectionPath: string, value: un
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw modelError('type', 'add', collectionPath, 'add needs an object value');
   }
+  assertJson({ method: 'add', path: collectionPath }, value);
   const given = (value as Record<string, unknown>)['id'];
   if (given !== undefined && (typeof given !== 'string' || !isValidDocId(given))) {
     throw modelError('error', 'add', collectionPath, `the value's id ${JSON.stringify(given)} is not a valid document id`);

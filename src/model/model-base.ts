@@ -145,7 +145,7 @@ export abstract class ModelBase implements WriteScope {
   }
 
   /** Stops a listener returned by `on`; returns true when it was registered. */
-  removeListener(listener: Listener<ListenableType>): boolean {
+  removeListener<T extends ListenableType>(listener: Listener<T>): boolean {
     return this.store.bus.off(listener as BusListener);
   }
 

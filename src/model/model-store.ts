@@ -45,6 +45,8 @@ export class ModelStore {
   readonly #collections = new Map<string, Map<string, DocEntry>>();
   readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
   #rootSnapshot: Readonly<Record<string, unknown>> | null = null;
+  /** Documents with a transaction open or queued: collection and root snapshots are not cached meanwhile. */
+  readonly #busy = new Set<DocEntry>();
   #closed = false;
 
   constructor(options: ModelStoreOptions) {
@@ -69,8 +71,15 @@ export class ModelStore {
       this.#collections.set(collection, docs);
     }
     docs.set(id, entry);
+    entry.ydoc.on('beforeTransaction', () => {
+      this.#busy.add(entry);
+      this.#dropCollection(entry.collection);
+    });
     entry.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => this.#onTransaction(entry, tr));
-    entry.ydoc.on('afterAllTransactions', () => this.bus.flush());
+    entry.ydoc.on('afterAllTransactions', () => {
+      this.#busy.delete(entry);
+      this.bus.flush();
+    });
     return entry;
   }
 
@@ -83,6 +92,7 @@ export class ModelStore {
   /** The document's value snapshot, or undefined when it does not exist. */
   docValue(entry: DocEntry): unknown {
     if (entry.local) return this.cache.value(mapGet(entry.root, entry.base[0] as string));
+    if (this.cache.usable(entry.root)) return nonEmpty(this.cache.read(entry.root));
     return entry.exists() ? this.cache.read(entry.root) : undefined;
   }
 
@@ -92,17 +102,22 @@ export class ModelStore {
     if (collection === undefined) return this.#root();
     if (id === undefined) return this.#collection(collection);
     const entry = this.entry(collection, id);
-    if (!entry || !entry.exists()) return undefined;
-    let node: unknown = entry.local ? mapGet(entry.root, entry.base[0] as string) : entry.root;
-    for (let i = 2; i < segments.length; i++) {
-      const segment = segments[i] as string;
-      if (node instanceof Y.AbstractType && this.cache.has(node)) {
-        return readPlain(this.cache.read(node), segments, i);
-      }
-      node = child(node, segment);
-      if (node === undefined) return undefined;
+    if (!entry) return undefined;
+    let node: unknown;
+    if (entry.local) {
+      node = mapGet(entry.root, entry.base[0] as string);
+    } else if (this.cache.usable(entry.root)) {
+      const snapshot = nonEmpty(this.cache.read(entry.root));
+      return snapshot === undefined ? undefined : readPlain(snapshot, segments, 2);
+    } else {
+      node = entry.exists() ? entry.root : undefined;
     }
-    return this.cache.value(node);
+    // Walk the Yjs tree and build only the target (or switch to a cached snapshot on the way).
+    for (let i = 2; i < segments.length && node !== undefined; i++) {
+      if (node instanceof Y.AbstractType && this.cache.usable(node)) return readPlain(this.cache.read(node), segments, i);
+      node = child(node, segments[i] as string);
+    }
+    return node === undefined ? undefined : this.cache.value(node);
   }
 
   /**
@@ -112,13 +127,11 @@ export class ModelStore {
    */
   load(collection: string, id: string, update?: Uint8Array): DocEntry {
     const known = this.entry(collection, id);
-    if (known) {
-      if (update) Y.applyUpdate(known.ydoc, update, LOAD_ORIGIN);
-      return known;
-    }
-    const entry = this.ensureEntry(collection, id);
+    // A document held but never written (an empty Y.Doc) is loaded like a new one.
+    const fresh = known === undefined || known.ydoc.store.clients.size === 0;
+    const entry = known ?? this.ensureEntry(collection, id);
     if (update) Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
-    this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
+    if (fresh) this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
     return entry;
   }
 
@@ -175,6 +188,11 @@ export class ModelStore {
     this.#rootSnapshot = null;
   }
 
+  #collectionBusy(collection: string): boolean {
+    for (const entry of this.#busy) if (entry.collection === collection) return true;
+    return false;
+  }
+
   #collection(collection: string): Readonly<Record<string, unknown>> | undefined {
     const cached = this.#collectionSnapshots.get(collection);
     if (cached) return cached;
@@ -186,7 +204,7 @@ export class ModelStore {
       if (value !== undefined) out[id] = value;
     }
     const snapshot = this.#freeze ? Object.freeze(out) : out;
-    this.#collectionSnapshots.set(collection, snapshot);
+    if (!this.#collectionBusy(collection)) this.#collectionSnapshots.set(collection, snapshot);
     return snapshot;
   }
 
@@ -195,10 +213,11 @@ export class ModelStore {
     const out: Record<string, unknown> = {};
     for (const name of this.#collections.keys()) {
       const snapshot = this.#collection(name);
-      if (snapshot && Object.keys(snapshot).length > 0) out[name] = snapshot;
+      if (snapshot && nonEmpty(snapshot) !== undefined) out[name] = snapshot;
     }
-    this.#rootSnapshot = this.#freeze ? Object.freeze(out) : out;
-    return this.#rootSnapshot;
+    const root = this.#freeze ? Object.freeze(out) : out;
+    if (this.#busy.size === 0) this.#rootSnapshot = root;
+    return root;
   }
 }
 
@@ -206,6 +225,12 @@ export class ModelStore {
 function isNewlyLoaded(tr: Y.Transaction): boolean {
   for (const clock of tr.beforeState.values()) if (clock > 0) return false;
   return true;
+}
+
+/** The object itself when it has a key, else undefined (an empty document does not exist). */
+function nonEmpty(value: unknown): unknown {
+  for (const _ in value as object) return value;
+  return undefined;
 }
 
 function child(node: unknown, segment: string): unknown {

@@ -27,9 +27,19 @@ function takeCallback(args: Args): [unknown[], WriteCallback | undefined] {
   return typeof last === 'function' ? [args.slice(0, -1), last as WriteCallback] : [[...args], undefined];
 }
 
-/** Splits `(subpath?, ...rest)` where a string first argument is the subpath. */
+/** Splits `(subpath?, ...rest)` where a string (or an explicit undefined) first argument is the subpath. */
 function takeSubpath(args: unknown[]): [Subpath | undefined, unknown[]] {
-  return typeof args[0] === 'string' ? [args[0], args.slice(1)] : [undefined, args];
+  if (typeof args[0] === 'string') return [args[0], args.slice(1)];
+  if (args[0] === undefined && args.length > 1) return [undefined, args.slice(1)];
+  return [undefined, args];
+}
+
+/** Checks the callback argument of a `(subpath, value, callback?)` method. */
+function callbackArg(value: unknown): WriteCallback | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`yracer: the callback must be a function, got ${value === null ? 'null' : typeof value}`);
+  }
+  return value as WriteCallback | undefined;
 }
 
 /** A Racer-style model over Yjs documents; create one with `createModel()`. */
@@ -40,7 +50,7 @@ export class Model extends ModelBase {
 
   #valueArgs(args: Args): [string, unknown, WriteCallback | undefined] {
     if (args.length <= 1) return [this.path(), args[0], undefined];
-    return [this.path(args[0] as Subpath | undefined), args[1], args[2] as WriteCallback | undefined];
+    return [this.path(args[0] as Subpath | undefined), args[1], callbackArg(args[2])];
   }
 
   /**

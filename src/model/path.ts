@@ -34,12 +34,12 @@ export function isLocalCollection(collection: string): boolean {
 
 /** True when the string is a valid collection name. */
 export function isValidCollection(name: string): boolean {
-  return COLLECTION.test(name);
+  return COLLECTION.test(name) && name !== '__proto__';
 }
 
 /** True when the string is a valid document id. */
 export function isValidDocId(id: string): boolean {
-  return DOC_ID.test(id);
+  return DOC_ID.test(id) && id !== '__proto__';
 }
 
 /** Why a path is not acceptable, or null when it is fine. */
@@ -49,10 +49,10 @@ export function pathProblem(segments: readonly string[]): string | null {
   }
   const [collection, id] = segments;
   if (collection !== undefined && !isValidCollection(collection)) {
-    return `"${collection}" is not a valid collection name (letters, digits, _ $ -; not starting with a digit)`;
+    return `"${collection}" is not a valid collection name (letters, digits, _ $ -; not starting with a digit; not __proto__)`;
   }
   if (id !== undefined && !isValidDocId(id)) {
-    return `"${id}" is not a valid document id (1-256 of letters, digits and _ - : ~ @ + = $)`;
+    return `"${id}" is not a valid document id (1-256 of letters, digits and _ - : ~ @ + = $; not __proto__)`;
   }
   return null;
 }

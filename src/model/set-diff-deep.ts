@@ -52,7 +52,9 @@ function patchChild(container: YType, key: string, raw: unknown, before: unknown
 }
 
 function patchMap(map: YType, before: Plain, after: Plain): void {
-  for (const key of Object.keys(before)) if (after[key] === undefined) (map as Y.Map<unknown>).delete(key);
+  for (const key of Object.keys(before)) {
+    if (!Object.hasOwn(after, key) || after[key] === undefined) (map as Y.Map<unknown>).delete(key);
+  }
   for (const [key, value] of Object.entries(after)) {
     if (value !== undefined) patchChild(map, key, mapGet(map, key), before[key], value);
   }
@@ -97,20 +99,21 @@ export function setDiffDeep(scope: WriteScope, path: string, value: unknown, cal
   const target = parseTarget('setDiffDeep', path);
   assertJson(target, value);
   const previous = scope.store.read(target.segments);
-  if (!jsonEqual(previous, value)) {
-    if (isDocumentTarget(target)) {
-      const entry = scope.store.entry(target.collection, target.id);
-      if (entry && isPlain(previous) && isPlain(value)) commit(scope, entry, () => patchMap(entry.root, previous, value));
-      else writeDocument(scope, target, value);
+  if (jsonEqual(previous, value)) {
+    settle(scope, callback);
+    return previous;
+  }
+  if (isDocumentTarget(target)) {
+    const entry = scope.store.entry(target.collection, target.id);
+    if (entry && isPlain(previous) && isPlain(value)) commit(scope, entry, () => patchMap(entry.root, previous, value), callback);
+    else writeDocument(scope, target, value, callback);
+  } else {
+    const location = locate(scope.store, target);
+    if (location.entry && patchable(location.node, previous, value)) {
+      commit(scope, location.entry, () => patchNode(location.node as YType, previous, value), callback);
     } else {
-      const location = locate(scope.store, target);
-      if (location.entry && patchable(location.node, previous, value)) {
-        commit(scope, location.entry, () => patchNode(location.node as YType, previous, value));
-      } else {
-        writeAt(scope, location, value);
-      }
+      writeAt(scope, location, value, callback);
     }
   }
-  settle(scope, callback);
   return previous;
 }

@@ -23,12 +23,14 @@ function setKey(target: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
-function deepFreeze(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+/** A deep copy of a plain value stored as-is by a stock Yjs client (never hand out Yjs' own objects). */
+function copyPlain(value: unknown, freeze: boolean): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Uint8Array) return freezeValue(Array.from(value), freeze);
+  if (Array.isArray(value)) return freezeValue(value.map((child) => copyPlain(child, freeze)), freeze);
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) setKey(out, key, copyPlain(child, freeze));
+  return freezeValue(out, freeze);
 }
 
 /** Sums a counter's entries in a fixed order (base first, then client ids ascending). */
@@ -37,6 +39,12 @@ function sumCounter(entries: Array<[string, unknown]>): number {
   let sum = 0;
   for (const [, value] of entries) if (typeof value === 'number') sum += value;
   return sum;
+}
+
+/** False while the type's document has a transaction open or queued (caches may be stale then). */
+function cacheable(type: YType): boolean {
+  const doc = type.doc;
+  return doc === null || (doc._transaction === null && doc._transactionCleanups.length <= 1);
 }
 
 /** Caches and builds snapshots; one per model store. */
@@ -51,10 +59,8 @@ export class SnapshotCache {
 
   /** The current snapshot of a type. */
   read(type: YType): unknown {
-    const doc = type.doc;
     // While a transaction is open (or queued), cached entries may be stale: build without caching.
-    const cacheable = doc === null || (doc._transaction === null && doc._transactionCleanups.length <= 1);
-    if (!cacheable) return this.#build(type, null, false);
+    if (!cacheable(type)) return this.#build(type, null, false);
     if (this.#cache.has(type)) return this.#cache.get(type);
     const value = this.#build(type, null, true);
     this.#cache.set(type, value);
@@ -84,15 +90,19 @@ export class SnapshotCache {
     for (let t: YType | null = type; t !== null && this.#cache.delete(t); t = parentType(t));
   }
 
-  /** True when a current snapshot of the type is cached. */
+  /** True when a snapshot of the type is cached (it may be stale inside a transaction; see `usable`). */
   has(type: YType): boolean {
     return this.#cache.has(type);
   }
 
+  /** True when the type's cached snapshot is current and may be read now. */
+  usable(type: YType): boolean {
+    return this.#cache.has(type) && cacheable(type);
+  }
+
   #plain(raw: unknown): unknown {
-    if (raw instanceof Uint8Array) return freezeValue(Array.from(raw), this.#freeze);
     if (raw instanceof Y.Doc) return null;
-    return this.#freeze ? deepFreeze(raw) : raw;
+    return copyPlain(raw, this.#freeze);
   }
 
   #child(raw: unknown, tr: Y.Transaction | null, cache: boolean): unknown {

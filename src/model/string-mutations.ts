@@ -22,7 +22,13 @@ interface TextTarget {
 function textTarget(scope: WriteScope, method: string, path: string, allowMissing: boolean): TextTarget {
   const location = locateField(scope.store, method, path, 'a string');
   const node = location.node;
-  if (node instanceof Y.Text) return { location, current: node.toString() };
+  if (node instanceof Y.Text) {
+    const current = node.toString();
+    if (current.length !== node.length) {
+      throw modelError('type', method, path, `${path} is a rich text with embedded objects; edit it through its Y.Text`);
+    }
+    return { location, current };
+  }
   if (typeof node === 'string') return { location, current: node };
   if (node === undefined && allowMissing) return { location, current: '' };
   throw modelError('type', method, path, `${path} is ${describeNode(node)}, not a string`);
@@ -59,9 +65,10 @@ export function stringInsert(scope: WriteScope, path: string, index: number, tex
   if (text.length > 0) {
     const { target } = location;
     const entry = location.entry ?? scope.store.ensureEntry(target.collection, target.id);
-    commit(scope, entry, () => ensureText(entry, location).insert(index, text));
+    commit(scope, entry, () => ensureText(entry, location).insert(index, text), callback);
+  } else {
+    settle(scope, callback);
   }
-  settle(scope, callback);
 }
 
 /** `stringRemove(path, index, howMany)`: removes characters. */
@@ -71,7 +78,8 @@ export function stringRemove(scope: WriteScope, path: string, index: number, how
   assertIndex('stringRemove', path, 'howMany', howMany, current.length - index);
   if (howMany > 0) {
     const entry = location.entry as DocEntry;
-    commit(scope, entry, () => ensureText(entry, location).delete(index, howMany));
+    commit(scope, entry, () => ensureText(entry, location).delete(index, howMany), callback);
+  } else {
+    settle(scope, callback);
   }
-  settle(scope, callback);
 }

@@ -140,6 +140,8 @@ export function transactionEvents(
       events.push({ event: { type: 'change', path, value, previous: p.previous, passed, remote }, segments: modelSegments });
     } else if (p.kind === 'self') {
       const value = cache.read(p.changed.type);
+      // Formatting applied by a rich-text editor changes no value.
+      if (value === p.previous) continue;
       events.push({ event: { type: 'change', path, value, previous: p.previous, passed, remote }, segments: modelSegments });
     } else {
       for (const event of arrayEvents(path, p.ops, cache, passed, remote)) {

@@ -21,30 +21,38 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Replaces a synced document's fields (undefined deletes the document). */
-export function writeDocument(scope: WriteScope, target: Target, value: unknown): void {
+export function writeDocument(scope: WriteScope, target: Target, value: unknown, callback?: WriteCallback): void {
   if (value !== undefined && !isPlainObject(value)) {
     throw modelError('type', target.method, target.path, 'a document must be an object');
   }
   const existing = scope.store.entry(target.collection, target.id);
-  if (value === undefined && (!existing || !hasLiveKey(existing.root))) return;
+  if (value === undefined && (!existing || !hasLiveKey(existing.root))) {
+    settle(scope, callback);
+    return;
+  }
   const entry = existing ?? scope.store.ensureEntry(target.collection, target.id);
   commit(scope, entry, () => {
     for (const [key, item] of entry.root._map) {
-      if (!item.deleted && (value === undefined || value[key] === undefined)) entry.root.delete(key);
+      if (!item.deleted && (value === undefined || !Object.hasOwn(value, key) || value[key] === undefined)) {
+        entry.root.delete(key);
+      }
     }
     if (value === undefined) return;
     for (const [key, child] of Object.entries(value)) {
       if (child !== undefined) entry.root.set(key, toYjs(child));
     }
-  });
+  }, callback);
 }
 
 /** Writes at a located target (creating missing containers on the way). */
-export function writeAt(scope: WriteScope, location: Location, value: unknown): void {
+export function writeAt(scope: WriteScope, location: Location, value: unknown, callback?: WriteCallback): void {
   const { target } = location;
-  if (value === undefined && location.node === undefined) return;
+  if (value === undefined && location.node === undefined) {
+    settle(scope, callback);
+    return;
+  }
   const entry = location.entry ?? scope.store.ensureEntry(target.collection, target.id);
-  commit(scope, entry, () => writeValue(materialize(entry, location.ySegments), location.key, value));
+  commit(scope, entry, () => writeValue(materialize(entry, location.ySegments), location.key, value), callback);
 }
 
 /** `set(path, value)`: writes the value and returns the previous one. */
@@ -52,9 +60,8 @@ export function setValue(scope: WriteScope, path: string, value: unknown, callba
   const target = parseTarget(method, path);
   assertJson(target, value);
   const previous = scope.store.read(target.segments);
-  if (isDocumentTarget(target)) writeDocument(scope, target, value);
-  else writeAt(scope, locate(scope.store, target), value);
-  settle(scope, callback);
+  if (isDocumentTarget(target)) writeDocument(scope, target, value, callback);
+  else writeAt(scope, locate(scope.store, target), value, callback);
   return previous;
 }
 
@@ -62,9 +69,8 @@ export function setValue(scope: WriteScope, path: string, value: unknown, callba
 export function delValue(scope: WriteScope, path: string, callback?: WriteCallback): unknown {
   const target = parseTarget('del', path);
   const previous = scope.store.read(target.segments);
-  if (isDocumentTarget(target)) writeDocument(scope, target, undefined);
-  else writeAt(scope, locate(scope.store, target), undefined);
-  settle(scope, callback);
+  if (isDocumentTarget(target)) writeDocument(scope, target, undefined, callback);
+  else writeAt(scope, locate(scope.store, target), undefined, callback);
   return previous;
 }
 
@@ -101,13 +107,17 @@ export function setEach(scope: WriteScope, path: string, object: unknown, callba
   const locations = Object.entries(object)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => ({ location: locate(scope.store, parseTarget('setEach', `${path}.${key}`)), value }));
-  if (locations.length > 0) {
-    const entry = scope.store.ensureEntry(target.collection, target.id);
-    commit(scope, entry, () => {
-      for (const { location, value } of locations) {
-        writeValue(materialize(entry, location.ySegments), location.key, value);
-      }
-    });
+  if (locations.length === 0) {
+    settle(scope, callback);
+    return;
   }
-  settle(scope, callback);
+  const entry = scope.store.ensureEntry(target.collection, target.id);
+  commit(
+    scope,
+    entry,
+    () => {
+      for (const { location, value } of locations) writeValue(materialize(entry, location.ySegments), location.key, value);
+    },
+    callback,
+  );
 }

@@ -19,20 +19,34 @@ export interface WriteScope {
   readonly muted: boolean;
 }
 
-/** Runs `fn` inside one Yjs transaction on the document, tagged as this model's write. */
-export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transaction) => T): T {
-  const meta: WriteMeta = { passed: scope.passed, silent: scope.muted };
-  return Y.transact(
-    entry.ydoc,
-    (tr) => {
-      tr.meta.set(WRITE_META, meta);
-      return fn(tr);
-    },
-    scope.store.origin,
-  );
+function mergedMeta(existing: WriteMeta | undefined, scope: WriteScope): WriteMeta {
+  if (!existing) return { passed: scope.passed, silent: scope.muted };
+  // Several writes in one transaction: any non-silent write makes it heard; passed data merges.
+  const passed = existing.passed === scope.passed ? existing.passed : Object.freeze({ ...existing.passed, ...scope.passed });
+  return { passed, silent: existing.silent && scope.muted };
 }
 
-/** Reports completion of a write to its callback: a local model calls back on the next microtask. */
+/**
+ * Runs `fn` inside one Yjs transaction on the document, tagged as this
+ * model's write, then reports completion to the callback (also when a
+ * listener threw: the write itself is done).
+ */
+export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transaction) => T, callback?: WriteCallback): T {
+  try {
+    return Y.transact(
+      entry.ydoc,
+      (tr) => {
+        tr.meta.set(WRITE_META, mergedMeta(tr.meta.get(WRITE_META) as WriteMeta | undefined, scope));
+        return fn(tr);
+      },
+      scope.store.origin,
+    );
+  } finally {
+    settle(scope, callback);
+  }
+}
+
+/** Reports completion of a write that needed no transaction: a local model calls back on the next microtask. */
 export function settle(_scope: WriteScope, callback: WriteCallback | undefined): void {
   if (callback) queueMicrotask(() => callback());
 }

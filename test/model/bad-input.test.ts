@@ -171,7 +171,7 @@ const cases: readonly BadCase[] = [
   bad('setNull', 'todos.a.v', TypeError, /value\.l\.1: sparse arrays/, 'a sparse array', (m) => m.setNull('todos.a.v', { l: sparse })),
   bad('setDiffDeep', 'todos.a.v', TypeError, /value\.1: undefined is not allowed in an array/, 'undefined in an array', (m) => m.setDiffDeep('todos.a.v', [1, undefined])),
   bad('create', 'todos.b', TypeError, /value\.a\.b\.1\.c: a function is not JSON/, 'a function deep inside', (m) => m.create('todos.b', { a: { b: [1, { c: fn }] } })),
-  bad('add', 'todos.c', TypeError, /value\.p: a Point instance/, 'a class instance', (m) => m.add('todos', { id: 'c', p: new Point() })),
+  bad('add', 'todos', TypeError, /value\.p: a Point instance/, 'a class instance', (m) => m.add('todos', { id: 'c', p: new Point() })),
   bad('unshift', 'todos.a.tags', TypeError, JSON_VALUE, 'a nested function', (m) => m.unshift('todos.a.tags', { f: [fn] })),
   // Object keys that cannot be stored.
   bad('set', 'todos.a.v', TypeError, /empty key/, 'an empty key', (m) => m.set('todos.a.v', { '': 1 })),
