@@ -37,6 +37,6 @@ export default tseslint.config(
   restrict(['src/protocol/**'], ['client', 'server', 'react', 'model', 'storage'], ['ws', 'react', 'node:*']),
   restrict(['src/client/**'], ['server', 'react', 'storage'], ['ws', 'react', 'better-sqlite3', 'node:*']),
   restrict(['src/react/**'], ['server', 'storage', 'protocol'], ['ws', 'better-sqlite3', 'node:*']),
-  restrict(['src/storage/**'], ['client', 'server', 'react', 'model', 'protocol'], ['react']),
+  restrict(['src/storage/**'], ['client', 'server', 'react', 'model', 'protocol'], ['react', 'yjs', 'y-protocols', 'y-protocols/*', 'lib0', 'lib0/*'], 'keeps storage to bytes and JSON'),
   restrict(['src/server/**'], ['client', 'react'], ['react', 'react-dom']),
 );

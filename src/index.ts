@@ -1,8 +1,13 @@
 /**
  * yracer: Racer's model on Yjs. This entry point is browser-safe: the model
- * and (soon) the sync client.
+ * and the sync client.
  */
-export { createModel, type CreateModelOptions } from './model/create-model.ts';
+export { createModel, type CreateModelOptions } from './client/create-model.ts';
+export { SyncError } from './client/sync-error.ts';
+export type { BackoffOptions } from './client/backoff.ts';
+export type { WebSocketConstructor, WebSocketLike } from './client/web-socket-like.ts';
+export type { ConnectionState, ConnectionStatus } from './model/sync-port.ts';
+export type { HoldItem } from './model/hold-items.ts';
 export { Model } from './model/model.ts';
 export { ModelBase } from './model/model-base.ts';
 export type {

@@ -1,13 +1,12 @@
 /**
- * `createModel()`: the entry point. Without a URL the model is local: it
- * holds documents in memory and never syncs (a sync client comes with the
- * server).
+ * `createLocalModel()`: a model without a server; documents live in memory.
+ * `createModel()` (src/client) adds the sync client when given a URL.
  */
 import { Model } from './model.ts';
 import { ModelStore } from './model-store.ts';
 
-/** Options of `createModel`. */
-export interface CreateModelOptions {
+/** Options of a model, with or without a server. */
+export interface LocalModelOptions {
   /**
    * Freeze snapshots so accidental mutation throws (in strict mode).
    * Default: true, unless `process.env.NODE_ENV` is `'production'`.
@@ -19,13 +18,7 @@ function isProduction(): boolean {
   return typeof process !== 'undefined' && process.env?.['NODE_ENV'] === 'production';
 }
 
-/**
- * Creates a model.
- *
- * @example
- * const model = createModel();
- * model.add('todos', { title: 'Milk', done: false });
- */
-export function createModel(options: CreateModelOptions = {}): Model {
+/** Creates a model without a server. */
+export function createLocalModel(options: LocalModelOptions = {}): Model {
   return new Model(new ModelStore({ freeze: options.freeze ?? !isProduction() }));
 }

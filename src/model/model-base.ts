@@ -13,6 +13,8 @@ import type { ModelStore } from './model-store.ts';
 import { joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
 import { patternProblem } from './pattern-trie.ts';
 import type { WriteScope } from './write-scope.ts';
+import { docRefs, type HoldItem } from './hold-items.ts';
+import { LOCAL_CONNECTION, type ConnectionStatus, type DocRef, type HoldMode } from './sync-port.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 
@@ -149,7 +151,77 @@ export abstract class ModelBase implements WriteScope {
     return this.store.bus.off(listener as BusListener);
   }
 
-  /** Destroys every document of this model and removes every listener. */
+  /**
+   * Subscribes to documents (paths relative to this model, scoped models, or
+   * arrays of them; none means this model's own document). Resolves once the
+   * server has sent them; later changes keep arriving until `unsubscribe`.
+   * Subscriptions are reference counted; a local model resolves at once.
+   *
+   * @example
+   * await model.subscribe('todos.a1', model.at('todos.a2'));
+   */
+  subscribe(...items: HoldItem[]): Promise<void> {
+    return this.#hold('subscribe', items);
+  }
+
+  /** Loads documents once (no later changes); reference counted like `subscribe`. */
+  fetch(...items: HoldItem[]): Promise<void> {
+    return this.#hold('fetch', items);
+  }
+
+  /** Releases subscriptions; a document leaves the model after the unload delay once nothing holds it. */
+  unsubscribe(...items: HoldItem[]): Promise<void> {
+    return this.#release('unsubscribe', 'subscribe', items);
+  }
+
+  /** Releases fetches, like `unsubscribe`. */
+  unfetch(...items: HoldItem[]): Promise<void> {
+    return this.#release('unfetch', 'fetch', items);
+  }
+
+  /** Releases everything this model subscribed to or fetched. */
+  unload(): Promise<void> {
+    return this.store.sync?.releaseAll() ?? Promise.resolve();
+  }
+
+  #hold(method: string, items: readonly HoldItem[]): Promise<void> {
+    let refs: DocRef[];
+    try {
+      refs = docRefs(method, this.path(), items);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const sync = this.store.sync;
+    if (!sync || refs.length === 0) return Promise.resolve();
+    return sync.hold(refs, method === 'fetch' ? 'fetch' : 'subscribe');
+  }
+
+  #release(method: string, mode: HoldMode, items: readonly HoldItem[]): Promise<void> {
+    let refs: DocRef[];
+    try {
+      refs = docRefs(method, this.path(), items);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.store.sync?.release(refs, mode) ?? Promise.resolve();
+  }
+
+  /** Resolves once every local change is stored by the server (at once for a local model). */
+  whenNothingPending(): Promise<void> {
+    return this.store.sync?.whenNothingPending() ?? Promise.resolve();
+  }
+
+  /** True while a local change is not yet stored by the server. */
+  hasPending(): boolean {
+    return this.store.sync?.hasPending() ?? false;
+  }
+
+  /** The connection to the server: `state` (`connecting`, `online`, `offline`), `url`, `on(listener)`. */
+  get connection(): ConnectionStatus {
+    return this.store.sync?.connection ?? LOCAL_CONNECTION;
+  }
+
+  /** Closes the connection, destroys every document and removes every listener. */
   close(): void {
     this.store.close();
   }

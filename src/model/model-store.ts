@@ -9,6 +9,7 @@ import { EventBus } from './event-bus.ts';
 import type { ModelEvent, Passed } from './model-event.ts';
 import { isIndexSegment, splitPath } from './path.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
+import type { SyncPort } from './sync-port.ts';
 import { transactionEvents } from './transaction-events.ts';
 import { isCounter, mapGet, type YType } from './y-node.ts';
 import './yjs-patches.ts';
@@ -41,6 +42,8 @@ export class ModelStore {
   readonly bus = new EventBus();
   /** The transaction origin of this model's own writes (e.g. for a `Y.UndoManager`). */
   readonly origin: object = Object.freeze({ yracer: 'local' });
+  /** The sync client, when the model has a server (set once by `createModel({ url })`). */
+  sync: SyncPort | null = null;
   readonly #freeze: boolean;
   readonly #collections = new Map<string, Map<string, DocEntry>>();
   readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
@@ -80,6 +83,7 @@ export class ModelStore {
       this.#busy.delete(entry);
       this.bus.flush();
     });
+    if (!entry.local) this.sync?.attach(entry);
     return entry;
   }
 
@@ -144,6 +148,7 @@ export class ModelStore {
     docs.delete(id);
     if (docs.size === 0) this.#collections.delete(collection);
     this.#dropCollection(collection);
+    if (!entry.local) this.sync?.detach(entry);
     entry.ydoc.destroy();
     this.#emit({ type: 'unload', path: entry.path, previous, passed: EMPTY_PASSED, remote: false });
     return true;
@@ -152,6 +157,7 @@ export class ModelStore {
   /** Destroys every document and removes every listener. */
   close(): void {
     this.#closed = true;
+    this.sync?.close();
     for (const entry of this.entries()) entry.ydoc.destroy();
     this.#collections.clear();
     this.#collectionSnapshots.clear();

@@ -32,6 +32,8 @@ function mergedMeta(existing: WriteMeta | undefined, scope: WriteScope): WriteMe
  * listener threw: the write itself is done).
  */
 export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transaction) => T, callback?: WriteCallback): T {
+  const sync = entry.local ? null : scope.store.sync;
+  const marker = sync ? sync.markWrite(entry) : 0;
   try {
     return Y.transact(
       entry.ydoc,
@@ -42,7 +44,8 @@ export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transac
       scope.store.origin,
     );
   } finally {
-    settle(scope, callback);
+    if (callback && sync) sync.settleWrite(entry, marker, callback);
+    else settle(scope, callback);
   }
 }
 

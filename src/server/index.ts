@@ -1,6 +1,11 @@
 /**
- * yracer/server: the WebSocket sync server, storage adapters and the CLI
- * (Node only). They arrive with the sync issue; this entry point exists so
- * that imports resolve and the build and package exports stay stable.
+ * yracer/server (Node only): the WebSocket sync server and the storage
+ * adapters.
  */
-export {};
+export { createServer } from './create-server.ts';
+export { SyncServer, type Listening, type ListenOptions } from './sync-server.ts';
+export type { ServerLog, ServerOptions, Session } from './server-options.ts';
+export type { Storage, StorageKey, StoredDocument } from '../storage/storage.ts';
+export { memoryStorage } from '../storage/memory-storage.ts';
+export { sqliteStorage, type SqliteStorageOptions } from '../storage/sqlite-storage.ts';
+export { CloseCode, ErrorCode } from '../protocol/error-code.ts';

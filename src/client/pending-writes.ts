@@ -1,0 +1,127 @@
+/**
+ * Local changes not yet stored by the server. Each Yjs update a local write
+ * makes gets a sequence number; the server acknowledges it once storage has
+ * it. Callbacks of writes, `whenNothingPending()` and `hasPending()` are all
+ * answered from here. After a reconnect, the unacknowledged updates of a
+ * document are merged and sent again under one new number that inherits their
+ * callbacks (Yjs updates are idempotent, so a resend never duplicates data).
+ */
+import * as Y from 'yjs';
+import type { WriteCallback } from '../model/write-scope.ts';
+
+interface Pending {
+  readonly doc: string;
+  readonly update: Uint8Array;
+  readonly callbacks: WriteCallback[];
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  error: Error | null;
+}
+
+/** The pending writes of one client. */
+export class PendingWrites {
+  readonly #pending = new Map<number, Pending>();
+  #seq = 0;
+  #waiters: Waiter[] = [];
+
+  /** Records a local update of a document; returns its sequence number. */
+  add(doc: string, update: Uint8Array): number {
+    const seq = ++this.#seq;
+    this.#pending.set(seq, { doc, update, callbacks: [] });
+    return seq;
+  }
+
+  /** The sequence number of the newest pending update of a document (0 when none). */
+  latest(doc: string): number {
+    let found = 0;
+    for (const [seq, pending] of this.#pending) if (pending.doc === doc) found = seq;
+    return found;
+  }
+
+  /** Calls `callback` when update `seq` is acknowledged (or refused); at once when it is no longer pending. */
+  onSettled(seq: number, callback: WriteCallback): void {
+    const pending = this.#pending.get(seq);
+    if (pending) pending.callbacks.push(callback);
+    else queueMicrotask(() => callback());
+  }
+
+  /** True when a document has pending updates. */
+  hasDoc(doc: string): boolean {
+    for (const pending of this.#pending.values()) if (pending.doc === doc) return true;
+    return false;
+  }
+
+  /** Number of pending updates. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** The documents with pending updates. */
+  docs(): Set<string> {
+    return new Set([...this.#pending.values()].map((p) => p.doc));
+  }
+
+  /** Merges a document's pending updates under one new sequence number (for a resend); returns it with the merged update. */
+  rebase(doc: string): { seq: number; update: Uint8Array } | null {
+    const entries = [...this.#pending].filter(([, p]) => p.doc === doc);
+    if (entries.length === 0) return null;
+    const update = entries.length === 1 ? (entries[0] as [number, Pending])[1].update : Y.mergeUpdates(entries.map(([, p]) => p.update));
+    const callbacks = entries.flatMap(([, p]) => p.callbacks);
+    for (const [seq] of entries) this.#pending.delete(seq);
+    const seq = ++this.#seq;
+    this.#pending.set(seq, { doc, update, callbacks });
+    return { seq, update };
+  }
+
+  /** Update `seq` (and every earlier one of the same document) is stored. */
+  ack(seq: number): void {
+    const acked = this.#pending.get(seq);
+    if (!acked) return;
+    for (const [other, pending] of this.#pending) {
+      if (other <= seq && pending.doc === acked.doc) this.#settle(other, pending, undefined);
+    }
+    this.#checkIdle();
+  }
+
+  /** Update `seq` was refused. */
+  fail(seq: number, error: Error): void {
+    const pending = this.#pending.get(seq);
+    if (!pending) return;
+    this.#settle(seq, pending, error);
+    for (const waiter of this.#waiters) waiter.error ??= error;
+    this.#checkIdle();
+  }
+
+  #settle(seq: number, pending: Pending, error: Error | undefined): void {
+    this.#pending.delete(seq);
+    for (const callback of pending.callbacks) {
+      queueMicrotask(() => (error ? callback(error) : callback()));
+    }
+  }
+
+  /** Resolves once nothing is pending; rejects with the first refusal seen meanwhile. */
+  whenNothingPending(): Promise<void> {
+    if (this.#pending.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject, error: null }));
+  }
+
+  #checkIdle(): void {
+    if (this.#pending.size > 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      if (waiter.error) waiter.reject(waiter.error);
+      else waiter.resolve();
+    }
+  }
+
+  /** Fails everything pending (the model was closed). */
+  abandon(error: Error): void {
+    for (const [seq, pending] of [...this.#pending]) this.#settle(seq, pending, error);
+    for (const waiter of this.#waiters) waiter.error ??= error;
+    this.#checkIdle();
+  }
+}

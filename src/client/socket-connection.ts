@@ -1,0 +1,181 @@
+/**
+ * The client's one WebSocket to the server, reconnecting on its own.
+ *
+ * States: `connecting` (a socket is opening), `online` (open), `offline`
+ * (closed; a reconnect is scheduled with backoff and jitter, unless the server
+ * refused the credentials with 4401 or the connection was closed for good).
+ * While online it sends a ping after 15 s without traffic and drops a socket
+ * that stayed silent for 30 s.
+ */
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
+import type { ConnectionState } from '../model/sync-port.ts';
+
+/** The close code with which the server refuses credentials. */
+const UNAUTHORIZED = 4401;
+
+/** Options of a socket connection. */
+export interface SocketConnectionOptions {
+  readonly url: string;
+  readonly WebSocket: WebSocketConstructor;
+  /** A token (or a function giving a fresh one before each attempt) sent as the `token` query parameter. */
+  readonly token?: string | (() => string | Promise<string>) | undefined;
+  readonly backoff?: BackoffOptions | undefined;
+  /** Idle time before a ping, in ms (default 15,000); silence for twice as long drops the socket. */
+  readonly keepAliveMs?: number | undefined;
+  readonly onOpen: () => void;
+  readonly onMessage: (frame: Uint8Array) => void;
+  readonly onState: (state: ConnectionState, error: string | null) => void;
+  /** Builds a ping frame. */
+  readonly ping: () => Uint8Array;
+}
+
+/** A reconnecting WebSocket. */
+export class SocketConnection {
+  state: ConnectionState = 'offline';
+  error: string | null = null;
+  readonly #options: SocketConnectionOptions;
+  #socket: WebSocketLike | null = null;
+  #attempt = 0;
+  #retry: ReturnType<typeof setTimeout> | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #lastReceived = 0;
+  #lastSent = 0;
+  #stopped = false;
+
+  constructor(options: SocketConnectionOptions) {
+    this.#options = options;
+  }
+
+  /** Opens the socket (again). */
+  connect(): void {
+    if (this.#stopped || this.#socket) return;
+    this.#setState('connecting', null);
+    void this.#open();
+  }
+
+  async #open(): Promise<void> {
+    let url = this.#options.url;
+    const { token } = this.#options;
+    try {
+      const value = typeof token === 'function' ? await token() : token;
+      if (value !== undefined) url += `${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(value)}`;
+    } catch {
+      // The token could not be fetched: try again later.
+      this.#setState('offline', null);
+      this.#scheduleRetry();
+      return;
+    }
+    if (this.#stopped) return;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#options.WebSocket(url);
+    } catch {
+      this.#setState('offline', null);
+      this.#scheduleRetry();
+      return;
+    }
+    socket.binaryType = 'arraybuffer';
+    this.#socket = socket;
+    socket.onopen = () => {
+      if (this.#socket !== socket) return;
+      this.#attempt = 0;
+      this.#lastReceived = Date.now();
+      this.#startKeepAlive();
+      this.#setState('online', null);
+      this.#options.onOpen();
+    };
+    socket.onmessage = (event) => {
+      if (this.#socket !== socket) return;
+      this.#lastReceived = Date.now();
+      const data = event.data;
+      if (data instanceof ArrayBuffer) this.#options.onMessage(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) this.#options.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    };
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#drop();
+      if (event.code === UNAUTHORIZED) {
+        this.#stopped = true;
+        this.#setState('offline', 'unauthorized');
+        return;
+      }
+      this.#setState('offline', null);
+      this.#scheduleRetry();
+    };
+    socket.onerror = () => undefined;
+  }
+
+  #drop(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#stopped || this.#retry !== null) return;
+    const delay = backoffDelay(this.#attempt++, this.#options.backoff);
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      this.connect();
+    }, delay);
+  }
+
+  #startKeepAlive(): void {
+    const idle = this.#options.keepAliveMs ?? 15_000;
+    this.#timer = setInterval(() => {
+      const now = Date.now();
+      if (now - this.#lastReceived > 2 * idle) {
+        // Silent for too long: the connection is dead even if the socket does not know yet.
+        this.#drop();
+        this.#setState('offline', null);
+        this.#scheduleRetry();
+      } else if (now - Math.max(this.#lastReceived, this.#lastSent) >= idle) {
+        this.send(this.#options.ping());
+      }
+    }, Math.max(50, Math.floor(idle / 3)));
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #setState(state: ConnectionState, error: string | null): void {
+    if (this.state === state && this.error === error) return;
+    this.state = state;
+    this.error = error;
+    this.#options.onState(state, error);
+  }
+
+  /** Sends a frame if online; returns false when it could not. */
+  send(frame: Uint8Array): boolean {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== OPEN) return false;
+    this.#lastSent = Date.now();
+    socket.send(frame);
+    return true;
+  }
+
+  /** Closes the current socket; a reconnect follows with backoff (for tests and "go offline" buttons). */
+  disconnect(): void {
+    if (!this.#socket) return;
+    this.#drop();
+    this.#setState('offline', null);
+    this.#scheduleRetry();
+  }
+
+  /** Closes for good. */
+  close(): void {
+    this.#stopped = true;
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#drop();
+    this.#setState('offline', this.error);
+  }
+}

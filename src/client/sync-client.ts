@@ -1,0 +1,356 @@
+/**
+ * The sync client: connects a model to a yracer server over one multiplexed
+ * WebSocket (docs/protocol.md).
+ *
+ * Local changes to synced documents are sent at once as tracked updates and
+ * stay pending until the server acknowledges them; offline they just stay
+ * pending. On every (re)connect the client resends what is pending (merged per
+ * document) and re-subscribes, answering the server's state vector with
+ * whatever else it has that the server lacks. Documents are held with
+ * reference counts and leave the model after the unload delay once released.
+ */
+import * as Y from 'yjs';
+import type { DocEntry } from '../model/doc-entry.ts';
+import type { Model } from '../model/model.ts';
+import { LOAD_ORIGIN } from '../model/model-store.ts';
+import type { ConnectionState, ConnectionStatus, DocRef, HoldMode, SyncPort } from '../model/sync-port.ts';
+import type { WriteCallback } from '../model/write-scope.ts';
+import { docMessage } from '../protocol/doc-message.ts';
+import { docName, parseDocName } from '../protocol/doc-name.ts';
+import { decodeFrame, type Message } from '../protocol/frame.ts';
+import { MessageKind } from '../protocol/message-kind.ts';
+import { pingMessage } from '../protocol/ping-message.ts';
+import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.ts';
+import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
+import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { PendingWrites } from './pending-writes.ts';
+import { SocketConnection } from './socket-connection.ts';
+import { SyncError } from './sync-error.ts';
+import type { WebSocketConstructor } from './web-socket-like.ts';
+
+/** Transaction origin of updates received from the server (never sent back). */
+export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
+
+/** Options of the sync client (see `createModel`). */
+export interface SyncClientOptions {
+  readonly url: string;
+  readonly WebSocket: WebSocketConstructor;
+  readonly token?: string | (() => string | Promise<string>) | undefined;
+  readonly unloadDelayMs?: number | undefined;
+  readonly backoff?: BackoffOptions | undefined;
+  readonly keepAliveMs?: number | undefined;
+}
+
+interface Request {
+  readonly mode: HoldMode;
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  settled: boolean;
+}
+
+interface Held {
+  readonly ref: DocRef;
+  readonly name: string;
+  subscribes: number;
+  fetches: number;
+  /** True while the server should be sending this document's updates. */
+  live: boolean;
+  /** The latest subscribe or fetch request. */
+  request: Request | null;
+  unloadTimer: ReturnType<typeof setTimeout> | null;
+}
+
+function newRequest(mode: HoldMode): Request {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const request: Request = { mode, promise, resolve, reject, settled: false };
+  promise.then(
+    () => (request.settled = true),
+    () => (request.settled = true),
+  );
+  return request;
+}
+
+/** Connects one model to a server. */
+export class SyncClient implements SyncPort {
+  readonly connection: ConnectionStatus;
+  readonly #model: Model;
+  readonly #options: SyncClientOptions;
+  readonly #socket: SocketConnection;
+  readonly #pending = new PendingWrites();
+  readonly #held = new Map<string, Held>();
+  readonly #entries = new Map<string, DocEntry>();
+  readonly #handlers = new Map<DocEntry, (update: Uint8Array, origin: unknown) => void>();
+  readonly #writes = new WeakMap<Y.Doc, number>();
+  readonly #requests = new Map<number, { held: Held; request: Request }>();
+  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  #requestId = 0;
+  #closed = false;
+
+  constructor(model: Model, options: SyncClientOptions) {
+    this.#model = model;
+    this.#options = options;
+    this.#socket = new SocketConnection({
+      url: options.url,
+      WebSocket: options.WebSocket,
+      token: options.token,
+      backoff: options.backoff,
+      keepAliveMs: options.keepAliveMs,
+      onOpen: () => this.#onOpen(),
+      onMessage: (frame) => this.#onFrame(frame),
+      onState: (state, error) => this.#onState(state, error),
+      ping: () => pingMessage.encode({}),
+    });
+    const socket = this.#socket;
+    const listeners = this.#stateListeners;
+    this.connection = {
+      get state() {
+        return socket.state;
+      },
+      url: options.url,
+      get error() {
+        return socket.error;
+      },
+      on(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+  }
+
+  /** Opens the connection. */
+  connect(): void {
+    this.#socket.connect();
+  }
+
+  /** Drops the current socket (a reconnect follows): for tests and "go offline" switches. */
+  disconnect(): void {
+    this.#socket.disconnect();
+  }
+
+  #onState(state: ConnectionState, error: string | null): void {
+    if (!this.#model.store.closed) {
+      this.#model.set('$connection.state', state);
+      this.#model.set('$connection.error', error);
+    }
+    for (const listener of this.#stateListeners) listener(state);
+  }
+
+  attach(entry: DocEntry): void {
+    const name = docName(entry.collection, entry.id);
+    this.#entries.set(name, entry);
+    const handler = (update: Uint8Array, origin: unknown): void => {
+      if (origin === REMOTE_ORIGIN || origin === LOAD_ORIGIN || this.#closed) return;
+      this.#writes.set(entry.ydoc, (this.#writes.get(entry.ydoc) ?? 0) + 1);
+      this.#sendTracked(name, update);
+    };
+    this.#handlers.set(entry, handler);
+    entry.ydoc.on('update', handler);
+  }
+
+  detach(entry: DocEntry): void {
+    const handler = this.#handlers.get(entry);
+    if (handler) entry.ydoc.off('update', handler);
+    this.#handlers.delete(entry);
+    const name = docName(entry.collection, entry.id);
+    if (this.#entries.get(name) === entry) this.#entries.delete(name);
+  }
+
+  #sendTracked(name: string, update: Uint8Array): void {
+    const seq = this.#pending.add(name, update);
+    this.#socket.send(docMessage.encode({ doc: name, seq, payload: updatePayload(update) }));
+  }
+
+  markWrite(entry: DocEntry): number {
+    return this.#writes.get(entry.ydoc) ?? 0;
+  }
+
+  settleWrite(entry: DocEntry, marker: number, callback: WriteCallback): void {
+    if ((this.#writes.get(entry.ydoc) ?? 0) === marker) {
+      queueMicrotask(() => callback());
+      return;
+    }
+    this.#pending.onSettled(this.#pending.latest(docName(entry.collection, entry.id)), callback);
+  }
+
+  async hold(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
+    if (this.#closed) throw new Error('yracer: the model is closed');
+    await Promise.all(refs.map((ref) => this.#holdOne(ref, mode)));
+  }
+
+  #holdOne(ref: DocRef, mode: HoldMode): Promise<void> {
+    const name = docName(ref.collection, ref.id);
+    let held = this.#held.get(name);
+    if (!held) {
+      held = { ref, name, subscribes: 0, fetches: 0, live: false, request: null, unloadTimer: null };
+      this.#held.set(name, held);
+    }
+    if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
+    held.unloadTimer = null;
+    if (mode === 'subscribe') held.subscribes += 1;
+    else held.fetches += 1;
+    this.#model.store.ensureEntry(ref.collection, ref.id);
+    if (held.live && held.request) return held.request.promise;
+    if (mode === 'fetch' && held.request && !held.request.settled) return held.request.promise;
+    if (mode === 'subscribe') held.live = true;
+    return this.#request(held, mode);
+  }
+
+  #request(held: Held, mode: HoldMode): Promise<void> {
+    const request = held.request && !held.request.settled && held.request.mode === mode ? held.request : newRequest(mode);
+    held.request = request;
+    this.#sendRequest(held, request);
+    return request.promise;
+  }
+
+  #sendRequest(held: Held, request: Request): void {
+    const entry = this.#entries.get(held.name);
+    if (!entry) return;
+    const id = ++this.#requestId;
+    this.#requests.set(id, { held, request });
+    this.#socket.send(
+      subscribeMessage.encode({
+        request: id,
+        doc: held.name,
+        mode: request.mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch,
+        stateVector: Y.encodeStateVector(entry.ydoc),
+      }),
+    );
+  }
+
+  async release(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
+    for (const ref of refs) {
+      const held = this.#held.get(docName(ref.collection, ref.id));
+      if (!held) continue;
+      if (mode === 'subscribe') held.subscribes = Math.max(0, held.subscribes - 1);
+      else held.fetches = Math.max(0, held.fetches - 1);
+      this.#maybeUnload(held);
+    }
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const held of this.#held.values()) {
+      held.subscribes = 0;
+      held.fetches = 0;
+      this.#maybeUnload(held);
+    }
+  }
+
+  #maybeUnload(held: Held): void {
+    if (held.subscribes > 0 || held.fetches > 0 || held.unloadTimer !== null) return;
+    held.unloadTimer = setTimeout(() => {
+      held.unloadTimer = null;
+      if (held.subscribes > 0 || held.fetches > 0 || this.#closed) return;
+      if (held.live) {
+        held.live = false;
+        this.#socket.send(unsubscribeMessage.encode({ doc: held.name }));
+      }
+      if (this.#pending.hasDoc(held.name)) {
+        // Keep the data until the server has it; try again after the delay.
+        this.#maybeUnload(held);
+        return;
+      }
+      this.#held.delete(held.name);
+      this.#model.store.unload(held.ref.collection, held.ref.id);
+    }, this.#options.unloadDelayMs ?? 1000);
+  }
+
+  #onOpen(): void {
+    for (const name of this.#pending.docs()) {
+      const rebased = this.#pending.rebase(name);
+      if (rebased) this.#socket.send(docMessage.encode({ doc: name, seq: rebased.seq, payload: updatePayload(rebased.update) }));
+    }
+    for (const held of this.#held.values()) {
+      if (held.live) this.#sendRequest(held, held.request && !held.request.settled ? held.request : newRequest('subscribe'));
+      else if (held.request && !held.request.settled) this.#sendRequest(held, held.request);
+    }
+  }
+
+  #onFrame(frame: Uint8Array): void {
+    let message: Message;
+    try {
+      message = decodeFrame(frame);
+    } catch {
+      return; // a newer server's message this client does not know: ignore it
+    }
+    switch (message.kind) {
+      case MessageKind.Doc:
+        this.#onDoc(message.doc, message.payload);
+        return;
+      case MessageKind.Subscribed: {
+        const found = this.#requests.get(message.request);
+        this.#requests.delete(message.request);
+        found?.request.resolve();
+        return;
+      }
+      case MessageKind.Ack:
+        this.#pending.ack(message.seq);
+        return;
+      case MessageKind.Error: {
+        const error = new SyncError(message.code, message.message, message.doc || null);
+        if (message.seq > 0) this.#pending.fail(message.seq, error);
+        const found = this.#requests.get(message.request);
+        if (message.request > 0 && found) {
+          this.#requests.delete(message.request);
+          if (found.request.mode === 'subscribe') found.held.live = false;
+          found.request.reject(error);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #onDoc(name: string, bytes: Uint8Array): void {
+    const entry = this.#entries.get(name);
+    if (!entry) return;
+    let payload;
+    try {
+      payload = readPayload(bytes);
+    } catch {
+      return;
+    }
+    if (payload.type === 'step2' || payload.type === 'update') {
+      const key = parseDocName(name);
+      if (payload.type === 'step2' && key && entry.ydoc.store.clients.size === 0) {
+        this.#model.store.load(key.collection, key.id, payload.update);
+      } else {
+        Y.applyUpdate(entry.ydoc, payload.update, REMOTE_ORIGIN);
+      }
+    } else if (payload.type === 'step1') {
+      const diff = Y.encodeStateAsUpdate(entry.ydoc, payload.stateVector);
+      if (!isEmptyUpdate(diff)) this.#sendTracked(name, diff);
+    }
+  }
+
+  whenNothingPending(): Promise<void> {
+    return this.#pending.whenNothingPending();
+  }
+
+  hasPending(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const held of this.#held.values()) if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
+    this.#socket.close();
+    const error = new Error('yracer: the model was closed');
+    this.#pending.abandon(error);
+    for (const { request } of this.#requests.values()) request.reject(error);
+    this.#requests.clear();
+  }
+}
+
+/** True for an update that carries nothing (no structs, no deletions). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength <= 2 && update.every((byte) => byte === 0);
+}

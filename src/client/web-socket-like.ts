@@ -1,0 +1,34 @@
+/**
+ * The part of the browser's WebSocket API the client uses. Browsers (and
+ * Node 22+) have it as `globalThis.WebSocket`; on Node 20 pass the `ws`
+ * package's `WebSocket` to `createModel({ WebSocket })`.
+ */
+
+/** A WebSocket as the client uses it. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** The WebSocket constructor to use: the given one, or the global one. */
+export function resolveWebSocket(given: WebSocketConstructor | undefined): WebSocketConstructor {
+  const found = given ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!found) {
+    throw new TypeError(
+      'yracer createModel({ url }): no WebSocket available; on Node 20 pass one: createModel({ url, WebSocket }) with `import { WebSocket } from "ws"`',
+    );
+  }
+  return found;
+}
+
+/** `WebSocket.OPEN`. */
+export const OPEN = 1;

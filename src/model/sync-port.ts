@@ -1,0 +1,65 @@
+/**
+ * The port through which a sync client plugs into a model. The model layer
+ * defines it (and works without it: a local model); `src/client` implements
+ * it over a WebSocket. Keeping the interface here keeps `src/model` free of
+ * sockets and protocols.
+ */
+import type { DocEntry } from './doc-entry.ts';
+import type { WriteCallback } from './write-scope.ts';
+
+/** A document named by collection and id. */
+export interface DocRef {
+  readonly collection: string;
+  readonly id: string;
+}
+
+/** The state of the model's connection to its server. */
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+/** The connection as the model exposes it (`model.connection`). */
+export interface ConnectionStatus {
+  /** `connecting`, `online` or `offline` (a local model is always `offline`). */
+  readonly state: ConnectionState;
+  /** The server URL, or null for a local model. */
+  readonly url: string | null;
+  /** Why the connection stopped for good (for example `unauthorized`), or null. */
+  readonly error: string | null;
+  /** Calls `listener` with each new state; returns a function that stops it. */
+  on(listener: (state: ConnectionState) => void): () => void;
+}
+
+/** How documents are held: live (`subscribe`) or loaded once (`fetch`). */
+export type HoldMode = 'subscribe' | 'fetch';
+
+/** What a sync client provides to its model. */
+export interface SyncPort {
+  readonly connection: ConnectionStatus;
+  /** A synced document entered the model: forward its local changes. */
+  attach(entry: DocEntry): void;
+  /** A synced document left the model. */
+  detach(entry: DocEntry): void;
+  /** A marker taken before a write's transaction, handed back to `settleWrite`. */
+  markWrite(entry: DocEntry): number;
+  /** Calls back once what the write changed is stored by the server (at once when it changed nothing). */
+  settleWrite(entry: DocEntry, marker: number, callback: WriteCallback): void;
+  /** Holds documents (reference counted); resolves once the server has sent them. */
+  hold(refs: readonly DocRef[], mode: HoldMode): Promise<void>;
+  /** Releases documents held with `hold`; each leaves after the unload delay once nothing holds it. */
+  release(refs: readonly DocRef[], mode: HoldMode): Promise<void>;
+  /** Releases everything held. */
+  releaseAll(): Promise<void>;
+  /** Resolves once every local change is stored by the server (rejects if one was refused). */
+  whenNothingPending(): Promise<void>;
+  /** True while a local change is not yet acknowledged. */
+  hasPending(): boolean;
+  /** Closes the connection for good. */
+  close(): void;
+}
+
+/** The connection of a model without a server. */
+export const LOCAL_CONNECTION: ConnectionStatus = Object.freeze({
+  state: 'offline' as const,
+  url: null,
+  error: null,
+  on: () => () => undefined,
+});

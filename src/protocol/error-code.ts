@@ -1,0 +1,46 @@
+/**
+ * Error codes of `error` messages and WebSocket close codes (docs/protocol.md).
+ * Close codes 4400-4499 mirror HTTP status codes.
+ */
+
+/** Codes carried by `error` messages. */
+export const ErrorCode = {
+  /** The document name is not `collection/docId` made of allowed characters. */
+  BadDocName: 'bad-doc-name',
+  /** The update could not be decoded or applied; nothing of it was stored. */
+  BadUpdate: 'bad-update',
+  /** A y-protocols payload could not be read. */
+  BadPayload: 'bad-payload',
+  /** The message kind is unknown to this server. */
+  UnknownMessage: 'unknown-message',
+  /** The connection holds as many subscriptions as the server allows. */
+  TooManySubscriptions: 'too-many-subscriptions',
+  /** The message needs a subscription to the document first. */
+  NotSubscribed: 'not-subscribed',
+  /** Storage failed; the update is not stored. */
+  StorageFailed: 'storage-failed',
+  /** Not allowed by the server's rules. */
+  Forbidden: 'forbidden',
+} as const;
+
+/** An error code. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** WebSocket close codes used by the server. */
+export const CloseCode = {
+  /** The server is shutting down (standard "going away"). */
+  GoingAway: 1001,
+  /** A frame that is not a valid message. */
+  BadFrame: 4400,
+  /** Authentication failed; the client must not reconnect with the same credentials. */
+  Unauthorized: 4401,
+  /** A frame over the size limit. */
+  FrameTooLarge: 4413,
+  /** Too many messages (before authentication completed, or too fast). */
+  TooManyMessages: 4429,
+  /** Unknown endpoint path. */
+  NotFound: 4404,
+} as const;
+
+/** A close code. */
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

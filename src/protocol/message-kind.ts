@@ -1,0 +1,14 @@
+/** The kind number that starts every frame of the multiplexed protocol (docs/protocol.md). */
+export const MessageKind = {
+  Doc: 0,
+  Subscribe: 1,
+  Subscribed: 2,
+  Unsubscribe: 3,
+  Ack: 4,
+  Error: 5,
+  Ping: 6,
+  Pong: 7,
+} as const;
+
+/** A message kind number. */
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];

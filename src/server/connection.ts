@@ -1,0 +1,142 @@
+/**
+ * What both kinds of WebSocket connection share: authentication (messages
+ * queue until it completes, up to a cap), handling one frame at a time in
+ * arrival order, the frame size limit, keep-alive, and closing.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import { CloseCode } from '../protocol/error-code.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { Room, RoomPeer } from './room.ts';
+import type { ResolvedServerOptions, Session } from './server-options.ts';
+
+/** What a connection needs from its server. */
+export interface ConnectionContext {
+  readonly options: ResolvedServerOptions;
+  readonly registry: RoomRegistry;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
+
+/** A server-side WebSocket connection. */
+export abstract class Connection implements RoomPeer {
+  readonly ws: WebSocket;
+  readonly request: IncomingMessage;
+  protected readonly context: ConnectionContext;
+  /** The session returned by `authenticate` (`{}` without one); null until authenticated. */
+  session: Session | null = null;
+  /** Set on pong; cleared when a ping is sent (a connection that stays cleared is dead). */
+  alive = true;
+  /** When the last message was sent (for keep-alive). */
+  lastSent = Date.now();
+  #queue: Uint8Array[] | null = [];
+  #inbox: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(ws: WebSocket, request: IncomingMessage, context: ConnectionContext) {
+    this.ws = ws;
+    this.request = request;
+    this.context = context;
+    ws.on('message', (data, isBinary) => this.#onMessage(toBytes(data), isBinary));
+    ws.on('close', () => this.#onClose());
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (error) => this.log('warn', `socket error (${error.message})`));
+    void this.#authenticate();
+  }
+
+  /** True once the socket closed (or is closing). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Writes a log line that names this connection. */
+  protected log(level: 'info' | 'warn' | 'error', message: string): void {
+    const address = this.request.socket.remoteAddress ?? '?';
+    this.context.options.log(level, `${this.describe()} from ${address}: ${message}`);
+  }
+
+  /** A short name for log lines. */
+  protected abstract describe(): string;
+
+  /** Called once authenticated, before any queued message is handled. */
+  protected abstract open(): Promise<void>;
+
+  /** Handles one frame (frames are handled one at a time, in order). */
+  protected abstract handle(frame: Uint8Array, isBinary: boolean): Promise<void> | void;
+
+  /** Called once when the socket has closed. */
+  protected abstract onClosed(): void;
+
+  /** Sends a y-protocols payload about a room's document. */
+  abstract sendPayload(room: Room, payload: Uint8Array): void;
+
+  /** Sends bytes if the socket is open. */
+  send(bytes: Uint8Array): void {
+    if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.lastSent = Date.now();
+    this.ws.send(bytes);
+  }
+
+  /** Closes the socket with a code and a short reason. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.ws.close(code, reason.slice(0, 120));
+    this.#onClose();
+  }
+
+  async #authenticate(): Promise<void> {
+    const { authenticate } = this.context.options;
+    try {
+      this.session = authenticate ? await authenticate(this.request) : {};
+    } catch (error) {
+      this.log('warn', `authentication refused (${error instanceof Error ? error.message : String(error)})`);
+      this.close(CloseCode.Unauthorized, 'unauthorized');
+      return;
+    }
+    if (this.#closed) return;
+    const queued = this.#queue ?? [];
+    this.#queue = null;
+    this.#inbox = this.#inbox.then(() => this.open());
+    for (const frame of queued) this.#enqueue(frame, true);
+  }
+
+  #onMessage(frame: Uint8Array, isBinary: boolean): void {
+    if (this.#closed) return;
+    const { maxFrameBytes, maxQueuedBeforeAuth } = this.context.options;
+    if (frame.byteLength > maxFrameBytes) {
+      this.log('warn', `frame of ${frame.byteLength} bytes is over the limit of ${maxFrameBytes}`);
+      this.close(CloseCode.FrameTooLarge, 'frame too large');
+      return;
+    }
+    if (this.#queue !== null) {
+      if (this.#queue.length >= maxQueuedBeforeAuth) {
+        this.log('warn', `more than ${maxQueuedBeforeAuth} messages before authentication completed`);
+        this.close(CloseCode.TooManyMessages, 'too many messages before authentication');
+        return;
+      }
+      this.#queue.push(frame);
+      return;
+    }
+    this.#enqueue(frame, isBinary);
+  }
+
+  #enqueue(frame: Uint8Array, isBinary: boolean): void {
+    this.#inbox = this.#inbox
+      .then(() => (this.#closed ? undefined : this.handle(frame, isBinary)))
+      .catch((error: unknown) => this.log('error', `handling a message failed (${String(error)})`));
+  }
+
+  #onClose(): void {
+    if (this.#cleanedUp) return;
+    this.#cleanedUp = true;
+    this.#closed = true;
+    this.onClosed();
+  }
+
+  #cleanedUp = false;
+}

@@ -1,0 +1,220 @@
+/**
+ * A yracer client's connection: many documents over one socket, in the
+ * frames of docs/protocol.md (subscribe, doc messages with acknowledged
+ * updates, errors). Bad input gets an `error` message (or, for a frame that
+ * cannot be read at all, a close with 4400); nothing of it is stored.
+ */
+import { ackMessage } from '../protocol/ack-message.ts';
+import { docMessage, type DocMessage } from '../protocol/doc-message.ts';
+import { parseDocName } from '../protocol/doc-name.ts';
+import { CloseCode, ErrorCode } from '../protocol/error-code.ts';
+import { errorMessage } from '../protocol/error-message.ts';
+import { decodeFrame, UnknownMessageError, type Message } from '../protocol/frame.ts';
+import { MessageKind } from '../protocol/message-kind.ts';
+import { ProtocolError } from '../protocol/message-schema.ts';
+import { pongMessage } from '../protocol/pong-message.ts';
+import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-message.ts';
+import { subscribedMessage } from '../protocol/subscribed-message.ts';
+import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { Connection } from './connection.ts';
+import { BadUpdateError, type Room } from './room.ts';
+
+interface ErrorReport {
+  readonly seq?: number;
+  readonly request?: number;
+  readonly doc?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A multiplexed connection (many documents, one socket). */
+export class MultiplexedConnection extends Connection {
+  readonly #subscriptions = new Map<string, Room>();
+
+  protected describe(): string {
+    return 'multiplexed connection';
+  }
+
+  /** Number of documents this connection subscribes to. */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
+  }
+
+  protected async open(): Promise<void> {}
+
+  sendPayload(room: Room, payload: Uint8Array): void {
+    this.send(docMessage.encode({ doc: room.name, seq: 0, payload }));
+  }
+
+  #error(report: ErrorReport): void {
+    this.log('warn', `${report.code}${report.doc ? ` for ${report.doc}` : ''}: ${report.message}`);
+    this.send(
+      errorMessage.encode({
+        seq: report.seq ?? 0,
+        request: report.request ?? 0,
+        doc: report.doc ?? '',
+        code: report.code,
+        message: report.message,
+      }),
+    );
+  }
+
+  protected async handle(frame: Uint8Array, isBinary: boolean): Promise<void> {
+    if (!isBinary) {
+      this.log('warn', 'text frame on the binary protocol');
+      this.close(CloseCode.BadFrame, 'text frames are not part of the protocol');
+      return;
+    }
+    let message: Message;
+    try {
+      message = decodeFrame(frame);
+    } catch (error) {
+      if (error instanceof UnknownMessageError) {
+        this.#error({ code: ErrorCode.UnknownMessage, message: error.message });
+        return;
+      }
+      const reason = error instanceof ProtocolError ? error.message : String(error);
+      this.log('warn', `malformed frame (${reason})`);
+      this.close(CloseCode.BadFrame, 'malformed frame');
+      return;
+    }
+    switch (message.kind) {
+      case MessageKind.Doc:
+        return this.#onDoc(message);
+      case MessageKind.Subscribe:
+        return this.#onSubscribe(message);
+      case MessageKind.Unsubscribe: {
+        const room = this.#subscriptions.get(message.doc);
+        if (room) {
+          this.#subscriptions.delete(message.doc);
+          this.context.registry.leave(room, this);
+        }
+        return;
+      }
+      case MessageKind.Ping:
+        this.send(pongMessage.encode({}));
+        return;
+      default:
+        this.#error({ code: ErrorCode.UnknownMessage, message: `a client may not send message kind ${message.kind}` });
+    }
+  }
+
+  async #onSubscribe(message: SubscribeMessage): Promise<void> {
+    const { request, doc, mode } = message;
+    const key = parseDocName(doc);
+    if (!key) {
+      this.#error({ request, doc, code: ErrorCode.BadDocName, message: `"${doc}" is not collection/docId` });
+      return;
+    }
+    if (mode !== SubscribeMode.Subscribe && mode !== SubscribeMode.Fetch) {
+      this.#error({ request, doc, code: ErrorCode.BadPayload, message: `unknown subscribe mode ${mode}` });
+      return;
+    }
+    const known = this.#subscriptions.has(doc);
+    const { maxSubscriptions } = this.context.options;
+    if (mode === SubscribeMode.Subscribe && !known && this.#subscriptions.size >= maxSubscriptions) {
+      this.#error({ request, doc, code: ErrorCode.TooManySubscriptions, message: `at most ${maxSubscriptions} subscriptions per connection` });
+      return;
+    }
+    let room: Room;
+    try {
+      room = await this.context.registry.open(doc, key);
+    } catch (error) {
+      this.#error({ request, doc, code: ErrorCode.StorageFailed, message: `loading failed: ${String(error)}` });
+      return;
+    }
+    if (this.closed) return;
+    let diff: Uint8Array;
+    try {
+      diff = room.diff(message.stateVector);
+    } catch {
+      this.#error({ request, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
+      return;
+    }
+    if (mode === SubscribeMode.Subscribe && !known) {
+      this.#subscriptions.set(doc, room);
+      this.context.registry.join(room, this);
+    } else if (!known) {
+      this.context.registry.touch(room);
+    }
+    this.sendPayload(room, step2Payload(diff));
+    this.sendPayload(room, step1Payload(room.stateVector()));
+    const awareness = room.awarenessState();
+    if (awareness && mode === SubscribeMode.Subscribe) this.sendPayload(room, awarenessPayload(awareness));
+    this.send(subscribedMessage.encode({ request, doc }));
+  }
+
+  async #onDoc(message: DocMessage): Promise<void> {
+    const { doc, seq } = message;
+    const key = parseDocName(doc);
+    if (!key) {
+      this.#error({ seq, doc, code: ErrorCode.BadDocName, message: `"${doc}" is not collection/docId` });
+      return;
+    }
+    let payload: SyncPayload;
+    try {
+      payload = readPayload(message.payload);
+    } catch (error) {
+      this.#error({ seq, doc, code: ErrorCode.BadPayload, message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const subscribed = this.#subscriptions.get(doc);
+    if ((payload.type === 'awareness' || payload.type === 'query-awareness') && !subscribed) {
+      this.#error({ seq, doc, code: ErrorCode.NotSubscribed, message: 'awareness needs a subscription to the document' });
+      return;
+    }
+    let room: Room;
+    try {
+      room = subscribed ?? (await this.context.registry.open(doc, key));
+    } catch (error) {
+      this.#error({ seq, doc, code: ErrorCode.StorageFailed, message: `loading failed: ${String(error)}` });
+      return;
+    }
+    switch (payload.type) {
+      case 'step1':
+        try {
+          this.sendPayload(room, step2Payload(room.diff(payload.stateVector)));
+        } catch {
+          this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
+        }
+        return;
+      case 'step2':
+      case 'update':
+        return this.#onUpdate(room, payload.update, seq, subscribed === undefined);
+      case 'awareness':
+        try {
+          room.applyAwareness(payload.update, this);
+        } catch {
+          this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the awareness update cannot be decoded' });
+        }
+        return;
+      case 'query-awareness': {
+        const state = room.awarenessState();
+        if (state) this.sendPayload(room, awarenessPayload(state));
+      }
+    }
+  }
+
+  #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): void {
+    let stored: Promise<void>;
+    try {
+      stored = room.receive(update, this);
+    } catch (error) {
+      if (!(error instanceof BadUpdateError)) throw error;
+      this.#error({ seq, doc: room.name, code: ErrorCode.BadUpdate, message: error.message });
+      return;
+    }
+    if (unsubscribed) this.context.registry.touch(room);
+    stored.then(
+      () => {
+        if (seq > 0) this.send(ackMessage.encode({ seq }));
+      },
+      (error: unknown) => this.#error({ seq, doc: room.name, code: ErrorCode.StorageFailed, message: `storing failed: ${String(error)}` }),
+    );
+  }
+
+  protected onClosed(): void {
+    for (const room of this.#subscriptions.values()) this.context.registry.leave(room, this);
+    this.#subscriptions.clear();
+  }
+}

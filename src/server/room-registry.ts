@@ -1,0 +1,102 @@
+/**
+ * The rooms a server holds in memory. A room is created (and its document
+ * loaded) on the first request for it, and unloaded once no peer has used it
+ * for the idle delay; a request during unloading waits and gets a fresh room.
+ */
+import type { StorageKey } from '../storage/storage.ts';
+import { Room, type RoomPeer, type RoomSettings } from './room.ts';
+
+/** Loads rooms on demand and unloads idle ones. */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Room>();
+  readonly #closing = new Map<string, Promise<void>>();
+  readonly #idle = new Map<Room, ReturnType<typeof setTimeout>>();
+  readonly #settings: RoomSettings;
+  readonly #unloadDelayMs: number;
+
+  constructor(settings: RoomSettings, unloadDelayMs: number) {
+    this.#settings = settings;
+    this.#unloadDelayMs = unloadDelayMs;
+  }
+
+  /** Number of rooms in memory. */
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  /** The room if it is in memory. */
+  peek(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
+  /** The loaded room of a document (loading it when needed). */
+  async open(name: string, key: StorageKey): Promise<Room> {
+    for (;;) {
+      const closing = this.#closing.get(name);
+      if (!closing) break;
+      await closing;
+    }
+    let room = this.#rooms.get(name);
+    if (!room) {
+      room = new Room(name, key, this.#settings);
+      this.#rooms.set(name, room);
+      this.#scheduleIdle(room);
+      room.ready.catch(() => {
+        if (this.#rooms.get(name) === room) this.#rooms.delete(name);
+      });
+    }
+    await room.ready;
+    return room;
+  }
+
+  /** Adds a peer to a room (cancelling its unload). */
+  join(room: Room, peer: RoomPeer): void {
+    this.#cancelIdle(room);
+    room.add(peer);
+  }
+
+  /** Removes a peer; the room unloads after the idle delay if nobody is left. */
+  leave(room: Room, peer: RoomPeer): void {
+    if (room.remove(peer)) this.#scheduleIdle(room);
+  }
+
+  /** Marks a room as used without a peer (e.g. a write without subscription). */
+  touch(room: Room): void {
+    if (room.peers.size === 0) this.#scheduleIdle(room);
+  }
+
+  #cancelIdle(room: Room): void {
+    const timer = this.#idle.get(room);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#idle.delete(room);
+  }
+
+  #scheduleIdle(room: Room): void {
+    this.#cancelIdle(room);
+    const timer = setTimeout(() => {
+      this.#idle.delete(room);
+      if (room.peers.size === 0) void this.#unload(room);
+    }, this.#unloadDelayMs);
+    timer.unref?.();
+    this.#idle.set(room, timer);
+  }
+
+  #unload(room: Room): Promise<void> {
+    if (this.#rooms.get(room.name) !== room) return Promise.resolve();
+    this.#rooms.delete(room.name);
+    const closing = room
+      .close()
+      .catch((error: unknown) => this.#settings.log('error', `room ${room.name}: unloading failed (${String(error)})`))
+      .finally(() => this.#closing.delete(room.name));
+    this.#closing.set(room.name, closing);
+    return closing;
+  }
+
+  /** Unloads every room (storing what is pending). */
+  async closeAll(): Promise<void> {
+    for (const timer of this.#idle.values()) clearTimeout(timer);
+    this.#idle.clear();
+    await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room)));
+    await Promise.all([...this.#closing.values()]);
+  }
+}

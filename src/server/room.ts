@@ -1,0 +1,281 @@
+/**
+ * A room: one loaded document on the server, with everyone subscribed to it.
+ *
+ * It loads the document from storage before anything else may read it,
+ * applies updates from peers (validated first, broadcast only once applied),
+ * appends each update to storage in order (an acknowledgement waits for its
+ * append), keeps the stored JSON value current (debounced), compacts the
+ * update log by count and by time, and relays awareness. When its last peer
+ * leaves it tells the registry, which unloads it after an idle delay.
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { documentValue } from '../model/document-value.ts';
+import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
+import type { Storage, StorageKey } from '../storage/storage.ts';
+import type { ServerLog } from './server-options.ts';
+
+/** Origin of transactions that load stored state (not broadcast, not stored again). */
+export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
+
+/** Something in a room that receives its messages: a multiplexed or a stock connection. */
+export interface RoomPeer {
+  /** Sends a y-protocols payload about `room`'s document. */
+  sendPayload(room: Room, payload: Uint8Array): void;
+}
+
+/** Tuning of a room, from the server options. */
+export interface RoomSettings {
+  readonly storage: Storage;
+  readonly log: ServerLog;
+  readonly compactAfterUpdates: number;
+  readonly compactAfterMs: number;
+  readonly jsonDelayMs: number;
+}
+
+/** Raised when an update cannot be decoded or applied; nothing of it was kept. */
+export class BadUpdateError extends Error {
+  override readonly name = 'BadUpdateError';
+}
+
+/** One loaded document and its peers. */
+export class Room {
+  readonly name: string;
+  readonly key: StorageKey;
+  readonly doc: Y.Doc;
+  readonly peers = new Set<RoomPeer>();
+  /** Resolves once the stored state is loaded (rejects when storage failed). */
+  readonly ready: Promise<void>;
+  #awareness: awarenessProtocol.Awareness | null = null;
+  readonly #controlled = new Map<RoomPeer, Set<number>>();
+  readonly #settings: RoomSettings;
+  #chain: Promise<void> = Promise.resolve();
+  #lastSeq = 0;
+  #sinceCompaction = 0;
+  #compactTimer: ReturnType<typeof setTimeout> | null = null;
+  #jsonTimer: ReturnType<typeof setTimeout> | null = null;
+  #jsonDirty = false;
+  #receiving: { from: RoomPeer; emitted: Uint8Array[] } | null = null;
+  #closed = false;
+
+  constructor(name: string, key: StorageKey, settings: RoomSettings) {
+    this.name = name;
+    this.key = key;
+    this.#settings = settings;
+    this.doc = new Y.Doc({ gc: true });
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.ready = this.#load();
+  }
+
+  async #load(): Promise<void> {
+    const stored = await this.#settings.storage.load(this.key);
+    const parts = stored.state ? [stored.state, ...stored.updates] : [...stored.updates];
+    for (const part of parts) {
+      try {
+        Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
+      } catch (error) {
+        this.#settings.log('error', `room ${this.name}: a stored update could not be applied (${String(error)}); skipped`);
+      }
+    }
+    this.#lastSeq = stored.seq;
+    this.#sinceCompaction = stored.updates.length;
+    if (this.#sinceCompaction > 0) this.#scheduleCompaction();
+  }
+
+  #onUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOAD_ORIGIN) return;
+    if (this.#receiving) {
+      this.#receiving.emitted.push(update);
+      return;
+    }
+    this.#broadcast(update, origin);
+    // Changes made on the server itself (in-process models) are stored here; peers' updates in receive().
+    if (!this.#isPeer(origin)) void this.#append(update).catch(() => undefined);
+  }
+
+  #isPeer(origin: unknown): boolean {
+    return typeof origin === 'object' && origin !== null && this.peers.has(origin as RoomPeer);
+  }
+
+  #broadcast(update: Uint8Array, origin: unknown): void {
+    this.#markJsonDirty();
+    if (this.peers.size === 0) return;
+    const payload = updatePayload(update);
+    for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
+  }
+
+  /**
+   * Applies an update from a peer and stores it; resolves once storage has it
+   * (and every earlier update of this room). Throws `BadUpdateError`, having
+   * kept and sent nothing, when the update cannot be decoded or applied.
+   */
+  receive(update: Uint8Array, from: RoomPeer): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
+    try {
+      Y.parseUpdateMeta(update);
+    } catch (error) {
+      throw new BadUpdateError(`the update cannot be decoded: ${String(error)}`);
+    }
+    const receiving = { from, emitted: [] as Uint8Array[] };
+    this.#receiving = receiving;
+    try {
+      Y.applyUpdate(this.doc, update, from);
+    } catch (error) {
+      this.#receiving = null;
+      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
+    } finally {
+      this.#receiving = null;
+    }
+    for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
+    return this.#append(update);
+  }
+
+  #append(update: Uint8Array): Promise<void> {
+    const { storage } = this.#settings;
+    const done = this.#chain.then(async () => {
+      this.#lastSeq = await storage.append(this.key, update);
+      this.#sinceCompaction += 1;
+      if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
+      else this.#scheduleCompaction();
+    });
+    this.#chain = done.catch((error: unknown) => {
+      this.#settings.log('error', `room ${this.name}: storage append failed (${String(error)})`);
+    });
+    return done;
+  }
+
+  /** Resolves once every update received so far is in storage. */
+  settled(): Promise<void> {
+    return this.#chain;
+  }
+
+  #scheduleCompaction(): void {
+    if (this.#compactTimer === null) this.#compactSoon(this.#settings.compactAfterMs);
+  }
+
+  #compactSoon(delay: number): void {
+    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
+    this.#compactTimer = setTimeout(() => {
+      this.#compactTimer = null;
+      void this.compact();
+    }, delay);
+    this.#compactTimer.unref?.();
+  }
+
+  /** Merges the update log into one stored state (in one storage transaction). */
+  compact(): Promise<void> {
+    const run = this.#chain.then(async () => {
+      if (this.#sinceCompaction === 0) return;
+      const through = this.#lastSeq;
+      const count = this.#sinceCompaction;
+      await this.#settings.storage.compact(this.key, Y.encodeStateAsUpdate(this.doc), through);
+      this.#sinceCompaction -= count;
+    });
+    this.#chain = run.catch((error: unknown) => {
+      this.#settings.log('error', `room ${this.name}: compaction failed (${String(error)}); the log is kept`);
+    });
+    return this.#chain;
+  }
+
+  #markJsonDirty(): void {
+    this.#jsonDirty = true;
+    if (this.#jsonTimer !== null) return;
+    this.#jsonTimer = setTimeout(() => {
+      this.#jsonTimer = null;
+      void this.saveJson();
+    }, this.#settings.jsonDelayMs);
+    this.#jsonTimer.unref?.();
+  }
+
+  /** Writes the document's current JSON value to storage if it changed. */
+  saveJson(): Promise<void> {
+    if (!this.#jsonDirty) return this.#chain;
+    this.#jsonDirty = false;
+    const value = documentValue(this.doc);
+    const json = value === undefined ? null : JSON.stringify(value);
+    const run = this.#chain.then(() => this.#settings.storage.saveJson(this.key, json));
+    this.#chain = run.catch((error: unknown) => {
+      this.#settings.log('error', `room ${this.name}: saving JSON failed (${String(error)})`);
+    });
+    return this.#chain;
+  }
+
+  /** The update that brings a peer with this state vector up to date. */
+  diff(stateVector?: Uint8Array): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** This document's state vector. */
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  /** Adds a peer; it will receive updates and awareness. */
+  add(peer: RoomPeer): void {
+    this.peers.add(peer);
+  }
+
+  /** Removes a peer and the awareness states it controlled; returns true when no peer is left. */
+  remove(peer: RoomPeer): boolean {
+    this.peers.delete(peer);
+    const clients = this.#controlled.get(peer);
+    this.#controlled.delete(peer);
+    if (clients && clients.size > 0 && this.#awareness) {
+      awarenessProtocol.removeAwarenessStates(this.#awareness, [...clients], null);
+    }
+    return this.peers.size === 0;
+  }
+
+  /** Applies an awareness update from a peer (relayed to every peer, as y-websocket does). */
+  applyAwareness(update: Uint8Array, from: RoomPeer): void {
+    const awareness = this.#awarenessInstance();
+    awarenessProtocol.applyAwarenessUpdate(awareness, update, from);
+  }
+
+  /** The awareness states of everyone in the room, as one update (null when there are none). */
+  awarenessState(): Uint8Array | null {
+    const awareness = this.#awareness;
+    if (!awareness || awareness.getStates().size === 0) return null;
+    return awarenessProtocol.encodeAwarenessUpdate(awareness, [...awareness.getStates().keys()]);
+  }
+
+  #awarenessInstance(): awarenessProtocol.Awareness {
+    if (this.#awareness) return this.#awareness;
+    const awareness = new awarenessProtocol.Awareness(this.doc);
+    awareness.setLocalState(null);
+    awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      const from = origin as RoomPeer;
+      if (this.peers.has(from)) {
+        let set = this.#controlled.get(from);
+        if (!set) this.#controlled.set(from, (set = new Set()));
+        for (const id of added) set.add(id);
+        for (const id of removed) set.delete(id);
+      }
+      const payload = awarenessPayload(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+      for (const peer of this.peers) peer.sendPayload(this, payload);
+    });
+    this.#awareness = awareness;
+    return awareness;
+  }
+
+  /** Stores everything pending (appends, JSON, a final compaction) and releases the document. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
+    if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
+    this.#compactTimer = null;
+    this.#jsonTimer = null;
+    await this.saveJson();
+    await this.compact();
+    this.#awareness?.destroy();
+    this.doc.destroy();
+  }
+}
+
+interface AwarenessChanges {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}

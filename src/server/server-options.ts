@@ -1,0 +1,81 @@
+/**
+ * Options of `createServer`, documented where they are declared, with their
+ * defaults.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Storage } from '../storage/storage.ts';
+
+/** One log line: the server logs one line per rejected input, and errors of its own. */
+export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** What `authenticate` returns for an accepted connection (available to rules later). */
+export type Session = Readonly<Record<string, unknown>>;
+
+/** Options of `createServer`. */
+export interface ServerOptions {
+  /** Where documents are stored: `sqliteStorage(file)`, `memoryStorage()`, ... */
+  readonly storage: Storage;
+  /**
+   * Called for every WebSocket connection at the upgrade (read a token from
+   * `request.url`'s query or a header). Return a session to accept; throw or
+   * reject to refuse: the socket closes with code 4401 and clients stop
+   * reconnecting. Messages that arrive meanwhile are queued (up to
+   * `maxQueuedBeforeAuth`).
+   */
+  readonly authenticate?: (request: IncomingMessage) => Session | Promise<Session>;
+  /** Path of the multiplexed endpoint (default `/`); stock y-websocket clients use `<path>/<collection>/<docId>`. */
+  readonly path?: string;
+  /** Largest frame accepted, in bytes (default 16 MiB); a larger one closes the socket with 4413. */
+  readonly maxFrameBytes?: number;
+  /** Most documents one connection may subscribe to at once (default 10,000). */
+  readonly maxSubscriptions?: number;
+  /** Most messages queued while authentication runs (default 64); more closes the socket with 4429. */
+  readonly maxQueuedBeforeAuth?: number;
+  /** How long a document stays in memory after its last subscriber left, in ms (default 30,000). */
+  readonly unloadDelayMs?: number;
+  /** Interval of keep-alive pings and of dead-connection checks, in ms (default 15,000). */
+  readonly keepAliveMs?: number;
+  /** Compact a document's update log after this many updates (default 200). */
+  readonly compactAfterUpdates?: number;
+  /** ... or this long after the first update since the last compaction, in ms (default 30,000). */
+  readonly compactAfterMs?: number;
+  /** Delay before a changed document's JSON value is written to storage, in ms (default 50). */
+  readonly jsonDelayMs?: number;
+  /** Where log lines go (default: `console`, with a `yracer` prefix). */
+  readonly log?: ServerLog;
+}
+
+/** Options with every default filled in. */
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate'>> & {
+  readonly authenticate: ServerOptions['authenticate'] | undefined;
+};
+
+const consoleLog: ServerLog = (level, message) => {
+  const line = `yracer: ${message}`;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.info(line);
+};
+
+/** Fills in defaults and checks the options. */
+export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+  if (!options || typeof options.storage !== 'object' || options.storage === null) {
+    throw new TypeError('yracer createServer(): options.storage is required (sqliteStorage(file) or memoryStorage())');
+  }
+  const path = options.path ?? '/';
+  if (!path.startsWith('/')) throw new TypeError(`yracer createServer(): path must start with "/", got "${path}"`);
+  return {
+    storage: options.storage,
+    authenticate: options.authenticate,
+    path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
+    maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024,
+    maxSubscriptions: options.maxSubscriptions ?? 10_000,
+    maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 64,
+    unloadDelayMs: options.unloadDelayMs ?? 30_000,
+    keepAliveMs: options.keepAliveMs ?? 15_000,
+    compactAfterUpdates: options.compactAfterUpdates ?? 200,
+    compactAfterMs: options.compactAfterMs ?? 30_000,
+    jsonDelayMs: options.jsonDelayMs ?? 50,
+    log: options.log ?? consoleLog,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * A stock y-websocket client (the `y-websocket` package's WebsocketProvider)
+ * on one document, at `ws://host/<collection>/<docId>`: sync step 1 and the
+ * room's awareness on open, then the plain y-websocket message exchange.
+ * It shares the room with multiplexed clients.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { DocName } from '../protocol/doc-name.ts';
+import { CloseCode } from '../protocol/error-code.ts';
+import { ProtocolError } from '../protocol/message-schema.ts';
+import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { Connection, type ConnectionContext } from './connection.ts';
+import { BadUpdateError, type Room } from './room.ts';
+
+/** An empty awareness update: a valid message that changes nothing (keeps idle clients alive). */
+const KEEP_ALIVE = awarenessPayload(new Uint8Array([0]));
+
+/** A y-websocket connection to one document. */
+export class StockConnection extends Connection {
+  readonly #name: string;
+  readonly #key: DocName;
+  #room: Room | null = null;
+
+  constructor(ws: WebSocket, request: IncomingMessage, context: ConnectionContext, name: string, key: DocName) {
+    super(ws, request, context);
+    this.#name = name;
+    this.#key = key;
+  }
+
+  protected describe(): string {
+    return `y-websocket connection to ${this.#name}`;
+  }
+
+  protected async open(): Promise<void> {
+    let room: Room;
+    try {
+      room = await this.context.registry.open(this.#name, this.#key);
+    } catch (error) {
+      this.log('error', `loading failed (${String(error)})`);
+      this.close(CloseCode.GoingAway, 'loading failed');
+      return;
+    }
+    if (this.closed) return;
+    this.#room = room;
+    this.context.registry.join(room, this);
+    this.send(step1Payload(room.stateVector()));
+    const awareness = room.awarenessState();
+    if (awareness) this.send(awarenessPayload(awareness));
+  }
+
+  sendPayload(_room: Room, payload: Uint8Array): void {
+    this.send(payload);
+  }
+
+  /** Sends something harmless if nothing was sent for a while (y-websocket drops a silent socket after 30 s). */
+  keepAlive(now: number, idleMs: number): void {
+    if (now - this.lastSent >= idleMs) this.send(KEEP_ALIVE);
+  }
+
+  protected handle(frame: Uint8Array): void {
+    const room = this.#room;
+    if (!room) return;
+    let payload: SyncPayload;
+    try {
+      payload = readPayload(frame);
+    } catch (error) {
+      this.log('warn', `malformed message (${error instanceof ProtocolError ? error.message : String(error)})`);
+      this.close(CloseCode.BadFrame, 'malformed message');
+      return;
+    }
+    switch (payload.type) {
+      case 'step1':
+        try {
+          this.send(step2Payload(room.diff(payload.stateVector)));
+        } catch {
+          this.log('warn', 'a state vector could not be decoded');
+        }
+        return;
+      case 'step2':
+      case 'update':
+        try {
+          room.receive(payload.update, this).catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
+        } catch (error) {
+          if (!(error instanceof BadUpdateError)) throw error;
+          this.log('warn', `update rejected (${error.message})`);
+        }
+        return;
+      case 'awareness':
+        try {
+          room.applyAwareness(payload.update, this);
+        } catch {
+          this.log('warn', 'an awareness update could not be decoded');
+        }
+        return;
+      case 'query-awareness': {
+        const state = room.awarenessState();
+        this.send(state ? awarenessPayload(state) : KEEP_ALIVE);
+      }
+    }
+  }
+
+  protected onClosed(): void {
+    if (this.#room) this.context.registry.leave(this.#room, this);
+    this.#room = null;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The WebSocket sync server. It owns the rooms and the connections, picks the
+ * protocol at the HTTP upgrade by path (the multiplexed endpoint, or a stock
+ * y-websocket endpoint per document), keeps connections alive, and shuts down
+ * gracefully: stop accepting, close sockets with "going away", store what is
+ * pending, close storage.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { parseDocName, type DocName } from '../protocol/doc-name.ts';
+import { CloseCode } from '../protocol/error-code.ts';
+import type { Connection, ConnectionContext } from './connection.ts';
+import { MultiplexedConnection } from './multiplexed-connection.ts';
+import { RoomRegistry } from './room-registry.ts';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './server-options.ts';
+import { StockConnection } from './stock-connection.ts';
+
+/** Where `listen` listens. */
+export interface ListenOptions {
+  /** Port (0, the default, picks a free one). */
+  readonly port?: number;
+  /** Host (default `127.0.0.1`; use `0.0.0.0` to accept other machines). */
+  readonly host?: string;
+}
+
+/** What `listen` resolves to. */
+export interface Listening {
+  readonly port: number;
+  /** The multiplexed endpoint's URL, for `createModel({ url })`. */
+  readonly url: string;
+}
+
+type Endpoint = { kind: 'multiplexed' } | { kind: 'stock'; name: string; key: DocName } | null;
+
+/** A yracer sync server; create it with `createServer()`. */
+export class SyncServer {
+  readonly options: ResolvedServerOptions;
+  readonly #registry: RoomRegistry;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  readonly #attached = new Set<HttpServer>();
+  readonly #owned = new Set<HttpServer>();
+  readonly #keepAlive: ReturnType<typeof setInterval>;
+  #closing: Promise<void> | null = null;
+
+  constructor(options: ServerOptions) {
+    this.options = resolveServerOptions(options);
+    const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
+    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs }, unloadDelayMs);
+    // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
+    this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);
+    this.#keepAlive.unref?.();
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Number of documents in memory. */
+  get roomCount(): number {
+    return this.#registry.size;
+  }
+
+  /** Starts an HTTP server of its own and listens. */
+  async listen(options: ListenOptions = {}): Promise<Listening> {
+    const http = createHttpServer((_request, response) => {
+      response.writeHead(426, { 'content-type': 'text/plain' });
+      response.end('yracer sync server: connect with a WebSocket\n');
+    });
+    this.#owned.add(http);
+    this.attach(http);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, host, () => resolve());
+    });
+    const address = http.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    return { port, url: `ws://${shown}:${port}${this.options.path}` };
+  }
+
+  /** Handles WebSocket upgrades of an existing HTTP server (an Express app's, for example). */
+  attach(http: HttpServer): void {
+    if (this.#closing) throw new Error('yracer: the server is closed');
+    this.#attached.add(http);
+    http.on('upgrade', this.#onUpgrade);
+  }
+
+  #endpoint(request: IncomingMessage): Endpoint {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const base = this.options.path;
+    const path = url.pathname;
+    if (path === base || (base === '/' && path === '')) return { kind: 'multiplexed' };
+    const prefix = base === '/' ? '/' : `${base}/`;
+    if (!path.startsWith(prefix)) return null;
+    const parts = path.slice(prefix.length).split('/');
+    if (parts.length !== 2) return null;
+    let name: string;
+    try {
+      name = parts.map((part) => decodeURIComponent(part)).join('/');
+    } catch {
+      return null;
+    }
+    const key = parseDocName(name);
+    return key ? { kind: 'stock', name, key } : null;
+  }
+
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const endpoint = this.#endpoint(request);
+    if (!endpoint || this.#closing) {
+      // Another handler (a dev server's HMR socket, say) may own this path.
+      const server = [...this.#attached].find((s) => s.listeners('upgrade').includes(this.#onUpgrade));
+      if (!this.#closing && server && server.listenerCount('upgrade') > 1) return;
+      socket.end(this.#closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const context: ConnectionContext = { options: this.options, registry: this.#registry };
+      const connection =
+        endpoint.kind === 'multiplexed'
+          ? new MultiplexedConnection(ws, request, context)
+          : new StockConnection(ws, request, context, endpoint.name, endpoint.key);
+      this.#connections.add(connection);
+      ws.on('close', () => this.#connections.delete(connection));
+    });
+  };
+
+  #tick(): void {
+    const now = Date.now();
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+      if (connection instanceof StockConnection) connection.keepAlive(now, this.options.keepAliveMs);
+    }
+  }
+
+  /** Closes the server when the process gets SIGINT or SIGTERM, then exits. */
+  closeOnSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      this.options.log('info', `${signal}: closing`);
+      this.close().then(
+        () => exit(0),
+        (error: unknown) => {
+          this.options.log('error', `closing failed (${String(error)})`);
+          exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  /** Stops accepting, closes every socket with "going away", stores what is pending and closes storage. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#keepAlive);
+    for (const http of this.#attached) http.off('upgrade', this.#onUpgrade);
+    const stopped = [...this.#owned].map(
+      (http) => new Promise<void>((resolve) => http.close(() => resolve())),
+    );
+    for (const connection of this.#connections) connection.close(CloseCode.GoingAway, 'server shutting down');
+    this.#wss.close();
+    await this.#registry.closeAll();
+    await this.options.storage.close();
+    for (const http of this.#owned) http.closeAllConnections?.();
+    await Promise.all(stopped);
+  }
+}
