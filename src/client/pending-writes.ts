@@ -24,21 +24,29 @@ interface Waiter {
 /** The pending writes of one client. */
 export class PendingWrites {
   readonly #pending = new Map<number, Pending>();
+  /** Per document, its pending sequence numbers in ascending order. */
+  readonly #byDoc = new Map<string, number[]>();
   #seq = 0;
   #waiters: Waiter[] = [];
+
+  #track(doc: string, seq: number, pending: Pending): void {
+    this.#pending.set(seq, pending);
+    const list = this.#byDoc.get(doc);
+    if (list) list.push(seq);
+    else this.#byDoc.set(doc, [seq]);
+  }
 
   /** Records a local update of a document; returns its sequence number. */
   add(doc: string, update: Uint8Array): number {
     const seq = ++this.#seq;
-    this.#pending.set(seq, { doc, update, callbacks: [] });
+    this.#track(doc, seq, { doc, update, callbacks: [] });
     return seq;
   }
 
   /** The sequence number of the newest pending update of a document (0 when none). */
   latest(doc: string): number {
-    let found = 0;
-    for (const [seq, pending] of this.#pending) if (pending.doc === doc) found = seq;
-    return found;
+    const list = this.#byDoc.get(doc);
+    return list ? (list[list.length - 1] ?? 0) : 0;
   }
 
   /** Calls `callback` when update `seq` is acknowledged (or refused); at once when it is no longer pending. */
@@ -50,8 +58,7 @@ export class PendingWrites {
 
   /** True when a document has pending updates. */
   hasDoc(doc: string): boolean {
-    for (const pending of this.#pending.values()) if (pending.doc === doc) return true;
-    return false;
+    return this.#byDoc.has(doc);
   }
 
   /** Number of pending updates. */
@@ -61,18 +68,20 @@ export class PendingWrites {
 
   /** The documents with pending updates. */
   docs(): Set<string> {
-    return new Set([...this.#pending.values()].map((p) => p.doc));
+    return new Set(this.#byDoc.keys());
   }
 
   /** Merges a document's pending updates under one new sequence number (for a resend); returns it with the merged update. */
   rebase(doc: string): { seq: number; update: Uint8Array } | null {
-    const entries = [...this.#pending].filter(([, p]) => p.doc === doc);
-    if (entries.length === 0) return null;
-    const update = entries.length === 1 ? (entries[0] as [number, Pending])[1].update : Y.mergeUpdates(entries.map(([, p]) => p.update));
-    const callbacks = entries.flatMap(([, p]) => p.callbacks);
-    for (const [seq] of entries) this.#pending.delete(seq);
+    const seqs = this.#byDoc.get(doc);
+    if (!seqs) return null;
+    const entries = seqs.map((seq) => this.#pending.get(seq) as Pending);
+    const update = entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update));
+    const callbacks = entries.flatMap((p) => p.callbacks);
+    for (const seq of seqs) this.#pending.delete(seq);
+    this.#byDoc.delete(doc);
     const seq = ++this.#seq;
-    this.#pending.set(seq, { doc, update, callbacks });
+    this.#track(doc, seq, { doc, update, callbacks });
     return { seq, update };
   }
 
@@ -80,9 +89,11 @@ export class PendingWrites {
   ack(seq: number): void {
     const acked = this.#pending.get(seq);
     if (!acked) return;
-    for (const [other, pending] of this.#pending) {
-      if (other <= seq && pending.doc === acked.doc) this.#settle(other, pending, undefined);
-    }
+    const list = this.#byDoc.get(acked.doc) ?? [];
+    let count = 0;
+    while (count < list.length && (list[count] as number) <= seq) count++;
+    for (const done of list.splice(0, count)) this.#settle(done, undefined);
+    if (list.length === 0) this.#byDoc.delete(acked.doc);
     this.#checkIdle();
   }
 
@@ -90,12 +101,17 @@ export class PendingWrites {
   fail(seq: number, error: Error): void {
     const pending = this.#pending.get(seq);
     if (!pending) return;
-    this.#settle(seq, pending, error);
+    const list = this.#byDoc.get(pending.doc) ?? [];
+    list.splice(list.indexOf(seq), 1);
+    if (list.length === 0) this.#byDoc.delete(pending.doc);
+    this.#settle(seq, error);
     for (const waiter of this.#waiters) waiter.error ??= error;
     this.#checkIdle();
   }
 
-  #settle(seq: number, pending: Pending, error: Error | undefined): void {
+  #settle(seq: number, error: Error | undefined): void {
+    const pending = this.#pending.get(seq);
+    if (!pending) return;
     this.#pending.delete(seq);
     for (const callback of pending.callbacks) {
       queueMicrotask(() => (error ? callback(error) : callback()));
@@ -120,7 +136,8 @@ export class PendingWrites {
 
   /** Fails everything pending (the model was closed). */
   abandon(error: Error): void {
-    for (const [seq, pending] of [...this.#pending]) this.#settle(seq, pending, error);
+    for (const seq of [...this.#pending.keys()]) this.#settle(seq, error);
+    this.#byDoc.clear();
     for (const waiter of this.#waiters) waiter.error ??= error;
     this.#checkIdle();
   }

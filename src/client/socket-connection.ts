@@ -82,8 +82,8 @@ export class SocketConnection {
       this.#attempt = 0;
       this.#lastReceived = Date.now();
       this.#startKeepAlive();
-      this.#setState('online', null);
       this.#options.onOpen();
+      this.#setState('online', null);
     };
     socket.onmessage = (event) => {
       if (this.#socket !== socket) return;
@@ -112,7 +112,9 @@ export class SocketConnection {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Keep an error handler: closing a socket that is still connecting makes it report an error.
+      socket.onerror = () => undefined;
       try {
         socket.close();
       } catch {

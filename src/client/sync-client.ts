@@ -17,6 +17,7 @@ import type { ConnectionState, ConnectionStatus, DocRef, HoldMode, SyncPort } fr
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
+import { ErrorCode } from '../protocol/error-code.ts';
 import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { pingMessage } from '../protocol/ping-message.ts';
@@ -135,11 +136,19 @@ export class SyncClient implements SyncPort {
   }
 
   #onState(state: ConnectionState, error: string | null): void {
+    // Listener errors are reported, never allowed to stop the connection's own work.
+    const guard = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (thrown) {
+        console.error('yracer: a connection state listener threw', thrown);
+      }
+    };
     if (!this.#model.store.closed) {
-      this.#model.set('$connection.state', state);
-      this.#model.set('$connection.error', error);
+      guard(() => this.#model.set('$connection.state', state));
+      guard(() => this.#model.set('$connection.error', error));
     }
-    for (const listener of this.#stateListeners) listener(state);
+    for (const listener of this.#stateListeners) guard(() => listener(state));
   }
 
   attach(entry: DocEntry): void {
@@ -230,6 +239,11 @@ export class SyncClient implements SyncPort {
       if (!held) continue;
       if (mode === 'subscribe') held.subscribes = Math.max(0, held.subscribes - 1);
       else held.fetches = Math.max(0, held.fetches - 1);
+      if (held.subscribes === 0 && held.fetches > 0 && held.live) {
+        // Still fetched, no longer subscribed: keep the data, stop the live updates.
+        held.live = false;
+        this.#socket.send(unsubscribeMessage.encode({ doc: held.name }));
+      }
       this.#maybeUnload(held);
     }
   }
@@ -294,6 +308,11 @@ export class SyncClient implements SyncPort {
         return;
       case MessageKind.Error: {
         const error = new SyncError(message.code, message.message, message.doc || null);
+        if (message.code === ErrorCode.RoomReset) {
+          const held = this.#held.get(message.doc);
+          if (held?.live) this.#sendRequest(held, held.request && !held.request.settled ? held.request : newRequest('subscribe'));
+          return;
+        }
         if (message.seq > 0) this.#pending.fail(message.seq, error);
         const found = this.#requests.get(message.request);
         if (message.request > 0 && found) {

@@ -44,8 +44,13 @@ export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transac
       scope.store.origin,
     );
   } finally {
-    if (callback && sync) sync.settleWrite(entry, marker, callback);
-    else settle(scope, callback);
+    const finish = (): void => {
+      if (callback && sync) sync.settleWrite(entry, marker, callback);
+      else settle(scope, callback);
+    };
+    // Inside a caller's open transaction the update is not made yet: settle once it is.
+    if (callback && entry.ydoc._transaction !== null) entry.ydoc.once('afterAllTransactions', finish);
+    else finish();
   }
 }
 

@@ -7,6 +7,9 @@
 const COLLECTION = /^[A-Za-z][A-Za-z0-9_$-]{0,127}$/;
 const DOC_ID = /^[A-Za-z0-9_\-:~@+=$]{1,256}$/;
 
+/** Longest document name on the wire (collection 128 + `/` + id 256, rounded up). */
+export const DOC_NAME_MAX = 400;
+
 /** A parsed document name. */
 export interface DocName {
   readonly collection: string;

@@ -19,6 +19,8 @@ export const ErrorCode = {
   NotSubscribed: 'not-subscribed',
   /** Storage failed; the update is not stored. */
   StorageFailed: 'storage-failed',
+  /** The server dropped its copy of the document (an update damaged it): subscribe again. */
+  RoomReset: 'room-reset',
   /** Not allowed by the server's rules. */
   Forbidden: 'forbidden',
 } as const;

@@ -4,6 +4,7 @@
  * with a code from error-code.ts and a human-readable message. 0 and '' mean
  * "not about one".
  */
+import { DOC_NAME_MAX } from './doc-name.ts';
 import { MessageKind } from './message-kind.ts';
 import { defineMessage, string, uint, type MessageOf } from './message-schema.ts';
 
@@ -11,7 +12,7 @@ import { defineMessage, string, uint, type MessageOf } from './message-schema.ts
 export const errorMessage = defineMessage(MessageKind.Error, 'error', {
   seq: uint,
   request: uint,
-  doc: string(300),
+  doc: string(DOC_NAME_MAX),
   code: string(64),
   message: string(2048),
 });

@@ -33,7 +33,10 @@ export const uint: FieldCodec<number> = {
 /** A UTF-8 string, at most `max` UTF-16 code units. */
 export const string = (max = 1024): FieldCodec<string> => ({
   name: 'string',
-  write: (encoder, value) => encoding.writeVarString(encoder, value),
+  write: (encoder, value) => {
+    if (value.length > max) throw new ProtocolError(`a string field is longer than ${max} characters`);
+    encoding.writeVarString(encoder, value);
+  },
   read: (decoder) => {
     const value = decoding.readVarString(decoder);
     if (value.length > max) throw new ProtocolError(`a string field is longer than ${max} characters`);

@@ -33,7 +33,7 @@ export abstract class Connection implements RoomPeer {
   alive = true;
   /** When the last message was sent (for keep-alive). */
   lastSent = Date.now();
-  #queue: Uint8Array[] | null = [];
+  #queue: Array<[Uint8Array, boolean]> | null = [];
   #inbox: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -45,6 +45,10 @@ export abstract class Connection implements RoomPeer {
     ws.on('close', () => this.#onClose());
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => this.log('warn', `socket error (${error.message})`));
+  }
+
+  /** Starts authentication; call once the subclass is fully constructed. */
+  start(): void {
     void this.#authenticate();
   }
 
@@ -56,7 +60,13 @@ export abstract class Connection implements RoomPeer {
   /** Writes a log line that names this connection. */
   protected log(level: 'info' | 'warn' | 'error', message: string): void {
     const address = this.request.socket.remoteAddress ?? '?';
-    this.context.options.log(level, `${this.describe()} from ${address}: ${message}`);
+    // Client-supplied text (document names, say) must not forge log lines: escape control characters.
+    const line = `${this.describe()} from ${address}: ${message}`.replace(
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      /[\u0000-\u001f\u007f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    this.context.options.log(level, line);
   }
 
   /** A short name for log lines. */
@@ -73,6 +83,9 @@ export abstract class Connection implements RoomPeer {
 
   /** Sends a y-protocols payload about a room's document. */
   abstract sendPayload(room: Room, payload: Uint8Array): void;
+
+  /** The room was discarded; see `RoomPeer.roomLost`. */
+  abstract roomLost(room: Room): void;
 
   /** Sends bytes if the socket is open. */
   send(bytes: Uint8Array): void {
@@ -92,7 +105,7 @@ export abstract class Connection implements RoomPeer {
   async #authenticate(): Promise<void> {
     const { authenticate } = this.context.options;
     try {
-      this.session = authenticate ? await authenticate(this.request) : {};
+      this.session = authenticate ? await Promise.resolve().then(() => authenticate(this.request)) : {};
     } catch (error) {
       this.log('warn', `authentication refused (${error instanceof Error ? error.message : String(error)})`);
       this.close(CloseCode.Unauthorized, 'unauthorized');
@@ -102,7 +115,7 @@ export abstract class Connection implements RoomPeer {
     const queued = this.#queue ?? [];
     this.#queue = null;
     this.#inbox = this.#inbox.then(() => this.open());
-    for (const frame of queued) this.#enqueue(frame, true);
+    for (const [frame, isBinary] of queued) this.#enqueue(frame, isBinary);
   }
 
   #onMessage(frame: Uint8Array, isBinary: boolean): void {
@@ -119,7 +132,7 @@ export abstract class Connection implements RoomPeer {
         this.close(CloseCode.TooManyMessages, 'too many messages before authentication');
         return;
       }
-      this.#queue.push(frame);
+      this.#queue.push([frame, isBinary]);
       return;
     }
     this.#enqueue(frame, isBinary);

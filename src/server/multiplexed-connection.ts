@@ -27,6 +27,9 @@ interface ErrorReport {
   readonly message: string;
 }
 
+/** Encoded `doc` frames by payload, shared by the peers of one broadcast. */
+const frames = new WeakMap<Uint8Array, { doc: string; bytes: Uint8Array }>();
+
 /** A multiplexed connection (many documents, one socket). */
 export class MultiplexedConnection extends Connection {
   readonly #subscriptions = new Map<string, Room>();
@@ -43,7 +46,13 @@ export class MultiplexedConnection extends Connection {
   protected async open(): Promise<void> {}
 
   sendPayload(room: Room, payload: Uint8Array): void {
-    this.send(docMessage.encode({ doc: room.name, seq: 0, payload }));
+    // A broadcast hands every peer the same payload: encode its frame once.
+    let frame = frames.get(payload);
+    if (!frame || frame.doc !== room.name) {
+      frame = { doc: room.name, bytes: docMessage.encode({ doc: room.name, seq: 0, payload }) };
+      frames.set(payload, frame);
+    }
+    this.send(frame.bytes);
   }
 
   #error(report: ErrorReport): void {
@@ -54,7 +63,7 @@ export class MultiplexedConnection extends Connection {
         request: report.request ?? 0,
         doc: report.doc ?? '',
         code: report.code,
-        message: report.message,
+        message: report.message.length > 2000 ? `${report.message.slice(0, 1997)}...` : report.message,
       }),
     );
   }
@@ -211,6 +220,11 @@ export class MultiplexedConnection extends Connection {
       },
       (error: unknown) => this.#error({ seq, doc: room.name, code: ErrorCode.StorageFailed, message: `storing failed: ${String(error)}` }),
     );
+  }
+
+  roomLost(room: Room): void {
+    if (this.#subscriptions.get(room.name) === room) this.#subscriptions.delete(room.name);
+    this.send(errorMessage.encode({ seq: 0, request: 0, doc: room.name, code: ErrorCode.RoomReset, message: 'subscribe again' }));
   }
 
   protected onClosed(): void {

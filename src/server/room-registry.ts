@@ -15,7 +15,7 @@ export class RoomRegistry {
   readonly #unloadDelayMs: number;
 
   constructor(settings: RoomSettings, unloadDelayMs: number) {
-    this.#settings = settings;
+    this.#settings = { ...settings, onDamaged: (room) => void this.#discard(room) };
     this.#unloadDelayMs = unloadDelayMs;
   }
 
@@ -38,15 +38,31 @@ export class RoomRegistry {
     }
     let room = this.#rooms.get(name);
     if (!room) {
-      room = new Room(name, key, this.#settings);
-      this.#rooms.set(name, room);
-      this.#scheduleIdle(room);
-      room.ready.catch(() => {
-        if (this.#rooms.get(name) === room) this.#rooms.delete(name);
-      });
+      const created = new Room(name, key, this.#settings);
+      room = created;
+      this.#rooms.set(name, created);
+      // The idle clock starts once loaded: a slow load must not unload the room under a waiting request.
+      created.ready.then(
+        () => {
+          if (created.peers.size === 0 && this.#rooms.get(name) === created) this.#scheduleIdle(created);
+        },
+        () => {
+          if (this.#rooms.get(name) === created) this.#rooms.delete(name);
+        },
+      );
     }
     await room.ready;
     return room;
+  }
+
+  #discard(room: Room): Promise<void> {
+    if (this.#rooms.get(room.name) !== room) return Promise.resolve();
+    this.#rooms.delete(room.name);
+    this.#cancelIdle(room);
+    this.#settings.log('warn', `room ${room.name}: discarded after an update damaged it; it reloads from storage`);
+    const closing = room.discard().finally(() => this.#closing.delete(room.name));
+    this.#closing.set(room.name, closing);
+    return closing;
   }
 
   /** Adds a peer to a room (cancelling its unload). */

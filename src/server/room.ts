@@ -22,6 +22,8 @@ export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
 export interface RoomPeer {
   /** Sends a y-protocols payload about `room`'s document. */
   sendPayload(room: Room, payload: Uint8Array): void;
+  /** The room was discarded (its in-memory document was damaged): subscribe again to get a fresh one. */
+  roomLost(room: Room): void;
 }
 
 /** Tuning of a room, from the server options. */
@@ -31,6 +33,8 @@ export interface RoomSettings {
   readonly compactAfterUpdates: number;
   readonly compactAfterMs: number;
   readonly jsonDelayMs: number;
+  /** Called when an update damaged the in-memory document: the registry discards the room. */
+  readonly onDamaged?: (room: Room) => void;
 }
 
 /** Raised when an update cannot be decoded or applied; nothing of it was kept. */
@@ -56,6 +60,7 @@ export class Room {
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
   #receiving: { from: RoomPeer; emitted: Uint8Array[] } | null = null;
+  #damaged = false;
   #closed = false;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
@@ -112,7 +117,8 @@ export class Room {
   receive(update: Uint8Array, from: RoomPeer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
     try {
-      Y.parseUpdateMeta(update);
+      // Reads every struct and the whole delete set, so a truncated update fails here, before it touches the document.
+      Y.decodeUpdate(update);
     } catch (error) {
       throw new BadUpdateError(`the update cannot be decoded: ${String(error)}`);
     }
@@ -121,7 +127,9 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, from);
     } catch (error) {
-      this.#receiving = null;
+      // Part of it may be in the document now: drop this copy (nothing was stored or sent); peers resubscribe.
+      this.#damaged = true;
+      this.#settings.onDamaged?.(this);
       throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
     } finally {
       this.#receiving = null;
@@ -165,7 +173,7 @@ export class Room {
   /** Merges the update log into one stored state (in one storage transaction). */
   compact(): Promise<void> {
     const run = this.#chain.then(async () => {
-      if (this.#sinceCompaction === 0) return;
+      if (this.#sinceCompaction === 0 || this.#damaged) return;
       const through = this.#lastSeq;
       const count = this.#sinceCompaction;
       await this.#settings.storage.compact(this.key, Y.encodeStateAsUpdate(this.doc), through);
@@ -189,7 +197,7 @@ export class Room {
 
   /** Writes the document's current JSON value to storage if it changed. */
   saveJson(): Promise<void> {
-    if (!this.#jsonDirty) return this.#chain;
+    if (!this.#jsonDirty || this.#damaged) return this.#chain;
     this.#jsonDirty = false;
     const value = documentValue(this.doc);
     const json = value === undefined ? null : JSON.stringify(value);
@@ -257,6 +265,21 @@ export class Room {
     });
     this.#awareness = awareness;
     return awareness;
+  }
+
+  /** Drops a damaged room: lets earlier appends finish, stores nothing derived from the document, tells the peers. */
+  async discard(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#damaged = true;
+    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
+    if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
+    const peers = [...this.peers];
+    this.peers.clear();
+    for (const peer of peers) peer.roomLost(this);
+    await this.#chain;
+    this.#awareness?.destroy();
+    this.doc.destroy();
   }
 
   /** Stores everything pending (appends, JSON, a final compaction) and releases the document. */

@@ -100,6 +100,11 @@ export class StockConnection extends Connection {
     }
   }
 
+  roomLost(room: Room): void {
+    if (this.#room === room) this.#room = null;
+    this.close(1011, 'document reset; reconnect');
+  }
+
   protected onClosed(): void {
     if (this.#room) this.context.registry.leave(this.#room, this);
     this.#room = null;

@@ -39,7 +39,7 @@ export class SyncServer {
   readonly #registry: RoomRegistry;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
-  readonly #attached = new Set<HttpServer>();
+  readonly #attached = new Map<HttpServer, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   readonly #owned = new Set<HttpServer>();
   readonly #keepAlive: ReturnType<typeof setInterval>;
   #closing: Promise<void> | null = null;
@@ -86,8 +86,10 @@ export class SyncServer {
   /** Handles WebSocket upgrades of an existing HTTP server (an Express app's, for example). */
   attach(http: HttpServer): void {
     if (this.#closing) throw new Error('yracer: the server is closed');
-    this.#attached.add(http);
-    http.on('upgrade', this.#onUpgrade);
+    if (this.#attached.has(http)) return;
+    const handler = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#onUpgrade(http, handler, request, socket, head);
+    this.#attached.set(http, handler);
+    http.on('upgrade', handler);
   }
 
   #endpoint(request: IncomingMessage): Endpoint {
@@ -109,12 +111,18 @@ export class SyncServer {
     return key ? { kind: 'stock', name, key } : null;
   }
 
-  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  #onUpgrade(
+    http: HttpServer,
+    handler: (...args: never[]) => void,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
     const endpoint = this.#endpoint(request);
     if (!endpoint || this.#closing) {
-      // Another handler (a dev server's HMR socket, say) may own this path.
-      const server = [...this.#attached].find((s) => s.listeners('upgrade').includes(this.#onUpgrade));
-      if (!this.#closing && server && server.listenerCount('upgrade') > 1) return;
+      // Another handler on this HTTP server (a dev server's HMR socket, say) may own this path.
+      const others = http.listeners('upgrade').filter((listener) => listener !== handler);
+      if (!this.#closing && others.length > 0) return;
       socket.end(this.#closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
@@ -126,8 +134,9 @@ export class SyncServer {
           : new StockConnection(ws, request, context, endpoint.name, endpoint.key);
       this.#connections.add(connection);
       ws.on('close', () => this.#connections.delete(connection));
+      connection.start();
     });
-  };
+  }
 
   #tick(): void {
     const now = Date.now();
@@ -166,7 +175,7 @@ export class SyncServer {
 
   async #close(): Promise<void> {
     clearInterval(this.#keepAlive);
-    for (const http of this.#attached) http.off('upgrade', this.#onUpgrade);
+    for (const [http, handler] of this.#attached) http.off('upgrade', handler);
     const stopped = [...this.#owned].map(
       (http) => new Promise<void>((resolve) => http.close(() => resolve())),
     );

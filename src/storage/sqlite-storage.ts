@@ -117,7 +117,8 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     append(key, update) {
       return new Promise<number>((resolve, reject) => {
         open();
-        queue.push({ key, update, resolve, reject });
+        // Copy now: the caller may reuse its buffer before the batch commits.
+        queue.push({ key, update: update.slice(), resolve, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

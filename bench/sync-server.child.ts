@@ -1,0 +1,174 @@
+/**
+ * One sync server in a process of its own, for sync.bench.ts, so that the
+ * server and the benchmark's clients do not share an event loop.
+ *
+ *   node --expose-gc --import tsx bench/sync-server.child.ts yracer [sqlite file] [options]
+ *   node --expose-gc --import tsx bench/sync-server.child.ts relay
+ *
+ * `yracer`: yracer's server (`createServer`), on `sqliteStorage(file)` when a
+ * file is given, else on `memoryStorage()`. `relay`: the plain y-websocket
+ * relay, set up as @y/websocket-server's src/server.js does (an HTTP server,
+ * a `ws` WebSocketServer with `noServer`, `setupWSConnection` for every
+ * upgrade). Both use the project's `ws` (8.x) with permessage-deflate off, so
+ * the comparison is about the sync servers, not the WebSocket library.
+ *
+ * Options (yracer only): `--unload-delay-ms=N` (the server's idle delay
+ * before a document leaves memory); `--populate=N` stores documents
+ * `todos/d0` ... `todos/d<N-1>` (each `{ n: i }` in its `data` map, stored
+ * through the public `Storage` API as a compacted state) before the server
+ * starts, for the heap case.
+ *
+ * It prints one JSON line, `{ "port": ... }`, then answers each command line
+ * on stdin with one JSON line on stdout (`Stats`):
+ *   `stats`   the numbers below, at once;
+ *   `settle`  waits (at most 10 s) until no connection is open, then runs gc;
+ *   `heap`    runs gc a few times (letting finalizers run), then answers;
+ *   `close`   closes the server and exits.
+ */
+import { createServer as createHttpServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { setupWSConnection } from '@y/websocket-server/utils';
+import { WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { createServer, memoryStorage, sqliteStorage, type Storage } from 'yracer/server';
+
+/** What the child answers to every command. */
+export interface Stats {
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Documents in memory (yracer: the server's rooms; relay: its `docs` map is not exported, so -1). */
+  readonly rooms: number;
+  /** `process.memoryUsage().heapUsed`, in bytes. */
+  readonly heapUsed: number;
+  /** Set when a command failed. */
+  readonly error?: string;
+}
+
+/** The first line the child prints. */
+export interface Started {
+  readonly port: number;
+}
+
+const gc = (): void => {
+  (globalThis as { gc?: () => void }).gc?.();
+};
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Running {
+  readonly port: number;
+  connections(): number;
+  rooms(): number;
+  close(): Promise<void>;
+}
+
+async function startRelay(): Promise<Running> {
+  const http = createHttpServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('okay');
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on('connection', setupWSConnection);
+  http.on('upgrade', (request, socket, head) => {
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = http.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    connections: () => wss.clients.size,
+    rooms: () => -1,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** Stores `todos/d<i>` = `{ n: i }` for i < count, as compacted states. */
+async function populate(storage: Storage, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const doc = new Y.Doc();
+    doc.getMap('data').set('n', i);
+    await storage.compact({ collection: 'todos', id: `d${i}` }, Y.encodeStateAsUpdate(doc), 0);
+    doc.destroy();
+  }
+}
+
+async function startYracer(file: string | undefined, unloadDelayMs: number | undefined, count: number): Promise<Running> {
+  const storage = file ? sqliteStorage(file) : memoryStorage();
+  await populate(storage, count);
+  const server = createServer({
+    storage,
+    log: (level, message) => process.stderr.write(`yracer server (${level}): ${message}\n`),
+    ...(unloadDelayMs === undefined ? {} : { unloadDelayMs }),
+  });
+  const { port } = await server.listen({ port: 0 });
+  return {
+    port,
+    connections: () => server.connectionCount,
+    rooms: () => server.roomCount,
+    close: () => server.close(),
+  };
+}
+
+async function main(): Promise<void> {
+  const [kind, ...rest] = process.argv.slice(2);
+  const option = (name: string): number | undefined => {
+    const found = rest.find((arg) => arg.startsWith(`--${name}=`));
+    return found === undefined ? undefined : Number(found.slice(name.length + 3));
+  };
+  const file = rest.find((arg) => !arg.startsWith('--'));
+  let running: Running;
+  if (kind === 'relay') running = await startRelay();
+  else if (kind === 'yracer') running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0);
+  else throw new Error(`usage: sync-server.child.ts yracer|relay [sqlite file] (got "${String(kind)}")`);
+
+  const stats = (): Stats => ({ connections: running.connections(), rooms: running.rooms(), heapUsed: process.memoryUsage().heapUsed });
+  const answer = (value: Stats | Started): void => {
+    process.stdout.write(`${JSON.stringify(value)}\n`);
+  };
+  answer({ port: running.port });
+
+  // Commands are handled one at a time, in order.
+  let queue = Promise.resolve();
+  const handle = async (command: string): Promise<void> => {
+    switch (command) {
+      case 'stats':
+        return answer(stats());
+      case 'settle': {
+        for (let waited = 0; running.connections() > 0 && waited < 10_000; waited += 5) await sleep(5);
+        gc();
+        return answer(stats());
+      }
+      case 'heap': {
+        for (let i = 0; i < 4; i++) {
+          gc();
+          await sleep(20);
+        }
+        gc();
+        return answer(stats());
+      }
+      case 'close':
+        await running.close();
+        process.exit(0);
+        return;
+      default:
+        return answer({ ...stats(), error: `unknown command "${command}"` });
+    }
+  };
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    queue = queue.then(() => handle(line.trim())).catch((error: unknown) => answer({ ...stats(), error: String(error) }));
+  });
+  // The parent went away: do not linger.
+  lines.on('close', () => {
+    void queue.then(() => running.close()).finally(() => process.exit(0));
+  });
+}
+
+await main();

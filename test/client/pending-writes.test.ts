@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { PendingWrites } from '../../src/client/pending-writes.ts';
+
+/** Lets queued microtasks (callbacks) run. */
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const update = (n: number): Uint8Array => new Uint8Array([n]);
+
+/** Records the outcome of a promise without awaiting it. */
+function track(promise: Promise<void>): { state: 'pending' | 'resolved' | 'rejected'; error: unknown } {
+  const outcome: { state: 'pending' | 'resolved' | 'rejected'; error: unknown } = { state: 'pending', error: undefined };
+  promise.then(
+    () => (outcome.state = 'resolved'),
+    (error: unknown) => {
+      outcome.state = 'rejected';
+      outcome.error = error;
+    },
+  );
+  return outcome;
+}
+
+describe('PendingWrites', () => {
+  it('numbers updates from 1 upwards and tracks documents', () => {
+    const pending = new PendingWrites();
+    expect(pending.add('todos/a', update(1))).toBe(1);
+    expect(pending.add('todos/b', update(2))).toBe(2);
+    expect(pending.add('todos/a', update(3))).toBe(3);
+    expect(pending.size).toBe(3);
+    expect(pending.docs()).toEqual(new Set(['todos/a', 'todos/b']));
+    expect(pending.latest('todos/a')).toBe(3);
+    expect(pending.latest('todos/b')).toBe(2);
+    expect(pending.latest('todos/c')).toBe(0);
+    expect(pending.hasDoc('todos/b')).toBe(true);
+    expect(pending.hasDoc('todos/c')).toBe(false);
+  });
+
+  it('acks earlier updates of the same document with a later ack, and only those', async () => {
+    const pending = new PendingWrites();
+    const a1 = pending.add('todos/a', update(1));
+    const b1 = pending.add('todos/b', update(2));
+    const a2 = pending.add('todos/a', update(3));
+    const a3 = pending.add('todos/a', update(4));
+    const settled: string[] = [];
+    for (const [name, seq] of [['a1', a1], ['b1', b1], ['a2', a2], ['a3', a3]] as const) {
+      pending.onSettled(seq, (error) => settled.push(error ? `${name}:error` : name));
+    }
+    pending.ack(a2);
+    await tick();
+    expect(settled.sort()).toEqual(['a1', 'a2']);
+    expect(pending.size).toBe(2);
+    expect(pending.hasDoc('todos/b')).toBe(true);
+    expect(pending.latest('todos/a')).toBe(a3);
+    pending.ack(b1);
+    pending.ack(a3);
+    await tick();
+    expect(settled.sort()).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(pending.size).toBe(0);
+  });
+
+  it('ignores an ack of an unknown or already acknowledged number', async () => {
+    const pending = new PendingWrites();
+    const seq = pending.add('todos/a', update(1));
+    pending.ack(99);
+    expect(pending.size).toBe(1);
+    pending.ack(seq);
+    pending.ack(seq);
+    expect(pending.size).toBe(0);
+  });
+
+  it('calls back at once for a number no longer pending', async () => {
+    const pending = new PendingWrites();
+    const seq = pending.add('todos/a', update(1));
+    pending.ack(seq);
+    let called = 0;
+    pending.onSettled(seq, (error) => {
+      expect(error).toBeUndefined();
+      called += 1;
+    });
+    await tick();
+    expect(called).toBe(1);
+  });
+
+  it('merges a document’s updates on rebase under a new number that keeps their callbacks', async () => {
+    const pending = new PendingWrites();
+    const doc = new Y.Doc();
+    const seqs: number[] = [];
+    doc.on('update', (u: Uint8Array) => seqs.push(pending.add('todos/a', u)));
+    doc.getMap('data').set('x', 1);
+    doc.getMap('data').set('y', 2);
+    const other = pending.add('todos/b', update(9));
+    const settled: number[] = [];
+    for (const seq of seqs) pending.onSettled(seq, () => settled.push(seq));
+
+    const rebased = pending.rebase('todos/a');
+    expect(rebased).not.toBeNull();
+    expect(rebased?.seq).toBeGreaterThan(other);
+    expect(pending.size).toBe(2);
+    expect(pending.latest('todos/a')).toBe(rebased?.seq);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, rebased?.update as Uint8Array);
+    expect(copy.getMap('data').toJSON()).toEqual({ x: 1, y: 2 });
+
+    // The old numbers are gone: acking one of them settles nothing.
+    pending.ack(seqs[1] as number);
+    await tick();
+    expect(settled).toEqual([]);
+    pending.ack(rebased?.seq as number);
+    await tick();
+    expect(settled.sort()).toEqual(seqs);
+    expect(pending.size).toBe(1);
+    expect(pending.rebase('todos/c')).toBeNull();
+    doc.destroy();
+    copy.destroy();
+  });
+
+  it('rejects the callback of a refused update and leaves other updates pending', async () => {
+    const pending = new PendingWrites();
+    const a1 = pending.add('todos/a', update(1));
+    const a2 = pending.add('todos/a', update(2));
+    const errors: Array<Error | undefined> = [];
+    pending.onSettled(a1, (error) => errors.push(error));
+    pending.onSettled(a2, (error) => errors.push(error));
+    const refusal = new Error('refused');
+    pending.fail(a2, refusal);
+    await tick();
+    expect(errors).toEqual([refusal]);
+    expect(pending.size).toBe(1);
+    pending.ack(a1);
+    await tick();
+    expect(errors).toEqual([refusal, undefined]);
+  });
+
+  it('resolves whenNothingPending at once when idle, and after the last ack otherwise', async () => {
+    const pending = new PendingWrites();
+    await expect(pending.whenNothingPending()).resolves.toBeUndefined();
+    const a = pending.add('todos/a', update(1));
+    const b = pending.add('todos/b', update(2));
+    const waiting = track(pending.whenNothingPending());
+    pending.ack(a);
+    await tick();
+    expect(waiting.state).toBe('pending');
+    pending.ack(b);
+    await tick();
+    expect(waiting.state).toBe('resolved');
+  });
+
+  it('rejects whenNothingPending with a refusal seen while waiting, once nothing is pending', async () => {
+    const pending = new PendingWrites();
+    const a = pending.add('todos/a', update(1));
+    const b = pending.add('todos/b', update(2));
+    const waiting = track(pending.whenNothingPending());
+    const refusal = new Error('storage-failed');
+    pending.fail(a, refusal);
+    await tick();
+    expect(waiting.state).toBe('pending');
+    pending.ack(b);
+    await tick();
+    expect(waiting).toEqual({ state: 'rejected', error: refusal });
+    // A later wait starts clean.
+    await expect(pending.whenNothingPending()).resolves.toBeUndefined();
+  });
+
+  it('fails every callback and waiter on abandon', async () => {
+    const pending = new PendingWrites();
+    const seq = pending.add('todos/a', update(1));
+    const errors: Array<Error | undefined> = [];
+    pending.onSettled(seq, (error) => errors.push(error));
+    const waiting = track(pending.whenNothingPending());
+    const closed = new Error('closed');
+    pending.abandon(closed);
+    await tick();
+    expect(errors).toEqual([closed]);
+    expect(waiting).toEqual({ state: 'rejected', error: closed });
+    expect(pending.size).toBe(0);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The `yracer` command. The spawned tests run bin/yracer.mjs, which runs the
+ * built package: `npm test` builds dist/ first (run `npm run build` before
+ * running this file alone).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/server/cli.ts';
+import { sqliteStorage } from '../../src/server/index.ts';
+import { client, waitFor } from '../helpers/sync-fixtures.ts';
+import { loadStored, useResources, within } from '../helpers/server-fixtures.ts';
+
+const resources = useResources();
+const dir = mkdtempSync(join(tmpdir(), 'yracer-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns `node bin/yracer.mjs ...args` and waits for the URL it prints. */
+async function serve(args: readonly string[]): Promise<Running> {
+  if (!existsSync('dist/server/cli.js')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, ['bin/yracer.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  resources.defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  await waitFor(() => /listening on ws:\/\/\S+/.test(output) || child.exitCode !== null, 10_000, 'the URL on stdout');
+  const url = /listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  if (!url) throw new Error(`yracer serve did not print a URL:\n${output}`);
+  return { child, url, output: () => output, exited };
+}
+
+describe('yracer serve', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints its URL, serves clients, and on %s exits 0 with the data in the db', async (signal) => {
+    const db = join(dir, signal, 'nested', 'x.db');
+    const running = await serve(['serve', '--port', '0', '--db', db]);
+    expect(running.url).toMatch(/^ws:\/\/127\.0\.0\.1:[1-9]\d*\/$/);
+    expect(running.output()).toContain(db);
+
+    const model = resources.model(client(running.url));
+    await model.subscribe('todos.a');
+    model.set('todos.a', { title: 'from the CLI test', tags: ['x'] });
+    model.increment('todos.a.n', 3);
+    await model.whenNothingPending();
+
+    running.child.kill(signal);
+    expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
+    model.close();
+
+    const storage = sqliteStorage(db);
+    try {
+      expect((await loadStored(storage, 'todos/a')).value).toEqual({ title: 'from the CLI test', tags: ['x'], n: 3 });
+      expect(JSON.parse((await storage.loadJson({ collection: 'todos', id: 'a' })) ?? 'null')).toEqual({
+        title: 'from the CLI test',
+        tags: ['x'],
+        n: 3,
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('cli main', () => {
+  it('prints usage for --help and returns 0', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['--help'])).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toMatch(/usage: yracer serve/);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it.each([
+    [[], /unknown command/],
+    [['bogus'], /unknown command "bogus"/],
+    [['serve', 'extra'], /unknown command/],
+    [['serve', '--port', 'abc'], /--port must be a number/],
+    [['serve', '--port', '70000'], /--port must be a number/],
+    [['serve', '--port=-1'], /--port must be a number/],
+    [['serve', '--port', '1.5'], /--port must be a number/],
+    [['serve', '--port', '-1'], /--port/],
+    [['serve', '--nope'], /nope/],
+  ])('returns 2 with a message for %j', async (argv, message) => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await main(argv)).toBe(2);
+      expect(error.mock.calls.flat().join('\n')).toMatch(message);
+    } finally {
+      error.mockRestore();
+    }
+  });
+});

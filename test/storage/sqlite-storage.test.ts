@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sqliteStorage } from '../../src/storage/sqlite-storage.ts';
+import type { Storage, StorageKey } from '../../src/storage/storage.ts';
+import { tempDir } from '../helpers/client-fixtures.ts';
+
+const todo: StorageKey = { collection: 'todos', id: 'a' };
+const temp = tempDir('yracer-sqlite-');
+afterAll(() => temp.remove());
+let files = 0;
+const newFile = (): string => join(temp.dir, `db-${++files}.db`);
+
+/** What a test opened, closed after it. */
+const opened: Array<Storage | Database.Database> = [];
+afterEach(async () => {
+  for (const item of opened.splice(0).reverse()) {
+    if (item instanceof Database) item.close();
+    else await item.close().catch(() => undefined);
+  }
+});
+const open = (file: string): Storage => {
+  const storage = sqliteStorage(file);
+  opened.push(storage);
+  return storage;
+};
+/** A second, independent connection to the same file. */
+const inspect = (file: string): Database.Database => {
+  const db = new Database(file);
+  opened.push(db);
+  return db;
+};
+const count = (db: Database.Database): number => (db.prepare('SELECT count(*) AS n FROM yracer_updates').get() as { n: number }).n;
+
+describe('sqliteStorage', () => {
+  it('puts the database file in WAL mode, creating its directory', () => {
+    const file = join(temp.dir, 'nested', 'deeper', 'wal.db');
+    open(file);
+    expect(existsSync(file)).toBe(true);
+    expect(inspect(file).pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('keeps updates, state and JSON across closing and reopening the file', async () => {
+    const file = newFile();
+    const first = sqliteStorage(file);
+    await first.append(todo, new Uint8Array([1]));
+    const seq = await first.append(todo, new Uint8Array([2]));
+    await first.compact(todo, new Uint8Array([9, 9]), seq);
+    const last = await first.append(todo, new Uint8Array([3]));
+    await first.saveJson(todo, '{"title":"kept"}');
+    await first.close();
+
+    const second = open(file);
+    const loaded = await second.load(todo);
+    expect([...(loaded.state ?? [])]).toEqual([9, 9]);
+    expect(loaded.updates.map((u) => [...u])).toEqual([[3]]);
+    expect(loaded.seq).toBe(last);
+    expect(await second.loadJson(todo)).toBe('{"title":"kept"}');
+    expect(await second.append(todo, new Uint8Array([4]))).toBeGreaterThan(last);
+  });
+
+  it('commits a resolved append: another connection sees it while the storage stays open', async () => {
+    const file = newFile();
+    const storage = open(file);
+    await storage.append(todo, new Uint8Array([1, 2]));
+    const row = inspect(file).prepare('SELECT collection, id, data FROM yracer_updates').get() as { collection: string; id: string; data: Buffer };
+    expect({ ...row, data: [...row.data] }).toEqual({ collection: 'todos', id: 'a', data: [1, 2] });
+  });
+
+  it('group-commits many appends made in one tick: all resolve, all are stored, in one transaction', async () => {
+    const file = newFile();
+    const storage = open(file);
+    const db = inspect(file);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const appends = Array.from({ length: 300 }, (_, i) => storage.append({ collection: 'todos', id: `d${i % 3}` }, new Uint8Array([i % 256, 7])));
+    // Nothing is committed before the batch is flushed...
+    expect(count(db)).toBe(0);
+    const seqs = await Promise.all(appends);
+    // ...then everything is, in order.
+    expect(count(db)).toBe(300);
+    expect(new Set(seqs).size).toBe(300);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+    // One commit writes a handful of pages to the WAL; 300 commits would write at least 300 frames.
+    const [checkpoint] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    expect(checkpoint?.log).toBeGreaterThan(0);
+    expect(checkpoint?.log).toBeLessThan(60);
+  });
+
+  it('rejects every append of a batch whose transaction fails, stores none of them, and keeps working', async () => {
+    const file = newFile();
+    const storage = open(file);
+    const db = inspect(file);
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON yracer_updates WHEN NEW.id = 'bad'
+             BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+    const good = storage.append(todo, new Uint8Array([1]));
+    const bad = storage.append({ collection: 'todos', id: 'bad' }, new Uint8Array([2]));
+    await expect(good).rejects.toThrow(/refused by test/);
+    await expect(bad).rejects.toThrow(/refused by test/);
+    expect(count(db)).toBe(0);
+    await storage.append(todo, new Uint8Array([3]));
+    expect((await storage.load(todo)).updates.map((u) => [...u])).toEqual([[3]]);
+  });
+
+  it('flushes queued appends on close', async () => {
+    const file = newFile();
+    const storage = sqliteStorage(file);
+    const appended = storage.append(todo, new Uint8Array([5]));
+    await storage.close();
+    await expect(appended).resolves.toBeGreaterThan(0);
+    expect(count(inspect(file))).toBe(1);
+  });
+
+  it('keeps appends queued in the same tick as a compaction (they come after throughSeq)', async () => {
+    const storage = open(newFile());
+    const through = await storage.append(todo, new Uint8Array([1]));
+    const later = storage.append(todo, new Uint8Array([2]));
+    await storage.compact(todo, new Uint8Array([8]), through);
+    expect(await later).toBeGreaterThan(through);
+    expect((await storage.load(todo)).updates.map((u) => [...u])).toEqual([[2]]);
+  });
+
+  it('loses nothing when a compaction fails halfway: the state write is rolled back with it', async () => {
+    const file = newFile();
+    const storage = open(file);
+    const seqs = [];
+    for (let i = 1; i <= 3; i++) seqs.push(await storage.append(todo, new Uint8Array([i])));
+    await storage.compact(todo, new Uint8Array([50]), seqs[0] as number);
+    // Make the second statement of the next compaction (dropping the log) fail inside its transaction.
+    inspect(file).exec(`CREATE TRIGGER crash BEFORE DELETE ON yracer_updates BEGIN SELECT RAISE(ABORT, 'crash during compaction'); END`);
+    await expect(storage.compact(todo, new Uint8Array([99]), seqs[2] as number)).rejects.toThrow(/crash during compaction/);
+    const loaded = await storage.load(todo);
+    expect([...(loaded.state ?? [])]).toEqual([50]);
+    expect(loaded.updates.map((u) => [...u])).toEqual([[2], [3]]);
+    expect(loaded.seq).toBe(seqs[2]);
+  });
+
+  it('stores a document so that its state plus the remaining updates reproduce it after a compaction', async () => {
+    const storage = open(newFile());
+    const doc = new Y.Doc();
+    const seqs: number[] = [];
+    doc.on('update', (update: Uint8Array) => void storage.append(todo, update).then((seq) => seqs.push(seq)));
+    const data = doc.getMap('data');
+    for (let i = 0; i < 6; i++) data.set(`k${i}`, i);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seqs).toHaveLength(6);
+    const snapshot = Y.encodeStateAsUpdate(doc);
+    const through = seqs[5] as number;
+    for (let i = 6; i < 10; i++) data.set(`k${i}`, i);
+    data.delete('k0');
+    await storage.compact(todo, snapshot, through);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const loaded = await storage.load(todo);
+    expect(loaded.updates).toHaveLength(5);
+    const copy = new Y.Doc();
+    for (const part of [loaded.state as Uint8Array, ...loaded.updates]) Y.applyUpdate(copy, part);
+    expect(copy.getMap('data').toJSON()).toEqual(data.toJSON());
+    expect(Object.keys(copy.getMap('data').toJSON())).toHaveLength(9);
+    doc.destroy();
+    copy.destroy();
+  });
+});
