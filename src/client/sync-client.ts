@@ -87,7 +87,8 @@ export class SyncClient implements SyncPort {
   readonly #pending = new PendingWrites();
   readonly #held = new Map<string, Held>();
   readonly #entries = new Map<string, DocEntry>();
-  readonly #handlers = new Map<DocEntry, (update: Uint8Array, origin: unknown) => void>();
+  /** Per attached document, what removes its listeners. */
+  readonly #handlers = new Map<DocEntry, () => void>();
   readonly #writes = new WeakMap<Y.Doc, number>();
   readonly #requests = new Map<number, { held: Held; request: Request }>();
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
@@ -154,18 +155,36 @@ export class SyncClient implements SyncPort {
   attach(entry: DocEntry): void {
     const name = docName(entry.collection, entry.id);
     this.#entries.set(name, entry);
-    const handler = (update: Uint8Array, origin: unknown): void => {
+    const ydoc = entry.ydoc;
+    const onUpdate = (update: Uint8Array, origin: unknown): void => {
       if (origin === REMOTE_ORIGIN || origin === LOAD_ORIGIN || this.#closed) return;
-      this.#writes.set(entry.ydoc, (this.#writes.get(entry.ydoc) ?? 0) + 1);
+      this.#writes.set(ydoc, (this.#writes.get(ydoc) ?? 0) + 1);
       this.#sendTracked(name, update);
     };
-    this.#handlers.set(entry, handler);
-    entry.ydoc.on('update', handler);
+    // Yjs encodes an update for every transaction while an 'update' listener exists; listen only
+    // while a local transaction runs, so updates arriving from the server are not encoded again.
+    let listening = false;
+    const onBegin = (tr: Y.Transaction): void => {
+      if (listening || tr.origin === REMOTE_ORIGIN || tr.origin === LOAD_ORIGIN) return;
+      listening = true;
+      ydoc.on('update', onUpdate);
+    };
+    const onEnd = (): void => {
+      if (!listening) return;
+      listening = false;
+      ydoc.off('update', onUpdate);
+    };
+    ydoc.on('beforeTransaction', onBegin);
+    ydoc.on('afterAllTransactions', onEnd);
+    this.#handlers.set(entry, () => {
+      ydoc.off('beforeTransaction', onBegin);
+      ydoc.off('afterAllTransactions', onEnd);
+      ydoc.off('update', onUpdate);
+    });
   }
 
   detach(entry: DocEntry): void {
-    const handler = this.#handlers.get(entry);
-    if (handler) entry.ydoc.off('update', handler);
+    this.#handlers.get(entry)?.();
     this.#handlers.delete(entry);
     const name = docName(entry.collection, entry.id);
     if (this.#entries.get(name) === entry) this.#entries.delete(name);
