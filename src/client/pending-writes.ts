@@ -28,6 +28,7 @@ export class PendingWrites {
   readonly #byDoc = new Map<string, number[]>();
   #seq = 0;
   #waiters: Waiter[] = [];
+  #refusal: Error | null = null;
 
   #track(doc: string, seq: number, pending: Pending): void {
     this.#pending.set(seq, pending);
@@ -118,9 +119,25 @@ export class PendingWrites {
     }
   }
 
+  /**
+   * The connection stopped for good (credentials refused): writes stay pending
+   * (`hasPending()` stays true) but their callbacks and every waiter get the
+   * error, and so does any later `whenNothingPending()`.
+   */
+  refuseAll(error: Error): void {
+    this.#refusal = error;
+    for (const pending of this.#pending.values()) {
+      for (const callback of pending.callbacks.splice(0)) queueMicrotask(() => callback(error));
+    }
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
   /** Resolves once nothing is pending; rejects with the first refusal seen meanwhile. */
   whenNothingPending(): Promise<void> {
     if (this.#pending.size === 0) return Promise.resolve();
+    if (this.#refusal) return Promise.reject(this.#refusal);
     return new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject, error: null }));
   }
 

@@ -11,6 +11,9 @@ import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
 import type { ConnectionState } from '../model/sync-port.ts';
 
+/** How long a connection must stay open before the backoff starts over, in ms. */
+const STABLE_MS = 5_000;
+
 /** The close code with which the server refuses credentials. */
 const UNAUTHORIZED = 4401;
 
@@ -40,7 +43,7 @@ export class SocketConnection {
   #retry: ReturnType<typeof setTimeout> | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #lastReceived = 0;
-  #lastSent = 0;
+  #openedAt = 0;
   #stopped = false;
 
   constructor(options: SocketConnectionOptions) {
@@ -77,9 +80,18 @@ export class SocketConnection {
     }
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
+    // A server that accepts TCP but never completes the upgrade must not leave us connecting forever.
+    const handshake = setTimeout(() => {
+      if (this.#socket !== socket || this.state !== 'connecting') return;
+      this.#drop();
+      this.#setState('offline', null);
+      this.#scheduleRetry();
+    }, 2 * (this.#options.keepAliveMs ?? 15_000));
+    (handshake as { unref?: () => void }).unref?.();
     socket.onopen = () => {
+      clearTimeout(handshake);
       if (this.#socket !== socket) return;
-      this.#attempt = 0;
+      this.#openedAt = Date.now();
       this.#lastReceived = Date.now();
       this.#startKeepAlive();
       this.#options.onOpen();
@@ -93,6 +105,7 @@ export class SocketConnection {
       else if (ArrayBuffer.isView(data)) this.#options.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     };
     socket.onclose = (event) => {
+      clearTimeout(handshake);
       if (this.#socket !== socket) return;
       this.#drop();
       if (event.code === UNAUTHORIZED) {
@@ -125,6 +138,9 @@ export class SocketConnection {
 
   #scheduleRetry(): void {
     if (this.#stopped || this.#retry !== null) return;
+    // Back off afresh only after a connection that stayed up; one dropped at once keeps growing the delay.
+    if (this.#openedAt > 0 && Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
+    this.#openedAt = 0;
     const delay = backoffDelay(this.#attempt++, this.#options.backoff);
     this.#retry = setTimeout(() => {
       this.#retry = null;
@@ -141,7 +157,8 @@ export class SocketConnection {
         this.#drop();
         this.#setState('offline', null);
         this.#scheduleRetry();
-      } else if (now - Math.max(this.#lastReceived, this.#lastSent) >= idle) {
+      } else if (now - this.#lastReceived >= idle) {
+        // Based on what we heard, not what we sent: a busy writer still needs the server's answers.
         this.send(this.#options.ping());
       }
     }, Math.max(50, Math.floor(idle / 3)));
@@ -159,7 +176,6 @@ export class SocketConnection {
   send(frame: Uint8Array): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) return false;
-    this.#lastSent = Date.now();
     socket.send(frame);
     return true;
   }

@@ -25,10 +25,14 @@ import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.t
 import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { DocumentHolds } from './document-holds.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
+
+/** The state vector of an empty document. */
+const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
 /** Transaction origin of updates received from the server (never sent back). */
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
@@ -43,61 +47,23 @@ export interface SyncClientOptions {
   readonly keepAliveMs?: number | undefined;
 }
 
-interface Request {
-  readonly mode: HoldMode;
-  readonly promise: Promise<void>;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-  settled: boolean;
-}
-
-interface Held {
-  readonly ref: DocRef;
-  readonly name: string;
-  subscribes: number;
-  fetches: number;
-  /** True while the server should be sending this document's updates. */
-  live: boolean;
-  /** The latest subscribe or fetch request. */
-  request: Request | null;
-  unloadTimer: ReturnType<typeof setTimeout> | null;
-}
-
-function newRequest(mode: HoldMode): Request {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const request: Request = { mode, promise, resolve, reject, settled: false };
-  promise.then(
-    () => (request.settled = true),
-    () => (request.settled = true),
-  );
-  return request;
-}
-
 /** Connects one model to a server. */
 export class SyncClient implements SyncPort {
   readonly connection: ConnectionStatus;
   readonly #model: Model;
-  readonly #options: SyncClientOptions;
   readonly #socket: SocketConnection;
   readonly #pending = new PendingWrites();
-  readonly #held = new Map<string, Held>();
+  readonly #holds: DocumentHolds;
   readonly #entries = new Map<string, DocEntry>();
   /** Per attached document, what removes its listeners. */
   readonly #handlers = new Map<DocEntry, () => void>();
   readonly #writes = new WeakMap<Y.Doc, number>();
-  readonly #requests = new Map<number, { held: Held; request: Request }>();
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
   #requestId = 0;
   #closed = false;
 
   constructor(model: Model, options: SyncClientOptions) {
     this.#model = model;
-    this.#options = options;
     this.#socket = new SocketConnection({
       url: options.url,
       WebSocket: options.WebSocket,
@@ -109,6 +75,16 @@ export class SyncClient implements SyncPort {
       onState: (state, error) => this.#onState(state, error),
       ping: () => pingMessage.encode({}),
     });
+    this.#holds = new DocumentHolds(
+      {
+        request: (name, mode) => this.#request(name, mode),
+        unsubscribe: (name) => void this.#socket.send(unsubscribeMessage.encode({ doc: name })),
+        ensureEntry: (ref) => void model.store.ensureEntry(ref.collection, ref.id),
+        unloadEntry: (ref) => void model.store.unload(ref.collection, ref.id),
+        hasPending: (name) => this.#pending.hasDoc(name),
+      },
+      options.unloadDelayMs ?? 1000,
+    );
     const socket = this.#socket;
     const listeners = this.#stateListeners;
     this.connection = {
@@ -150,6 +126,12 @@ export class SyncClient implements SyncPort {
       guard(() => this.#model.set('$connection.error', error));
     }
     for (const listener of this.#stateListeners) guard(() => listener(state));
+    if (error === 'unauthorized') {
+      // The server refused the credentials for good: nothing waiting can be answered.
+      const refusal = new SyncError('unauthorized', 'the server refused the credentials', null);
+      this.#holds.rejectAll(refusal);
+      this.#pending.refuseAll(refusal);
+    }
   }
 
   attach(entry: DocEntry): void {
@@ -209,89 +191,29 @@ export class SyncClient implements SyncPort {
 
   async hold(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
     if (this.#closed) throw new Error('yracer: the model is closed');
-    await Promise.all(refs.map((ref) => this.#holdOne(ref, mode)));
+    await Promise.all(refs.map((ref) => this.#holds.hold(ref, mode)));
   }
 
-  #holdOne(ref: DocRef, mode: HoldMode): Promise<void> {
-    const name = docName(ref.collection, ref.id);
-    let held = this.#held.get(name);
-    if (!held) {
-      held = { ref, name, subscribes: 0, fetches: 0, live: false, request: null, unloadTimer: null };
-      this.#held.set(name, held);
-    }
-    if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
-    held.unloadTimer = null;
-    if (mode === 'subscribe') held.subscribes += 1;
-    else held.fetches += 1;
-    this.#model.store.ensureEntry(ref.collection, ref.id);
-    if (held.live && held.request) return held.request.promise;
-    if (mode === 'fetch' && held.request && !held.request.settled) return held.request.promise;
-    if (mode === 'subscribe') held.live = true;
-    return this.#request(held, mode);
-  }
-
-  #request(held: Held, mode: HoldMode): Promise<void> {
-    const request = held.request && !held.request.settled && held.request.mode === mode ? held.request : newRequest(mode);
-    held.request = request;
-    this.#sendRequest(held, request);
-    return request.promise;
-  }
-
-  #sendRequest(held: Held, request: Request): void {
-    const entry = this.#entries.get(held.name);
-    if (!entry) return;
+  #request(name: string, mode: HoldMode): number {
     const id = ++this.#requestId;
-    this.#requests.set(id, { held, request });
+    const entry = this.#entries.get(name);
     this.#socket.send(
       subscribeMessage.encode({
         request: id,
-        doc: held.name,
-        mode: request.mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch,
-        stateVector: Y.encodeStateVector(entry.ydoc),
+        doc: name,
+        mode: mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch,
+        stateVector: entry ? Y.encodeStateVector(entry.ydoc) : EMPTY_STATE_VECTOR,
       }),
     );
+    return id;
   }
 
   async release(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
-    for (const ref of refs) {
-      const held = this.#held.get(docName(ref.collection, ref.id));
-      if (!held) continue;
-      if (mode === 'subscribe') held.subscribes = Math.max(0, held.subscribes - 1);
-      else held.fetches = Math.max(0, held.fetches - 1);
-      if (held.subscribes === 0 && held.fetches > 0 && held.live) {
-        // Still fetched, no longer subscribed: keep the data, stop the live updates.
-        held.live = false;
-        this.#socket.send(unsubscribeMessage.encode({ doc: held.name }));
-      }
-      this.#maybeUnload(held);
-    }
+    for (const ref of refs) this.#holds.release(ref, mode);
   }
 
   async releaseAll(): Promise<void> {
-    for (const held of this.#held.values()) {
-      held.subscribes = 0;
-      held.fetches = 0;
-      this.#maybeUnload(held);
-    }
-  }
-
-  #maybeUnload(held: Held): void {
-    if (held.subscribes > 0 || held.fetches > 0 || held.unloadTimer !== null) return;
-    held.unloadTimer = setTimeout(() => {
-      held.unloadTimer = null;
-      if (held.subscribes > 0 || held.fetches > 0 || this.#closed) return;
-      if (held.live) {
-        held.live = false;
-        this.#socket.send(unsubscribeMessage.encode({ doc: held.name }));
-      }
-      if (this.#pending.hasDoc(held.name)) {
-        // Keep the data until the server has it; try again after the delay.
-        this.#maybeUnload(held);
-        return;
-      }
-      this.#held.delete(held.name);
-      this.#model.store.unload(held.ref.collection, held.ref.id);
-    }, this.#options.unloadDelayMs ?? 1000);
+    this.#holds.releaseAll();
   }
 
   #onOpen(): void {
@@ -299,10 +221,7 @@ export class SyncClient implements SyncPort {
       const rebased = this.#pending.rebase(name);
       if (rebased) this.#socket.send(docMessage.encode({ doc: name, seq: rebased.seq, payload: updatePayload(rebased.update) }));
     }
-    for (const held of this.#held.values()) {
-      if (held.live) this.#sendRequest(held, held.request && !held.request.settled ? held.request : newRequest('subscribe'));
-      else if (held.request && !held.request.settled) this.#sendRequest(held, held.request);
-    }
+    this.#holds.resendAll();
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -316,29 +235,20 @@ export class SyncClient implements SyncPort {
       case MessageKind.Doc:
         this.#onDoc(message.doc, message.payload);
         return;
-      case MessageKind.Subscribed: {
-        const found = this.#requests.get(message.request);
-        this.#requests.delete(message.request);
-        found?.request.resolve();
+      case MessageKind.Subscribed:
+        this.#holds.delivered(message.request);
         return;
-      }
       case MessageKind.Ack:
         this.#pending.ack(message.seq);
         return;
       case MessageKind.Error: {
         const error = new SyncError(message.code, message.message, message.doc || null);
         if (message.code === ErrorCode.RoomReset) {
-          const held = this.#held.get(message.doc);
-          if (held?.live) this.#sendRequest(held, held.request && !held.request.settled ? held.request : newRequest('subscribe'));
+          this.#holds.resubscribe(message.doc);
           return;
         }
         if (message.seq > 0) this.#pending.fail(message.seq, error);
-        const found = this.#requests.get(message.request);
-        if (message.request > 0 && found) {
-          this.#requests.delete(message.request);
-          if (found.request.mode === 'subscribe') found.held.live = false;
-          found.request.reject(error);
-        }
+        if (message.request > 0) this.#holds.refused(message.request, error);
         return;
       }
       default:
@@ -357,10 +267,15 @@ export class SyncClient implements SyncPort {
     }
     if (payload.type === 'step2' || payload.type === 'update') {
       const key = parseDocName(name);
-      if (payload.type === 'step2' && key && entry.ydoc.store.clients.size === 0) {
-        this.#model.store.load(key.collection, key.id, payload.update);
-      } else {
-        Y.applyUpdate(entry.ydoc, payload.update, REMOTE_ORIGIN);
+      try {
+        if (payload.type === 'step2' && key && entry.ydoc.store.clients.size === 0) {
+          this.#model.store.load(key.collection, key.id, payload.update);
+        } else {
+          Y.applyUpdate(entry.ydoc, payload.update, REMOTE_ORIGIN);
+        }
+      } catch (error) {
+        // A listener of the app threw (or the data was bad): report it, keep the connection working.
+        console.error(`yracer: applying a server update of ${name} threw`, error);
       }
     } else if (payload.type === 'step1') {
       const diff = Y.encodeStateAsUpdate(entry.ydoc, payload.stateVector);
@@ -379,12 +294,10 @@ export class SyncClient implements SyncPort {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const held of this.#held.values()) if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
     this.#socket.close();
     const error = new Error('yracer: the model was closed');
+    this.#holds.close(error);
     this.#pending.abandon(error);
-    for (const { request } of this.#requests.values()) request.reject(error);
-    this.#requests.clear();
   }
 }
 

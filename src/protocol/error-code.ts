@@ -38,6 +38,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** A frame over the size limit. */
   FrameTooLarge: 4413,
+  /** The client reads too slowly: too much is waiting to be sent to it. */
+  SlowClient: 4408,
   /** Too many messages (before authentication completed, or too fast). */
   TooManyMessages: 4429,
   /** Unknown endpoint path. */

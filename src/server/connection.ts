@@ -16,6 +16,13 @@ export interface ConnectionContext {
   readonly registry: RoomRegistry;
 }
 
+/** How long a closed socket may take to finish the closing handshake before it is cut. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** Frames waiting to be handled before reading pauses, and below which it resumes. */
+const BACKLOG_PAUSE = 256;
+const BACKLOG_RESUME = 64;
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -34,6 +41,10 @@ export abstract class Connection implements RoomPeer {
   /** When the last message was sent (for keep-alive). */
   lastSent = Date.now();
   #queue: Array<[Uint8Array, boolean]> | null = [];
+  #queuedBytes = 0;
+  /** Frames received but not handled yet; reading pauses while there are many. */
+  #backlog = 0;
+  #paused = false;
   #inbox: Promise<void> = Promise.resolve();
   #closed = false;
 
@@ -90,6 +101,12 @@ export abstract class Connection implements RoomPeer {
   /** Sends bytes if the socket is open. */
   send(bytes: Uint8Array): void {
     if (this.#closed || this.ws.readyState !== this.ws.OPEN) return;
+    const { maxBufferedBytes } = this.context.options;
+    if (this.ws.bufferedAmount + bytes.byteLength > maxBufferedBytes) {
+      this.log('warn', `reads too slowly (over ${maxBufferedBytes} bytes waiting to be sent); closed`);
+      this.close(CloseCode.SlowClient, 'reading too slowly');
+      return;
+    }
     this.lastSent = Date.now();
     this.ws.send(bytes);
   }
@@ -98,7 +115,10 @@ export abstract class Connection implements RoomPeer {
   close(code: number, reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Do not wait long for its side of the closing handshake (what it still sends is ignored).
     this.ws.close(code, reason.slice(0, 120));
+    const ws = this.ws;
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref?.();
     this.#onClose();
   }
 
@@ -127,11 +147,15 @@ export abstract class Connection implements RoomPeer {
       return;
     }
     if (this.#queue !== null) {
-      if (this.#queue.length >= maxQueuedBeforeAuth) {
-        this.log('warn', `more than ${maxQueuedBeforeAuth} messages before authentication completed`);
+      const { maxQueuedBytesBeforeAuth } = this.context.options;
+      const tooMany = this.#queue.length >= maxQueuedBeforeAuth;
+      if (tooMany || this.#queuedBytes + frame.byteLength > maxQueuedBytesBeforeAuth) {
+        const limit = tooMany ? `${maxQueuedBeforeAuth} messages` : `${maxQueuedBytesBeforeAuth} bytes`;
+        this.log('warn', `more than ${limit} before authentication completed`);
         this.close(CloseCode.TooManyMessages, 'too many messages before authentication');
         return;
       }
+      this.#queuedBytes += frame.byteLength;
       this.#queue.push([frame, isBinary]);
       return;
     }
@@ -139,9 +163,22 @@ export abstract class Connection implements RoomPeer {
   }
 
   #enqueue(frame: Uint8Array, isBinary: boolean): void {
+    this.#backlog += 1;
+    if (this.#backlog > BACKLOG_PAUSE && !this.#paused) {
+      // Handling is behind (a slow load, say): stop reading until it catches up.
+      this.#paused = true;
+      this.ws.pause();
+    }
     this.#inbox = this.#inbox
       .then(() => (this.#closed ? undefined : this.handle(frame, isBinary)))
-      .catch((error: unknown) => this.log('error', `handling a message failed (${String(error)})`));
+      .catch((error: unknown) => this.log('error', `handling a message failed (${String(error)})`))
+      .finally(() => {
+        this.#backlog -= 1;
+        if (this.#paused && this.#backlog < BACKLOG_RESUME) {
+          this.#paused = false;
+          if (!this.#closed) this.ws.resume();
+        }
+      });
   }
 
   #onClose(): void {

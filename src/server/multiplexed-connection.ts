@@ -179,6 +179,7 @@ export class MultiplexedConnection extends Connection {
       this.#error({ seq, doc, code: ErrorCode.StorageFailed, message: `loading failed: ${String(error)}` });
       return;
     }
+    if (this.closed) return;
     switch (payload.type) {
       case 'step1':
         try {

@@ -13,6 +13,7 @@ export class RoomRegistry {
   readonly #idle = new Map<Room, ReturnType<typeof setTimeout>>();
   readonly #settings: RoomSettings;
   readonly #unloadDelayMs: number;
+  #shutDown = false;
 
   constructor(settings: RoomSettings, unloadDelayMs: number) {
     this.#settings = { ...settings, onDamaged: (room) => void this.#discard(room) };
@@ -31,6 +32,7 @@ export class RoomRegistry {
 
   /** The loaded room of a document (loading it when needed). */
   async open(name: string, key: StorageKey): Promise<Room> {
+    if (this.#shutDown) throw new Error('yracer: the server is closing');
     for (;;) {
       const closing = this.#closing.get(name);
       if (!closing) break;
@@ -52,6 +54,8 @@ export class RoomRegistry {
       );
     }
     await room.ready;
+    // Discarded or unloaded while we waited: open a fresh one (unless the server is closing).
+    if (this.#rooms.get(name) !== room) return this.open(name, key);
     return room;
   }
 
@@ -110,6 +114,7 @@ export class RoomRegistry {
 
   /** Unloads every room (storing what is pending). */
   async closeAll(): Promise<void> {
+    this.#shutDown = true;
     for (const timer of this.#idle.values()) clearTimeout(timer);
     this.#idle.clear();
     await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room)));

@@ -14,6 +14,7 @@ import { documentValue } from '../model/document-value.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
+import { updateProblem } from './update-check.ts';
 
 /** Origin of transactions that load stored state (not broadcast, not stored again). */
 export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
@@ -62,6 +63,8 @@ export class Room {
   #receiving: { from: RoomPeer; emitted: Uint8Array[] } | null = null;
   #damaged = false;
   #closed = false;
+  /** Updates this room appended (a room that only loaded never compacts while closing). */
+  #appended = 0;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
     this.name = name;
@@ -74,6 +77,7 @@ export class Room {
 
   async #load(): Promise<void> {
     const stored = await this.#settings.storage.load(this.key);
+    // Applied even when closed meanwhile: close() waits for this, and its final steps need the full state.
     const parts = stored.state ? [stored.state, ...stored.updates] : [...stored.updates];
     for (const part of parts) {
       try {
@@ -84,7 +88,7 @@ export class Room {
     }
     this.#lastSeq = stored.seq;
     this.#sinceCompaction = stored.updates.length;
-    if (this.#sinceCompaction > 0) this.#scheduleCompaction();
+    if (this.#sinceCompaction > 0 && !this.#closed) this.#scheduleCompaction();
   }
 
   #onUpdate(update: Uint8Array, origin: unknown): void {
@@ -116,12 +120,9 @@ export class Room {
    */
   receive(update: Uint8Array, from: RoomPeer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    try {
-      // Reads every struct and the whole delete set, so a truncated update fails here, before it touches the document.
-      Y.decodeUpdate(update);
-    } catch (error) {
-      throw new BadUpdateError(`the update cannot be decoded: ${String(error)}`);
-    }
+    // Decoded in full and checked for missing or bad references before it touches the document.
+    const problem = updateProblem(this.doc, update);
+    if (problem) throw new BadUpdateError(problem);
     const receiving = { from, emitted: [] as Uint8Array[] };
     this.#receiving = receiving;
     try {
@@ -143,6 +144,7 @@ export class Room {
     const done = this.#chain.then(async () => {
       this.#lastSeq = await storage.append(this.key, update);
       this.#sinceCompaction += 1;
+      this.#appended += 1;
       if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
       else this.#scheduleCompaction();
     });
@@ -162,6 +164,7 @@ export class Room {
   }
 
   #compactSoon(delay: number): void {
+    if (this.#closed) return;
     if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
     this.#compactTimer = setTimeout(() => {
       this.#compactTimer = null;
@@ -199,8 +202,14 @@ export class Room {
   saveJson(): Promise<void> {
     if (!this.#jsonDirty || this.#damaged) return this.#chain;
     this.#jsonDirty = false;
-    const value = documentValue(this.doc);
-    const json = value === undefined ? null : JSON.stringify(value);
+    let json: string | null;
+    try {
+      const value = documentValue(this.doc);
+      json = value === undefined ? null : JSON.stringify(value);
+    } catch (error) {
+      this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
+      return this.#chain;
+    }
     const run = this.#chain.then(() => this.#settings.storage.saveJson(this.key, json));
     this.#chain = run.catch((error: unknown) => {
       this.#settings.log('error', `room ${this.name}: saving JSON failed (${String(error)})`);
@@ -290,8 +299,16 @@ export class Room {
     if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
     this.#compactTimer = null;
     this.#jsonTimer = null;
+    try {
+      await this.ready;
+    } catch {
+      this.#awareness?.destroy();
+      this.doc.destroy();
+      return;
+    }
     await this.saveJson();
-    await this.compact();
+    if (this.#appended > 0) await this.compact();
+    else await this.#chain;
     this.#awareness?.destroy();
     this.doc.destroy();
   }

@@ -29,8 +29,12 @@ export interface ServerOptions {
   readonly maxFrameBytes?: number;
   /** Most documents one connection may subscribe to at once (default 10,000). */
   readonly maxSubscriptions?: number;
-  /** Most messages queued while authentication runs (default 64); more closes the socket with 4429. */
+  /** Most messages queued while authentication runs (default 1,024); more closes the socket with 4429. */
   readonly maxQueuedBeforeAuth?: number;
+  /** Most bytes queued while authentication runs (default 1 MiB); more closes the socket with 4429. */
+  readonly maxQueuedBytesBeforeAuth?: number;
+  /** Most bytes waiting to be sent to one client (default 16 MiB); a client that reads slower is closed with 4408. */
+  readonly maxBufferedBytes?: number;
   /** How long a document stays in memory after its last subscriber left, in ms (default 30,000). */
   readonly unloadDelayMs?: number;
   /** Interval of keep-alive pings and of dead-connection checks, in ms (default 15,000). */
@@ -70,7 +74,9 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
     maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,
-    maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 64,
+    maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 1024,
+    maxQueuedBytesBeforeAuth: options.maxQueuedBytesBeforeAuth ?? 1024 * 1024,
+    maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
     unloadDelayMs: options.unloadDelayMs ?? 30_000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 200,

@@ -93,7 +93,12 @@ export class SyncServer {
   }
 
   #endpoint(request: IncomingMessage): Endpoint {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return null;
+    }
     const base = this.options.path;
     const path = url.pathname;
     if (path === base || (base === '/' && path === '')) return { kind: 'multiplexed' };
