@@ -19,6 +19,20 @@ function hasBigInt(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/** The item (of a list sorted by clock) that covers `clock`, by binary search. */
+function findCovering(items: readonly Y.Item[], clock: number): Y.Item | undefined {
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const item = items[mid] as Y.Item;
+    if (clock < item.id.clock) high = mid - 1;
+    else if (clock >= item.id.clock + item.length) low = mid + 1;
+    else return item;
+  }
+  return undefined;
+}
+
 /** Why the update cannot be accepted now, or null when it can. */
 export function updateProblem(doc: Y.Doc, update: Uint8Array): string | null {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -49,7 +63,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): string | null {
       const found = Y.getItem(store, id);
       return !(found instanceof Y.Item) || found.content instanceof Y.ContentType;
     }
-    const item = ownItems.get(id.client)?.find((i) => id.clock >= i.id.clock && id.clock < i.id.clock + i.length);
+    const item = findCovering(ownItems.get(id.client) ?? [], id.clock);
     return item !== undefined && item.content instanceof Y.ContentType;
   };
   for (const items of ownItems.values()) {
