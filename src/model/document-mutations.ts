@@ -2,10 +2,10 @@
  * Mutations that create whole documents: `create`, `createNull`, `add`.
  * Synced documents carry their id in an `id` field, as in Racer.
  */
-import { assertJson, locate, parseTarget, type Target } from './locate.ts';
+import { assertJson, isDocumentTarget, locate, parseTarget, type Target } from './locate.ts';
 import { modelError } from './model-error.ts';
 import { isValidDocId, pathProblem, splitPath } from './path.ts';
-import { isDocumentTarget, writeAt, writeDocument } from './value-mutations.ts';
+import { writeAt, writeDocument } from './value-mutations.ts';
 import { settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

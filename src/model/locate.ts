@@ -112,6 +112,11 @@ export function locate(store: ModelStore, target: Target): Location {
   return { target, entry, ySegments, parent: null, key: ySegments[ySegments.length - 1] ?? '', node: undefined };
 }
 
+/** True when the target is a whole synced document (its fields live in the root map). */
+export function isDocumentTarget(target: Target): boolean {
+  return target.rest.length === 0 && !isLocalCollection(target.collection);
+}
+
 /**
  * Parses and locates a path inside a document for a method that works on one
  * kind of value (`an array`, `a string`, `a number`); a whole synced document
@@ -119,7 +124,7 @@ export function locate(store: ModelStore, target: Target): Location {
  */
 export function locateField(store: ModelStore, method: string, path: string, kind: string): Location {
   const target = parseTarget(method, path);
-  if (target.rest.length === 0 && !isLocalCollection(target.collection)) {
+  if (isDocumentTarget(target)) {
     throw modelError('type', method, path, `a document is an object, not ${kind}`);
   }
   return locate(store, target);

@@ -14,7 +14,7 @@ import { joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
 import { patternProblem } from './pattern-trie.ts';
 import type { WriteScope } from './write-scope.ts';
 import { docRefs, type HoldItem } from './hold-items.ts';
-import { LOCAL_CONNECTION, type ConnectionStatus, type DocRef, type HoldMode } from './sync-port.ts';
+import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 
@@ -184,26 +184,15 @@ export abstract class ModelBase implements WriteScope {
     return this.store.sync?.releaseAll() ?? Promise.resolve();
   }
 
-  #hold(method: string, items: readonly HoldItem[]): Promise<void> {
-    let refs: DocRef[];
-    try {
-      refs = docRefs(method, this.path(), items);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  // async: bad items reject the returned promise instead of throwing.
+  async #hold(method: string, items: readonly HoldItem[]): Promise<void> {
+    const refs = docRefs(method, this.path(), items);
     const sync = this.store.sync;
-    if (!sync || refs.length === 0) return Promise.resolve();
-    return sync.hold(refs, method === 'fetch' ? 'fetch' : 'subscribe');
+    if (sync && refs.length > 0) await sync.hold(refs, method === 'fetch' ? 'fetch' : 'subscribe');
   }
 
-  #release(method: string, mode: HoldMode, items: readonly HoldItem[]): Promise<void> {
-    let refs: DocRef[];
-    try {
-      refs = docRefs(method, this.path(), items);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.store.sync?.release(refs, mode) ?? Promise.resolve();
+  async #release(method: string, mode: HoldMode, items: readonly HoldItem[]): Promise<void> {
+    await this.store.sync?.release(docRefs(method, this.path(), items), mode);
   }
 
   /** Resolves once every local change is stored by the server (at once for a local model). */

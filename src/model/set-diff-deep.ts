@@ -11,9 +11,9 @@
 import * as Y from 'yjs';
 import { addToCounter } from './counter-mutations.ts';
 import { jsonEqual } from './json-value.ts';
-import { assertJson, locate, parseTarget, writeValue } from './locate.ts';
+import { assertJson, isDocumentTarget, locate, parseTarget, writeValue } from './locate.ts';
 import { toYjs } from './to-yjs.ts';
-import { isDocumentTarget, writeAt, writeDocument } from './value-mutations.ts';
+import { writeAt, writeDocument } from './value-mutations.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { isCounter, mapGet, type YType } from './y-node.ts';
 

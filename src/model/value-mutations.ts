@@ -5,16 +5,10 @@
  */
 import { hasLiveKey } from './doc-entry.ts';
 import { jsonEqual } from './json-value.ts';
-import { assertJson, locate, materialize, parseTarget, writeValue, type Location, type Target } from './locate.ts';
+import { assertJson, isDocumentTarget, locate, materialize, parseTarget, writeValue, type Location, type Target } from './locate.ts';
 import { modelError } from './model-error.ts';
-import { isLocalCollection } from './path.ts';
 import { toYjs } from './to-yjs.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
-
-/** True when the target is a whole synced document (its fields live in the root map). */
-export function isDocumentTarget(target: Target): boolean {
-  return target.rest.length === 0 && !isLocalCollection(target.collection);
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -26,29 +26,22 @@ function build(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 1: "here is my state vector, send me what I lack". */
-export const step1Payload = (stateVector: Uint8Array): Uint8Array =>
+/** A sync message of the given inner type carrying `data`. */
+const syncPayload = (inner: number, data: Uint8Array): Uint8Array =>
   build((e) => {
     encoding.writeVarUint(e, PayloadType.Sync);
-    encoding.writeVarUint(e, sync.messageYjsSyncStep1);
-    encoding.writeVarUint8Array(e, stateVector);
+    encoding.writeVarUint(e, inner);
+    encoding.writeVarUint8Array(e, data);
   });
+
+/** Sync step 1: "here is my state vector, send me what I lack". */
+export const step1Payload = (stateVector: Uint8Array): Uint8Array => syncPayload(sync.messageYjsSyncStep1, stateVector);
 
 /** Sync step 2: the answer to step 1, an update. */
-export const step2Payload = (update: Uint8Array): Uint8Array =>
-  build((e) => {
-    encoding.writeVarUint(e, PayloadType.Sync);
-    encoding.writeVarUint(e, sync.messageYjsSyncStep2);
-    encoding.writeVarUint8Array(e, update);
-  });
+export const step2Payload = (update: Uint8Array): Uint8Array => syncPayload(sync.messageYjsSyncStep2, update);
 
 /** An incremental update. */
-export const updatePayload = (update: Uint8Array): Uint8Array =>
-  build((e) => {
-    encoding.writeVarUint(e, PayloadType.Sync);
-    encoding.writeVarUint(e, sync.messageYjsUpdate);
-    encoding.writeVarUint8Array(e, update);
-  });
+export const updatePayload = (update: Uint8Array): Uint8Array => syncPayload(sync.messageYjsUpdate, update);
 
 /** An awareness update. */
 export const awarenessPayload = (update: Uint8Array): Uint8Array =>

@@ -25,11 +25,6 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
-  /** The room if it is in memory. */
-  peek(name: string): Room | undefined {
-    return this.#rooms.get(name);
-  }
-
   /** The loaded room of a document (loading it when needed). */
   async open(name: string, key: StorageKey): Promise<Room> {
     if (this.#shutDown) throw new Error('yracer: the server is closing');

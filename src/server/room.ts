@@ -139,24 +139,27 @@ export class Room {
     return this.#append(update);
   }
 
-  #append(update: Uint8Array): Promise<void> {
-    const { storage } = this.#settings;
-    const done = this.#chain.then(async () => {
-      this.#lastSeq = await storage.append(this.key, update);
-      this.#sinceCompaction += 1;
-      this.#appended += 1;
-      if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
-      else this.#scheduleCompaction();
-    });
+  /**
+   * Runs a storage step after every earlier one, in order. The returned
+   * promise rejects when the step fails; the chain itself logs the failure and
+   * goes on with the next step.
+   */
+  #enqueue(step: () => Promise<void>, failure: string): Promise<void> {
+    const done = this.#chain.then(step);
     this.#chain = done.catch((error: unknown) => {
-      this.#settings.log('error', `room ${this.name}: storage append failed (${String(error)})`);
+      this.#settings.log('error', `room ${this.name}: ${failure} (${String(error)})`);
     });
     return done;
   }
 
-  /** Resolves once every update received so far is in storage. */
-  settled(): Promise<void> {
-    return this.#chain;
+  #append(update: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      this.#lastSeq = await this.#settings.storage.append(this.key, update);
+      this.#sinceCompaction += 1;
+      this.#appended += 1;
+      if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
+      else this.#scheduleCompaction();
+    }, 'storage append failed');
   }
 
   #scheduleCompaction(): void {
@@ -175,16 +178,13 @@ export class Room {
 
   /** Merges the update log into one stored state (in one storage transaction). */
   compact(): Promise<void> {
-    const run = this.#chain.then(async () => {
+    void this.#enqueue(async () => {
       if (this.#sinceCompaction === 0 || this.#damaged) return;
       const through = this.#lastSeq;
       const count = this.#sinceCompaction;
       await this.#settings.storage.compact(this.key, Y.encodeStateAsUpdate(this.doc), through);
       this.#sinceCompaction -= count;
-    });
-    this.#chain = run.catch((error: unknown) => {
-      this.#settings.log('error', `room ${this.name}: compaction failed (${String(error)}); the log is kept`);
-    });
+    }, 'compaction failed, keeping the log').catch(() => undefined);
     return this.#chain;
   }
 
@@ -210,10 +210,7 @@ export class Room {
       this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
       return this.#chain;
     }
-    const run = this.#chain.then(() => this.#settings.storage.saveJson(this.key, json));
-    this.#chain = run.catch((error: unknown) => {
-      this.#settings.log('error', `room ${this.name}: saving JSON failed (${String(error)})`);
-    });
+    void this.#enqueue(() => this.#settings.storage.saveJson(this.key, json), 'saving JSON failed').catch(() => undefined);
     return this.#chain;
   }
 
