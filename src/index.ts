@@ -8,6 +8,8 @@ export type { BackoffOptions } from './client/backoff.ts';
 export type { WebSocketConstructor, WebSocketLike } from './client/web-socket-like.ts';
 export type { ConnectionState, ConnectionStatus } from './model/sync-port.ts';
 export type { HoldItem } from './model/hold-items.ts';
+export type { ModelBundle } from './model/model-bundle.ts';
+export { evaluateQuery, matchesQuery, type Query, type QueryResult } from './model/evaluate-query.ts';
 export { Model } from './model/model.ts';
 export { ModelBase } from './model/model-base.ts';
 export type {

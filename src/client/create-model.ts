@@ -4,6 +4,7 @@
  */
 import { createLocalModel, type LocalModelOptions } from '../model/create-model.ts';
 import type { Model } from '../model/model.ts';
+import { loadBundle, readBundle, type ModelBundle } from '../model/model-bundle.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { SyncClient } from './sync-client.ts';
 import { resolveWebSocket, type WebSocketConstructor } from './web-socket-like.ts';
@@ -22,6 +23,15 @@ export interface CreateModelOptions extends LocalModelOptions {
   readonly backoff?: BackoffOptions;
   /** Idle time before a keep-alive ping, in ms (default 15,000). */
   readonly keepAliveMs?: number;
+  /**
+   * What `model.bundle()` returned in another process (a server-side render):
+   * the model starts with those documents and local values, and subscribes
+   * again to what the bundle's model subscribed to, so later changes arrive.
+   * A malformed bundle throws a `TypeError` saying what is wrong.
+   */
+  readonly bundle?: ModelBundle | undefined;
+  /** Open the connection at once (default true); with false, call `model.connect()` later. */
+  readonly connect?: boolean;
 }
 
 /**
@@ -33,8 +43,12 @@ export interface CreateModelOptions extends LocalModelOptions {
  * model.set('todos.a1.done', true, (error) => { if (!error) console.log('stored'); });
  */
 export function createModel(options: CreateModelOptions = {}): Model {
+  const bundle = options.bundle === undefined ? null : readBundle(options.bundle);
   const model = createLocalModel(options);
-  if (options.url === undefined) return model;
+  if (options.url === undefined) {
+    if (bundle) loadBundle(model, bundle);
+    return model;
+  }
   const client = new SyncClient(model, {
     url: options.url,
     WebSocket: resolveWebSocket(options.WebSocket),
@@ -44,6 +58,12 @@ export function createModel(options: CreateModelOptions = {}): Model {
     keepAliveMs: options.keepAliveMs,
   });
   model.store.sync = client;
-  client.connect();
+  if (bundle) {
+    loadBundle(model, bundle);
+    model.subscribe(bundle.subscribe.map((ref) => `${ref.collection}.${ref.id}`)).catch((error: unknown) => {
+      console.error('yracer: subscribing to the documents of the bundle failed', error);
+    });
+  }
+  if (options.connect ?? true) client.connect();
   return model;
 }

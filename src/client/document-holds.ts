@@ -83,13 +83,25 @@ export class DocumentHolds {
     this.#requests.set(this.#transport.request(held.name, mode), held);
   }
 
-  /** The server answered a request: the document is in the model. */
-  delivered(requestId: number): void {
+  /** The server answered a request: the document is in the model. Returns it (null for an unknown request). */
+  delivered(requestId: number): DocRef | null {
     const held = this.#requests.get(requestId);
     this.#requests.delete(requestId);
-    if (!held) return;
+    if (!held) return null;
     held.loaded = true;
     for (const waiter of held.waiting.splice(0)) waiter.resolve();
+    return held.ref;
+  }
+
+  /** The documents held, by mode (subscribed ones are not listed again as fetched). */
+  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
+    const subscribe: DocRef[] = [];
+    const fetch: DocRef[] = [];
+    for (const held of this.#held.values()) {
+      if (held.subscribes > 0) subscribe.push(held.ref);
+      else if (held.fetches > 0) fetch.push(held.ref);
+    }
+    return { subscribe, fetch };
   }
 
   /** The server refused a request. */

@@ -29,12 +29,27 @@ export class PendingWrites {
   #seq = 0;
   #waiters: Waiter[] = [];
   #refusal: Error | null = null;
+  readonly #onChange: () => void;
+
+  /** `onChange` is called whenever a document starts or stops having pending updates. */
+  constructor(onChange: () => void = () => undefined) {
+    this.#onChange = onChange;
+  }
 
   #track(doc: string, seq: number, pending: Pending): void {
     this.#pending.set(seq, pending);
     const list = this.#byDoc.get(doc);
-    if (list) list.push(seq);
-    else this.#byDoc.set(doc, [seq]);
+    if (list) {
+      list.push(seq);
+    } else {
+      this.#byDoc.set(doc, [seq]);
+      this.#onChange();
+    }
+  }
+
+  #untrack(doc: string): void {
+    this.#byDoc.delete(doc);
+    this.#onChange();
   }
 
   /** Records a local update of a document; returns its sequence number. */
@@ -80,7 +95,7 @@ export class PendingWrites {
     const update = entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update));
     const callbacks = entries.flatMap((p) => p.callbacks);
     for (const seq of seqs) this.#pending.delete(seq);
-    this.#byDoc.delete(doc);
+    this.#byDoc.delete(doc); // tracked again at once: no change to report
     const seq = ++this.#seq;
     this.#track(doc, seq, { doc, update, callbacks });
     return { seq, update };
@@ -94,7 +109,7 @@ export class PendingWrites {
     let count = 0;
     while (count < list.length && (list[count] as number) <= seq) count++;
     for (const done of list.splice(0, count)) this.#settle(done, undefined);
-    if (list.length === 0) this.#byDoc.delete(acked.doc);
+    if (list.length === 0) this.#untrack(acked.doc);
     this.#checkIdle();
   }
 
@@ -104,7 +119,7 @@ export class PendingWrites {
     if (!pending) return;
     const list = this.#byDoc.get(pending.doc) ?? [];
     list.splice(list.indexOf(seq), 1);
-    if (list.length === 0) this.#byDoc.delete(pending.doc);
+    if (list.length === 0) this.#untrack(pending.doc);
     this.#settle(seq, error);
     for (const waiter of this.#waiters) waiter.error ??= error;
     this.#checkIdle();
@@ -154,7 +169,10 @@ export class PendingWrites {
   /** Fails everything pending (the model was closed). */
   abandon(error: Error): void {
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, error);
-    this.#byDoc.clear();
+    if (this.#byDoc.size > 0) {
+      this.#byDoc.clear();
+      this.#onChange();
+    }
     for (const waiter of this.#waiters) waiter.error ??= error;
     this.#checkIdle();
   }

@@ -25,6 +25,7 @@ import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.t
 import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { ClientConnectionStatus, guard } from './client-connection-status.ts';
 import { DocumentHolds } from './document-holds.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
@@ -52,14 +53,15 @@ export class SyncClient implements SyncPort {
   readonly connection: ConnectionStatus;
   readonly #model: Model;
   readonly #socket: SocketConnection;
-  readonly #pending = new PendingWrites();
+  readonly #pending = new PendingWrites(() => this.#pendingChanged());
   readonly #holds: DocumentHolds;
   readonly #entries = new Map<string, DocEntry>();
   /** Per attached document, what removes its listeners. */
   readonly #handlers = new Map<DocEntry, () => void>();
   readonly #writes = new WeakMap<Y.Doc, number>();
-  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  readonly #status: ClientConnectionStatus;
   #requestId = 0;
+  #connected = false;
   #closed = false;
 
   constructor(model: Model, options: SyncClientOptions) {
@@ -85,25 +87,14 @@ export class SyncClient implements SyncPort {
       },
       options.unloadDelayMs ?? 1000,
     );
-    const socket = this.#socket;
-    const listeners = this.#stateListeners;
-    this.connection = {
-      get state() {
-        return socket.state;
-      },
-      url: options.url,
-      get error() {
-        return socket.error;
-      },
-      on(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
+    this.#status = new ClientConnectionStatus(options.url, this.#socket);
+    this.connection = this.#status;
   }
 
-  /** Opens the connection. */
+  /** Opens the connection (once; later calls do nothing). */
   connect(): void {
+    if (this.#connected || this.#closed) return;
+    this.#connected = true;
     this.#socket.connect();
   }
 
@@ -112,20 +103,18 @@ export class SyncClient implements SyncPort {
     this.#socket.disconnect();
   }
 
+  #pendingChanged(): void {
+    if (this.#pending.size === 0) this.#status.synced();
+    this.#status.changed();
+  }
+
   #onState(state: ConnectionState, error: string | null): void {
     // Listener errors are reported, never allowed to stop the connection's own work.
-    const guard = (fn: () => void): void => {
-      try {
-        fn();
-      } catch (thrown) {
-        console.error('yracer: a connection state listener threw', thrown);
-      }
-    };
     if (!this.#model.store.closed) {
-      guard(() => this.#model.set('$connection.state', state));
-      guard(() => this.#model.set('$connection.error', error));
+      guard('a $connection listener', () => this.#model.set('$connection.state', state));
+      guard('a $connection listener', () => this.#model.set('$connection.error', error));
     }
-    for (const listener of this.#stateListeners) guard(() => listener(state));
+    this.#status.stateChanged(state);
     if (error === 'unauthorized') {
       // The server refused the credentials for good: nothing waiting can be answered.
       const refusal = new SyncError('unauthorized', 'the server refused the credentials', null);
@@ -235,9 +224,11 @@ export class SyncClient implements SyncPort {
       case MessageKind.Doc:
         this.#onDoc(message.doc, message.payload);
         return;
-      case MessageKind.Subscribed:
-        this.#holds.delivered(message.request);
+      case MessageKind.Subscribed: {
+        const ref = this.#holds.delivered(message.request);
+        if (ref) this.#model.store.markLoaded(ref.collection, ref.id);
         return;
+      }
       case MessageKind.Ack:
         this.#pending.ack(message.seq);
         return;
@@ -287,8 +278,13 @@ export class SyncClient implements SyncPort {
     return this.#pending.whenNothingPending();
   }
 
-  hasPending(): boolean {
+  hasPending(doc?: DocRef): boolean {
+    if (doc) return this.#pending.hasDoc(docName(doc.collection, doc.id));
     return this.#pending.size > 0;
+  }
+
+  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
+    return this.#holds.holdings();
   }
 
   close(): void {

@@ -33,6 +33,8 @@ export class DocEntry {
   readonly root: Y.Map<unknown>;
   /** Yjs keys from the root map to the document value (`[]` synced, `['v']` local). */
   readonly base: readonly string[];
+  /** True once the document's state came from its source (a server, a bundle); always true for local documents. */
+  loaded: boolean;
 
   constructor(collection: string, id: string, ydoc?: Y.Doc) {
     this.collection = collection;
@@ -42,6 +44,7 @@ export class DocEntry {
     this.ydoc = ydoc ?? new Y.Doc({ guid: `${collection}/${id}` });
     this.root = this.ydoc.getMap(this.local ? LOCAL_ROOT : DATA_ROOT);
     this.base = this.local ? [LOCAL_VALUE_KEY] : [];
+    this.loaded = this.local;
   }
 
   /** Yjs segments (from the root map) for model segments below the document. */

@@ -10,7 +10,8 @@ import type { ListenableType, Listener, Passed } from './model-event.ts';
 import { EVENT_TYPES } from './model-event.ts';
 import { modelError } from './model-error.ts';
 import type { ModelStore } from './model-store.ts';
-import { joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
+import { createBundle, type ModelBundle } from './model-bundle.ts';
+import { isLocalCollection, joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
 import { patternProblem } from './pattern-trie.ts';
 import type { WriteScope } from './write-scope.ts';
 import { docRefs, type HoldItem } from './hold-items.ts';
@@ -109,13 +110,7 @@ export abstract class ModelBase implements WriteScope {
    * events like any other change.
    */
   yDoc(subpath?: Subpath): Y.Doc {
-    const path = this.path(subpath);
-    const segments = splitPath(path);
-    const problem = pathProblem(segments);
-    const [collection, id] = segments;
-    if (problem || collection === undefined || id === undefined) {
-      throw modelError('error', 'yDoc', path, problem ? `invalid path: ${problem}` : 'the path must name a document');
-    }
+    const [collection, id] = this.#docSegments('yDoc', subpath);
     return this.store.ensureEntry(collection, id).ydoc;
   }
 
@@ -200,12 +195,72 @@ export abstract class ModelBase implements WriteScope {
     return this.store.sync?.whenNothingPending() ?? Promise.resolve();
   }
 
-  /** True while a local change is not yet stored by the server. */
-  hasPending(): boolean {
-    return this.store.sync?.hasPending() ?? false;
+  /**
+   * True while a local change is not yet stored by the server: of the
+   * document at or above `subpath` when given, else of any document.
+   */
+  hasPending(subpath?: Subpath): boolean {
+    const sync = this.store.sync;
+    if (!sync) return false;
+    if (subpath === undefined) return sync.hasPending();
+    const [collection, id] = this.#docSegments('hasPending', subpath);
+    return sync.hasPending({ collection, id });
   }
 
-  /** The connection to the server: `state` (`connecting`, `online`, `offline`), `url`, `on(listener)`. */
+  /**
+   * True when the document at or above `subpath` (this model's own path when
+   * omitted) has its state from its source: the server answered a subscribe
+   * or fetch, or a bundle carried it. For a collection path: true when every
+   * document of it the model holds is loaded. Always true for a model without
+   * a server and for local collections. A loaded document may still not exist.
+   */
+  isLoaded(subpath?: Subpath): boolean {
+    const path = this.path(subpath);
+    const segments = splitPath(path);
+    if (segments.length === 1 && !pathProblem(segments)) {
+      return !this.store.sync || this.store.entries(segments[0]).every((entry) => entry.loaded);
+    }
+    const [collection, id] = this.#docSegments('isLoaded', subpath);
+    if (!this.store.sync) return true;
+    const entry = this.store.entry(collection, id);
+    return entry ? entry.loaded : isLocalCollection(collection);
+  }
+
+  #docSegments(method: string, subpath: Subpath | undefined): [string, string] {
+    const path = this.path(subpath);
+    const segments = splitPath(path);
+    const problem = pathProblem(segments);
+    const [collection, id] = segments;
+    if (problem || collection === undefined || id === undefined) {
+      throw modelError('error', method, path, problem ? `invalid path: ${problem}` : 'the path must name a document');
+    }
+    return [collection, id];
+  }
+
+  /**
+   * Serializes what this model loaded (documents with their Yjs state, local
+   * `_` values, subscriptions) for `createModel({ bundle })` in another
+   * process: the server-side render hands it to the browser.
+   *
+   * @example
+   * await model.subscribe('todos.a1');
+   * const html = renderToString(<SyncProvider model={model}><App /></SyncProvider>);
+   * const bundle = await model.bundle();
+   */
+  async bundle(): Promise<ModelBundle> {
+    return createBundle(this.store);
+  }
+
+  /** Opens the connection of a model created with `connect: false` (nothing otherwise). */
+  connect(): void {
+    this.store.sync?.connect();
+  }
+
+  /**
+   * The connection to the server: `state` (`connecting`, `online`,
+   * `offline`), `url`, `error`, `lastSyncedAt`, `on(listener)` and
+   * `watch(listener)`.
+   */
   get connection(): ConnectionStatus {
     return this.store.sync?.connection ?? LOCAL_CONNECTION;
   }

@@ -135,8 +135,21 @@ export class ModelStore {
     const fresh = known === undefined || known.ydoc.store.clients.size === 0;
     const entry = known ?? this.ensureEntry(collection, id);
     if (update) Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
-    if (fresh) this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
+    const announce = fresh || !entry.loaded;
+    entry.loaded = true;
+    if (announce) this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
     return entry;
+  }
+
+  /**
+   * Marks a held document as loaded (its source answered) without new state;
+   * emits `load` the first time, so bindings waiting for it look again.
+   */
+  markLoaded(collection: string, id: string): void {
+    const entry = this.entry(collection, id);
+    if (!entry || entry.loaded) return;
+    entry.loaded = true;
+    this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
   }
 
   /** Drops a document from memory, emitting `unload`; returns false when it was not held. */

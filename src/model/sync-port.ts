@@ -24,8 +24,16 @@ export interface ConnectionStatus {
   readonly url: string | null;
   /** Why the connection stopped for good (for example `unauthorized`), or null. */
   readonly error: string | null;
+  /** When every local change was last stored by the server (ms since the epoch), or null. */
+  readonly lastSyncedAt: number | null;
   /** Calls `listener` with each new state; returns a function that stops it. */
   on(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Calls `listener` (without arguments, at most once per microtask) whenever
+   * the state, the error, `lastSyncedAt` or which documents have pending
+   * writes changed; returns a function that stops it. For UI bindings.
+   */
+  watch(listener: () => void): () => void;
 }
 
 /** How documents are held: live (`subscribe`) or loaded once (`fetch`). */
@@ -50,8 +58,12 @@ export interface SyncPort {
   releaseAll(): Promise<void>;
   /** Resolves once every local change is stored by the server (rejects if one was refused). */
   whenNothingPending(): Promise<void>;
-  /** True while a local change is not yet acknowledged. */
-  hasPending(): boolean;
+  /** True while a local change (of one document, when given) is not yet acknowledged. */
+  hasPending(doc?: DocRef): boolean;
+  /** The documents held, by mode (a document both subscribed and fetched is listed as subscribed). */
+  holdings(): { readonly subscribe: readonly DocRef[]; readonly fetch: readonly DocRef[] };
+  /** Opens the connection of a model created with `connect: false` (nothing when already open). */
+  connect(): void;
   /** Closes the connection for good. */
   close(): void;
 }
@@ -61,5 +73,7 @@ export const LOCAL_CONNECTION: ConnectionStatus = Object.freeze({
   state: 'offline' as const,
   url: null,
   error: null,
+  lastSyncedAt: null,
   on: () => () => undefined,
+  watch: () => () => undefined,
 });

@@ -1,6 +1,12 @@
 /**
- * yracer/react: React bindings (SyncProvider and hooks). They arrive with the
- * React issue; this entry point exists so that imports resolve and the build
- * and package exports stay stable.
+ * yracer/react: `SyncProvider` and the hooks, thin over the model's listeners
+ * and immutable snapshots (`useSyncExternalStore`).
  */
-export {};
+export { SyncProvider, type SyncProviderProps } from './sync-provider.ts';
+export { SyncContext } from './sync-context.ts';
+export { useModel } from './use-model.ts';
+export { useValue } from './use-value.ts';
+export { useDoc, type UseDocOptions } from './use-doc.ts';
+export { useQuery, useQueryIds, type QueryInfo, type UseQueryOptions } from './use-query.ts';
+export type { QuerySnapshot } from './query-snapshot.ts';
+export { usePending, useSyncStatus, type SyncStatus } from './use-sync-status.ts';

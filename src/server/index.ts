@@ -3,7 +3,7 @@
  * adapters.
  */
 export { createServer } from './create-server.ts';
-export { SyncServer, type Listening, type ListenOptions } from './sync-server.ts';
+export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
 export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { Storage, StorageKey, StoredDocument } from '../storage/storage.ts';
 export { memoryStorage } from '../storage/memory-storage.ts';

@@ -8,9 +8,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createLocalModel, type LocalModelOptions } from '../model/create-model.ts';
+import type { Model } from '../model/model.ts';
 import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
+import { InProcessSync } from './in-process-sync.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { RoomRegistry } from './room-registry.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './server-options.ts';
@@ -33,6 +36,12 @@ export interface Listening {
 
 type Endpoint = { kind: 'multiplexed' } | { kind: 'stock'; name: string; key: DocName } | null;
 
+/** Options of `server.createModel()`. */
+export interface InProcessModelOptions extends LocalModelOptions {
+  /** How long a released document stays in the model, in ms (default 1,000). */
+  readonly unloadDelayMs?: number;
+}
+
 /** A yracer sync server; create it with `createServer()`. */
 export class SyncServer {
   readonly options: ResolvedServerOptions;
@@ -41,6 +50,7 @@ export class SyncServer {
   readonly #connections = new Set<Connection>();
   readonly #attached = new Map<HttpServer, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   readonly #owned = new Set<HttpServer>();
+  readonly #models = new Set<Model>();
   readonly #keepAlive: ReturnType<typeof setInterval>;
   #closing: Promise<void> | null = null;
 
@@ -62,6 +72,32 @@ export class SyncServer {
   /** Number of documents in memory. */
   get roomCount(): number {
     return this.#registry.size;
+  }
+
+  /**
+   * An in-process model: the same API as a browser's model, working on this
+   * server's documents without a socket (for server-side rendering, jobs and
+   * API routes). Its writes are stored and reach subscribed clients like any
+   * client's; they skip the checks client updates get. Close it when done
+   * (the server closes the ones still open when it closes).
+   *
+   * @example
+   * const model = server.createModel();
+   * await model.subscribe('todos.a1');
+   * const bundle = await model.bundle();
+   * model.close();
+   */
+  createModel(options: InProcessModelOptions = {}): Model {
+    if (this.#closing) throw new Error('yracer: the server is closed');
+    const model = createLocalModel(options);
+    model.store.sync = new InProcessSync(model, {
+      registry: this.#registry,
+      log: this.options.log,
+      unloadDelayMs: options.unloadDelayMs ?? 1000,
+      onClose: () => this.#models.delete(model),
+    });
+    this.#models.add(model);
+    return model;
   }
 
   /** Starts an HTTP server of its own and listens. */
@@ -180,6 +216,7 @@ export class SyncServer {
 
   async #close(): Promise<void> {
     clearInterval(this.#keepAlive);
+    for (const model of [...this.#models]) model.close();
     for (const [http, handler] of this.#attached) http.off('upgrade', handler);
     const stopped = [...this.#owned].map(
       (http) => new Promise<void>((resolve) => http.close(() => resolve())),

@@ -1,0 +1,137 @@
+/**
+ * Bundles: what a model loaded, serialized as JSON, so that a model in
+ * another process (the browser after a server-side render) resumes in the
+ * same state. A bundle carries each synced document's full Yjs state (not
+ * just its JSON, so the resumed model merges with later server updates
+ * exactly), the values of app-local documents (`_page`, never `$`
+ * engine state) and which documents were subscribed or fetched.
+ */
+import * as Y from 'yjs';
+import type { JsonValue } from './json-value.ts';
+import type { ModelStore } from './model-store.ts';
+import { isValidCollection, isValidDocId } from './path.ts';
+import type { DocRef } from './sync-port.ts';
+
+/** The bundle format version this code writes and reads. */
+export const BUNDLE_VERSION = 1;
+
+/** A serialized model (plain JSON: safe to embed in a page). */
+export interface ModelBundle {
+  /** Format version (1). */
+  readonly yracer: number;
+  /** Synced documents: collection, id, Yjs state as base64. */
+  readonly docs: ReadonlyArray<readonly [collection: string, id: string, state: string]>;
+  /** App-local documents (`_` collections): collection, id, value. */
+  readonly local: ReadonlyArray<readonly [collection: string, id: string, value: JsonValue]>;
+  /** Documents held live, as `collection.id`. */
+  readonly subscribe: readonly string[];
+  /** Documents loaded once, as `collection.id`. */
+  readonly fetch: readonly string[];
+}
+
+/** Serializes what a store holds. */
+export function createBundle(store: ModelStore): ModelBundle {
+  const docs: Array<[string, string, string]> = [];
+  const local: Array<[string, string, JsonValue]> = [];
+  for (const entry of store.entries()) {
+    if (entry.local) {
+      if (entry.collection.startsWith('_') && entry.exists()) {
+        local.push([entry.collection, entry.id, store.docValue(entry) as JsonValue]);
+      }
+    } else if (entry.ydoc.store.clients.size > 0 || entry.loaded) {
+      docs.push([entry.collection, entry.id, toBase64(Y.encodeStateAsUpdate(entry.ydoc))]);
+    }
+  }
+  const holdings = store.sync?.holdings() ?? { subscribe: [], fetch: [] };
+  const names = (refs: readonly DocRef[]): string[] => refs.map((ref) => `${ref.collection}.${ref.id}`);
+  return { yracer: BUNDLE_VERSION, docs, local, subscribe: names(holdings.subscribe), fetch: names(holdings.fetch) };
+}
+
+/** A bundle checked for shape, its states decoded. */
+export interface ReadBundle {
+  readonly docs: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly state: Uint8Array }>;
+  readonly local: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly value: JsonValue }>;
+  readonly subscribe: readonly DocRef[];
+  readonly fetch: readonly DocRef[];
+}
+
+/** Checks and decodes a bundle; throws a `TypeError` saying what is wrong. */
+export function readBundle(bundle: unknown): ReadBundle {
+  const fail = (what: string): never => {
+    throw new TypeError(`yracer bundle: ${what}`);
+  };
+  if (typeof bundle !== 'object' || bundle === null) return fail('expected the object model.bundle() returned');
+  const b = bundle as Record<string, unknown>;
+  if (b['yracer'] !== BUNDLE_VERSION) return fail(`unsupported version ${JSON.stringify(b['yracer'])} (this yracer reads ${BUNDLE_VERSION})`);
+  const list = (key: string): unknown[] => (Array.isArray(b[key]) ? (b[key] as unknown[]) : fail(`"${key}" must be an array`));
+  const docKey = (where: string, collection: unknown, id: unknown): { collection: string; id: string } => {
+    if (typeof collection !== 'string' || !isValidCollection(collection) || typeof id !== 'string' || !isValidDocId(id)) {
+      return fail(`${where} names no valid document (${JSON.stringify(collection)}, ${JSON.stringify(id)})`);
+    }
+    return { collection, id };
+  };
+  const docs = list('docs').map((item, i) => {
+    if (!Array.isArray(item) || item.length !== 3 || typeof item[2] !== 'string') return fail(`docs[${i}] must be [collection, id, base64 state]`);
+    const key = docKey(`docs[${i}]`, item[0], item[1]);
+    if (key.collection.startsWith('_') || key.collection.startsWith('$')) return fail(`docs[${i}] is in a local collection`);
+    let state: Uint8Array;
+    try {
+      state = fromBase64(item[2]);
+    } catch {
+      return fail(`docs[${i}] (${key.collection}.${key.id}) has a state that is not base64`);
+    }
+    return { ...key, state };
+  });
+  const local = list('local').map((item, i) => {
+    if (!Array.isArray(item) || item.length !== 3) return fail(`local[${i}] must be [collection, id, value]`);
+    const key = docKey(`local[${i}]`, item[0], item[1]);
+    if (!key.collection.startsWith('_')) return fail(`local[${i}] is not in a "_" collection`);
+    return { ...key, value: item[2] as JsonValue };
+  });
+  const refs = (name: string): DocRef[] =>
+    list(name).map((path, i) => {
+      const [collection, id, extra] = typeof path === 'string' ? path.split('.') : [];
+      if (extra !== undefined) return fail(`${name}[${i}] must be "collection.id"`);
+      return docKey(`${name}[${i}]`, collection, id);
+    });
+  return { docs, local, subscribe: refs('subscribe'), fetch: refs('fetch') };
+}
+
+/** Base64 of bytes (btoa, in chunks: works in browsers and Node alike). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** Bytes of base64 text; throws on anything else. */
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** What loading a bundle needs from the model: its store and a way to set local values. */
+export interface BundleTarget {
+  readonly store: ModelStore;
+  set(path: string, value: unknown): unknown;
+}
+
+/**
+ * Loads a checked bundle into a model: each synced document's state (marking
+ * it loaded) and each local value. Throws an `Error` naming the document
+ * whose state Yjs cannot apply.
+ */
+export function loadBundle(target: BundleTarget, bundle: ReadBundle): void {
+  for (const { collection, id, state } of bundle.docs) {
+    try {
+      target.store.load(collection, id, state);
+    } catch (error) {
+      throw new Error(`yracer bundle: the state of ${collection}.${id} cannot be applied (${String(error)})`, { cause: error });
+    }
+  }
+  for (const { collection, id, value } of bundle.local) target.set(`${collection}.${id}`, value);
+}

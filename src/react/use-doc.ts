@@ -1,0 +1,64 @@
+/**
+ * `useDoc(collection, id)`: one document, subscribed while the component is mounted.
+ */
+import { use, useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import type { Model } from '../model/model.ts';
+import { listen, useProvidedModel } from './sync-context.ts';
+import { whenDocLoaded } from './when-loaded.ts';
+
+/** Options of `useDoc`. */
+export interface UseDocOptions {
+  /** Suspend (throw to the nearest `<Suspense>`) until the document is loaded, the first time. Default false. */
+  readonly suspense?: boolean;
+}
+
+/** What the snapshot getter returns while the document is not loaded yet. */
+const LOADING: unique symbol = Symbol('yracer:loading');
+
+/**
+ * A document's snapshot and a model scoped at it. The component subscribes to
+ * the document while mounted (reference counted with every other user of it)
+ * and re-renders only when that document changes. Until the document is
+ * loaded the value is `undefined`, or, after switching to another id, still
+ * the previous document's (no empty flash); with `{ suspense: true }` the
+ * first load suspends instead.
+ *
+ * @example
+ * const [todo, $todo] = useDoc<Todo>('todos', id);
+ * return <input type="checkbox" checked={todo?.done ?? false} onChange={() => $todo.set('done', !todo?.done)} />;
+ */
+export function useDoc<T = unknown>(collection: string, id: string, options: UseDocOptions = {}): [T | undefined, Model] {
+  const model = useProvidedModel('useDoc');
+  const path = `${collection}.${id}`;
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const stop = listen(model, path, onChange);
+      let active = true;
+      model.subscribe(path).then(
+        () => {
+          if (active) onChange();
+        },
+        (error: unknown) => {
+          if (active) console.error(`yracer useDoc(): subscribing to ${path} failed`, error);
+        },
+      );
+      return () => {
+        active = false;
+        stop();
+        void model.unsubscribe(path);
+      };
+    },
+    [model, path],
+  );
+  const read = (): T | undefined | typeof LOADING => (model.isLoaded(path) ? model.get<T>(path) : LOADING);
+  const snapshot = useSyncExternalStore(subscribe, read, read);
+  const $doc = useMemo(() => model.at(path), [model, path]);
+  const shown = useRef<{ value: T | undefined } | null>(null);
+  if (snapshot !== LOADING) {
+    shown.current = { value: snapshot };
+    return [snapshot, $doc];
+  }
+  if (shown.current) return [shown.current.value, $doc];
+  if (options.suspense) use(whenDocLoaded(model, path));
+  return [undefined, $doc];
+}

@@ -1,0 +1,327 @@
+/**
+ * The sync port of an in-process model (`server.createModel()`): the model
+ * joins the server's rooms directly, without a socket. It reads what storage
+ * holds, its writes go through the same rooms as every client's (stored,
+ * then broadcast), and the rooms' updates reach it while it subscribes. Its
+ * writes are trusted: they skip the checks client updates get.
+ */
+import * as Y from 'yjs';
+import type { DocEntry } from '../model/doc-entry.ts';
+import type { Model } from '../model/model.ts';
+import { LOAD_ORIGIN } from '../model/model-store.ts';
+import type { ConnectionState, ConnectionStatus, DocRef, HoldMode, SyncPort } from '../model/sync-port.ts';
+import type { WriteCallback } from '../model/write-scope.ts';
+import { docName } from '../protocol/doc-name.ts';
+import { readPayload } from '../protocol/sync-payload.ts';
+import type { Room, RoomPeer } from './room.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { ServerLog } from './server-options.ts';
+
+/** Origin of the room's updates applied to the model (never written back). */
+const ROOM_ORIGIN: unique symbol = Symbol('yracer:in-process-room');
+
+interface Hold {
+  readonly ref: DocRef;
+  readonly name: string;
+  subscribes: number;
+  fetches: number;
+  /** The room joined while subscribed. */
+  room: Room | null;
+  /** Resolves once the document is in the model. */
+  loading: Promise<void> | null;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** What an in-process model needs from its server. */
+export interface InProcessOptions {
+  readonly registry: RoomRegistry;
+  readonly log: ServerLog;
+  /** How long a released document stays in the model, in ms. */
+  readonly unloadDelayMs: number;
+  /** Called once when the model closes. */
+  readonly onClose?: () => void;
+}
+
+/** Connects an in-process model to the server's rooms. */
+export class InProcessSync implements SyncPort, RoomPeer {
+  readonly connection: ConnectionStatus;
+  readonly #model: Model;
+  readonly #options: InProcessOptions;
+  readonly #holds = new Map<string, Hold>();
+  readonly #entries = new Map<string, DocEntry>();
+  readonly #detachers = new Map<DocEntry, () => void>();
+  /** Per document, the promise of its newest write (writes of a document are stored in order). */
+  readonly #writes = new Map<string, Promise<void>>();
+  /** Per settled-write promise (what `#writes` holds), the write's own outcome. */
+  readonly #results = new WeakMap<Promise<void>, Promise<void>>();
+  readonly #writeCount = new WeakMap<Y.Doc, number>();
+  readonly #watchers = new Set<() => void>();
+  #lastSyncedAt: number | null = null;
+  #closed = false;
+
+  constructor(model: Model, options: InProcessOptions) {
+    this.#model = model;
+    this.#options = options;
+    this.connection = new InProcessConnection(
+      () => this.#closed,
+      () => this.#lastSyncedAt,
+      this.#watchers,
+    );
+  }
+
+  attach(entry: DocEntry): void {
+    const name = docName(entry.collection, entry.id);
+    this.#entries.set(name, entry);
+    const onUpdate = (update: Uint8Array, origin: unknown): void => {
+      if (origin === ROOM_ORIGIN || origin === LOAD_ORIGIN || this.#closed) return;
+      this.#writeCount.set(entry.ydoc, (this.#writeCount.get(entry.ydoc) ?? 0) + 1);
+      this.#store(name, entry.collection, entry.id, update);
+    };
+    entry.ydoc.on('update', onUpdate);
+    this.#detachers.set(entry, () => entry.ydoc.off('update', onUpdate));
+  }
+
+  detach(entry: DocEntry): void {
+    this.#detachers.get(entry)?.();
+    this.#detachers.delete(entry);
+    const name = docName(entry.collection, entry.id);
+    if (this.#entries.get(name) === entry) this.#entries.delete(name);
+  }
+
+  /** Hands a local update to its room, after the document's earlier writes. */
+  #store(name: string, collection: string, id: string, update: Uint8Array): void {
+    const first = !this.#writes.has(name);
+    const previous = this.#writes.get(name) ?? Promise.resolve();
+    const done = previous.then(async () => {
+      const room = await this.#options.registry.open(name, { collection, id });
+      const stored = room.receive(update, this);
+      if (!this.#isMember(room)) this.#options.registry.touch(room);
+      await stored;
+    });
+    done.catch((error: unknown) => this.#options.log('error', `in-process model: storing a write of ${name} failed (${String(error)})`));
+    const settled = done.catch(() => undefined).then(() => {
+      if (this.#writes.get(name) !== settled) return;
+      this.#writes.delete(name);
+      if (this.#writes.size === 0) this.#lastSyncedAt = Date.now();
+      this.#changed();
+    });
+    this.#writes.set(name, settled);
+    this.#results.set(settled, done);
+    if (first) this.#changed();
+  }
+
+  #isMember(room: Room): boolean {
+    return room.peers.has(this);
+  }
+
+  markWrite(entry: DocEntry): number {
+    return this.#writeCount.get(entry.ydoc) ?? 0;
+  }
+
+  settleWrite(entry: DocEntry, marker: number, callback: WriteCallback): void {
+    const latest = this.#writes.get(docName(entry.collection, entry.id));
+    const outcome = latest ? this.#results.get(latest) : undefined;
+    if ((this.#writeCount.get(entry.ydoc) ?? 0) === marker || !outcome) {
+      queueMicrotask(() => callback());
+      return;
+    }
+    outcome.then(
+      () => callback(),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  async hold(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
+    if (this.#closed) throw new Error('yracer: the model is closed');
+    await Promise.all(refs.map((ref) => this.#hold(ref, mode)));
+  }
+
+  #hold(ref: DocRef, mode: HoldMode): Promise<void> {
+    const name = docName(ref.collection, ref.id);
+    let hold = this.#holds.get(name);
+    if (!hold) {
+      hold = { ref, name, subscribes: 0, fetches: 0, room: null, loading: null, timer: null };
+      this.#holds.set(name, hold);
+    }
+    if (hold.timer !== null) clearTimeout(hold.timer);
+    hold.timer = null;
+    if (mode === 'subscribe') hold.subscribes += 1;
+    else hold.fetches += 1;
+    this.#model.store.ensureEntry(ref.collection, ref.id);
+    if (mode === 'subscribe' && hold.room === null) hold.loading = this.#load(hold, true);
+    hold.loading ??= this.#load(hold, false);
+    return hold.loading;
+  }
+
+  /** Opens the room, joins it when subscribing, and brings model and room up to date with each other. */
+  async #load(hold: Hold, join: boolean): Promise<void> {
+    const { registry } = this.#options;
+    const room = await registry.open(hold.name, hold.ref);
+    const entry = this.#model.store.entry(hold.ref.collection, hold.ref.id);
+    if (this.#closed || !entry || this.#holds.get(hold.name) !== hold) return;
+    if (join && hold.subscribes > 0 && hold.room === null) {
+      registry.join(room, this);
+      hold.room = room;
+    } else {
+      registry.touch(room);
+    }
+    if (entry.ydoc.store.clients.size === 0) {
+      this.#model.store.load(hold.ref.collection, hold.ref.id, room.diff());
+    } else {
+      Y.applyUpdate(entry.ydoc, room.diff(Y.encodeStateVector(entry.ydoc)), ROOM_ORIGIN);
+      const missing = Y.encodeStateAsUpdate(entry.ydoc, room.stateVector());
+      if (!isEmptyUpdate(missing)) this.#store(hold.name, hold.ref.collection, hold.ref.id, missing);
+      this.#model.store.markLoaded(hold.ref.collection, hold.ref.id);
+    }
+  }
+
+  sendPayload(room: Room, payload: Uint8Array): void {
+    const entry = this.#entries.get(room.name);
+    if (!entry || this.#closed) return;
+    let message;
+    try {
+      message = readPayload(payload);
+    } catch {
+      return;
+    }
+    if (message.type !== 'update' && message.type !== 'step2') return;
+    try {
+      Y.applyUpdate(entry.ydoc, message.update, ROOM_ORIGIN);
+    } catch (error) {
+      this.#options.log('error', `in-process model: applying an update of ${room.name} threw (${String(error)})`);
+    }
+  }
+
+  roomLost(room: Room): void {
+    const hold = this.#holds.get(room.name);
+    if (!hold || hold.room !== room) return;
+    hold.room = null;
+    if (hold.subscribes > 0 && !this.#closed) {
+      hold.loading = this.#load(hold, true);
+      hold.loading.catch((error: unknown) => this.#options.log('error', `in-process model: reloading ${room.name} failed (${String(error)})`));
+    }
+  }
+
+  async release(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
+    for (const ref of refs) {
+      const hold = this.#holds.get(docName(ref.collection, ref.id));
+      if (!hold) continue;
+      if (mode === 'subscribe') hold.subscribes = Math.max(0, hold.subscribes - 1);
+      else hold.fetches = Math.max(0, hold.fetches - 1);
+      this.#settleHold(hold);
+    }
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const hold of this.#holds.values()) {
+      hold.subscribes = 0;
+      hold.fetches = 0;
+      this.#settleHold(hold);
+    }
+  }
+
+  /** Leaves the room once unsubscribed; drops the document after the unload delay once nothing holds it. */
+  #settleHold(hold: Hold): void {
+    if (hold.subscribes === 0 && hold.room) {
+      this.#options.registry.leave(hold.room, this);
+      hold.room = null;
+      hold.loading = null;
+    }
+    if (hold.subscribes > 0 || hold.fetches > 0 || hold.timer !== null || this.#closed) return;
+    hold.timer = setTimeout(() => {
+      hold.timer = null;
+      if (hold.subscribes > 0 || hold.fetches > 0 || this.#closed) return;
+      if (this.#writes.has(hold.name)) {
+        this.#settleHold(hold);
+        return;
+      }
+      this.#holds.delete(hold.name);
+      this.#model.store.unload(hold.ref.collection, hold.ref.id);
+    }, this.#options.unloadDelayMs);
+    hold.timer.unref?.();
+  }
+
+  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
+    const subscribe: DocRef[] = [];
+    const fetch: DocRef[] = [];
+    for (const hold of this.#holds.values()) {
+      if (hold.subscribes > 0) subscribe.push(hold.ref);
+      else if (hold.fetches > 0) fetch.push(hold.ref);
+    }
+    return { subscribe, fetch };
+  }
+
+  async whenNothingPending(): Promise<void> {
+    while (this.#writes.size > 0) {
+      const outcomes = [...this.#writes.values()].map((settled) => this.#results.get(settled) ?? settled);
+      await Promise.all(outcomes);
+    }
+  }
+
+  hasPending(doc?: DocRef): boolean {
+    if (doc) return this.#writes.has(docName(doc.collection, doc.id));
+    return this.#writes.size > 0;
+  }
+
+  connect(): void {}
+
+  #changed(): void {
+    for (const watcher of this.#watchers) {
+      try {
+        watcher();
+      } catch (error) {
+        this.#options.log('error', `in-process model: a connection watcher threw (${String(error)})`);
+      }
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const hold of this.#holds.values()) {
+      if (hold.timer !== null) clearTimeout(hold.timer);
+      if (hold.room) this.#options.registry.leave(hold.room, this);
+    }
+    this.#holds.clear();
+    for (const detach of this.#detachers.values()) detach();
+    this.#detachers.clear();
+    this.#options.onClose?.();
+  }
+}
+
+/** True for an update that carries nothing. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength <= 2 && update.every((byte) => byte === 0);
+}
+
+/** `model.connection` of an in-process model: online until closed. */
+class InProcessConnection implements ConnectionStatus {
+  readonly url = null;
+  readonly error = null;
+  readonly #closed: () => boolean;
+  readonly #lastSyncedAt: () => number | null;
+  readonly #watchers: Set<() => void>;
+
+  constructor(closed: () => boolean, lastSyncedAt: () => number | null, watchers: Set<() => void>) {
+    this.#closed = closed;
+    this.#lastSyncedAt = lastSyncedAt;
+    this.#watchers = watchers;
+  }
+
+  get state(): ConnectionState {
+    return this.#closed() ? 'offline' : 'online';
+  }
+
+  get lastSyncedAt(): number | null {
+    return this.#lastSyncedAt();
+  }
+
+  on(): () => void {
+    return () => undefined;
+  }
+
+  watch(listener: () => void): () => void {
+    this.#watchers.add(listener);
+    return () => this.#watchers.delete(listener);
+  }
+}
