@@ -1,21 +1,53 @@
 #!/usr/bin/env node
-// `npm start` / `npm run dev`: will build and serve the todos example (page,
-// server-side render and sync server on http://localhost:3000, SQLite in
-// ./data). The example app, the sync server and the React bindings are not
-// built yet, so this says what it will do and exits with an error rather than
-// pretending to work.
-const mode = process.argv.includes('--dev') ? 'npm run dev' : 'npm start';
-console.error(
-  [
-    `yracer: ${mode} is not available yet.`,
-    '',
-    'When the todos example lands it will:',
-    '  1. build example-app/ with Vite,',
-    '  2. start one Node process serving the page, its server-side render and the',
-    '     sync server on http://localhost:3000, with SQLite in ./data.',
-    '',
-    'Today the library has its model core only. Try it with `npm test`, or see',
-    'README.md ("Model API") for a runnable example.',
-  ].join('\n'),
-);
-process.exit(1);
+// `npm start`: builds the library (tsc) and the todos example (Vite: the
+// client and the server-side render), then serves the example, its
+// server-side render and the sync server on http://localhost:3000 (PORT),
+// storing documents in ./data (DATA_DIR).
+// `npm run dev`: the same from source through Vite's dev server (HMR).
+//
+// Options: --dev; --skip-library-build (dist/ is already built, as in
+// `npm test`); --out DIR (where the Vite build goes; default example-app/dist).
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const dev = args.includes('--dev');
+const outIndex = args.indexOf('--out');
+const out = outIndex === -1 ? 'example-app/dist' : args[outIndex + 1];
+if (out === undefined || out.startsWith('--')) {
+  console.error('usage: node scripts/start.mjs [--dev] [--skip-library-build] [--out DIR]');
+  process.exit(2);
+}
+const distDir = resolve(root, out);
+
+// Production React and yracer (unfrozen snapshots) unless told otherwise; Vite sets development for dev.
+if (!dev) process.env.NODE_ENV ||= 'production';
+
+if (!args.includes('--skip-library-build')) {
+  console.log('building yracer (tsc)...');
+  const tsc = spawnSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', resolve(root, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+if (!dev) {
+  console.log('building the todos example (vite)...');
+  const { build } = await import('vite');
+  const configFile = resolve(root, 'example-app/vite.config.ts');
+  const quiet = { configFile, logLevel: 'warn', mode: 'production' };
+  await build({ ...quiet, build: { outDir: resolve(distDir, 'client'), emptyOutDir: true } });
+  await build({ ...quiet, build: { ssr: 'src/entry-server.tsx', outDir: resolve(distDir, 'server'), emptyOutDir: true } });
+}
+
+// The server is TypeScript: tsx compiles it on the fly.
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../example-app/server.ts');
+try {
+  await main({ dev, distDir });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

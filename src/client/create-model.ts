@@ -61,7 +61,7 @@ export function createModel(options: CreateModelOptions = {}): Model {
   if (bundle) {
     loadBundle(model, bundle);
     model.subscribe(bundle.subscribe.map((ref) => `${ref.collection}.${ref.id}`)).catch((error: unknown) => {
-      console.error('yracer: subscribing to the documents of the bundle failed', error);
+      if (!model.store.closed) console.error('yracer: subscribing to the documents of the bundle failed', error);
     });
   }
   if (options.connect ?? true) client.connect();

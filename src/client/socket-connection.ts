@@ -101,7 +101,9 @@ export class SocketConnection {
       if (this.#socket !== socket) return;
       this.#lastReceived = Date.now();
       const data = event.data;
-      if (data instanceof ArrayBuffer) this.#options.onMessage(new Uint8Array(data));
+      // Checked by tag, not instanceof: the socket may come from another realm (jsdom, an iframe).
+      const tag = Object.prototype.toString.call(data);
+      if (tag === '[object ArrayBuffer]') this.#options.onMessage(new Uint8Array(data as ArrayBuffer));
       else if (ArrayBuffer.isView(data)) this.#options.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     };
     socket.onclose = (event) => {

@@ -19,8 +19,8 @@ export const BUNDLE_VERSION = 1;
 export interface ModelBundle {
   /** Format version (1). */
   readonly yracer: number;
-  /** Synced documents: collection, id, Yjs state as base64. */
-  readonly docs: ReadonlyArray<readonly [collection: string, id: string, state: string]>;
+  /** Synced documents: collection, id, Yjs state as base64, and 0 for one that was written to but never loaded. */
+  readonly docs: ReadonlyArray<readonly [collection: string, id: string, state: string, loaded?: 0]>;
   /** App-local documents (`_` collections): collection, id, value. */
   readonly local: ReadonlyArray<readonly [collection: string, id: string, value: JsonValue]>;
   /** Documents held live, as `collection.id`. */
@@ -31,15 +31,17 @@ export interface ModelBundle {
 
 /** Serializes what a store holds. */
 export function createBundle(store: ModelStore): ModelBundle {
-  const docs: Array<[string, string, string]> = [];
+  const docs: Array<[string, string, string] | [string, string, string, 0]> = [];
   const local: Array<[string, string, JsonValue]> = [];
   for (const entry of store.entries()) {
     if (entry.local) {
       if (entry.collection.startsWith('_') && entry.exists()) {
         local.push([entry.collection, entry.id, store.docValue(entry) as JsonValue]);
       }
-    } else if (entry.ydoc.store.clients.size > 0 || entry.loaded) {
-      docs.push([entry.collection, entry.id, toBase64(Y.encodeStateAsUpdate(entry.ydoc))]);
+    } else if (entry.loaded || entry.ydoc.store.clients.size > 0) {
+      const state = toBase64(Y.encodeStateAsUpdate(entry.ydoc));
+      // A document this model only wrote to must not resume as if complete.
+      docs.push(entry.loaded || !store.sync ? [entry.collection, entry.id, state] : [entry.collection, entry.id, state, 0]);
     }
   }
   const holdings = store.sync?.holdings() ?? { subscribe: [], fetch: [] };
@@ -49,7 +51,7 @@ export function createBundle(store: ModelStore): ModelBundle {
 
 /** A bundle checked for shape, its states decoded. */
 export interface ReadBundle {
-  readonly docs: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly state: Uint8Array }>;
+  readonly docs: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly state: Uint8Array; readonly loaded: boolean }>;
   readonly local: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly value: JsonValue }>;
   readonly subscribe: readonly DocRef[];
   readonly fetch: readonly DocRef[];
@@ -71,7 +73,9 @@ export function readBundle(bundle: unknown): ReadBundle {
     return { collection, id };
   };
   const docs = list('docs').map((item, i) => {
-    if (!Array.isArray(item) || item.length !== 3 || typeof item[2] !== 'string') return fail(`docs[${i}] must be [collection, id, base64 state]`);
+    if (!Array.isArray(item) || item.length < 3 || item.length > 4 || typeof item[2] !== 'string' || (item.length === 4 && item[3] !== 0)) {
+      return fail(`docs[${i}] must be [collection, id, base64 state] or [collection, id, base64 state, 0]`);
+    }
     const key = docKey(`docs[${i}]`, item[0], item[1]);
     if (key.collection.startsWith('_') || key.collection.startsWith('$')) return fail(`docs[${i}] is in a local collection`);
     let state: Uint8Array;
@@ -80,7 +84,7 @@ export function readBundle(bundle: unknown): ReadBundle {
     } catch {
       return fail(`docs[${i}] (${key.collection}.${key.id}) has a state that is not base64`);
     }
-    return { ...key, state };
+    return { ...key, state, loaded: item.length === 3 };
   });
   const local = list('local').map((item, i) => {
     if (!Array.isArray(item) || item.length !== 3) return fail(`local[${i}] must be [collection, id, value]`);
@@ -126,9 +130,9 @@ export interface BundleTarget {
  * whose state Yjs cannot apply.
  */
 export function loadBundle(target: BundleTarget, bundle: ReadBundle): void {
-  for (const { collection, id, state } of bundle.docs) {
+  for (const { collection, id, state, loaded } of bundle.docs) {
     try {
-      target.store.load(collection, id, state);
+      target.store.load(collection, id, state, loaded);
     } catch (error) {
       throw new Error(`yracer bundle: the state of ${collection}.${id} cannot be applied (${String(error)})`, { cause: error });
     }

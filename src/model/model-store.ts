@@ -127,14 +127,16 @@ export class ModelStore {
   /**
    * Loads a document's Yjs state (from a server, a bundle or offline storage).
    * A new document emits `load`; one already held merges the state and emits
-   * the changes it caused.
+   * the changes it caused. With `complete` false the state is merged but the
+   * document is not marked loaded (nor `load` emitted).
    */
-  load(collection: string, id: string, update?: Uint8Array): DocEntry {
+  load(collection: string, id: string, update?: Uint8Array, complete = true): DocEntry {
     const known = this.entry(collection, id);
     // A document held but never written (an empty Y.Doc) is loaded like a new one.
     const fresh = known === undefined || known.ydoc.store.clients.size === 0;
     const entry = known ?? this.ensureEntry(collection, id);
     if (update) Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
+    if (!complete) return entry; // part of the document only (a bundle's writes): still to be loaded
     const announce = fresh || !entry.loaded;
     entry.loaded = true;
     if (announce) this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });

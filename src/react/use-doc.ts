@@ -50,7 +50,11 @@ export function useDoc<T = unknown>(collection: string, id: string, options: Use
     },
     [model, path],
   );
-  const read = (): T | undefined | typeof LOADING => (model.isLoaded(path) ? model.get<T>(path) : LOADING);
+  // A document that has a value here (written by this model, or already loaded) is shown at once.
+  const read = (): T | undefined | typeof LOADING => {
+    const value = model.get<T>(path);
+    return value !== undefined || model.isLoaded(path) ? value : LOADING;
+  };
   const snapshot = useSyncExternalStore(subscribe, read, read);
   const $doc = useMemo(() => model.at(path), [model, path]);
   const shown = useRef<{ value: T | undefined } | null>(null);

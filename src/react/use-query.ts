@@ -19,7 +19,7 @@ export interface UseQueryOptions {
 export interface QueryInfo {
   /** `local`: evaluated over the documents this model holds (live server queries come later). */
   readonly status: 'local' | 'complete';
-  /** Ids of the matching documents, in order. */
+  /** Ids of the matching documents, in order (empty for a `$count` query). */
   readonly ids: readonly string[];
 }
 
@@ -48,6 +48,8 @@ function useQueryResult<T, R>(
 
 const whole = <T>(snapshot: QuerySnapshot<T>): QuerySnapshot<T> => snapshot;
 const idsOf = (snapshot: QuerySnapshot<unknown>): readonly string[] => snapshot.ids;
+const countOf = (snapshot: QuerySnapshot<unknown>): number => snapshot.count;
+const NO_IDS: readonly string[] = Object.freeze([]);
 
 /**
  * The documents of `collection` matching `query`, evaluated over the
@@ -67,10 +69,13 @@ export function useQuery<T = unknown>(
   query: Query = {},
   options: UseQueryOptions = {},
 ): [readonly T[] | number, Model, QueryInfo] {
-  const [model, snapshot] = useQueryResult<T, QuerySnapshot<T>>('useQuery', collection, query, options.suspense ?? false, whole);
+  // A count query re-renders only when the number changes, not when a counted document does.
+  const select = query['$count'] === true ? countOf : whole;
+  const [model, result] = useQueryResult<T, QuerySnapshot<T> | number>('useQuery', collection, query, options.suspense ?? false, select);
   const $collection = useMemo(() => model.at(collection), [model, collection]);
-  const info = useMemo((): QueryInfo => ({ status: 'local', ids: snapshot.ids }), [snapshot.ids]);
-  return [query['$count'] === true ? snapshot.count : snapshot.docs, $collection, info];
+  const ids = typeof result === 'number' ? NO_IDS : result.ids;
+  const info = useMemo((): QueryInfo => ({ status: 'local', ids }), [ids]);
+  return [typeof result === 'number' ? result : result.docs, $collection, info];
 }
 
 /**

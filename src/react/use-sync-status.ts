@@ -17,7 +17,8 @@ export interface SyncStatus {
 
 /**
  * The model's sync status; re-renders when the connection state, `pending`
- * or `lastSyncedAt` changes.
+ * or `lastSyncedAt` changes. A server render (and hydration) shows
+ * `connecting`: the browser's model connects once mounted.
  *
  * @example
  * const { connection, pending } = useSyncStatus();
@@ -37,8 +38,16 @@ export function useSyncStatus(): SyncStatus {
     last.current = next;
     return next;
   };
-  return useSyncExternalStore(subscribe, read, read);
+  return useSyncExternalStore(subscribe, read, serverStatus);
 }
+
+/**
+ * What the server renders and hydration starts from: the browser's model
+ * has not connected yet, so any other value would not match its first render.
+ */
+const SERVER_STATUS: SyncStatus = Object.freeze({ connection: 'connecting', pending: false, lastSyncedAt: null });
+const serverStatus = (): SyncStatus => SERVER_STATUS;
+const notPending = (): boolean => false;
 
 /**
  * True while the document at or above `path` has a local change the server
@@ -51,5 +60,5 @@ export function usePending(path: string): boolean {
   const model = useProvidedModel('usePending');
   const subscribe = useCallback((onChange: () => void) => model.connection.watch(onChange), [model]);
   const read = (): boolean => model.hasPending(path);
-  return useSyncExternalStore(subscribe, read, read);
+  return useSyncExternalStore(subscribe, read, notPending);
 }

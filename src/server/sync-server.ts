@@ -216,6 +216,8 @@ export class SyncServer {
 
   async #close(): Promise<void> {
     clearInterval(this.#keepAlive);
+    // In-process models' writes are stored before the rooms close.
+    await Promise.all([...this.#models].map((model) => model.whenNothingPending().catch(() => undefined)));
     for (const model of [...this.#models]) model.close();
     for (const [http, handler] of this.#attached) http.off('upgrade', handler);
     const stopped = [...this.#owned].map(

@@ -1,11 +1,119 @@
-import { spawnSync } from 'node:child_process';
+/**
+ * `npm start` and `npm run dev` (scripts/start.mjs): the todos example's
+ * server as a child process on a free port with a temporary DATA_DIR. The
+ * library build is skipped (`npm test` builds dist/ first; run `npm run
+ * build` before running this file alone); the Vite builds run, into a
+ * temporary folder under example-app/dist.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createModel } from 'yracer'; // the built package, as the example's server uses
+import { addTodo } from '../../example-app/src/todo-actions.ts';
+import { ROOT, tempDir } from '../helpers/client-fixtures.ts';
+import { useResources, within } from '../helpers/server-fixtures.ts';
+import { waitFor } from '../helpers/sync-fixtures.ts';
+
+const resources = useResources();
+
+/** Runs scripts/start.mjs and waits for the URL it prints. */
+async function start(args: readonly string[], dataDir: string) {
+  if (!existsSync(join(ROOT, 'dist/react/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const { NODE_ENV: _vitestSetsTest, ...env } = process.env;
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--skip-library-build', ...args], {
+    cwd: ROOT,
+    env: { ...env, PORT: '0', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  resources.defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const printed = /todos example(?: \(dev\))?: (http:\/\/localhost:\d+)/;
+  await waitFor(() => printed.test(output) || child.exitCode !== null, 45_000, 'the URL on stdout');
+  const url = printed.exec(output)?.[1];
+  if (!url) throw new Error(`scripts/start.mjs did not print a URL:\n${output}`);
+  return { child, url, exited, output: () => output };
+}
+
+/** Adds a todo through the sync server, as a browser would. */
+async function addThroughSync(url: string, title: string): Promise<string> {
+  const model = createModel({ url: `${url.replace(/^http/, 'ws')}/sync`, WebSocket: WebSocket as never });
+  resources.defer(() => model.close());
+  await model.subscribe('lists.main');
+  const id = addTodo(model, title);
+  if (id === null) throw new Error('addTodo refused the title');
+  await model.whenNothingPending();
+  return id;
+}
+
+// A title that would break a naive page: markup, and a `$&` replacement pattern.
+const TITLE = 'Milk </script><b>$& eggs';
+const TITLE_HTML = 'Milk &lt;/script&gt;&lt;b&gt;$&amp; eggs';
+
+function expectServerRendered(html: string, id: string): void {
+  expect(html).toContain('<div id="root"><main class="page">');
+  expect(html).toContain('data-testid="new-todo"');
+  expect(html).toContain(`data-testid="todo-row" data-id="${id}"`);
+  expect(html).toContain(TITLE_HTML);
+  expect(html).toContain('data-testid="remaining" aria-live="polite">1 item left<');
+  const bundle = /<script>window\.__YRACER_BUNDLE__ = (.*?);<\/script>/.exec(html)?.[1];
+  expect(bundle).toBeDefined();
+  expect(bundle).not.toContain('<');
+  expect(JSON.stringify(JSON.parse(bundle ?? 'null'))).toContain(`todos.${id}`);
+}
 
 describe('npm start', () => {
-  it('explains what it will do and exits non-zero while the example app is missing', () => {
-    const result = spawnSync(process.execPath, ['scripts/start.mjs'], { encoding: 'utf8' });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/not available yet/);
-    expect(result.stderr).toMatch(/http:\/\/localhost:3000/);
+  it('builds the example, serves the server-rendered page, its assets and /sync, and exits 0 on SIGTERM', async () => {
+    const data = tempDir('yracer-start-data-');
+    // Inside the repository: the server-side render imports react from its node_modules.
+    mkdirSync(join(ROOT, 'example-app/dist'), { recursive: true });
+    const out = mkdtempSync(join(ROOT, 'example-app/dist/test-'));
+    resources.defer(() => data.remove());
+    resources.defer(() => rmSync(out, { recursive: true, force: true }));
+    const running = await start(['--out', out], data.dir);
+
+    const id = await addThroughSync(running.url, TITLE);
+    const response = await fetch(running.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await response.text();
+    expectServerRendered(html, id);
+
+    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(new URL(script ?? '', running.url));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(new URL('/assets/nope.js', running.url))).status).toBe(404);
+    expect((await fetch(new URL('/../package.json', running.url))).status).toBe(404);
+
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(data.dir, 'yracer.db'))).toBe(true);
+  });
+});
+
+describe('npm run dev', () => {
+  it('serves the page from source through Vite with the sync server on the same port, and exits 0 on SIGINT', async () => {
+    const data = tempDir('yracer-dev-data-');
+    resources.defer(() => data.remove());
+    const running = await start(['--dev'], data.dir);
+
+    const id = await addThroughSync(running.url, TITLE);
+    const html = await (await fetch(running.url)).text();
+    expectServerRendered(html, id);
+    expect(html).toContain('/@vite/client');
+    expect((await fetch(new URL('/src/main.tsx', running.url))).status).toBe(200);
+
+    running.child.kill('SIGINT');
+    expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * The todos example's server: one Node HTTP server serving the server-side
+ * rendered page (GET /), the client build's files, and the yracer sync
+ * server at /sync, storing documents in SQLite (<dataDir>/yracer.db).
+ * `dev: true` serves the app from source through Vite (HMR, same port).
+ *
+ * `npm start` / `npm run dev` (scripts/start.mjs) build what is needed and
+ * call `main()`; after a build, `node --import tsx example-app/server.ts`
+ * starts it directly. Environment: PORT (3000), HOST (localhost), DATA_DIR
+ * (./data).
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createServer, sqliteStorage } from 'yracer/server';
+import { builtSource, devSource } from './page-source.ts';
+import { renderPage } from './render-page.ts';
+
+export interface TodosServerOptions {
+  /** Port (default 3000; 0 picks a free one). */
+  readonly port?: number;
+  /** Host to listen on (default `localhost`; `0.0.0.0` for other machines). */
+  readonly host?: string;
+  /** Where the SQLite file goes (default `./data`; created when missing). */
+  readonly dataDir?: string;
+  /** Serve from source through Vite's dev server (HMR) instead of the build. */
+  readonly dev?: boolean;
+  /** The Vite build's folder, holding client/ and server/ (default example-app/dist). */
+  readonly distDir?: string;
+}
+
+export interface TodosServer {
+  /** `http://localhost:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, stores what is pending, closes everything. */
+  close(): Promise<void>;
+}
+
+/** Starts the example's server; resolves once it listens. */
+export async function startTodosServer(options: TodosServerOptions = {}): Promise<TodosServer> {
+  const dataDir = resolve(options.dataDir ?? 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const http = createHttpServer();
+  const source = options.dev ? await devSource(http) : await builtSource(options.distDir);
+  const sync = createServer({ storage: sqliteStorage(join(dataDir, 'yracer.db')), path: '/sync' });
+  sync.attach(http);
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = request.url ?? '/';
+    const pathname = url.split('?')[0];
+    if ((request.method === 'GET' || request.method === 'HEAD') && (pathname === '/' || pathname === '/index.html')) {
+      const { template, entry } = await source.load(url);
+      const html = await renderPage(sync, template, entry);
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    if (await source.serve(request, response)) return;
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('Not found\n');
+  };
+
+  http.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void handle(request, response).catch((error: unknown) => {
+      source.fixError(error);
+      console.error('todos example:', error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Internal server error\n');
+    });
+  });
+
+  const wanted = options.port ?? 3000;
+  try {
+    await new Promise<void>((done, fail) => {
+      http.once('error', fail);
+      http.listen(wanted, options.host ?? 'localhost', () => done());
+    });
+  } catch (error) {
+    await sync.close();
+    await source.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`todos example: port ${wanted} is in use (set PORT to use another one)`, { cause: error });
+  }
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    const stopped = new Promise<void>((done) => http.close(() => done()));
+    await sync.close(); // closes sockets ("going away"), stores what is pending, closes SQLite
+    await source.close();
+    http.closeAllConnections();
+    await stopped;
+  };
+  return { url: `http://localhost:${port}`, port, close: () => (closing ??= close()) };
+}
+
+function portFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`todos example: PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+/** The command line: starts the server from the environment and closes it on SIGINT/SIGTERM. */
+export async function main(options: { dev?: boolean; distDir?: string } = {}): Promise<void> {
+  const server = await startTodosServer({
+    ...options,
+    port: portFromEnv(process.env['PORT']),
+    host: process.env['HOST'] || 'localhost',
+    dataDir: process.env['DATA_DIR'] || 'data',
+  });
+  console.log(`todos example${options.dev ? ' (dev)' : ''}: ${server.url}`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.log(`todos example: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('todos example: closing failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main({ dev: process.argv.includes('--dev') });
+}

@@ -1,0 +1,23 @@
+/**
+ * The server-side render, built by Vite (`vite build --ssr`) and loaded by
+ * example-app/server.ts. The server loads the page into an in-process model
+ * (`loadPage`), renders it, and hands the model's bundle to the browser,
+ * which resumes from it (main.tsx).
+ */
+import { StrictMode } from 'react';
+import { renderToString } from 'react-dom/server';
+import type { Model } from 'yracer';
+import { SyncProvider } from 'yracer/react';
+import { App } from './app.tsx';
+
+export { loadPage } from './load-page.ts';
+
+export function render(model: Model): string {
+  return renderToString(
+    <StrictMode>
+      <SyncProvider model={model}>
+        <App />
+      </SyncProvider>
+    </StrictMode>,
+  );
+}
