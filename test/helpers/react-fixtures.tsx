@@ -14,21 +14,6 @@ import type { ServerOptions, Storage, StorageKey } from '../../src/server/index.
 import { fieldsUpdate, recordingStorage, type RecordingStorage } from './server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
 
-restoreNodeBinaryGlobals();
-
-/**
- * Vitest's jsdom environment replaces the global `ArrayBuffer` and typed
- * array constructors with those of jsdom's realm, while `ws` (Node) hands out
- * Node's: the client's `data instanceof ArrayBuffer` then fails and every
- * frame from the server is dropped (no ack, no document ever arrives). In a
- * browser there is one realm, so the tests put Node's constructors back.
- */
-function restoreNodeBinaryGlobals(): void {
-  const globals = globalThis as unknown as Record<string, unknown>;
-  globals['ArrayBuffer'] = Buffer.alloc(0).buffer.constructor;
-  globals['Uint8Array'] = Object.getPrototypeOf(Buffer.prototype).constructor;
-}
-
 /**
  * What a test opened (models, servers, clean-up steps), closed newest first.
  * (client-fixtures.ts has the same for node tests, but its module computes a

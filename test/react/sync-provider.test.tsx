@@ -200,9 +200,7 @@ describe('SyncProvider', () => {
     }
   });
 
-  // Bug (noise): createModel({ bundle }) logs every failure of the bundle's subscribe, including
-  // the rejection that closing the model causes: unmounting the provider before the server
-  // answered (leaving a page quickly) prints "subscribing to the documents of the bundle failed".
+  // Closing the model rejects the bundle's pending subscribe: that must not be logged as a failure.
   it('closes quietly when unmounted before the server answered the bundle subscriptions', async () => {
     const server = await gatedServer(opened, { 'todos.a': { title: 'stored' } }, { unloadDelayMs: 1 });
     const ssr = server.server.createModel();
