@@ -5,7 +5,7 @@
  * something subscribes to it; it leaves the model once nothing holds it for
  * the unload delay and none of its writes is still pending.
  */
-import type { DocRef, HoldMode } from '../model/sync-port.ts';
+import { holdingsOf, type DocRef, type Holdings, type HoldMode } from '../model/sync-port.ts';
 import { docName } from '../protocol/doc-name.ts';
 
 /** What the holds need from the sync client. */
@@ -94,14 +94,8 @@ export class DocumentHolds {
   }
 
   /** The documents held, by mode (subscribed ones are not listed again as fetched). */
-  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
-    const subscribe: DocRef[] = [];
-    const fetch: DocRef[] = [];
-    for (const held of this.#held.values()) {
-      if (held.subscribes > 0) subscribe.push(held.ref);
-      else if (held.fetches > 0) fetch.push(held.ref);
-    }
-    return { subscribe, fetch };
+  holdings(): Holdings {
+    return holdingsOf(this.#held.values());
   }
 
   /** The server refused a request. */

@@ -12,8 +12,9 @@
 import * as Y from 'yjs';
 import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
+import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
-import type { ConnectionState, ConnectionStatus, DocRef, HoldMode, SyncPort } from '../model/sync-port.ts';
+import type { ConnectionState, ConnectionStatus, DocRef, Holdings, HoldMode, SyncPort } from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
@@ -22,7 +23,7 @@ import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { pingMessage } from '../protocol/ping-message.ts';
 import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.ts';
-import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
+import { isEmptyUpdate, readPayload, updatePayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ClientConnectionStatus, guard } from './client-connection-status.ts';
@@ -37,6 +38,9 @@ const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
 /** Transaction origin of updates received from the server (never sent back). */
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
+
+/** Origins of transactions that are not this model's own writes. */
+const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN];
 
 /** Options of the sync client (see `createModel`). */
 export interface SyncClientOptions {
@@ -127,31 +131,12 @@ export class SyncClient implements SyncPort {
     const name = docName(entry.collection, entry.id);
     this.#entries.set(name, entry);
     const ydoc = entry.ydoc;
-    const onUpdate = (update: Uint8Array, origin: unknown): void => {
-      if (origin === REMOTE_ORIGIN || origin === LOAD_ORIGIN || this.#closed) return;
+    const stop = onLocalUpdates(ydoc, SYNC_ORIGINS, (update) => {
+      if (this.#closed) return;
       this.#writes.set(ydoc, (this.#writes.get(ydoc) ?? 0) + 1);
       this.#sendTracked(name, update);
-    };
-    // Yjs encodes an update for every transaction while an 'update' listener exists; listen only
-    // while a local transaction runs, so updates arriving from the server are not encoded again.
-    let listening = false;
-    const onBegin = (tr: Y.Transaction): void => {
-      if (listening || tr.origin === REMOTE_ORIGIN || tr.origin === LOAD_ORIGIN) return;
-      listening = true;
-      ydoc.on('update', onUpdate);
-    };
-    const onEnd = (): void => {
-      if (!listening) return;
-      listening = false;
-      ydoc.off('update', onUpdate);
-    };
-    ydoc.on('beforeTransaction', onBegin);
-    ydoc.on('afterAllTransactions', onEnd);
-    this.#handlers.set(entry, () => {
-      ydoc.off('beforeTransaction', onBegin);
-      ydoc.off('afterAllTransactions', onEnd);
-      ydoc.off('update', onUpdate);
     });
+    this.#handlers.set(entry, stop);
   }
 
   detach(entry: DocEntry): void {
@@ -283,7 +268,7 @@ export class SyncClient implements SyncPort {
     return this.#pending.size > 0;
   }
 
-  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
+  holdings(): Holdings {
     return this.#holds.holdings();
   }
 
@@ -295,9 +280,4 @@ export class SyncClient implements SyncPort {
     this.#holds.close(error);
     this.#pending.abandon(error);
   }
-}
-
-/** True for an update that carries nothing (no structs, no deletions). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.byteLength <= 2 && update.every((byte) => byte === 0);
 }

@@ -39,6 +39,30 @@ export interface ConnectionStatus {
 /** How documents are held: live (`subscribe`) or loaded once (`fetch`). */
 export type HoldMode = 'subscribe' | 'fetch';
 
+/** The documents a sync port holds, by mode. */
+export interface Holdings {
+  readonly subscribe: readonly DocRef[];
+  readonly fetch: readonly DocRef[];
+}
+
+/** A document held with reference counts, as sync ports track them. */
+export interface CountedHold {
+  readonly ref: DocRef;
+  readonly subscribes: number;
+  readonly fetches: number;
+}
+
+/** Sorts counted holds into `Holdings`: subscribed ones first, then ones only fetched. */
+export function holdingsOf(holds: Iterable<CountedHold>): Holdings {
+  const subscribe: DocRef[] = [];
+  const fetch: DocRef[] = [];
+  for (const hold of holds) {
+    if (hold.subscribes > 0) subscribe.push(hold.ref);
+    else if (hold.fetches > 0) fetch.push(hold.ref);
+  }
+  return { subscribe, fetch };
+}
+
 /** What a sync client provides to its model. */
 export interface SyncPort {
   readonly connection: ConnectionStatus;
@@ -61,7 +85,7 @@ export interface SyncPort {
   /** True while a local change (of one document, when given) is not yet acknowledged. */
   hasPending(doc?: DocRef): boolean;
   /** The documents held, by mode (a document both subscribed and fetched is listed as subscribed). */
-  holdings(): { readonly subscribe: readonly DocRef[]; readonly fetch: readonly DocRef[] };
+  holdings(): Holdings;
   /** Opens the connection of a model created with `connect: false` (nothing when already open). */
   connect(): void;
   /** Closes the connection for good. */

@@ -77,3 +77,8 @@ export function readPayload(payload: Uint8Array): SyncPayload {
     throw new ProtocolError('truncated y-protocols message');
   }
 }
+
+/** True for a Yjs update that carries nothing (no structs, no deletions): not worth sending. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength <= 2 && update.every((byte) => byte === 0);
+}

@@ -8,17 +8,21 @@
 import * as Y from 'yjs';
 import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
+import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
-import type { ConnectionState, ConnectionStatus, DocRef, HoldMode, SyncPort } from '../model/sync-port.ts';
+import { holdingsOf, type ConnectionState, type ConnectionStatus, type DocRef, type Holdings, type HoldMode, type SyncPort } from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
-import { readPayload } from '../protocol/sync-payload.ts';
+import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
 import type { Room, RoomPeer } from './room.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { ServerLog } from './server-options.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */
 const ROOM_ORIGIN: unique symbol = Symbol('yracer:in-process-room');
+
+/** Origins of transactions that are not the model's own writes. */
+const SYNC_ORIGINS: readonly unknown[] = [ROOM_ORIGIN, LOAD_ORIGIN];
 
 interface Hold {
   readonly ref: DocRef;
@@ -72,13 +76,12 @@ export class InProcessSync implements SyncPort, RoomPeer {
   attach(entry: DocEntry): void {
     const name = docName(entry.collection, entry.id);
     this.#entries.set(name, entry);
-    const onUpdate = (update: Uint8Array, origin: unknown): void => {
-      if (origin === ROOM_ORIGIN || origin === LOAD_ORIGIN || this.#closed) return;
+    const stop = onLocalUpdates(entry.ydoc, SYNC_ORIGINS, (update) => {
+      if (this.#closed) return;
       this.#writeCount.set(entry.ydoc, (this.#writeCount.get(entry.ydoc) ?? 0) + 1);
       this.#store(name, entry.collection, entry.id, update);
-    };
-    entry.ydoc.on('update', onUpdate);
-    this.#detachers.set(entry, () => entry.ydoc.off('update', onUpdate));
+    });
+    this.#detachers.set(entry, stop);
   }
 
   detach(entry: DocEntry): void {
@@ -241,14 +244,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
     hold.timer.unref?.();
   }
 
-  holdings(): { subscribe: DocRef[]; fetch: DocRef[] } {
-    const subscribe: DocRef[] = [];
-    const fetch: DocRef[] = [];
-    for (const hold of this.#holds.values()) {
-      if (hold.subscribes > 0) subscribe.push(hold.ref);
-      else if (hold.fetches > 0) fetch.push(hold.ref);
-    }
-    return { subscribe, fetch };
+  holdings(): Holdings {
+    return holdingsOf(this.#holds.values());
   }
 
   async whenNothingPending(): Promise<void> {
@@ -287,11 +284,6 @@ export class InProcessSync implements SyncPort, RoomPeer {
     this.#detachers.clear();
     this.#options.onClose?.();
   }
-}
-
-/** True for an update that carries nothing. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.byteLength <= 2 && update.every((byte) => byte === 0);
 }
 
 /** `model.connection` of an in-process model: online until closed. */

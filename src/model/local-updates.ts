@@ -1,0 +1,40 @@
+/**
+ * `onLocalUpdates`: the Yjs updates of a document's own (local) transactions.
+ */
+import type * as Y from 'yjs';
+
+/**
+ * Calls `fn` with the update of every transaction on `ydoc` whose origin is
+ * not one of `ignored` (the sync layer's own origins: remote and load).
+ * Yjs encodes an update for every transaction while an 'update' listener
+ * exists, so the listener is attached only while such a transaction runs:
+ * updates arriving from elsewhere are not encoded again. Returns the stop
+ * function.
+ */
+export function onLocalUpdates(
+  ydoc: Y.Doc,
+  ignored: readonly unknown[],
+  fn: (update: Uint8Array, origin: unknown) => void,
+): () => void {
+  const onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (!ignored.includes(origin)) fn(update, origin);
+  };
+  let listening = false;
+  const onBegin = (tr: Y.Transaction): void => {
+    if (listening || ignored.includes(tr.origin)) return;
+    listening = true;
+    ydoc.on('update', onUpdate);
+  };
+  const onEnd = (): void => {
+    if (!listening) return;
+    listening = false;
+    ydoc.off('update', onUpdate);
+  };
+  ydoc.on('beforeTransaction', onBegin);
+  ydoc.on('afterAllTransactions', onEnd);
+  return () => {
+    ydoc.off('beforeTransaction', onBegin);
+    ydoc.off('afterAllTransactions', onEnd);
+    ydoc.off('update', onUpdate);
+  };
+}
