@@ -8,8 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { ConnectionState, CreateModelOptions, Model } from '../../src/index.ts';
 import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
@@ -17,7 +16,8 @@ import { createServer, memoryStorage, type ServerOptions, type Storage, type Sto
 import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
 
 /** The repository root. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// From import.meta.dirname: under jsdom, import.meta.url is not a file: URL.
+export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** A fresh temporary directory; `remove()` deletes it. */
 export function tempDir(prefix = 'yracer-test-'): { readonly dir: string; remove(): void } {

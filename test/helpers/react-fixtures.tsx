@@ -8,57 +8,12 @@
 import { act, cleanup, render, type RenderResult } from '@testing-library/react';
 import { StrictMode, type ReactElement, type ReactNode } from 'react';
 import { afterEach } from 'vitest';
-import type { CreateModelOptions, Model } from '../../src/index.ts';
+import type { Model } from '../../src/index.ts';
 import { SyncProvider } from '../../src/react/index.ts';
 import type { ServerOptions, Storage, StorageKey } from '../../src/server/index.ts';
 import { fieldsUpdate, recordingStorage, type RecordingStorage } from './server-fixtures.ts';
-import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
-
-/**
- * What a test opened (models, servers, clean-up steps), closed newest first.
- * (client-fixtures.ts has the same for node tests, but its module computes a
- * `file:` path from `import.meta.url`, which is not a file URL under jsdom.)
- */
-export class Opened {
-  readonly #closers: Array<() => unknown> = [];
-
-  /** Registers a model (closed once its handshake is over: closing a connecting `ws` socket throws). */
-  model<T extends Model>(model: T): T {
-    this.defer(async () => {
-      await waitFor(() => model.connection.state !== 'connecting', 2000).catch(() => undefined);
-      model.close();
-    });
-    return model;
-  }
-
-  /** Registers a clean-up step. */
-  defer(close: () => unknown): void {
-    this.#closers.push(close);
-  }
-
-  /** Starts a test server (memory storage unless given). */
-  readonly serve = async (options: Partial<ServerOptions> = {}): Promise<TestServer> => {
-    const server = await startServer(options);
-    this.defer(() => server.server.close());
-    return server;
-  };
-
-  /** A client model of `url` through `ws`, reconnecting quickly. */
-  readonly connect = (url: string, options: CreateModelOptions = {}): Model => this.model(client(url, options));
-
-  /** Closes everything registered, newest first; the first error is rethrown after all ran. */
-  async closeAll(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const close of this.#closers.splice(0).reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-    if (errors.length > 0) throw errors[0];
-  }
-}
+import { Opened } from './client-fixtures.ts';
+import type { TestServer } from './sync-fixtures.ts';
 
 /** What a React test opened: unmounts every rendered tree, then closes models and servers, after each test. */
 export function reactScope(): Opened {
