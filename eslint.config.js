@@ -34,6 +34,7 @@ export default tseslint.config(
     },
   },
   restrict(['src/model/**'], ['client', 'server', 'react', 'protocol', 'storage'], ['ws', 'react', 'react-dom', 'better-sqlite3', 'pg', 'ioredis', 'redis', 'node:*', 'y-protocols', 'y-protocols/*', 'y-websocket', 'y-indexeddb'], 'keeps src/model framework-free'),
+  restrict(['src/query/**'], ['client', 'server', 'react', 'model', 'protocol', 'storage'], ['yjs', 'lib0', 'lib0/*', 'ws', 'react', 'node:*', 'y-protocols', 'y-protocols/*'], 'keeps the query language dependency-free'),
   restrict(['src/protocol/**'], ['client', 'server', 'react', 'model', 'storage'], ['ws', 'react', 'node:*']),
   restrict(['src/client/**'], ['server', 'react', 'storage'], ['ws', 'react', 'better-sqlite3', 'node:*']),
   restrict(['src/react/**'], ['server', 'storage', 'protocol'], ['ws', 'better-sqlite3', 'node:*']),

@@ -9,8 +9,24 @@ export type { WebSocketConstructor, WebSocketLike } from './client/web-socket-li
 export type { ConnectionState, ConnectionStatus } from './model/sync-port.ts';
 export type { HoldItem } from './model/hold-items.ts';
 export type { ModelBundle } from './model/model-bundle.ts';
-export { evaluateQuery, matchesQuery, type Query, type QueryResult } from './model/evaluate-query.ts';
+export { evaluateQuery } from './query/evaluate-query.ts';
+export { matchesQuery } from './query/match-query.ts';
+export { queryProblem } from './query/query-problem.ts';
+export type { QueryExpression, QueryResult, QuerySort } from './query/query-expression.ts';
 export { Model } from './model/model.ts';
+export { Query } from './model/query.ts';
+export type {
+  QueryChangeEvent,
+  QueryErrorEvent,
+  QueryEvent,
+  QueryEventType,
+  QueryInsertEvent,
+  QueryListener,
+  QueryMoveEvent,
+  QueryRemoveEvent,
+  QueryStatus,
+} from './model/query-event.ts';
+export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
 export type {
   ChangeEvent,

@@ -3,7 +3,7 @@
  * todos show, and each row reads its own todo.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Query } from 'yracer';
+import type { QueryExpression } from 'yracer';
 import { useDoc, useModel, useQueryIds } from 'yracer/react';
 import { FilterBar } from './filter-bar.tsx';
 import { NewTodo } from './new-todo.tsx';
@@ -13,10 +13,9 @@ import { deleteTodos, moveTodo } from './todo-actions.ts';
 import { TodoRow, type DropSide } from './todo-row.tsx';
 import { LIST_ID, type Filter, type TodoList } from './todo.ts';
 import { useDragReorder } from './use-drag-reorder.ts';
-import { useTodoSubscriptions } from './use-todo-subscriptions.ts';
 
 const NO_IDS: readonly string[] = [];
-const QUERIES: Record<Filter, Query> = {
+const QUERIES: Record<Filter, QueryExpression> = {
   all: { listId: LIST_ID },
   active: { listId: LIST_ID, done: false },
   done: { listId: LIST_ID, done: true },
@@ -32,14 +31,13 @@ export function App() {
   const model = useModel();
   const [list] = useDoc<TodoList>('lists', LIST_ID);
   const order = list?.order ?? NO_IDS;
-  useTodoSubscriptions(order);
 
   const [filter, setFilter] = useState<Filter>('all');
   const matching = useQueryIds('todos', QUERIES[filter]);
   const doneIds = useQueryIds('todos', QUERIES.done);
 
-  // The order gives the sequence, the query which todos exist (loaded, not
-  // deleted) and match the filter. Each id shows once: two people moving the
+  // The order gives the sequence, the live query which todos exist and match
+  // the filter (the query also keeps those todos subscribed). Each id shows once: two people moving the
   // same todo at once can leave it twice in the order (a move is a delete
   // and an insert).
   const visible = useMemo(() => {

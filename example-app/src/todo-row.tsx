@@ -25,7 +25,7 @@ export interface TodoRowProps {
 
 export const TodoRow = memo(function TodoRow({ id, isFirst, isLast, dragging, dropSide, drag, onStep }: TodoRowProps) {
   const model = useModel();
-  // The app keeps every todo subscribed (use-todo-subscriptions.ts), so the row only reads.
+  // The app's live query keeps every shown todo subscribed, so the row only reads.
   // (Not useDoc: it shows a todo created here only once the server answered its
   // subscribe, so todos added offline would stay hidden until reconnected.)
   const todo = useValue<Todo>(todoPath(id));

@@ -79,6 +79,32 @@ export class DocumentHolds {
     return promise;
   }
 
+  /**
+   * Holds a document the server has just sent without a request (a query's
+   * result): it counts as held in `mode`, is loaded, and when subscribed is
+   * live (the server subscribed the connection to it).
+   */
+  adopt(ref: DocRef, mode: HoldMode): void {
+    if (this.#closed) return;
+    const name = docName(ref.collection, ref.id);
+    let held = this.#held.get(name);
+    if (!held) {
+      held = { ref, name, subscribes: 0, fetches: 0, live: false, loaded: false, waiting: [], unloadTimer: null };
+      this.#held.set(name, held);
+    }
+    if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
+    held.unloadTimer = null;
+    if (mode === 'subscribe') {
+      held.subscribes += 1;
+      held.live = true;
+    } else {
+      held.fetches += 1;
+    }
+    this.#transport.ensureEntry(ref);
+    held.loaded = true;
+    for (const waiter of held.waiting.splice(0)) waiter.resolve();
+  }
+
   #send(held: Held, mode: HoldMode): void {
     this.#requests.set(this.#transport.request(held.name, mode), held);
   }

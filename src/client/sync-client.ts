@@ -14,7 +14,17 @@ import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
 import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
-import type { ConnectionState, ConnectionStatus, DocRef, Holdings, HoldMode, SyncPort } from '../model/sync-port.ts';
+import type {
+  ConnectionState,
+  ConnectionStatus,
+  DocRef,
+  Holdings,
+  HoldMode,
+  ServerQuery,
+  ServerQueryHandler,
+  ServerQuerySpec,
+  SyncPort,
+} from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
@@ -27,6 +37,7 @@ import { isEmptyUpdate, readPayload, updatePayload } from '../protocol/sync-payl
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ClientConnectionStatus, guard } from './client-connection-status.ts';
+import { ClientQueries } from './client-queries.ts';
 import { DocumentHolds } from './document-holds.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
@@ -64,6 +75,7 @@ export class SyncClient implements SyncPort {
   readonly #handlers = new Map<DocEntry, () => void>();
   readonly #writes = new WeakMap<Y.Doc, number>();
   readonly #status: ClientConnectionStatus;
+  readonly #queries: ClientQueries;
   #requestId = 0;
   #connected = false;
   #closed = false;
@@ -91,6 +103,12 @@ export class SyncClient implements SyncPort {
       },
       options.unloadDelayMs ?? 1000,
     );
+    this.#queries = new ClientQueries({
+      holds: this.#holds,
+      nextRequest: () => ++this.#requestId,
+      send: (frame) => void this.#socket.send(frame),
+      load: (ref, update) => this.#load(ref, update),
+    });
     this.#status = new ClientConnectionStatus(options.url, this.#socket);
     this.connection = this.#status;
   }
@@ -124,6 +142,7 @@ export class SyncClient implements SyncPort {
       const refusal = new SyncError('unauthorized', 'the server refused the credentials', null);
       this.#holds.rejectAll(refusal);
       this.#pending.refuseAll(refusal);
+      this.#queries.close(refusal);
     }
   }
 
@@ -190,12 +209,35 @@ export class SyncClient implements SyncPort {
     this.#holds.releaseAll();
   }
 
+  openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+    if (this.#closed) {
+      queueMicrotask(() => handler.error(new Error('yracer: the model is closed')));
+      return { close: () => undefined };
+    }
+    return this.#queries.open(spec, handler);
+  }
+
+  /** Loads a document's state sent with a query result. */
+  #load(ref: DocRef, update: Uint8Array): void {
+    const entry = this.#model.store.entry(ref.collection, ref.id);
+    try {
+      if (!entry || entry.ydoc.store.clients.size === 0) this.#model.store.load(ref.collection, ref.id, update);
+      else {
+        Y.applyUpdate(entry.ydoc, update, REMOTE_ORIGIN);
+        this.#model.store.markLoaded(ref.collection, ref.id);
+      }
+    } catch (error) {
+      console.error(`yracer: loading ${ref.collection}.${ref.id} from a query result threw`, error);
+    }
+  }
+
   #onOpen(): void {
     for (const name of this.#pending.docs()) {
       const rebased = this.#pending.rebase(name);
       if (rebased) this.#socket.send(docMessage.encode({ doc: name, seq: rebased.seq, payload: updatePayload(rebased.update) }));
     }
     this.#holds.resendAll();
+    this.#queries.resendAll();
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -214,6 +256,12 @@ export class SyncClient implements SyncPort {
         if (ref) this.#model.store.markLoaded(ref.collection, ref.id);
         return;
       }
+      case MessageKind.QueryResult:
+        this.#queries.onResult(message);
+        return;
+      case MessageKind.QueryDiff:
+        this.#queries.onDiff(message);
+        return;
       case MessageKind.Ack:
         this.#pending.ack(message.seq);
         return;
@@ -224,7 +272,7 @@ export class SyncClient implements SyncPort {
           return;
         }
         if (message.seq > 0) this.#pending.fail(message.seq, error);
-        if (message.request > 0) this.#holds.refused(message.request, error);
+        if (message.request > 0 && !this.#queries.onError(message.request, error)) this.#holds.refused(message.request, error);
         return;
       }
       default:
@@ -278,6 +326,7 @@ export class SyncClient implements SyncPort {
     this.#socket.close();
     const error = new Error('yracer: the model was closed');
     this.#holds.close(error);
+    this.#queries.close(error);
     this.#pending.abandon(error);
   }
 }

@@ -15,6 +15,9 @@ import { isLocalCollection, joinPath, pathProblem, splitPath, type Subpath } fro
 import { patternProblem } from './pattern-trie.ts';
 import type { WriteScope } from './write-scope.ts';
 import { docRefs, type HoldItem } from './hold-items.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { queryFor } from './query-cache.ts';
+import type { Query } from './query.ts';
 import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
@@ -188,6 +191,24 @@ export abstract class ModelBase implements WriteScope {
 
   async #release(method: string, mode: HoldMode, items: readonly HoldItem[]): Promise<void> {
     await this.store.sync?.release(docRefs(method, this.path(), items), mode);
+  }
+
+  /**
+   * A query over a collection (Mongo-style; see docs/queries.md). Identical
+   * arguments return the same `Query` while it is in use. Its result is
+   * evaluated over the documents this model holds at once; `subscribe()` or
+   * `fetch()` run it on the server too. An invalid expression is a
+   * `TypeError` naming the problem.
+   *
+   * @example
+   * const q = model.query<Todo>('todos', { done: false, $sort: { createdAt: -1 }, $limit: 50 });
+   * await q.subscribe();
+   * const left = model.query('todos', { done: false, $count: true }); // left.get() is a number
+   */
+  query(collection: string, expression: QueryExpression & { readonly $count: true }): Query<number>;
+  query<T = unknown>(collection: string, expression?: QueryExpression): Query<readonly T[]>;
+  query(collection: string, expression: QueryExpression = {}): Query<number> | Query<readonly unknown[]> {
+    return queryFor<readonly unknown[]>(this.store, collection, expression);
   }
 
   /** Resolves once every local change is stored by the server (at once for a local model). */

@@ -4,6 +4,7 @@
  * it over a WebSocket. Keeping the interface here keeps `src/model` free of
  * sockets and protocols.
  */
+import type { QueryExpression } from '../query/query-expression.ts';
 import type { DocEntry } from './doc-entry.ts';
 import type { WriteCallback } from './write-scope.ts';
 
@@ -63,6 +64,27 @@ export function holdingsOf(holds: Iterable<CountedHold>): Holdings {
   return { subscribe, fetch };
 }
 
+/** A query a sync port runs on its server. */
+export interface ServerQuerySpec {
+  readonly collection: string;
+  readonly expression: QueryExpression;
+  /** `subscribe`: live (results follow changes); `fetch`: answered once. */
+  readonly mode: HoldMode;
+}
+
+/** Hears a server query. */
+export interface ServerQueryHandler {
+  /** The server's result (ids in order, count); its documents are in the model when this is called. */
+  result(ids: readonly string[], count: number): void;
+  /** The server refused or failed the query. */
+  error(error: Error): void;
+}
+
+/** A query running on the server; `close` stops it and releases the documents it held. */
+export interface ServerQuery {
+  close(): void;
+}
+
 /** What a sync client provides to its model. */
 export interface SyncPort {
   readonly connection: ConnectionStatus;
@@ -80,6 +102,12 @@ export interface SyncPort {
   release(refs: readonly DocRef[], mode: HoldMode): Promise<void>;
   /** Releases everything held. */
   releaseAll(): Promise<void>;
+  /**
+   * Runs a query on the server. The port holds the result documents (in the
+   * query's mode) while the query runs, follows the server's changes when
+   * subscribed, runs it again after a reconnect, and reports each result.
+   */
+  openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery;
   /** Resolves once every local change is stored by the server (rejects if one was refused). */
   whenNothingPending(): Promise<void>;
   /** True while a local change (of one document, when given) is not yet acknowledged. */

@@ -21,6 +21,12 @@ export const ErrorCode = {
   StorageFailed: 'storage-failed',
   /** The server dropped its copy of the document (an update damaged it): subscribe again. */
   RoomReset: 'room-reset',
+  /** The query expression is not valid JSON or not a valid query (the message names the problem). */
+  BadQuery: 'bad-query',
+  /** The connection runs as many queries as the server allows. */
+  TooManyQueries: 'too-many-queries',
+  /** Running the query in storage failed. */
+  QueryFailed: 'query-failed',
   /** Not allowed by the server's rules. */
   Forbidden: 'forbidden',
 } as const;

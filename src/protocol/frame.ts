@@ -10,8 +10,12 @@ import { errorMessage, type ErrorMessage } from './error-message.ts';
 import { ProtocolError } from './message-schema.ts';
 import { pingMessage, type PingMessage } from './ping-message.ts';
 import { pongMessage, type PongMessage } from './pong-message.ts';
+import { queryDiffMessage, type QueryDiffMessage } from './query-diff-message.ts';
+import { queryMessage, type QueryMessage } from './query-message.ts';
+import { queryResultMessage, type QueryResultMessage } from './query-result-message.ts';
 import { subscribeMessage, type SubscribeMessage } from './subscribe-message.ts';
 import { subscribedMessage, type SubscribedMessage } from './subscribed-message.ts';
+import { unqueryMessage, type UnqueryMessage } from './unquery-message.ts';
 import { unsubscribeMessage, type UnsubscribeMessage } from './unsubscribe-message.ts';
 
 /** Any message of the multiplexed protocol. */
@@ -23,7 +27,11 @@ export type Message =
   | AckMessage
   | ErrorMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | QueryMessage
+  | QueryResultMessage
+  | QueryDiffMessage
+  | UnqueryMessage;
 
 const definitions = [
   docMessage,
@@ -34,6 +42,10 @@ const definitions = [
   errorMessage,
   pingMessage,
   pongMessage,
+  queryMessage,
+  queryResultMessage,
+  queryDiffMessage,
+  unqueryMessage,
 ] as const;
 
 /** Thrown for a frame whose kind this version does not know (the frame itself may be fine). */

@@ -8,6 +8,10 @@ export const MessageKind = {
   Error: 5,
   Ping: 6,
   Pong: 7,
+  Query: 8,
+  QueryResult: 9,
+  QueryDiff: 10,
+  Unquery: 11,
 } as const;
 
 /** A message kind number. */

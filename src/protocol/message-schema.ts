@@ -51,6 +51,43 @@ export const bytes: FieldCodec<Uint8Array> = {
   read: (decoder) => decoding.readVarUint8Array(decoder),
 };
 
+/** A list of values of one codec, at most `max` items. */
+export const list = <T>(codec: FieldCodec<T>, max: number): FieldCodec<readonly T[]> => ({
+  name: `list of ${codec.name}`,
+  write: (encoder, values) => {
+    if (values.length > max) throw new ProtocolError(`a list field has more than ${max} items`);
+    encoding.writeVarUint(encoder, values.length);
+    for (const value of values) codec.write(encoder, value);
+  },
+  read: (decoder) => {
+    const length = decoding.readVarUint(decoder);
+    if (length > max) throw new ProtocolError(`a list field has more than ${max} items`);
+    const values: T[] = [];
+    for (let i = 0; i < length; i++) values.push(codec.read(decoder));
+    return values;
+  },
+});
+
+/** A record of named fields written in order (an item of a `list`). */
+export const struct = <F extends Fields>(name: string, fields: F): FieldCodec<StructOf<F>> => {
+  const entries = Object.entries(fields);
+  return {
+    name,
+    write: (encoder, value) => {
+      const record = value as Record<string, unknown>;
+      for (const [field, codec] of entries) codec.write(encoder, record[field]);
+    },
+    read: (decoder) => {
+      const out: Record<string, unknown> = {};
+      for (const [field, codec] of entries) out[field] = codec.read(decoder);
+      return out as StructOf<F>;
+    },
+  };
+};
+
+/** The decoded shape of a `struct`'s fields. */
+export type StructOf<F extends Fields> = { readonly [N in keyof F]: F[N] extends FieldCodec<infer T> ? T : never };
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- field tables hold codecs of any value type
 type Fields = Record<string, FieldCodec<any>>;
 

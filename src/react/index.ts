@@ -8,5 +8,4 @@ export { useModel } from './use-model.ts';
 export { useValue } from './use-value.ts';
 export { useDoc, type UseDocOptions } from './use-doc.ts';
 export { useQuery, useQueryIds, type QueryInfo, type UseQueryOptions } from './use-query.ts';
-export type { QuerySnapshot } from './query-snapshot.ts';
 export { usePending, useSyncStatus, type SyncStatus } from './use-sync-status.ts';

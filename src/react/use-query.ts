@@ -1,86 +1,98 @@
 /**
- * `useQuery(collection, query)` and `useQueryIds(collection, query)`: the
- * documents of a collection that match a Mongo-style query.
+ * `useQuery(collection, expression)` and `useQueryIds(collection,
+ * expression)`: a live query (`model.query`) subscribed while the component
+ * is mounted. The result shows the documents the model holds at once
+ * (`status: 'local'`, including this model's own unsent writes) and follows
+ * the server's result once it arrives (`status: 'complete'`).
  */
-import { use, useCallback, useMemo, useSyncExternalStore } from 'react';
-import { queryProblem, type Query } from '../model/evaluate-query.ts';
+import { use, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { Model } from '../model/model.ts';
-import { QueryReader, type QuerySnapshot } from './query-snapshot.ts';
-import { listen, useProvidedModel } from './sync-context.ts';
-import { whenCollectionLoaded } from './when-loaded.ts';
+import type { QueryStatus } from '../model/query-event.ts';
+import type { Query } from '../model/query.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { useProvidedModel } from './sync-context.ts';
+import { whenQueryComplete } from './when-loaded.ts';
 
-/** Options of `useQuery`. */
+/** Options of `useQuery` and `useQueryIds`. */
 export interface UseQueryOptions {
-  /** Suspend until every document of the collection the model holds is loaded. Default false. */
+  /** Suspend until the server answered the query (never for a model without a server). Default false. */
   readonly suspense?: boolean;
 }
 
 /** The third element of `useQuery`'s result. */
 export interface QueryInfo {
-  /** `local`: evaluated over the documents this model holds (live server queries come later). */
-  readonly status: 'local' | 'complete';
-  /** Ids of the matching documents, in order (empty for a `$count` query). */
+  /** `local` until the server's result arrived, then `complete`. */
+  readonly status: QueryStatus;
+  /** Ids of the result documents, in order (empty for a `$count` query). */
   readonly ids: readonly string[];
 }
 
-/** Reads a query's result (or a part of it picked by `select`, which must keep identities) and re-renders when it changes. */
-function useQueryResult<T, R>(
-  hook: string,
-  collection: string,
-  query: Query,
-  suspense: boolean,
-  select: (snapshot: QuerySnapshot<T>) => R,
-): [Model, R] {
+/** The model's query for the arguments, subscribed while mounted, re-rendering when `select`'s value changes. */
+function useLiveQuery<R>(hook: string, collection: string, expression: QueryExpression, suspense: boolean, select: (query: Query<unknown>) => R): [Model, R, Query<unknown>] {
   const model = useProvidedModel(hook);
-  // The key stands for the query: a new object with the same content is the same query.
-  const key = JSON.stringify(query);
-  const reader = useMemo(() => {
-    const problem = queryProblem(query);
-    if (problem) throw new TypeError(`yracer ${hook}('${collection}'): ${problem}`);
-    return new QueryReader<T>(model, collection, query);
+  // The key stands for the expression: a new object with the same content is the same query.
+  const key = JSON.stringify(expression);
+  const query = useMemo(() => {
+    try {
+      return model.query(collection, expression) as Query<unknown>;
+    } catch (error) {
+      throw new TypeError(`yracer ${hook}('${collection}'): ${error instanceof Error ? error.message.replace(/^yracer query\('[^']*'\): /, '') : String(error)}`, { cause: error });
+    }
   }, [model, collection, key]);
-  const subscribe = useCallback((onChange: () => void) => listen(model, collection, onChange), [model, collection]);
-  const read = (): R => select(reader.read());
+  useEffect(() => {
+    query.subscribe().catch(() => undefined); // errors reach the query's 'error' listeners
+    return () => void query.unsubscribe();
+  }, [query]);
+  const subscribe = useCallback((onChange: () => void) => query.on('change', onChange), [query]);
+  const read = (): R => select(query);
   const result = useSyncExternalStore(subscribe, read, read);
-  if (suspense && !model.isLoaded(collection)) use(whenCollectionLoaded(model, collection));
-  return [model, result];
+  if (suspense && query.status !== 'complete') use(whenQueryComplete(model, query));
+  return [model, result, query];
 }
 
-const whole = <T>(snapshot: QuerySnapshot<T>): QuerySnapshot<T> => snapshot;
-const idsOf = (snapshot: QuerySnapshot<unknown>): readonly string[] => snapshot.ids;
-const countOf = (snapshot: QuerySnapshot<unknown>): number => snapshot.count;
-const NO_IDS: readonly string[] = Object.freeze([]);
+interface DocsSnapshot {
+  readonly docs: unknown;
+  readonly ids: readonly string[];
+  readonly status: QueryStatus;
+}
 
 /**
- * The documents of `collection` matching `query`, evaluated over the
- * documents this model holds (subscribe to them with `useDoc` or
- * `model.subscribe`; live server queries come later). Returns the documents
- * (or, for a `{ $count: true }` query, their number), a model scoped at the
- * collection, and `{ status, ids }`. Re-renders when the result changes.
+ * The documents of `collection` matching `expression` (or, for a
+ * `{ $count: true }` query, their number), a model scoped at the collection,
+ * and `{ status, ids }`. Subscribes the query on the server while mounted;
+ * re-renders when the result changes (once per server batch).
  *
  * @example
  * const [active] = useQuery<Todo>('todos', { done: false, $sort: { createdAt: 1 } });
  * const [left] = useQuery('todos', { done: false, $count: true });
  */
-export function useQuery(collection: string, query: Query & { readonly $count: true }, options?: UseQueryOptions): [number, Model, QueryInfo];
-export function useQuery<T = unknown>(collection: string, query?: Query, options?: UseQueryOptions): [readonly T[], Model, QueryInfo];
+export function useQuery(collection: string, expression: QueryExpression & { readonly $count: true }, options?: UseQueryOptions): [number, Model, QueryInfo];
+export function useQuery<T = unknown>(collection: string, expression?: QueryExpression, options?: UseQueryOptions): [readonly T[], Model, QueryInfo];
 export function useQuery<T = unknown>(
   collection: string,
-  query: Query = {},
+  expression: QueryExpression = {},
   options: UseQueryOptions = {},
 ): [readonly T[] | number, Model, QueryInfo] {
-  // A count query re-renders only when the number changes, not when a counted document does.
-  const select = query['$count'] === true ? countOf : whole;
-  const [model, result] = useQueryResult<T, QuerySnapshot<T> | number>('useQuery', collection, query, options.suspense ?? false, select);
+  const last = useRef<DocsSnapshot | null>(null);
+  const select = (query: Query<unknown>): DocsSnapshot => {
+    const docs = query.get();
+    const ids = query.getIds();
+    const status = query.status;
+    const previous = last.current;
+    if (previous && previous.docs === docs && previous.ids === ids && previous.status === status) return previous;
+    return (last.current = { docs, ids, status });
+  };
+  const [model, snapshot] = useLiveQuery('useQuery', collection, expression, options.suspense ?? false, select);
   const $collection = useMemo(() => model.at(collection), [model, collection]);
-  const ids = typeof result === 'number' ? NO_IDS : result.ids;
-  const info = useMemo((): QueryInfo => ({ status: 'local', ids }), [ids]);
-  return [typeof result === 'number' ? result : result.docs, $collection, info];
+  const info = useMemo((): QueryInfo => ({ status: snapshot.status, ids: snapshot.ids }), [snapshot.status, snapshot.ids]);
+  return [snapshot.docs as readonly T[] | number, $collection, info];
 }
 
+const idsOf = (query: Query<unknown>): readonly string[] => query.getIds();
+
 /**
- * The ids of the documents matching `query` (as `useQuery`), with a stable
- * identity: the component re-renders only when the ids or their order
+ * The ids of the documents matching `expression` (as `useQuery`), with a
+ * stable identity: the component re-renders only when the ids or their order
  * change, not when a matching document changes. For lists whose rows read
  * their own document with `useDoc`.
  *
@@ -88,6 +100,6 @@ export function useQuery<T = unknown>(
  * const ids = useQueryIds('todos', { listId, $sort: { createdAt: 1 } });
  * return ids.map((id) => <TodoRow key={id} id={id} />);
  */
-export function useQueryIds(collection: string, query: Query = {}, options: UseQueryOptions = {}): readonly string[] {
-  return useQueryResult('useQueryIds', collection, query, options.suspense ?? false, idsOf)[1];
+export function useQueryIds(collection: string, expression: QueryExpression = {}, options: UseQueryOptions = {}): readonly string[] {
+  return useLiveQuery('useQueryIds', collection, expression, options.suspense ?? false, idsOf)[1];
 }

@@ -3,6 +3,7 @@
  * component suspending on the same data, dropped once settled.
  */
 import type { Model } from '../model/model.ts';
+import type { Query } from '../model/query.ts';
 
 /** How long a suspended load keeps its document after resolving (the mounting component subscribes meanwhile), in ms. */
 const KEEP_MS = 5000;
@@ -28,19 +29,11 @@ export function whenDocLoaded(model: Model, path: string): Promise<void> {
   });
 }
 
-/** Resolves once every document of the collection that the model holds is loaded. */
-export function whenCollectionLoaded(model: Model, collection: string): Promise<void> {
-  return shared(
-    model,
-    `collection:${collection}`,
-    () =>
-      new Promise<void>((resolve) => {
-        if (model.isLoaded(collection)) return resolve();
-        const listener = model.on('load', `${collection}.*`, () => {
-          if (!model.isLoaded(collection)) return;
-          model.removeListener(listener);
-          resolve();
-        });
-      }),
-  );
+/** Resolves once the server answered the query (fetching it, and keeping its documents a few seconds for the component that mounts next). */
+export function whenQueryComplete(model: Model, query: Query<unknown>): Promise<void> {
+  return shared(model, `query:${query.collection}:${JSON.stringify(query.expression)}`, async () => {
+    await query.fetch();
+    const timer = setTimeout(() => void query.unfetch(), KEEP_MS);
+    (timer as { unref?: () => void }).unref?.();
+  });
 }

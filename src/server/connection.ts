@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../protocol/error-code.ts';
+import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
 import type { ResolvedServerOptions, Session } from './server-options.ts';
@@ -14,6 +15,7 @@ import type { ResolvedServerOptions, Session } from './server-options.ts';
 export interface ConnectionContext {
   readonly options: ResolvedServerOptions;
   readonly registry: RoomRegistry;
+  readonly queries: LiveQueries;
 }
 
 /** How long a closed socket may take to finish the closing handshake before it is cut. */

@@ -10,11 +10,24 @@ import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
 import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
-import { holdingsOf, type ConnectionState, type ConnectionStatus, type DocRef, type Holdings, type HoldMode, type SyncPort } from '../model/sync-port.ts';
+import {
+  holdingsOf,
+  type ConnectionState,
+  type ConnectionStatus,
+  type DocRef,
+  type Holdings,
+  type HoldMode,
+  type ServerQuery,
+  type ServerQueryHandler,
+  type ServerQuerySpec,
+  type SyncPort,
+} from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
 import type { Room, RoomPeer } from './room.ts';
+import { openInProcessQuery } from './in-process-query.ts';
+import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { ServerLog } from './server-options.ts';
 
@@ -39,6 +52,7 @@ interface Hold {
 /** What an in-process model needs from its server. */
 export interface InProcessOptions {
   readonly registry: RoomRegistry;
+  readonly queries: LiveQueries;
   readonly log: ServerLog;
   /** How long a released document stays in the model, in ms. */
   readonly unloadDelayMs: number;
@@ -115,6 +129,10 @@ export class InProcessSync implements SyncPort, RoomPeer {
 
   #isMember(room: Room): boolean {
     return room.peers.has(this);
+  }
+
+  openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+    return openInProcessQuery(this.#options.queries, this, spec, handler);
   }
 
   markWrite(entry: DocEntry): number {

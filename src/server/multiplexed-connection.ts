@@ -17,6 +17,7 @@ import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-mess
 import { subscribedMessage } from '../protocol/subscribed-message.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
 import { Connection } from './connection.ts';
+import { ConnectionQueries } from './connection-queries.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
 interface ErrorReport {
@@ -33,6 +34,16 @@ const frames = new WeakMap<Uint8Array, { doc: string; bytes: Uint8Array }>();
 /** A multiplexed connection (many documents, one socket). */
 export class MultiplexedConnection extends Connection {
   readonly #subscriptions = new Map<string, Room>();
+  /** Documents whose subscribe request is being answered. */
+  readonly #subscribing = new Set<string>();
+  readonly #queries = new ConnectionQueries({
+    context: this.context,
+    isClosed: () => this.closed,
+    send: (frame) => this.send(frame),
+    reportError: (report) => this.#error(report),
+    isSubscribed: (name) => this.#subscriptions.has(name) || this.#subscribing.has(name),
+    adopt: (name, room) => this.#adopt(name, room),
+  });
 
   protected describe(): string {
     return 'multiplexed connection';
@@ -100,6 +111,11 @@ export class MultiplexedConnection extends Connection {
         }
         return;
       }
+      case MessageKind.Query:
+        return this.#queries.onQuery(message);
+      case MessageKind.Unquery:
+        this.#queries.onUnquery(message.request);
+        return;
       case MessageKind.Ping:
         this.send(pongMessage.encode({}));
         return;
@@ -126,11 +142,14 @@ export class MultiplexedConnection extends Connection {
       return;
     }
     let room: Room;
+    this.#subscribing.add(doc);
     try {
       room = await this.context.registry.open(doc, key);
     } catch (error) {
       this.#error({ request, doc, code: ErrorCode.StorageFailed, message: `loading failed: ${String(error)}` });
       return;
+    } finally {
+      this.#subscribing.delete(doc);
     }
     if (this.closed) return;
     let diff: Uint8Array;
@@ -140,7 +159,7 @@ export class MultiplexedConnection extends Connection {
       this.#error({ request, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
       return;
     }
-    if (mode === SubscribeMode.Subscribe && !known) {
+    if (mode === SubscribeMode.Subscribe && !this.#subscriptions.has(doc)) {
       this.#subscriptions.set(doc, room);
       this.context.registry.join(room, this);
     } else if (!known) {
@@ -223,12 +242,20 @@ export class MultiplexedConnection extends Connection {
     );
   }
 
+  #adopt(name: string, room: Room): boolean {
+    if (this.#subscriptions.size >= this.context.options.maxSubscriptions) return false;
+    this.#subscriptions.set(name, room);
+    this.context.registry.join(room, this);
+    return true;
+  }
+
   roomLost(room: Room): void {
     if (this.#subscriptions.get(room.name) === room) this.#subscriptions.delete(room.name);
     this.send(errorMessage.encode({ seq: 0, request: 0, doc: room.name, code: ErrorCode.RoomReset, message: 'subscribe again' }));
   }
 
   protected onClosed(): void {
+    this.#queries.close();
     for (const room of this.#subscriptions.values()) this.context.registry.leave(room, this);
     this.#subscriptions.clear();
   }

@@ -64,6 +64,11 @@ export class RoomRegistry {
     return closing;
   }
 
+  /** The rooms in memory whose documents belong to a collection. */
+  roomsOf(collection: string): Room[] {
+    return [...this.#rooms.values()].filter((room) => room.key.collection === collection);
+  }
+
   /** Adds a peer to a room (cancelling its unload). */
   join(room: Room, peer: RoomPeer): void {
     this.#cancelIdle(room);

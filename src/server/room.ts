@@ -36,6 +36,8 @@ export interface RoomSettings {
   readonly jsonDelayMs: number;
   /** Called when an update damaged the in-memory document: the registry discards the room. */
   readonly onDamaged?: (room: Room) => void;
+  /** Called after every change of the document (for live queries). */
+  readonly onChange?: (room: Room) => void;
 }
 
 /** Raised when an update cannot be decoded or applied; nothing of it was kept. */
@@ -108,9 +110,15 @@ export class Room {
 
   #broadcast(update: Uint8Array, origin: unknown): void {
     this.#markJsonDirty();
+    this.#settings.onChange?.(this);
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
     for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
+  }
+
+  /** True once the room was closed or discarded (its document is gone). */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /**

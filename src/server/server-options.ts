@@ -45,6 +45,10 @@ export interface ServerOptions {
   readonly compactAfterMs?: number;
   /** Delay before a changed document's JSON value is written to storage, in ms (default 50). */
   readonly jsonDelayMs?: number;
+  /** Most queries one connection may subscribe to at once (default 1,000). */
+  readonly maxQueries?: number;
+  /** How long document changes are collected before the live queries they affect run again, in ms (default 5). */
+  readonly queryDelayMs?: number;
   /** Where log lines go (default: `console`, with a `yracer` prefix). */
   readonly log?: ServerLog;
 }
@@ -82,6 +86,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     compactAfterUpdates: options.compactAfterUpdates ?? 200,
     compactAfterMs: options.compactAfterMs ?? 30_000,
     jsonDelayMs: options.jsonDelayMs ?? 50,
+    maxQueries: options.maxQueries ?? 1000,
+    queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,
   };
 }

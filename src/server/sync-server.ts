@@ -14,8 +14,10 @@ import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { InProcessSync } from './in-process-sync.ts';
+import { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { RoomRegistry } from './room-registry.ts';
+import type { Room } from './room.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
@@ -46,6 +48,7 @@ export interface InProcessModelOptions extends LocalModelOptions {
 export class SyncServer {
   readonly options: ResolvedServerOptions;
   readonly #registry: RoomRegistry;
+  readonly #queries: LiveQueries;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #attached = new Map<HttpServer, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>();
@@ -57,7 +60,10 @@ export class SyncServer {
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
     const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
-    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs }, unloadDelayMs);
+    this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs });
+    const onChange = (room: Room): void => this.#queries.docChanged(room);
+    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, onChange }, unloadDelayMs);
+    this.#queries.bind(this.#registry);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
     this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);
@@ -92,6 +98,7 @@ export class SyncServer {
     const model = createLocalModel(options);
     model.store.sync = new InProcessSync(model, {
       registry: this.#registry,
+      queries: this.#queries,
       log: this.options.log,
       unloadDelayMs: options.unloadDelayMs ?? 1000,
       onClose: () => this.#models.delete(model),
@@ -168,7 +175,7 @@ export class SyncServer {
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const context: ConnectionContext = { options: this.options, registry: this.#registry };
+      const context: ConnectionContext = { options: this.options, registry: this.#registry, queries: this.#queries };
       const connection =
         endpoint.kind === 'multiplexed'
           ? new MultiplexedConnection(ws, request, context)
@@ -225,6 +232,7 @@ export class SyncServer {
     );
     for (const connection of this.#connections) connection.close(CloseCode.GoingAway, 'server shutting down');
     this.#wss.close();
+    this.#queries.close();
     await this.#registry.closeAll();
     await this.options.storage.close();
     for (const http of this.#owned) http.closeAllConnections?.();

@@ -2,13 +2,22 @@
  * `memoryStorage()`: a Storage that keeps everything in memory, for tests and
  * demos. It behaves like the durable adapters (copies bytes in and out,
  * sequence numbers, atomic compaction) but loses everything on exit.
+ * Queries run `evaluateQuery` over the parsed JSON values, so they give what
+ * `sqliteStorage` gives (the agreement tests check it case by case).
  */
-import type { Storage, StorageKey, StoredDocument } from './storage.ts';
+import { evaluateQuery } from '../query/evaluate-query.ts';
+import { modifiersOf } from '../query/query-expression.ts';
+import { compileQuery } from './sqlite-query.ts';
+import type { Storage, StorageKey, StoredDocument, StoredQueryResult } from './storage.ts';
 
 interface Entry {
+  readonly collection: string;
+  readonly id: string;
   state: Uint8Array | null;
   updates: Array<{ seq: number; data: Uint8Array }>;
   json: string | null;
+  /** `json` parsed, once a query needed it (undefined until then). */
+  parsed?: unknown;
 }
 
 /** Creates an in-memory storage. */
@@ -21,19 +30,22 @@ export function memoryStorage(): Storage {
     const name = `${key.collection}/${key.id}`;
     let found = docs.get(name);
     if (!found) {
-      found = { state: null, updates: [], json: null };
+      found = { collection: key.collection, id: key.id, state: null, updates: [], json: null };
       docs.set(name, found);
     }
     return found;
   };
+  const load = (key: StorageKey): StoredDocument => {
+    const found = entry(key);
+    return {
+      state: found.state && found.state.slice(),
+      updates: found.updates.map((u) => u.data.slice()),
+      seq: found.updates[found.updates.length - 1]?.seq ?? 0,
+    };
+  };
   return {
-    async load(key): Promise<StoredDocument> {
-      const found = entry(key);
-      return {
-        state: found.state && found.state.slice(),
-        updates: found.updates.map((u) => u.data.slice()),
-        seq: found.updates[found.updates.length - 1]?.seq ?? 0,
-      };
+    async load(key) {
+      return load(key);
     },
     async append(key, update) {
       seq += 1;
@@ -46,10 +58,29 @@ export function memoryStorage(): Storage {
       found.updates = found.updates.filter((u) => u.seq > throughSeq);
     },
     async saveJson(key, json) {
-      entry(key).json = json;
+      const found = entry(key);
+      found.json = json;
+      delete found.parsed;
     },
     async loadJson(key) {
       return entry(key).json;
+    },
+    async query(collection, expression, options = {}): Promise<StoredQueryResult> {
+      if (closed) throw new Error('yracer memoryStorage: the storage is closed');
+      // Rejects exactly what sqliteStorage rejects (queryProblem, plus the SQL compiler's own field checks).
+      compileQuery(collection, expression);
+      const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      const json = new Map<string, string>();
+      for (const found of docs.values()) {
+        if (found.collection !== collection || found.json === null) continue;
+        if (!('parsed' in found)) found.parsed = JSON.parse(found.json);
+        values[found.id] = found.parsed;
+        json.set(found.id, found.json);
+      }
+      const evaluated = evaluateQuery(values, expression);
+      const ids = modifiersOf(expression).count ? [] : evaluated.ids;
+      const result = { ids, count: evaluated.count, json: ids.map((id) => json.get(id) as string) };
+      return options.documents ? { ...result, documents: ids.map((id) => load({ collection, id })) } : result;
     },
     async close() {
       closed = true;

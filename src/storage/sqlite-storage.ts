@@ -6,16 +6,37 @@
  * commits, so a burst of writes costs one sync to disk instead of one each.
  * With `synchronous: 'full'` (the default) a resolved append survives a power
  * loss; with `'normal'` it survives a crash of the process.
+ *
+ * `query` compiles the expression to SQL (`compileQuery`), keeps the last 100
+ * prepared statements by SQL text, and can be served by expression indexes
+ * declared with the `indexes` option.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Storage, StorageKey, StoredDocument } from './storage.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
+import { indexSql } from './sqlite-sort.ts';
+import type { Storage, StorageKey, StorageQueryOptions, StoredDocument, StoredQueryResult } from './storage.ts';
 
 /** Options of `sqliteStorage`. */
 export interface SqliteStorageOptions {
   /** SQLite's `synchronous` pragma: `full` (default, durable across power loss) or `normal` (across crashes). */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Expression indexes for queries, per collection: lists of fields, each
+   * list one index over `collection` and the fields' sort keys in that order
+   * (created when missing). When a query's `$sort` fields are the first
+   * fields of an index and all go the same direction, a `$limit`ed query
+   * walks the index and stops after the first rows instead of sorting every
+   * match. Since each index leads with `collection`, it serves every
+   * collection: the same fields listed for two collections make one index.
+   * Invalid field or collection names throw a `TypeError`.
+   *
+   * @example
+   * sqliteStorage(file, { indexes: { todos: [['createdAt'], ['listId', 'createdAt']] } });
+   */
+  readonly indexes?: Readonly<Record<string, ReadonlyArray<readonly string[]>>>;
 }
 
 interface PendingAppend {
@@ -42,6 +63,29 @@ CREATE TABLE IF NOT EXISTS yracer_updates (
 CREATE INDEX IF NOT EXISTS yracer_updates_doc ON yracer_updates (collection, id, seq);
 `;
 
+/** How many prepared query statements are kept (least recently used go first). */
+const QUERY_CACHE_SIZE = 100;
+
+const COLLECTION = /^[A-Za-z_$][A-Za-z0-9_$-]{0,127}$/;
+
+/** The index statements of the `indexes` option, checked before the database is opened. */
+function indexStatements(indexes: SqliteStorageOptions['indexes'] = {}): string[] {
+  const statements = new Set<string>();
+  for (const [collection, lists] of Object.entries(indexes)) {
+    if (!COLLECTION.test(collection) || collection === '__proto__') {
+      throw new TypeError(`yracer sqliteStorage indexes: "${collection.slice(0, 100)}" is not a valid collection name`);
+    }
+    if (!Array.isArray(lists)) throw new TypeError(`yracer sqliteStorage indexes.${collection} must be an array of field lists`);
+    for (const fields of lists) {
+      if (!Array.isArray(fields) || !fields.every((field) => typeof field === 'string')) {
+        throw new TypeError(`yracer sqliteStorage indexes.${collection}: each index must be an array of field names`);
+      }
+      statements.add(indexSql(fields).sql);
+    }
+  }
+  return [...statements];
+}
+
 const bytes = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
 /**
@@ -51,11 +95,13 @@ const bytes = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer.buffer, 
  * const server = createServer({ storage: sqliteStorage('./data/yracer.db') });
  */
 export function sqliteStorage(file: string, options: SqliteStorageOptions = {}): Storage {
+  const indexes = indexStatements(options.indexes);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec(SCHEMA);
+  for (const statement of indexes) db.exec(statement);
   const selectState = db.prepare<[string, string], { state: Buffer | null }>(
     'SELECT state FROM yracer_documents WHERE collection = ? AND id = ?',
   );
@@ -75,6 +121,52 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   const selectJson = db.prepare<[string, string], { json: string | null }>(
     'SELECT json FROM yracer_documents WHERE collection = ? AND id = ?',
   );
+  const selectStates = db.prepare<[string, string], { id: string; state: Buffer | null }>(
+    'SELECT id, state FROM yracer_documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
+  );
+  const selectAllUpdates = db.prepare<[string, string], { id: string; seq: number; data: Buffer }>(
+    'SELECT id, seq, data FROM yracer_updates WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+  );
+  const queries = new Map<string, Database.Statement<unknown[], unknown>>();
+  const prepared = (sql: string): Database.Statement<unknown[], unknown> => {
+    let statement = queries.get(sql);
+    if (statement) {
+      queries.delete(sql);
+    } else {
+      statement = db.prepare<unknown[], unknown>(sql);
+      if (queries.size >= QUERY_CACHE_SIZE) queries.delete(queries.keys().next().value as string);
+    }
+    queries.set(sql, statement);
+    return statement;
+  };
+  /** The stored state of many documents of one collection, as `load` gives it, with two statements. */
+  const loadMany = (collection: string, ids: readonly string[]): StoredDocument[] => {
+    const list = JSON.stringify(ids);
+    const states = new Map(selectStates.all(collection, list).map((row) => [row.id, row.state]));
+    const updates = new Map<string, Array<{ seq: number; data: Buffer }>>();
+    for (const row of selectAllUpdates.all(collection, list)) {
+      const rows = updates.get(row.id) ?? [];
+      rows.push(row);
+      updates.set(row.id, rows);
+    }
+    return ids.map((id) => {
+      const state = states.get(id) ?? null;
+      const rows = updates.get(id) ?? [];
+      return { state: state && bytes(state), updates: rows.map((row) => bytes(row.data)), seq: rows[rows.length - 1]?.seq ?? 0 };
+    });
+  };
+  /** Runs a compiled query (and reads its documents) in one read transaction, so all of it sees one snapshot. */
+  const runQuery = db.transaction((collection: string, compiled: CompiledQuery, documents: boolean): StoredQueryResult => {
+    const statement = prepared(compiled.sql);
+    let result: StoredQueryResult;
+    if (compiled.count) {
+      result = { ids: [], count: (statement.get(...compiled.params) as { count: number }).count, json: [] };
+    } else {
+      const rows = statement.all(...compiled.params) as Array<{ id: string; json: string }>;
+      result = { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
+    }
+    return documents ? { ...result, documents: loadMany(collection, result.ids) } : result;
+  });
   const appendAll = db.transaction((batch: readonly PendingAppend[]) =>
     batch.map((p) => Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid)),
   );
@@ -137,6 +229,12 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     async loadJson(key) {
       open();
       return selectJson.get(key.collection, key.id)?.json ?? null;
+    },
+    async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
+      open();
+      const compiled = compileQuery(collection, expression);
+      flush();
+      return runQuery(collection, compiled, queryOptions.documents === true);
     },
     async close() {
       if (closed) return;

@@ -9,6 +9,7 @@
  * covers (`compact`), atomically, so a crash at any point loses nothing. Each
  * document also keeps its current JSON value, for queries.
  */
+import type { QueryExpression } from '../query/query-expression.ts';
 
 /** What `load` returns for one document. */
 export interface StoredDocument {
@@ -26,6 +27,24 @@ export interface StorageKey {
   readonly id: string;
 }
 
+/** Options of `Storage.query`. */
+export interface StorageQueryOptions {
+  /** Also return each result document's stored state (as `load` would), in the order of `ids`. Default false. */
+  readonly documents?: boolean;
+}
+
+/** What `Storage.query` returns. */
+export interface StoredQueryResult {
+  /** Ids of the matching documents, in order (empty for a `$count` query). */
+  readonly ids: readonly string[];
+  /** The number of matches after `$skip` and `$limit` (for every query, `$count` or not). */
+  readonly count: number;
+  /** The stored JSON value of each document of `ids`, in the same order. */
+  readonly json: readonly string[];
+  /** With `documents: true`: each document's stored state, in the order of `ids`. */
+  readonly documents?: readonly StoredDocument[];
+}
+
 /** Persistence for the sync server. */
 export interface Storage {
   /** Loads a document; a document never stored gives `{ state: null, updates: [], seq: 0 }`. */
@@ -38,6 +57,12 @@ export interface Storage {
   saveJson(key: StorageKey, json: string | null): Promise<void>;
   /** Reads the stored JSON value of a document (null when none). */
   loadJson(key: StorageKey): Promise<string | null>;
+  /**
+   * Runs a query over the stored JSON values of a collection (documents whose
+   * value is null do not exist and never match). Rejects with a `TypeError`
+   * for an invalid expression (see `queryProblem`).
+   */
+  query(collection: string, expression: QueryExpression, options?: StorageQueryOptions): Promise<StoredQueryResult>;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
 }

@@ -12,7 +12,9 @@ import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { ConnectionState, CreateModelOptions, Model } from '../../src/index.ts';
 import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
+import type { QueryExpression } from '../../src/query/query-expression.ts';
 import { createServer, memoryStorage, type ServerOptions, type Storage, type StorageKey, type StoredDocument } from '../../src/server/index.ts';
+import type { StorageQueryOptions, StoredQueryResult } from '../../src/storage/storage.ts';
 import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
 
 /** The repository root. */
@@ -55,6 +57,7 @@ export function reusable(inner: Storage): Storage {
     compact: (key, state, through) => inner.compact(key, state, through),
     saveJson: (key, json) => inner.saveJson(key, json),
     loadJson: (key) => inner.loadJson(key),
+    query: (collection, expression, options) => inner.query(collection, expression, options),
     close: async () => undefined,
   };
 }
@@ -125,6 +128,10 @@ export class GatedStorage implements Storage {
 
   loadJson(key: StorageKey): Promise<string | null> {
     return this.inner.loadJson(key);
+  }
+
+  query(collection: string, expression: QueryExpression, options?: StorageQueryOptions): Promise<StoredQueryResult> {
+    return this.inner.query(collection, expression, options);
   }
 
   close(): Promise<void> {

@@ -116,6 +116,7 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       record('loadJson', key);
       return inner.loadJson(key);
     },
+    query: (collection, expression, queryOptions) => inner.query(collection, expression, queryOptions),
     async close() {
       record('close', null);
       if (!options.keepOpen) await inner.close();

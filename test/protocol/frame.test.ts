@@ -8,7 +8,11 @@ import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { ProtocolError } from '../../src/protocol/message-schema.ts';
 import { pingMessage } from '../../src/protocol/ping-message.ts';
 import { pongMessage } from '../../src/protocol/pong-message.ts';
+import { queryDiffMessage } from '../../src/protocol/query-diff-message.ts';
+import { queryMessage } from '../../src/protocol/query-message.ts';
+import { queryResultMessage } from '../../src/protocol/query-result-message.ts';
 import { subscribeMessage } from '../../src/protocol/subscribe-message.ts';
+import { unqueryMessage } from '../../src/protocol/unquery-message.ts';
 import { subscribedMessage } from '../../src/protocol/subscribed-message.ts';
 import { unsubscribeMessage } from '../../src/protocol/unsubscribe-message.ts';
 
@@ -33,6 +37,31 @@ const samples = [
   },
   { definition: pingMessage, kind: MessageKind.Ping, fields: {} },
   { definition: pongMessage, kind: MessageKind.Pong, fields: {} },
+  {
+    definition: queryMessage,
+    kind: MessageKind.Query,
+    fields: { request: 9, collection: 'todos', mode: 0, expression: '{"done":false,"title":"ä😀"}' },
+  },
+  {
+    definition: queryResultMessage,
+    kind: MessageKind.QueryResult,
+    fields: { request: 9, count: 2, ids: ['a', 'b'], docs: [{ doc: 'todos/a', update: bytesOf(1, 2) }] },
+  },
+  { definition: queryResultMessage, kind: MessageKind.QueryResult, fields: { request: 1, count: 0, ids: [], docs: [] } },
+  {
+    definition: queryDiffMessage,
+    kind: MessageKind.QueryDiff,
+    fields: {
+      request: 9,
+      count: 3,
+      ops: [
+        { type: 0, index: 1, to: 0, ids: ['c'] },
+        { type: 2, index: 0, to: 2, ids: ['a'] },
+      ],
+      docs: [{ doc: 'todos/c', update: new Uint8Array(0) }],
+    },
+  },
+  { definition: unqueryMessage, kind: MessageKind.Unquery, fields: { request: 9 } },
 ] as const;
 
 // The encoders are typed per definition; the table erases that.
@@ -66,6 +95,10 @@ describe('message definitions', () => {
     expect(Object.keys(ackMessage.fields)).toEqual(['seq']);
     expect(Object.keys(errorMessage.fields)).toEqual(['seq', 'request', 'doc', 'code', 'message']);
     expect(Object.keys(pingMessage.fields)).toEqual([]);
+    expect(Object.keys(queryMessage.fields)).toEqual(['request', 'collection', 'mode', 'expression']);
+    expect(Object.keys(queryResultMessage.fields)).toEqual(['request', 'count', 'ids', 'docs']);
+    expect(Object.keys(queryDiffMessage.fields)).toEqual(['request', 'count', 'ops', 'docs']);
+    expect(Object.keys(unqueryMessage.fields)).toEqual(['request']);
     const names = samples.map((s) => s.definition.name);
     expect(new Set(names).size).toBe(new Set(samples.map((s) => s.definition)).size);
   });
@@ -112,7 +145,7 @@ describe('decodeFrame', () => {
   });
 
   it('throws UnknownMessageError (a ProtocolError) with the kind for unknown kinds', () => {
-    for (const kind of [8, 9, 127, 128, 300, 2 ** 31]) {
+    for (const kind of [12, 13, 127, 128, 300, 2 ** 31]) {
       const bytes = frame((e) => {
         encoding.writeVarUint(e, kind);
         encoding.writeVarString(e, 'whatever follows');

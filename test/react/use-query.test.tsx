@@ -2,7 +2,7 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { Suspense, useState, type ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { createModel, type Model, type Query } from '../../src/index.ts';
+import { createModel, type Model, type QueryExpression as Query } from '../../src/index.ts';
 import { SyncProvider, useQuery, useQueryIds, type QueryInfo } from '../../src/react/index.ts';
 import { sleep } from '../helpers/server-fixtures.ts';
 import { gatedServer, reactScope, Recorder, RenderCounts, renderSuspending, renderWith } from '../helpers/react-fixtures.tsx';
@@ -40,7 +40,7 @@ describe('useQuery', () => {
     const infos = new Recorder<QueryInfo>();
     const view = renderWith(model, <Titles query={{ done: false, $sort: { rank: -1 } }} infos={infos} />);
     expect(view.container.textContent).toBe('eat,write,sleep');
-    expect(infos.last).toEqual({ status: 'local', ids: ['d', 'a', 'c'] });
+    expect(infos.last).toEqual({ status: 'complete', ids: ['d', 'a', 'c'] }); // no server: the local result is the whole answer
     const { result } = renderHook(() => useQuery('todos', { rank: { $gte: 2 }, $sort: { rank: 1 }, $skip: 1, $limit: 1 }), {
       wrapper: ({ children }) => <SyncProvider model={model}>{children}</SyncProvider>,
     });
@@ -178,6 +178,30 @@ describe('useQuery', () => {
     await model.unsubscribe('todos.a');
     await waitFor(() => expect(model.isLoaded('todos')).toBe(true));
     await waitFor(() => expect(view.container.textContent).toBe(''), { timeout: 500 });
+  });
+});
+
+describe('useQuery with a server', () => {
+  it('shows the server result, then re-renders once per server batch of changes', async () => {
+    const server = await opened.serve({ queryDelayMs: 60 });
+    const writer = opened.connect(server.url);
+    writer.add('todos', { id: 'a', title: 'first', done: false, rank: 1 });
+    await writer.whenNothingPending();
+    const reader = opened.connect(server.url);
+    const counts = new RenderCounts();
+    const infos = new Recorder<QueryInfo>();
+    const view = renderWith(reader, <Titles query={{ done: false, $sort: { rank: 1 } }} counts={counts} infos={infos} />);
+    await waitFor(() => expect(view.container.textContent).toBe('first'));
+    expect(infos.last?.status).toBe('complete');
+    counts.reset();
+    act(() => {
+      writer.add('todos', { id: 'b', title: 'second', done: false, rank: 2 });
+      writer.add('todos', { id: 'c', title: 'third', done: false, rank: 3 });
+      writer.add('todos', { id: 'd', title: 'fourth', done: false, rank: 4 });
+    });
+    await waitFor(() => expect(view.container.textContent).toBe('first,second,third,fourth'));
+    await act(() => sleep(100));
+    expect(counts.rendered()).toEqual({ titles: 1 });
   });
 });
 

@@ -33,6 +33,7 @@ function loggingStorage(inner: GatedStorage, events: string[]): Storage {
     compact: (key, state, through) => inner.compact(key, state, through),
     saveJson: (key, json) => inner.saveJson(key, json),
     loadJson: (key) => inner.loadJson(key),
+    query: (collection, expression, options) => inner.query(collection, expression, options),
     close: () => inner.close(),
   };
 }
@@ -203,6 +204,29 @@ describe('in-process model writes', () => {
     model.increment('todos.a.n', 10);
     browser.increment('todos.a.n', 100);
     await waitFor(() => model.get('todos.a.n') === 111 && browser.get('todos.a.n') === 111, 3000, 'both to reach 111');
+  });
+});
+
+describe('in-process model queries', () => {
+  it("runs a live query on the server's documents and follows clients' writes", async () => {
+    const t = await seededServer();
+    const model = inProcess(t, { unloadDelayMs: 10 });
+    const q = model.query<{ title: string }>('todos', { n: { $gte: 1 }, $sort: { n: 1 } });
+    await q.subscribe();
+    expect(q.status).toBe('complete');
+    expect(q.get().map((todo) => todo.title)).toEqual(['stored']);
+    const browser = opened.connect(t.url);
+    browser.add('todos', { id: 'b', title: 'first', n: 0.5 });
+    browser.add('todos', { id: 'c', title: 'second', n: 2 });
+    await waitFor(() => q.getIds().join() === 'a,c', 3000, 'c to enter');
+    browser.set('todos.a.n', 0);
+    await waitFor(() => q.getIds().join() === 'c', 3000, 'a to leave');
+    await waitFor(() => model.get('todos.a') === undefined, 3000, 'a to unload');
+    const count = model.query('todos', { $count: true });
+    await count.fetch();
+    expect(count.get()).toBe(3);
+    await q.unsubscribe();
+    await count.unfetch();
   });
 });
 

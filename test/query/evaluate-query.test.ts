@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateQuery, matchesQuery, type Query } from '../../src/index.ts';
-import { queryProblem } from '../../src/model/evaluate-query.ts';
+import { evaluateQuery, matchesQuery, type QueryExpression as Query } from '../../src/index.ts';
+import { queryProblem } from '../../src/query/query-problem.ts';
 
 interface Todo {
   readonly title?: string;
@@ -52,9 +52,9 @@ describe('query equality', () => {
     expect(ids({ tags: [] })).toEqual(['e']);
   });
 
-  it('compares objects deeply, key order aside', () => {
-    expect(ids({ author: { age: 30, name: 'ann' } })).toEqual(['c']);
-    expect(ids({ author: { name: 'ann' } })).toEqual(['e']);
+  it('refuses to compare a field with an object, pointing to dotted paths', () => {
+    expect(() => ids({ author: { age: 30, name: 'ann' } })).toThrow(/field "author" is compared with an object: match its fields with dotted paths/);
+    expect(ids({ 'author.name': 'ann', 'author.age': 30 })).toEqual(['c']);
   });
 
   it('matches null against null and against a missing field', () => {
@@ -144,10 +144,10 @@ describe('query modifiers', () => {
     expect(ids({ $sort: { 'author.name': 1, n: -1 } })).toEqual(['d', 'b', 'e', 'c', 'a']);
   });
 
-  it('sorts mixed types as missing < null < numbers < strings < booleans < objects', () => {
-    const docs = { o: { v: { k: 1 } }, b: { v: true }, s: { v: 'x' }, n: { v: 2 }, z: { v: null }, m: {}, f: { v: false }, k: { v: -1 } };
-    expect(ids({ $sort: { v: 1 } }, docs)).toEqual(['m', 'z', 'k', 'n', 's', 'f', 'b', 'o']);
-    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['o', 'b', 'f', 's', 'n', 'k', 'z', 'm']);
+  it('sorts mixed types as MongoDB does: missing = null < numbers < strings < objects < arrays < booleans', () => {
+    const docs = { o: { v: { k: 1 } }, a: { v: [1] }, b: { v: true }, s: { v: 'x' }, n: { v: 2 }, z: { v: null }, m: {}, f: { v: false }, k: { v: -1 } };
+    expect(ids({ $sort: { v: 1 } }, docs)).toEqual(['m', 'z', 'k', 'n', 's', 'o', 'a', 'f', 'b']);
+    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['b', 'f', 'a', 'o', 's', 'n', 'k', 'm', 'z']);
   });
 
   it('breaks ties by id whatever the sort direction or insertion order', () => {
@@ -192,8 +192,8 @@ describe('bad queries', () => {
     ['$exists without a boolean', { n: { $exists: 1 } }, /\$exists on field "n" needs true or false/],
     ['$and that is not an array', { $and: { n: 1 } }, /\$and must be a non-empty array/],
     ['an empty $or', { $or: [] }, /\$or must be a non-empty array/],
-    ['a bad query inside $nor', { $nor: [{ n: { $near: 1 } }] }, /\$nor: unknown operator "\$near"/],
-    ['a modifier inside $or', { $or: [{ $limit: 1 }] }, /\$or: modifiers belong at the top level/],
+    ['a bad query inside $nor', { $nor: [{ n: { $near: 1 } }] }, /unknown operator "\$near" on field "n"/],
+    ['a modifier inside $or', { $or: [{ $limit: 1 }] }, /\$or: \$limit belongs at the top level/],
     ['a query that is an array', [], /the query must be an object/],
     ['a query that is null', null, /the query must be an object/],
   ];
@@ -215,5 +215,18 @@ describe('bad queries', () => {
 
   it('finds no problem in a valid query', () => {
     expect(queryProblem({ done: false, n: { $in: [1] }, $or: [{ a: 1 }], $sort: { n: -1 }, $skip: 0, $limit: 5, $count: false })).toBeNull();
+  });
+});
+
+describe('field paths', () => {
+  it('reads arrays by index only, never their length or methods', () => {
+    const docs = { a: { tags: ['x', 'y'] }, b: { tags: { length: 2 } } };
+    expect(evaluateQuery(docs, { 'tags.length': 2 }).ids).toEqual(['b']);
+    expect(evaluateQuery(docs, { 'tags.1': 'y' }).ids).toEqual(['a']);
+  });
+
+  it('refuses __proto__ in a field path', () => {
+    expect(() => evaluateQuery({}, { 'a.__proto__': 1 })).toThrow(/may not contain __proto__/);
+    expect(queryProblem({ $sort: { __proto__x: 1 } })).toBeNull();
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * The queries a sync client runs on its server: sends `query` and `unquery`,
+ * takes `query-result` and `query-diff` (loading the documents they carry),
+ * holds each result document for as long as it is in a result (reference
+ * counted with every other hold), and runs every query again after a
+ * reconnect: the documents still held were re-subscribed just before with
+ * their state vectors, so the server sends only what they lack.
+ */
+import type { DocRef, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
+import { parseDocName } from '../protocol/doc-name.ts';
+import type { QueryDiffMessage } from '../protocol/query-diff-message.ts';
+import { queryMessage } from '../protocol/query-message.ts';
+import type { QueryResultMessage } from '../protocol/query-result-message.ts';
+import { SubscribeMode } from '../protocol/subscribe-message.ts';
+import { unqueryMessage } from '../protocol/unquery-message.ts';
+import { applyIdOps, type IdOp } from '../query/id-diff.ts';
+import type { DocumentHolds } from './document-holds.ts';
+
+/** What the queries need from the sync client. */
+export interface QueryTransport {
+  readonly holds: DocumentHolds;
+  /** A new request id (shared with document requests). */
+  nextRequest(): number;
+  send(frame: Uint8Array): void;
+  /** Loads a document's state sent by the server into the model (the entry exists). */
+  load(ref: DocRef, update: Uint8Array): void;
+}
+
+interface RunningQuery {
+  readonly spec: ServerQuerySpec;
+  readonly text: string;
+  readonly handler: ServerQueryHandler;
+  request: number;
+  /** The server's ids: each is held once for this query. */
+  ids: readonly string[];
+  closed: boolean;
+}
+
+const OP_TYPES = ['insert', 'remove', 'move'] as const;
+
+/** The server queries of one sync client. */
+export class ClientQueries {
+  readonly #transport: QueryTransport;
+  readonly #byRequest = new Map<number, RunningQuery>();
+
+  constructor(transport: QueryTransport) {
+    this.#transport = transport;
+  }
+
+  /** Starts a query (sent now when online, else on the next connect). */
+  open(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+    const query: RunningQuery = { spec, text: JSON.stringify(spec.expression), handler, request: 0, ids: [], closed: false };
+    this.#send(query);
+    return { close: () => this.#close(query) };
+  }
+
+  #send(query: RunningQuery): void {
+    query.request = this.#transport.nextRequest();
+    this.#byRequest.set(query.request, query);
+    const mode = query.spec.mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch;
+    this.#transport.send(queryMessage.encode({ request: query.request, collection: query.spec.collection, mode, expression: query.text }));
+  }
+
+  #close(query: RunningQuery): void {
+    if (query.closed) return;
+    query.closed = true;
+    if (this.#byRequest.get(query.request) === query) {
+      this.#byRequest.delete(query.request);
+      if (query.spec.mode === 'subscribe') this.#transport.send(unqueryMessage.encode({ request: query.request }));
+    }
+    this.#hold(query, []);
+  }
+
+  /** Handles `query-result`. */
+  onResult(message: QueryResultMessage): void {
+    const query = this.#byRequest.get(message.request);
+    if (!query) return;
+    // A fetch is answered once.
+    if (query.spec.mode === 'fetch') this.#byRequest.delete(message.request);
+    this.#apply(query, message.ids, message.count, message.docs);
+  }
+
+  /** Handles `query-diff`. */
+  onDiff(message: QueryDiffMessage): void {
+    const query = this.#byRequest.get(message.request);
+    if (!query) return;
+    const ops: IdOp[] = message.ops.map((op) => {
+      const type = OP_TYPES[op.type] ?? 'insert';
+      return type === 'move' ? { type, from: op.index, to: op.to, ids: op.ids } : { type, index: op.index, ids: op.ids };
+    });
+    let ids: string[];
+    try {
+      ids = applyIdOps(query.ids, ops);
+    } catch {
+      // Out of step with the server (should not happen): ask for the whole result again.
+      this.#byRequest.delete(query.request);
+      if (query.spec.mode === 'subscribe') this.#transport.send(unqueryMessage.encode({ request: query.request }));
+      this.#send(query);
+      return;
+    }
+    this.#apply(query, ids, message.count, message.docs);
+  }
+
+  #apply(query: RunningQuery, ids: readonly string[], count: number, docs: QueryResultMessage['docs']): void {
+    if (query.closed) return;
+    const { holds } = this.#transport;
+    const mode = query.spec.mode;
+    const held = new Set(query.ids);
+    const adopted = new Set<string>();
+    for (const { doc, update } of docs) {
+      const ref = parseDocName(doc);
+      if (!ref || ref.collection !== query.spec.collection) continue;
+      // Pushed documents are subscribed on the server: hold them without asking again.
+      if (!held.has(ref.id) && !adopted.has(ref.id)) holds.adopt(ref, mode);
+      adopted.add(ref.id);
+      this.#transport.load(ref, update);
+    }
+    const next = new Set(ids);
+    for (const id of ids) {
+      if (held.has(id) || adopted.has(id)) continue;
+      void holds.hold({ collection: query.spec.collection, id }, mode).catch(() => undefined);
+    }
+    // Pushed documents outside the ids (a race with a newer result) are released with the others.
+    for (const id of adopted) if (!next.has(id) && !held.has(id)) holds.release({ collection: query.spec.collection, id }, mode);
+    query.ids = ids;
+    this.#releaseAllBut(query, held, next);
+    query.handler.result(ids, count);
+  }
+
+  #releaseAllBut(query: RunningQuery, previous: ReadonlySet<string>, keep: ReadonlySet<string>): void {
+    for (const id of previous) if (!keep.has(id)) this.#transport.holds.release({ collection: query.spec.collection, id }, query.spec.mode);
+  }
+
+  #hold(query: RunningQuery, ids: readonly string[]): void {
+    const previous = new Set(query.ids);
+    query.ids = ids;
+    this.#releaseAllBut(query, previous, new Set(ids));
+  }
+
+  /** Handles an `error` for a request; returns false when the request is not a query. */
+  onError(request: number, error: Error): boolean {
+    const query = this.#byRequest.get(request);
+    if (!query) return false;
+    this.#byRequest.delete(request);
+    query.handler.error(error);
+    return true;
+  }
+
+  /** After a (re)connect: sends every running query again (new request ids). */
+  resendAll(): void {
+    const running = [...this.#byRequest.values()];
+    this.#byRequest.clear();
+    for (const query of running) if (!query.closed) this.#send(query);
+  }
+
+  /** Stops every query (the model closed); nothing is sent. */
+  close(error: Error): void {
+    const running = [...this.#byRequest.values()];
+    this.#byRequest.clear();
+    for (const query of running) {
+      query.closed = true;
+      query.handler.error(error);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The queries of a model, by collection and expression, so identical
+ * arguments give the same `Query` object while it is in use. A query nothing
+ * holds or listens to leaves the cache (the next `model.query()` makes a new
+ * one).
+ */
+import { assertQuery } from '../query/evaluate-query.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { modelError } from './model-error.ts';
+import type { ModelStore } from './model-store.ts';
+import { pathProblem } from './path.ts';
+import { Query } from './query.ts';
+
+const caches = new WeakMap<ModelStore, Map<string, Query<unknown>>>();
+
+/** The model's query for a collection and expression (validated: a `TypeError` names what is wrong). */
+export function queryFor<R>(store: ModelStore, collection: string, expression: QueryExpression): Query<R> {
+  if (typeof collection !== 'string' || collection.includes('.') || pathProblem([collection])) {
+    throw modelError('error', 'query', String(collection), 'the first argument must be a collection name');
+  }
+  assertQuery(expression, `yracer query('${collection}')`);
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new Map()));
+  const key = `${collection}\u0000${JSON.stringify(expression)}`;
+  const found = cache.get(key);
+  if (found) return found as Query<R>;
+  const map = cache;
+  const query = new Query<R>(store, collection, expression, (idle) => {
+    if (map.get(key) === (idle as Query<unknown>)) map.delete(key);
+  });
+  cache.set(key, query as Query<unknown>);
+  return query;
+}

@@ -1,0 +1,257 @@
+/**
+ * `model.query(collection, expression)`: a live query. Its result is
+ * evaluated over the documents the model holds at once (so local and offline
+ * writes show immediately, `status` `'local'`), and once subscribed or
+ * fetched the server's answer takes over (`status` `'complete'`): the server
+ * sends the result documents and, for a subscription, every later change of
+ * the result. See query-state.ts for how the two combine.
+ */
+import { evaluateQuery } from '../query/evaluate-query.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import type { BusListener } from './event-bus.ts';
+import type { ModelStore } from './model-store.ts';
+import type { QueryEvent, QueryEventType, QueryListener, QueryStatus } from './query-event.ts';
+import { QueryState, type QueryDelta } from './query-state.ts';
+import { splitPath } from './path.ts';
+import type { HoldMode, ServerQuery } from './sync-port.ts';
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A query running on the server in one mode. */
+interface Running {
+  readonly handle: ServerQuery;
+  answered: boolean;
+  readonly waiting: Waiter[];
+}
+
+const NO_DOCS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * A query over one collection. `R` is what `get()` returns: the documents,
+ * or for a `{ $count: true }` query their number. Get one with
+ * `model.query()`; identical arguments give the same object.
+ *
+ * @example
+ * const active = model.query<Todo>('todos', { done: false, $sort: { createdAt: 1 } });
+ * await active.subscribe();
+ * active.get();      // the todos, in order
+ * active.on('insert', ({ index, ids }) => console.log(ids, 'entered at', index));
+ */
+export class Query<R = readonly unknown[]> {
+  readonly collection: string;
+  readonly expression: QueryExpression;
+  readonly #store: ModelStore;
+  readonly #counting: boolean;
+  readonly #onIdle: (query: Query<R>) => void;
+  readonly #listeners = new Map<QueryEventType, Set<(event: QueryEvent) => void>>();
+  readonly #running = new Map<HoldMode, Running>();
+  #holds = { subscribe: 0, fetch: 0 };
+  #state: QueryState | null = null;
+  #bus: BusListener | null = null;
+  #docs: { ids: readonly string[]; docs: readonly unknown[] } = { ids: [], docs: NO_DOCS };
+  #detached: { source: unknown; count: number } | null = null;
+
+  /** @internal Use `model.query()`. */
+  constructor(store: ModelStore, collection: string, expression: QueryExpression, onIdle: (query: Query<R>) => void) {
+    this.#store = store;
+    this.collection = collection;
+    this.expression = expression;
+    this.#counting = expression['$count'] === true;
+    this.#onIdle = onIdle;
+  }
+
+  /** `'complete'` once the server's result is in (always for a model without a server), else `'local'`. */
+  get status(): QueryStatus {
+    if (!this.#store.sync) return 'complete';
+    return this.#state?.answered ? 'complete' : 'local';
+  }
+
+  /** The result: the matching documents in order, or for a `$count` query their number. */
+  get(): R {
+    const state = this.#fresh();
+    if (!state) return this.#evaluate();
+    if (this.#counting) return state.count as R;
+    return this.#docsOf(state.ids);
+  }
+
+  /** The documents of `ids`, as the same array as last time when neither the ids nor a document changed. */
+  #docsOf(ids: readonly string[]): R {
+    const docs = ids.map((id) => this.#read(id));
+    const previous = this.#docs;
+    if (previous.ids === ids && docs.every((doc, i) => Object.is(doc, previous.docs[i]))) return previous.docs as R;
+    this.#docs = { ids, docs: Object.freeze(docs) };
+    return this.#docs.docs as R;
+  }
+
+  /** The ids of the result documents in order (empty for `$count`); the same array while they do not change. */
+  getIds(): readonly string[] {
+    const state = this.#fresh();
+    if (state) return state.ids;
+    this.#evaluate();
+    return this.#docs.ids;
+  }
+
+  /** The number of result documents (what `get()` returns for `$count`). */
+  getCount(): number {
+    const state = this.#fresh();
+    if (state) return state.count;
+    this.#evaluate();
+    return this.#detached?.count ?? 0;
+  }
+
+  /** Subscribes on the server: resolves with the server's first result; later changes follow until `unsubscribe`. */
+  subscribe(): Promise<void> {
+    return this.#hold('subscribe');
+  }
+
+  /** Runs the query on the server once; its documents stay loaded until `unfetch`. */
+  fetch(): Promise<void> {
+    return this.#hold('fetch');
+  }
+
+  /** Releases one `subscribe`. */
+  async unsubscribe(): Promise<void> {
+    this.#release('subscribe');
+  }
+
+  /** Releases one `fetch`. */
+  async unfetch(): Promise<void> {
+    this.#release('fetch');
+  }
+
+  /**
+   * Listens for `insert`, `remove`, `move` (of result ids), `change` (any
+   * change of the result) or `error`. Returns a function that stops it.
+   */
+  on<T extends QueryEventType>(type: T, listener: QueryListener<T>): () => void {
+    if (typeof listener !== 'function') throw new TypeError('yracer query.on(): the listener must be a function');
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    const fn = listener as (event: QueryEvent) => void;
+    set.add(fn);
+    this.#attach();
+    return () => {
+      if (set.delete(fn)) this.#maybeIdle();
+    };
+  }
+
+  #hold(mode: HoldMode): Promise<void> {
+    this.#holds[mode] += 1;
+    this.#attach();
+    const sync = this.#store.sync;
+    if (!sync) return Promise.resolve();
+    let running = this.#running.get(mode);
+    if (!running) {
+      const fresh: Running = {
+        answered: false,
+        waiting: [],
+        handle: sync.openQuery(
+          { collection: this.collection, expression: this.expression, mode },
+          {
+            result: (ids, count) => {
+              fresh.answered = true;
+              if (this.#state) this.#emit(this.#state.serverResult(ids, count));
+              for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
+            },
+            error: (error) => {
+              for (const waiter of fresh.waiting.splice(0)) waiter.reject(error);
+              this.#dispatch({ type: 'error', error });
+            },
+          },
+        ),
+      };
+      running = fresh;
+      this.#running.set(mode, fresh);
+    }
+    if (running.answered) return Promise.resolve();
+    const waiting = running.waiting;
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  }
+
+  #release(mode: HoldMode): void {
+    if (this.#holds[mode] === 0) return;
+    this.#holds[mode] -= 1;
+    if (this.#holds[mode] > 0) return;
+    const running = this.#running.get(mode);
+    this.#running.delete(mode);
+    running?.handle.close();
+    for (const waiter of running?.waiting.splice(0) ?? []) waiter.reject(new Error(`yracer: the query was released before the server answered`));
+    if (this.#running.size === 0 && this.#state?.answered) this.#emit(this.#state.clearServer());
+    this.#maybeIdle();
+  }
+
+  #read(id: string): unknown {
+    return this.#store.read([this.collection, id]);
+  }
+
+  #attach(): void {
+    if (this.#state) return;
+    const store = this.#store;
+    this.#state = new QueryState(
+      this.expression,
+      {
+        read: (id) => this.#read(id),
+        ids: () => store.entries(this.collection).map((entry) => entry.id),
+        hasPending: (id) => store.sync?.hasPending({ collection: this.collection, id }) ?? false,
+      },
+      this.#docs.ids,
+    );
+    this.#bus = (event) => {
+      const id = splitPath(event.path)[1];
+      if (id === undefined || !this.#state) return;
+      const local = event.type !== 'load' && event.type !== 'unload' && !event.remote;
+      this.#state.changed(id, local);
+      this.#flush();
+    };
+    store.bus.on('all', [this.collection, '**'], this.#bus);
+  }
+
+  #fresh(): QueryState | null {
+    if (this.#state?.stale) this.#flush();
+    return this.#state;
+  }
+
+  #flush(): void {
+    if (this.#state?.stale) this.#emit(this.#state.flush());
+  }
+
+  #emit(delta: QueryDelta): void {
+    for (const op of delta.ops) this.#dispatch(op);
+    if (delta.changed) this.#dispatch({ type: 'change' });
+  }
+
+  #dispatch(event: QueryEvent): void {
+    for (const listener of [...(this.#listeners.get(event.type) ?? [])]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`yracer: a query '${event.type}' listener threw`, error);
+      }
+    }
+  }
+
+  #maybeIdle(): void {
+    if (this.#holds.subscribe > 0 || this.#holds.fetch > 0) return;
+    for (const set of this.#listeners.values()) if (set.size > 0) return;
+    if (this.#bus) this.#store.bus.off(this.#bus);
+    this.#bus = null;
+    this.#state = null;
+    this.#onIdle(this);
+  }
+
+  /** The result computed from scratch (while nothing listens or holds the query), keeping identities where nothing changed. */
+  #evaluate(): R {
+    const source = this.#store.read([this.collection]) ?? {};
+    if (this.#detached?.source !== source) {
+      const result = evaluateQuery(source as Readonly<Record<string, unknown>>, this.expression);
+      const previous = this.#docs.ids;
+      const same = previous.length === result.ids.length && previous.every((id, i) => id === result.ids[i]);
+      this.#docsOf(same ? previous : Object.freeze([...result.ids]));
+      this.#detached = { source, count: result.count };
+    }
+    return (this.#counting ? this.#detached.count : this.#docs.docs) as R;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The queries of one multiplexed connection: `query` requests (validated,
+ * answered with `query-result`), live changes (sent as `query-diff`), and
+ * `unquery`. Result documents the connection does not subscribe to yet are
+ * sent with the result and subscribed from then on. Everything one
+ * connection is sent about its queries goes out in order.
+ */
+import { docName, parseDocName } from '../protocol/doc-name.ts';
+import { ErrorCode } from '../protocol/error-code.ts';
+import type { QueryMessage } from '../protocol/query-message.ts';
+import { queryDiffMessage } from '../protocol/query-diff-message.ts';
+import { queryResultMessage } from '../protocol/query-result-message.ts';
+import { SubscribeMode } from '../protocol/subscribe-message.ts';
+import type { IdOp } from '../query/id-diff.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { queryProblem } from '../query/query-problem.ts';
+import type { ConnectionContext } from './connection.ts';
+import type { LiveQuery, LiveQueryListener } from './live-query.ts';
+import type { Room } from './room.ts';
+
+/** What the queries need from their connection. */
+export interface QueryHost {
+  readonly context: ConnectionContext;
+  isClosed(): boolean;
+  send(frame: Uint8Array): void;
+  reportError(report: { readonly request: number; readonly code: string; readonly message: string }): void;
+  /** True when the connection subscribes (or is subscribing) to the document. */
+  isSubscribed(name: string): boolean;
+  /** Subscribes the connection to a room; false when it holds as many subscriptions as allowed. */
+  adopt(name: string, room: Room): boolean;
+}
+
+interface Active {
+  readonly query: LiveQuery;
+  readonly listener: LiveQueryListener;
+}
+
+const OP_TYPES = { insert: 0, remove: 1, move: 2 } as const;
+
+/** The live and fetched queries of one connection. */
+export class ConnectionQueries {
+  readonly #host: QueryHost;
+  readonly #active = new Map<number, Active>();
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(host: QueryHost) {
+    this.#host = host;
+  }
+
+  /** Number of subscribed queries. */
+  get size(): number {
+    return this.#active.size;
+  }
+
+  /** Handles a `query` request. */
+  async onQuery(message: QueryMessage): Promise<void> {
+    const { request, collection, mode } = message;
+    const fail = (code: string, text: string): void => this.#host.reportError({ request, code, message: text });
+    if (!parseDocName(`${collection}/x`)) return fail(ErrorCode.BadQuery, `"${collection}" is not a collection name`);
+    if (mode !== SubscribeMode.Subscribe && mode !== SubscribeMode.Fetch) return fail(ErrorCode.BadPayload, `unknown query mode ${mode}`);
+    if (this.#active.has(request)) return fail(ErrorCode.BadQuery, `request ${request} is already a running query`);
+    const { maxQueries } = this.#host.context.options;
+    if (mode === SubscribeMode.Subscribe && this.#active.size >= maxQueries) {
+      return fail(ErrorCode.TooManyQueries, `at most ${maxQueries} queries per connection`);
+    }
+    let expression: QueryExpression;
+    try {
+      expression = JSON.parse(message.expression) as QueryExpression;
+    } catch (error) {
+      return fail(ErrorCode.BadQuery, `the expression is not JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const problem = queryProblem(expression);
+    if (problem) return fail(ErrorCode.BadQuery, problem);
+    const { queries } = this.#host.context;
+    const query = queries.acquire(collection, expression);
+    try {
+      await query.ready;
+    } catch (error) {
+      queries.release(query);
+      return fail(ErrorCode.QueryFailed, `running the query failed: ${String(error)}`);
+    }
+    if (this.#host.isClosed()) {
+      queries.release(query);
+      return;
+    }
+    const ids = query.ids;
+    const count = query.count;
+    if (mode === SubscribeMode.Subscribe) {
+      const listener: LiveQueryListener = (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
+      query.listeners.add(listener);
+      this.#active.set(request, { query, listener });
+    } else {
+      queries.release(query);
+    }
+    this.#enqueue(async () => {
+      const docs = await this.#documents(collection, ids, mode === SubscribeMode.Subscribe);
+      this.#host.send(queryResultMessage.encode({ request, count, ids, docs }));
+    });
+  }
+
+  /** Handles `unquery`: stops a subscribed query. */
+  onUnquery(request: number): void {
+    const active = this.#active.get(request);
+    if (!active) return;
+    this.#active.delete(request);
+    this.#stop(active);
+  }
+
+  #stop(active: Active): void {
+    active.query.listeners.delete(active.listener);
+    this.#host.context.queries.release(active.query);
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(step).catch((error: unknown) => {
+      this.#host.context.options.log('error', `sending a query result failed (${String(error)})`);
+    });
+  }
+
+  async #sendDiff(request: number, query: LiveQuery, ops: readonly IdOp[], count: number): Promise<void> {
+    if (this.#active.get(request)?.query !== query) return;
+    const inserted = ops.flatMap((op) => (op.type === 'insert' ? op.ids : []));
+    const docs = await this.#documents(query.collection, inserted, true);
+    const wire = ops.map((op) =>
+      op.type === 'move'
+        ? { type: OP_TYPES.move, index: op.from, to: op.to, ids: op.ids }
+        : { type: OP_TYPES[op.type], index: op.index, to: 0, ids: op.ids },
+    );
+    this.#host.send(queryDiffMessage.encode({ request, count, ops: wire, docs }));
+  }
+
+  /** The full state of the documents the connection does not subscribe to yet; subscribes it to them when `subscribe`. */
+  async #documents(collection: string, ids: readonly string[], subscribe: boolean): Promise<Array<{ doc: string; update: Uint8Array }>> {
+    const { registry } = this.#host.context;
+    const missing = ids.map((id) => docName(collection, id)).filter((name) => !this.#host.isSubscribed(name));
+    const rooms = await Promise.all(
+      missing.map((name) => registry.open(name, { collection, id: name.slice(collection.length + 1) }).catch(() => null)),
+    );
+    const docs: Array<{ doc: string; update: Uint8Array }> = [];
+    rooms.forEach((room, i) => {
+      const name = missing[i] as string;
+      if (!room || this.#host.isClosed()) return;
+      if (subscribe) {
+        if (this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
+      } else {
+        registry.touch(room);
+      }
+      docs.push({ doc: name, update: room.diff() });
+    });
+    return docs;
+  }
+
+  /** Stops every query (the connection closed). */
+  close(): void {
+    for (const active of this.#active.values()) this.#stop(active);
+    this.#active.clear();
+  }
+}

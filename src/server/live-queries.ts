@@ -1,0 +1,150 @@
+/**
+ * The server's live queries: one `LiveQuery` per distinct collection and
+ * expression, shared by every connection (and in-process model) running it.
+ *
+ * Rooms report each change of their document. Changes are batched (the
+ * `queryDelayMs` option; a burst of writes becomes one batch), each changed
+ * document is checked against every live query of its collection, and only
+ * the queries it may affect are run again in storage, after the changed
+ * documents' JSON values are stored. Listeners get the difference.
+ */
+import type * as Y from 'yjs';
+import { documentValue } from '../model/document-value.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import type { Storage } from '../storage/storage.ts';
+import { LiveQuery, UNKNOWN } from './live-query.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { Room } from './room.ts';
+import type { ServerLog } from './server-options.ts';
+
+/** What the live queries need from the server. */
+export interface LiveQueriesSettings {
+  readonly storage: Storage;
+  readonly log: ServerLog;
+  /** How long changes are collected before affected queries run again, in ms. */
+  readonly delayMs: number;
+}
+
+/** Every live query of a server. */
+export class LiveQueries {
+  readonly #settings: LiveQueriesSettings;
+  readonly #queries = new Map<string, LiveQuery>();
+  readonly #byCollection = new Map<string, Set<LiveQuery>>();
+  readonly #changed = new Set<Room>();
+  readonly #seen = new WeakMap<Y.Doc, unknown>();
+  #registry: RoomRegistry | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #flushing: Promise<void> | null = null;
+
+  constructor(settings: LiveQueriesSettings) {
+    this.#settings = settings;
+  }
+
+  /** Connects the room registry (created after this, since rooms report to it). */
+  bind(registry: RoomRegistry): void {
+    this.#registry = registry;
+  }
+
+  /** Number of distinct live queries. */
+  get size(): number {
+    return this.#queries.size;
+  }
+
+  /** The live query for a collection and a valid expression (created and run when new); release it when done. */
+  acquire(collection: string, expression: QueryExpression): LiveQuery {
+    const key = `${collection}\u0000${JSON.stringify(expression)}`;
+    let query = this.#queries.get(key);
+    if (!query) {
+      const created = new LiveQuery(collection, expression, key);
+      query = created;
+      this.#queries.set(key, created);
+      let set = this.#byCollection.get(collection);
+      if (!set) this.#byCollection.set(collection, (set = new Set()));
+      set.add(created);
+      created.ready = created.run(async () => {
+        const rooms = this.#registry?.roomsOf(collection) ?? [];
+        await Promise.all(rooms.map((room) => room.saveJson()));
+        created.update(await this.#settings.storage.query(collection, expression));
+      });
+      created.ready.catch(() => this.#drop(created));
+    }
+    query.refs += 1;
+    return query;
+  }
+
+  /** Releases a query taken with `acquire`; it stops at 0 holders. */
+  release(query: LiveQuery): void {
+    query.refs -= 1;
+    if (query.refs <= 0) this.#drop(query);
+  }
+
+  #drop(query: LiveQuery): void {
+    if (this.#queries.get(query.key) !== query) return;
+    this.#queries.delete(query.key);
+    const set = this.#byCollection.get(query.collection);
+    set?.delete(query);
+    if (set?.size === 0) this.#byCollection.delete(query.collection);
+  }
+
+  /** A room's document changed (called by the room for every applied update). */
+  docChanged(room: Room): void {
+    if (!this.#byCollection.has(room.key.collection)) return;
+    this.#changed.add(room);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null || this.#flushing) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#flushing = this.#flush()
+        .catch((error: unknown) => this.#settings.log('error', `live queries: re-running failed (${String(error)})`))
+        .finally(() => {
+          this.#flushing = null;
+          if (this.#changed.size > 0) this.#schedule();
+        });
+    }, this.#settings.delayMs);
+    this.#timer.unref?.();
+  }
+
+  async #flush(): Promise<void> {
+    const rooms = [...this.#changed];
+    this.#changed.clear();
+    const affected = new Set<LiveQuery>();
+    for (const room of rooms) {
+      const queries = this.#byCollection.get(room.key.collection);
+      if (!queries) continue;
+      let next: unknown;
+      let previous: unknown = UNKNOWN;
+      if (room.closed) {
+        next = UNKNOWN;
+      } else {
+        next = documentValue(room.doc);
+        if (this.#seen.has(room.doc)) previous = this.#seen.get(room.doc);
+        this.#seen.set(room.doc, next);
+      }
+      for (const query of queries) {
+        if (affected.has(query)) continue;
+        // A closed room's last value is only in storage: run the query again to be sure.
+        if (next === UNKNOWN || query.affectedBy(room.key.id, next, previous)) affected.add(query);
+      }
+    }
+    if (affected.size === 0) return;
+    await Promise.all(rooms.map((room) => room.saveJson()));
+    await Promise.all(
+      [...affected].map((query) =>
+        query.run(async () => {
+          if (this.#queries.get(query.key) !== query) return;
+          query.update(await this.#settings.storage.query(query.collection, query.expression));
+        }),
+      ),
+    );
+  }
+
+  /** Stops batching (the server is closing). */
+  close(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#changed.clear();
+  }
+}

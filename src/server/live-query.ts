@@ -1,0 +1,113 @@
+/**
+ * One live query on the server: its expression, its current result (ids in
+ * order, count, and the JSON values of the result documents), and who
+ * listens. It decides whether a changed document can affect the result, so
+ * the server re-runs only queries that may have changed.
+ */
+import { jsonEqual } from '../query/compare-values.ts';
+import { sortComparator, queryFields } from '../query/evaluate-query.ts';
+import { diffIds, type IdOp } from '../query/id-diff.ts';
+import { fieldValue, matchesQuery } from '../query/match-query.ts';
+import { modifiersOf, type QueryExpression, type QueryModifiers } from '../query/query-expression.ts';
+import type { StoredQueryResult } from '../storage/storage.ts';
+
+/** Marks a document whose previous value the server does not know. */
+export const UNKNOWN: unique symbol = Symbol('yracer:unknown');
+
+/** Hears a live query's changes: the operations from the previous ids, the new ids and the new count. */
+export type LiveQueryListener = (ops: readonly IdOp[], ids: readonly string[], count: number) => void;
+
+/** A query kept up to date by the server. */
+export class LiveQuery {
+  readonly collection: string;
+  readonly expression: QueryExpression;
+  readonly key: string;
+  readonly listeners = new Set<LiveQueryListener>();
+  /** Holders (connections and in-process models); the registry drops the query at 0. */
+  refs = 0;
+  /** Resolves once the first result is in (rejects when storage failed). */
+  ready: Promise<void> = Promise.resolve();
+  #ids: readonly string[] = [];
+  #count = 0;
+  readonly #values = new Map<string, unknown>();
+  readonly #fields: ReadonlySet<string>;
+  readonly #modifiers: QueryModifiers;
+  readonly #compare: (a: string, b: string) => number;
+  #candidate: { id: string; value: unknown } | null = null;
+  #runs: Promise<void> = Promise.resolve();
+
+  constructor(collection: string, expression: QueryExpression, key: string) {
+    this.collection = collection;
+    this.expression = expression;
+    this.key = key;
+    this.#fields = queryFields(expression);
+    this.#modifiers = modifiersOf(expression);
+    const compare = sortComparator(expression, (id) =>
+      this.#candidate && this.#candidate.id === id ? this.#candidate.value : this.#values.get(id),
+    );
+    this.#compare = compare;
+  }
+
+  /** The current ids, in order (empty for a `$count` query). */
+  get ids(): readonly string[] {
+    return this.#ids;
+  }
+
+  /** The current count. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Runs `step` after every earlier run of this query (results are applied in the order they were read). */
+  run(step: () => Promise<void>): Promise<void> {
+    const done = this.#runs.then(step);
+    this.#runs = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Whether a change of document `id` (to `next`, undefined when deleted;
+   * `previous` is its value at the last check, or `UNKNOWN`) can change the
+   * result. False only when it certainly cannot.
+   */
+  affectedBy(id: string, next: unknown, previous: unknown): boolean {
+    const now = next !== undefined && matchesQuery(next, this.expression);
+    if (this.#modifiers.count) {
+      if (previous === UNKNOWN) return true;
+      return now !== (previous !== undefined && matchesQuery(previous, this.expression));
+    }
+    if (this.#values.has(id)) {
+      if (next === undefined) return true;
+      const before = this.#values.get(id);
+      for (const field of this.#fields) if (!jsonEqual(fieldValue(before, field), fieldValue(next, field))) return true;
+      return false;
+    }
+    if (!now) return false;
+    const { limit } = this.#modifiers;
+    if (limit === 0) return false;
+    if (limit !== undefined && this.#ids.length >= limit) {
+      // The window is full: a document sorting after its last one stays outside.
+      this.#candidate = { id, value: next };
+      const after = this.#compare(id, this.#ids[this.#ids.length - 1] as string) > 0;
+      this.#candidate = null;
+      if (after) return false;
+    }
+    return true;
+  }
+
+  /** Takes a result read from storage; tells the listeners when it differs from the current one. */
+  update(result: StoredQueryResult): void {
+    const ids = this.#modifiers.count ? [] : [...result.ids];
+    this.#values.clear();
+    ids.forEach((id, i) => {
+      const json = result.json[i];
+      this.#values.set(id, json === undefined ? undefined : (JSON.parse(json) as unknown));
+    });
+    const ops = diffIds(this.#ids, ids);
+    const changed = ops.length > 0 || result.count !== this.#count;
+    this.#ids = ids;
+    this.#count = result.count;
+    if (!changed) return;
+    for (const listener of [...this.listeners]) listener(ops, ids, result.count);
+  }
+}

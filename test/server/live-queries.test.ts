@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Model } from '../../src/index.ts';
+import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
+
+interface Todo {
+  readonly id: string;
+  readonly title: string;
+  readonly done: boolean;
+  readonly rank: number;
+}
+
+const open: Array<{ close(): unknown }> = [];
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+});
+
+async function setup(count = 2): Promise<{ server: TestServer; models: Model[] }> {
+  const server = await startServer({ queryDelayMs: 2 });
+  open.push(server.server);
+  const models = Array.from({ length: count }, () => {
+    const model = client(server.url);
+    open.push(model);
+    return model;
+  });
+  return { server, models };
+}
+
+async function seed(model: Model, todos: readonly Todo[]): Promise<void> {
+  for (const todo of todos) model.add('todos', { ...todo });
+  await model.whenNothingPending();
+}
+
+const todo = (id: string, rank: number, done = false): Todo => ({ id, title: `T${id}`, done, rank });
+
+describe('live queries', () => {
+  it('answers with the ids in order and the documents when B subscribes', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t3', 3), todo('t1', 1), todo('t2', 2, true)]);
+    const q = b.query<Todo>('todos', { done: false, $sort: { rank: 1 } });
+    await q.subscribe();
+    expect(q.status).toBe('complete');
+    expect(q.getIds()).toEqual(['t1', 't3']);
+    expect(q.get().map((t) => t.title)).toEqual(['Tt1', 'Tt3']);
+    expect(b.get('todos.t1.title')).toBe('Tt1');
+  });
+
+  it('follows inserts, edits, deletes and moves made by another client', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1), todo('t2', 2)]);
+    const q = b.query<Todo>('todos', { done: false, $sort: { rank: 1 } });
+    await q.subscribe();
+    const events: string[] = [];
+    q.on('insert', (e) => events.push(`insert ${e.ids.join()} @${e.index}`));
+    q.on('remove', (e) => events.push(`remove ${e.ids.join()} @${e.index}`));
+    q.on('move', (e) => events.push(`move ${e.ids.join()} ${e.from}->${e.to}`));
+    a.add('todos', todo('t0', 0));
+    await waitFor(() => q.getIds().join() === 't0,t1,t2', 3000, 'insert');
+    a.set('todos.t1.done', true);
+    await waitFor(() => q.getIds().join() === 't0,t2', 3000, 'edit out');
+    a.set('todos.t0.rank', 5);
+    await waitFor(() => q.getIds().join() === 't2,t0', 3000, 'move');
+    a.del('todos.t2');
+    await waitFor(() => q.getIds().join() === 't0', 3000, 'delete');
+    expect(events).toEqual(['insert t0 @0', 'remove t1 @1', 'move t0 0->1', 'remove t2 @0']);
+  });
+});
+
+describe('live queries at the edges', () => {
+  it('brings in the next document when a change moves one across the $limit boundary', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1), todo('t2', 2), todo('t3', 3), todo('t4', 4)]);
+    const q = b.query<Todo>('todos', { $sort: { rank: 1 }, $limit: 2 });
+    await q.subscribe();
+    expect(q.getIds()).toEqual(['t1', 't2']);
+    a.set('todos.t1.rank', 10); // t1 leaves the first two, t3 enters
+    await waitFor(() => q.getIds().join() === 't2,t3', 3000, 't3 to enter');
+    expect(b.get('todos.t3.title')).toBe('Tt3');
+    a.set('todos.t4.rank', 0); // t4 enters at the top, t3 leaves
+    await waitFor(() => q.getIds().join() === 't4,t2', 3000, 't4 to enter');
+    a.set('todos.t1.title', 'changed outside the window');
+    await a.whenNothingPending();
+    expect(q.getIds()).toEqual(['t4', 't2']);
+  });
+
+  it('keeps a $count query live', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1), todo('t2', 2, true)]);
+    const left = b.query('todos', { done: false, $count: true });
+    await left.subscribe();
+    expect(left.get()).toBe(1);
+    expect(b.get('todos.t1')).toBeUndefined(); // a count sends no documents
+    a.add('todos', todo('t3', 3));
+    await waitFor(() => left.get() === 2, 3000, 'count 2');
+    a.set('todos.t1.done', true);
+    await waitFor(() => left.get() === 1, 3000, 'count 1');
+  });
+
+  it('shows a local write at once and keeps it while the server catches up', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1)]);
+    const q = b.query<Todo>('todos', { done: false, $sort: { rank: 1 } });
+    const count = b.query('todos', { done: false, $count: true });
+    await Promise.all([q.subscribe(), count.subscribe()]);
+    b.add('todos', todo('t2', 2));
+    expect(q.getIds()).toEqual(['t1', 't2']);
+    expect(count.get()).toBe(2);
+    b.set('todos.t1.done', true);
+    expect(q.getIds()).toEqual(['t2']);
+    expect(count.get()).toBe(1);
+    const seen: Array<readonly string[]> = [];
+    const counts: number[] = [];
+    q.on('change', () => seen.push(q.getIds()));
+    count.on('change', () => counts.push(count.get()));
+    await b.whenNothingPending();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(q.getIds()).toEqual(['t2']);
+    expect(count.get()).toBe(1);
+    // Never flickered back while the server caught up.
+    expect(seen.every((ids) => ids.join() === 't2')).toBe(true);
+    expect(counts.every((n) => n === 1)).toBe(true);
+  });
+
+  it('evaluates over held documents before the server answers, then reports complete', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1), todo('t2', 2)]);
+    await b.subscribe('todos.t2');
+    const q = b.query<Todo>('todos', { $sort: { rank: 1 } });
+    const subscribed = q.subscribe();
+    expect(q.status).toBe('local');
+    expect(q.getIds()).toEqual(['t2']);
+    await subscribed;
+    expect(q.status).toBe('complete');
+    expect(q.getIds()).toEqual(['t1', 't2']);
+  });
+
+  it('releases documents that left the result unless something else holds them', async () => {
+    const { server, models } = await setup(1);
+    const a = models[0] as Model;
+    const b = client(server.url, { unloadDelayMs: 10 });
+    open.push(b);
+    await seed(a, [todo('t1', 1), todo('t2', 2)]);
+    await b.subscribe('todos.t2');
+    const q = b.query<Todo>('todos', { done: false });
+    await q.subscribe();
+    a.set('todos.t1.done', true);
+    a.set('todos.t2.done', true);
+    await waitFor(() => q.getIds().length === 0, 3000, 'empty result');
+    await waitFor(() => b.get('todos.t1') === undefined, 3000, 't1 to unload');
+    expect(b.get('todos.t2.done')).toBe(true); // still subscribed by itself
+    await q.unsubscribe();
+  });
+
+  it('fetches a query once, holding its documents until unfetch', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    await seed(a, [todo('t1', 1)]);
+    const q = b.query<Todo>('todos', {});
+    await q.fetch();
+    expect(q.getIds()).toEqual(['t1']);
+    expect(b.get('todos.t1.title')).toBe('Tt1');
+    await q.unfetch();
+    expect(q.status).toBe('local');
+  });
+
+  it('returns the same Query object for identical arguments', async () => {
+    const { models } = await setup(1);
+    const a = models[0] as Model;
+    const first = a.query('todos', { done: false });
+    const stop = first.on('change', () => undefined);
+    expect(a.query('todos', { done: false })).toBe(first);
+    expect(a.at('todos').query('todos', { done: false })).toBe(first);
+    expect(a.query('todos', { done: true })).not.toBe(first);
+    stop();
+  });
+
+  it('throws a TypeError naming the problem for an invalid expression', async () => {
+    const { models } = await setup(1);
+    const a = models[0] as Model;
+    expect(() => a.query('todos', { done: { $regex: 'x' } })).toThrow(/unknown operator "\$regex" on field "done"/);
+    expect(() => a.query('todos', { $where: 'x' })).toThrow(/unknown query operator "\$where"/);
+    expect(() => a.query('todos', { "a'); DROP TABLE x; --": 1 })).toThrow(TypeError);
+    expect(() => a.query('todos.x', {})).toThrow(/collection name/);
+  });
+});
