@@ -51,7 +51,8 @@ export class Query<R = readonly unknown[]> {
   #holds = { subscribe: 0, fetch: 0 };
   #state: QueryState | null = null;
   #bus: BusListener | null = null;
-  #docs: { ids: readonly string[]; docs: readonly unknown[] } = { ids: [], docs: NO_DOCS };
+  /** The last documents read, with the ids and the collection snapshot they were read from. */
+  #docs: { ids: readonly string[]; docs: readonly unknown[]; source: unknown } = { ids: [], docs: NO_DOCS, source: null };
   #detached: { source: unknown; count: number } | null = null;
 
   /** @internal Use `model.query()`. */
@@ -79,10 +80,16 @@ export class Query<R = readonly unknown[]> {
 
   /** The documents of `ids`, as the same array as last time when neither the ids nor a document changed. */
   #docsOf(ids: readonly string[]): R {
-    const docs = ids.map((id) => this.#read(id));
+    // The collection's snapshot keeps its identity until one of its documents changes.
+    const source = this.#store.read([this.collection]);
     const previous = this.#docs;
-    if (previous.ids === ids && docs.every((doc, i) => Object.is(doc, previous.docs[i]))) return previous.docs as R;
-    this.#docs = { ids, docs: Object.freeze(docs) };
+    if (previous.ids === ids && previous.source === source && source !== undefined) return previous.docs as R;
+    const docs = ids.map((id) => this.#read(id));
+    if (previous.ids === ids && docs.every((doc, i) => Object.is(doc, previous.docs[i]))) {
+      this.#docs = { ...previous, source };
+      return previous.docs as R;
+    }
+    this.#docs = { ids, docs: Object.freeze(docs), source };
     return this.#docs.docs as R;
   }
 

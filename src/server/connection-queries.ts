@@ -15,7 +15,7 @@ import type { IdOp } from '../query/id-diff.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { queryProblem } from '../query/query-problem.ts';
 import type { ConnectionContext } from './connection.ts';
-import type { LiveQuery, LiveQueryListener } from './live-query.ts';
+import type { LiveQuery, LiveQueryListener, LiveQuerySubscriber } from './live-query.ts';
 import type { Room } from './room.ts';
 
 /** What the queries need from their connection. */
@@ -28,11 +28,13 @@ export interface QueryHost {
   isSubscribed(name: string): boolean;
   /** Subscribes the connection to a room; false when it holds as many subscriptions as allowed. */
   adopt(name: string, room: Room): boolean;
+  /** The connection as the rooms see it (the origin of its writes). */
+  readonly peer: unknown;
 }
 
 interface Active {
   readonly query: LiveQuery;
-  readonly listener: LiveQueryListener;
+  readonly subscriber: LiveQuerySubscriber;
 }
 
 const OP_TYPES = { insert: 0, remove: 1, move: 2 } as const;
@@ -87,8 +89,9 @@ export class ConnectionQueries {
     const count = query.count;
     if (mode === SubscribeMode.Subscribe) {
       const listener: LiveQueryListener = (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
-      query.listeners.add(listener);
-      this.#active.set(request, { query, listener });
+      const subscriber: LiveQuerySubscriber = { peer: this.#host.peer, listener };
+      query.subscribers.add(subscriber);
+      this.#active.set(request, { query, subscriber });
     } else {
       queries.release(query);
     }
@@ -107,7 +110,7 @@ export class ConnectionQueries {
   }
 
   #stop(active: Active): void {
-    active.query.listeners.delete(active.listener);
+    active.query.subscribers.delete(active.subscriber);
     this.#host.context.queries.release(active.query);
   }
 

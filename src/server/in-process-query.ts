@@ -6,7 +6,7 @@
  */
 import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
 import type { LiveQueries } from './live-queries.ts';
-import type { LiveQueryListener } from './live-query.ts';
+import type { LiveQuerySubscriber } from './live-query.ts';
 
 /** Holding documents, as the in-process sync port does it. */
 export interface QueryHolds {
@@ -16,6 +16,8 @@ export interface QueryHolds {
 
 /** Runs a query for an in-process model. */
 export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+  // The port is the origin of the model's writes in the rooms.
+  const peer: unknown = holds;
   const { collection, mode } = spec;
   const refs = (ids: readonly string[]): DocRef[] => ids.map((id) => ({ collection, id }));
   const query = queries.acquire(collection, spec.expression);
@@ -45,11 +47,11 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
       })
       .catch((error: unknown) => handler.error(error instanceof Error ? error : new Error(String(error))));
   };
-  const listener: LiveQueryListener = (_ops, ids, count) => apply(ids, count);
+  const subscriber: LiveQuerySubscriber = { peer, listener: (_ops, ids, count) => apply(ids, count) };
   query.ready.then(
     () => {
       if (closed) return;
-      if (mode === 'subscribe') query.listeners.add(listener);
+      if (mode === 'subscribe') query.subscribers.add(subscriber);
       else letGo();
       apply(query.ids, query.count);
     },
@@ -62,7 +64,7 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
     close: () => {
       if (closed) return;
       closed = true;
-      query.listeners.delete(listener);
+      query.subscribers.delete(subscriber);
       letGo();
       const release = held;
       held = [];

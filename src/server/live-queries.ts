@@ -31,6 +31,8 @@ export class LiveQueries {
   readonly #queries = new Map<string, LiveQuery>();
   readonly #byCollection = new Map<string, Set<LiveQuery>>();
   readonly #changed = new Set<Room>();
+  /** Who made the changes of the coming batch (room peers: connections, in-process models). */
+  #writers = new Set<unknown>();
   readonly #seen = new WeakMap<Y.Doc, unknown>();
   #registry: RoomRegistry | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -86,10 +88,11 @@ export class LiveQueries {
     if (set?.size === 0) this.#byCollection.delete(query.collection);
   }
 
-  /** A room's document changed (called by the room for every applied update). */
-  docChanged(room: Room): void {
+  /** A room's document changed (called by the room for every applied update, with the update's origin). */
+  docChanged(room: Room, origin: unknown): void {
     if (!this.#byCollection.has(room.key.collection)) return;
     this.#changed.add(room);
+    if (typeof origin === 'object' && origin !== null) this.#writers.add(origin);
     this.#schedule();
   }
 
@@ -110,7 +113,10 @@ export class LiveQueries {
   async #flush(): Promise<void> {
     const rooms = [...this.#changed];
     this.#changed.clear();
+    const writers = this.#writers;
+    this.#writers = new Set();
     const affected = new Set<LiveQuery>();
+    const confirmed = new Set<LiveQuery>();
     for (const room of rooms) {
       const queries = this.#byCollection.get(room.key.collection);
       if (!queries) continue;
@@ -127,15 +133,18 @@ export class LiveQueries {
         if (affected.has(query)) continue;
         // A closed room's last value is only in storage: run the query again to be sure.
         if (next === UNKNOWN || query.affectedBy(room.key.id, next, previous)) affected.add(query);
+        else if (query.heardBy(writers)) confirmed.add(query);
       }
     }
-    if (affected.size === 0) return;
+    if (affected.size === 0 && confirmed.size === 0) return;
+    // After the changes are stored (so writers have their acknowledgements first) and their JSON is.
     await Promise.all(rooms.map((room) => room.saveJson()));
+    for (const query of confirmed) if (!affected.has(query)) void query.run(async () => query.confirm(writers));
     await Promise.all(
       [...affected].map((query) =>
         query.run(async () => {
           if (this.#queries.get(query.key) !== query) return;
-          query.update(await this.#settings.storage.query(query.collection, query.expression));
+          query.update(await this.#settings.storage.query(query.collection, query.expression), writers);
         }),
       ),
     );

@@ -11,18 +11,29 @@ import { fieldValue, matchesQuery } from '../query/match-query.ts';
 import { modifiersOf, type QueryExpression, type QueryModifiers } from '../query/query-expression.ts';
 import type { StoredQueryResult } from '../storage/storage.ts';
 
+const NO_WRITERS: ReadonlySet<unknown> = new Set();
+
 /** Marks a document whose previous value the server does not know. */
 export const UNKNOWN: unique symbol = Symbol('yracer:unknown');
 
 /** Hears a live query's changes: the operations from the previous ids, the new ids and the new count. */
 export type LiveQueryListener = (ops: readonly IdOp[], ids: readonly string[], count: number) => void;
 
+/**
+ * A subscriber of a live query: who it is (the room peer whose writes it
+ * makes: a connection, an in-process model) and what hears the changes.
+ */
+export interface LiveQuerySubscriber {
+  readonly peer: unknown;
+  readonly listener: LiveQueryListener;
+}
+
 /** A query kept up to date by the server. */
 export class LiveQuery {
   readonly collection: string;
   readonly expression: QueryExpression;
   readonly key: string;
-  readonly listeners = new Set<LiveQueryListener>();
+  readonly subscribers = new Set<LiveQuerySubscriber>();
   /** Holders (connections and in-process models); the registry drops the query at 0. */
   refs = 0;
   /** Resolves once the first result is in (rejects when storage failed). */
@@ -82,21 +93,32 @@ export class LiveQuery {
       for (const field of this.#fields) if (!jsonEqual(fieldValue(before, field), fieldValue(next, field))) return true;
       return false;
     }
-    if (!now) return false;
-    const { limit } = this.#modifiers;
+    const { limit, skip } = this.#modifiers;
     if (limit === 0) return false;
-    if (limit !== undefined && this.#ids.length >= limit) {
-      // The window is full: a document sorting after its last one stays outside.
-      this.#candidate = { id, value: next };
-      const after = this.#compare(id, this.#ids[this.#ids.length - 1] as string) > 0;
-      this.#candidate = null;
-      if (after) return false;
+    // With $skip, a document outside the window may have been in the skipped part before it: then the window shifts.
+    if (skip > 0 && previous !== undefined && (previous === UNKNOWN || matchesQuery(previous, this.expression))) {
+      if (previous === UNKNOWN || !this.#afterWindow(id, previous)) return true;
     }
-    return true;
+    return now && !this.#afterWindow(id, next);
   }
 
-  /** Takes a result read from storage; tells the listeners when it differs from the current one. */
-  update(result: StoredQueryResult): void {
+  /** True when the window is full and a document with this value sorts after its last one (so it is not in it). */
+  #afterWindow(id: string, value: unknown): boolean {
+    const { limit } = this.#modifiers;
+    if (limit === undefined || this.#ids.length < limit) return false;
+    this.#candidate = { id, value };
+    const after = this.#compare(id, this.#ids[this.#ids.length - 1] as string) > 0;
+    this.#candidate = null;
+    return after;
+  }
+
+  /**
+   * Takes a result read from storage; tells the subscribers when it differs
+   * from the current one. Subscribers among `writers` (whose writes caused
+   * this run) hear it even when nothing changed (with no operations): that
+   * tells them the result now reflects their writes.
+   */
+  update(result: StoredQueryResult, writers: ReadonlySet<unknown> = NO_WRITERS): void {
     const ids = this.#modifiers.count ? [] : [...result.ids];
     this.#values.clear();
     ids.forEach((id, i) => {
@@ -107,7 +129,22 @@ export class LiveQuery {
     const changed = ops.length > 0 || result.count !== this.#count;
     this.#ids = ids;
     this.#count = result.count;
-    if (!changed) return;
-    for (const listener of [...this.listeners]) listener(ops, ids, result.count);
+    if (!changed) {
+      this.confirm(writers);
+      return;
+    }
+    for (const { listener } of [...this.subscribers]) listener(ops, ids, result.count);
+  }
+
+  /** Tells the subscribers among `writers` that the current result reflects their writes (no operations). */
+  confirm(writers: ReadonlySet<unknown>): void {
+    if (writers.size === 0) return;
+    for (const { peer, listener } of [...this.subscribers]) if (writers.has(peer)) listener([], this.#ids, this.#count);
+  }
+
+  /** True when one of the subscribers is among `writers`. */
+  heardBy(writers: ReadonlySet<unknown>): boolean {
+    for (const { peer } of this.subscribers) if (writers.has(peer)) return true;
+    return false;
   }
 }

@@ -43,6 +43,7 @@ export class MultiplexedConnection extends Connection {
     reportError: (report) => this.#error(report),
     isSubscribed: (name) => this.#subscriptions.has(name) || this.#subscribing.has(name),
     adopt: (name, room) => this.#adopt(name, room),
+    peer: this,
   });
 
   protected describe(): string {

@@ -36,8 +36,8 @@ export interface RoomSettings {
   readonly jsonDelayMs: number;
   /** Called when an update damaged the in-memory document: the registry discards the room. */
   readonly onDamaged?: (room: Room) => void;
-  /** Called after every change of the document (for live queries). */
-  readonly onChange?: (room: Room) => void;
+  /** Called after every change of the document, with the transaction's origin (for live queries). */
+  readonly onChange?: (room: Room, origin: unknown) => void;
 }
 
 /** Raised when an update cannot be decoded or applied; nothing of it was kept. */
@@ -110,7 +110,7 @@ export class Room {
 
   #broadcast(update: Uint8Array, origin: unknown): void {
     this.#markJsonDirty();
-    this.#settings.onChange?.(this);
+    this.#settings.onChange?.(this, origin);
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
     for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);

@@ -61,7 +61,7 @@ export class SyncServer {
     this.options = resolveServerOptions(options);
     const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
     this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs });
-    const onChange = (room: Room): void => this.#queries.docChanged(room);
+    const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
     this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, onChange }, unloadDelayMs);
     this.#queries.bind(this.#registry);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.

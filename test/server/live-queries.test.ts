@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Model } from '../../src/index.ts';
+import { evaluateQuery, type Model, type QueryExpression } from '../../src/index.ts';
+import { Random } from '../helpers/random.ts';
 import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 
 interface Todo {
@@ -186,5 +187,52 @@ describe('live queries at the edges', () => {
     expect(() => a.query('todos', { $where: 'x' })).toThrow(/unknown query operator "\$where"/);
     expect(() => a.query('todos', { "a'); DROP TABLE x; --": 1 })).toThrow(TypeError);
     expect(() => a.query('todos.x', {})).toThrow(/collection name/);
+  });
+});
+
+describe('live queries under random writes', () => {
+  it('end where a full evaluation of the converged documents ends (random writes by two clients)', async () => {
+    const expressions = [
+      { done: false, $sort: { rank: 1 } },
+      { $sort: { rank: -1, title: 1 }, $limit: 3 },
+      { rank: { $gte: 2 }, $sort: { rank: 1 }, $skip: 1, $limit: 2 },
+      { $or: [{ done: true }, { rank: { $lt: 1 } }] },
+      { done: { $ne: true }, $count: true },
+    ] as const;
+    // QUERY_SEEDS=50 npx vitest run test/server/live-queries.test.ts for a longer run.
+    const seeds = Number(process.env['QUERY_SEEDS'] ?? 4);
+    for (let seed = 1; seed <= seeds; seed++) {
+      const { models } = await setup();
+      const [a, b] = models as [Model, Model];
+      const pool = Array.from({ length: 10 }, (_, i) => `todos.d${i}`);
+      await Promise.all([a.subscribe(pool), b.subscribe(pool)]);
+      const queries = expressions.map((expression) => b.query('todos', expression));
+      await Promise.all(queries.map((q) => q.subscribe()));
+      const random = new Random(seed);
+      for (let step = 0; step < 40; step++) {
+        const writer = random.chance(0.5) ? a : b;
+        const path = random.pick(pool);
+        const op = random.int(4);
+        if (op === 0 && writer.get(path) !== undefined) writer.del(path);
+        else if (op === 1 || writer.get(path) === undefined) writer.set(path, { title: `t${random.int(4)}`, done: random.chance(0.5), rank: random.int(5) });
+        else if (op === 2) writer.set(`${path}.done`, random.chance(0.5));
+        else writer.set(`${path}.rank`, random.int(5));
+        if (random.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, random.int(10)));
+      }
+      await Promise.all([a.whenNothingPending(), b.whenNothingPending()]);
+      const truth = (): Readonly<Record<string, unknown>> => a.get<Record<string, unknown>>('todos') ?? {};
+      await waitFor(() => JSON.stringify(truth()) === JSON.stringify(b.get('todos') ?? {}), 3000, `seed ${seed}: documents to converge`);
+      const mismatches = (): string[] =>
+        queries.flatMap((q, i) => {
+          const expected = evaluateQuery(truth(), expressions[i] as QueryExpression);
+          const [got, want] = i === 4 ? [String(q.get()), String(expected.count)] : [q.getIds().join(), expected.ids.join()];
+          return got === want ? [] : [`query ${i}: got ${got}, want ${want}`];
+        });
+      await waitFor(() => mismatches().length === 0, 3000, `seed ${seed}: queries to match a full evaluation`).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${mismatches().join('\n')}\n${JSON.stringify(truth())}`);
+      });
+      queries.forEach((q) => expect(q.status).toBe('complete'));
+      for (const model of models) model.close();
+    }
   });
 });
