@@ -14,6 +14,7 @@ const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['model', () => import('./model.bench.ts')],
   ['sync', () => import('./sync.bench.ts')],
   ['react', () => import('./react.bench.ts')],
+  ['query', () => import('./query.bench.ts')],
 ];
 
 function machine(): string {
