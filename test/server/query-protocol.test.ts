@@ -6,7 +6,7 @@ import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { queryMessage } from '../../src/protocol/query-message.ts';
 import { unqueryMessage } from '../../src/protocol/unquery-message.ts';
-import { sqliteStorage } from '../../src/server/index.ts';
+import { memoryStorage, sqliteStorage, type Storage } from '../../src/server/index.ts';
 import { tempDir } from '../helpers/client-fixtures.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 
@@ -96,6 +96,61 @@ describe('query messages', () => {
     await writer.whenNothingPending();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(socket.messages.filter((m) => m.kind === MessageKind.QueryDiff).length).toBe(before);
+  });
+});
+
+describe('query limits and failures', () => {
+  it('refuses queries past maxQueries, and a request id already running, with the connection still usable', async () => {
+    const { url } = await seeded({ maxQueries: 2 });
+    const socket = await rawSocket(url);
+    open.push({ close: () => socket.ws.close() });
+    socket.send(query(1, '{}'));
+    socket.send(query(2, '{"done":false}'));
+    socket.send(query(2, '{"done":true}'));
+    socket.send(query(3, '{"done":true}'));
+    const duplicate = await socket.next((m) => m.kind === MessageKind.Error && m.request === 2);
+    expect(duplicate.kind === MessageKind.Error && duplicate.message).toMatch(/already a running query/);
+    const refused = await socket.next((m) => m.kind === MessageKind.Error && m.request === 3);
+    expect(refused.kind === MessageKind.Error && refused.code).toBe('too-many-queries');
+    socket.send(unqueryMessage.encode({ request: 1 }));
+    socket.send(query(4, '{"done":true}'));
+    await socket.next((m) => m.kind === MessageKind.QueryResult && m.request === 4);
+  });
+
+  it('answers query-failed when storage fails, stores nothing, and keeps serving', async () => {
+    const inner = memoryStorage();
+    let fail = true;
+    const storage: Storage = {
+      load: (key) => inner.load(key),
+      append: (key, update) => inner.append(key, update),
+      compact: (key, state, through) => inner.compact(key, state, through),
+      saveJson: (key, json) => inner.saveJson(key, json),
+      loadJson: (key) => inner.loadJson(key),
+      query: (collection, expression, options) => (fail ? Promise.reject(new Error('disk on fire')) : inner.query(collection, expression, options)),
+      close: () => inner.close(),
+    };
+    const { url } = await seeded({ storage });
+    const socket = await rawSocket(url);
+    open.push({ close: () => socket.ws.close() });
+    socket.send(query(1, '{}'));
+    const failed = await socket.next((m) => m.kind === MessageKind.Error && m.request === 1);
+    expect(failed.kind === MessageKind.Error && [failed.code, failed.message]).toEqual(['query-failed', expect.stringMatching(/disk on fire/)]);
+    fail = false;
+    socket.send(query(2, '{}'));
+    const result = await socket.next((m) => m.kind === MessageKind.QueryResult && m.request === 2);
+    expect(result.kind === MessageKind.QueryResult && result.ids).toEqual(['t1', 't2']);
+  });
+
+  it('rejects subscribe() and emits error on the query when the server refuses it', async () => {
+    const { url } = await seeded({ maxQueries: 1 });
+    const reader = client(url);
+    open.push(reader);
+    await reader.query('todos', {}).subscribe();
+    const second = reader.query('todos', { done: true });
+    const errors: string[] = [];
+    second.on('error', (event) => errors.push(event.error.message));
+    await expect(second.subscribe()).rejects.toThrow(/at most 1 queries/);
+    expect(errors).toEqual([expect.stringMatching(/at most 1 queries/)]);
   });
 });
 
