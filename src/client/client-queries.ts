@@ -22,6 +22,8 @@ export interface QueryTransport {
   /** A new request id (shared with document requests). */
   nextRequest(): number;
   send(frame: Uint8Array): void;
+  /** Tells the server to stop sending a document's updates. */
+  unsubscribe(name: string): void;
   /** Loads a document's state sent by the server into the model (the entry exists). */
   load(ref: DocRef, update: Uint8Array): void;
 }
@@ -74,7 +76,7 @@ export class ClientQueries {
   /** Handles `query-result`. */
   onResult(message: QueryResultMessage): void {
     const query = this.#byRequest.get(message.request);
-    if (!query) return;
+    if (!query) return this.#unwanted(message.docs);
     // A fetch is answered once.
     if (query.spec.mode === 'fetch') this.#byRequest.delete(message.request);
     this.#apply(query, message.ids, message.count, message.docs);
@@ -83,22 +85,39 @@ export class ClientQueries {
   /** Handles `query-diff`. */
   onDiff(message: QueryDiffMessage): void {
     const query = this.#byRequest.get(message.request);
-    if (!query) return;
-    const ops: IdOp[] = message.ops.map((op) => {
-      const type = OP_TYPES[op.type] ?? 'insert';
-      return type === 'move' ? { type, from: op.index, to: op.to, ids: op.ids } : { type, index: op.index, ids: op.ids };
-    });
+    if (!query) return this.#unwanted(message.docs);
     let ids: string[];
     try {
+      const ops: IdOp[] = message.ops.map((op) => {
+        const type = OP_TYPES[op.type];
+        if (type === undefined) throw new RangeError(`unknown operation type ${op.type}`);
+        return type === 'move' ? { type, from: op.index, to: op.to, ids: op.ids } : { type, index: op.index, ids: op.ids };
+      });
       ids = applyIdOps(query.ids, ops);
     } catch {
       // Out of step with the server (should not happen): ask for the whole result again.
+      this.#unwanted(message.docs);
       this.#byRequest.delete(query.request);
       if (query.spec.mode === 'subscribe') this.#transport.send(unqueryMessage.encode({ request: query.request }));
       this.#send(query);
       return;
     }
     this.#apply(query, ids, message.count, message.docs);
+  }
+
+  /** Documents the server pushed for a query this client stopped: unsubscribe the ones nothing holds. */
+  #unwanted(docs: QueryResultMessage['docs']): void {
+    for (const { doc } of docs) {
+      const ref = parseDocName(doc);
+      if (ref && !this.#transport.holds.isLive(ref)) this.#transport.unsubscribe(doc);
+    }
+  }
+
+  /** After `releaseAll` of the document holds: the running queries hold their documents again. */
+  reholdAll(): void {
+    for (const query of this.#byRequest.values()) {
+      for (const id of query.ids) this.#transport.holds.adopt({ collection: query.spec.collection, id }, query.spec.mode);
+    }
   }
 
   #apply(query: RunningQuery, ids: readonly string[], count: number, docs: QueryResultMessage['docs']): void {

@@ -119,6 +119,11 @@ export class DocumentHolds {
     return held.ref;
   }
 
+  /** True while the server sends the document's updates (something subscribes to it). */
+  isLive(ref: DocRef): boolean {
+    return this.#held.get(docName(ref.collection, ref.id))?.live ?? false;
+  }
+
   /** The documents held, by mode (subscribed ones are not listed again as fetched). */
   holdings(): Holdings {
     return holdingsOf(this.#held.values());

@@ -107,6 +107,7 @@ export class SyncClient implements SyncPort {
       holds: this.#holds,
       nextRequest: () => ++this.#requestId,
       send: (frame) => void this.#socket.send(frame),
+      unsubscribe: (name) => void this.#socket.send(unsubscribeMessage.encode({ doc: name })),
       load: (ref, update) => this.#load(ref, update),
     });
     this.#status = new ClientConnectionStatus(options.url, this.#socket);
@@ -207,6 +208,8 @@ export class SyncClient implements SyncPort {
 
   async releaseAll(): Promise<void> {
     this.#holds.releaseAll();
+    // Queries still running keep their documents (a query is released through its own unsubscribe).
+    this.#queries.reholdAll();
   }
 
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {

@@ -25,8 +25,14 @@ export function queryFor<R>(store: ModelStore, collection: string, expression: Q
   const found = cache.get(key);
   if (found) return found as Query<R>;
   const map = cache;
-  const query = new Query<R>(store, collection, expression, (idle) => {
-    if (map.get(key) === (idle as Query<unknown>)) map.delete(key);
+  const query = new Query<R>(store, collection, expression, {
+    idle: (idle) => {
+      if (map.get(key) === (idle as Query<unknown>)) map.delete(key);
+    },
+    // Used again after going idle: it is the model's query for these arguments again (unless another took its place).
+    active: (active) => {
+      if (!map.has(key)) map.set(key, active as Query<unknown>);
+    },
   });
   cache.set(key, query as Query<unknown>);
   return query;

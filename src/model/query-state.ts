@@ -122,6 +122,23 @@ export class QueryState {
     return this.#rebuild();
   }
 
+  /** True when a locally changed document has no unacknowledged writes left (see `settle`). */
+  get settleable(): boolean {
+    if (this.#server === null) return false;
+    for (const id of this.#dirty.keys()) if (!this.#source.hasPending(id)) return true;
+    return false;
+  }
+
+  /**
+   * Stops adjusting the server's result for documents whose writes are all
+   * acknowledged. The server normally confirms them with a result; this is
+   * the fallback when no result came (a write that changed nothing there).
+   */
+  settle(): QueryDelta {
+    if (this.#server === null) return { ops: [], changed: false };
+    return this.serverResult([...this.#server.ids], this.#server.count);
+  }
+
   /** Forgets the server's result (the query stopped running there). */
   clearServer(): QueryDelta {
     this.#server = null;

@@ -30,6 +30,21 @@ interface Running {
 const NO_DOCS: readonly unknown[] = Object.freeze([]);
 
 /**
+ * How long a query keeps adjusting the server's result for a local change
+ * whose writes are all acknowledged, waiting for the server to confirm it,
+ * before it trusts the result it has (ms).
+ */
+const SETTLE_MS = 1000;
+
+/** Where a query registers while in use (the model's cache). */
+export interface QueryRegistry<R> {
+  /** The query is in use again (held or listened to). */
+  active(query: Query<R>): void;
+  /** Nothing holds or listens to the query any more. */
+  idle(query: Query<R>): void;
+}
+
+/**
  * A query over one collection. `R` is what `get()` returns: the documents,
  * or for a `{ $count: true }` query their number. Get one with
  * `model.query()`; identical arguments give the same object.
@@ -45,7 +60,9 @@ export class Query<R = readonly unknown[]> {
   readonly expression: QueryExpression;
   readonly #store: ModelStore;
   readonly #counting: boolean;
-  readonly #onIdle: (query: Query<R>) => void;
+  readonly #registry: QueryRegistry<R>;
+  #stopWatch: (() => void) | null = null;
+  #settleTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #listeners = new Map<QueryEventType, Set<(event: QueryEvent) => void>>();
   readonly #running = new Map<HoldMode, Running>();
   #holds = { subscribe: 0, fetch: 0 };
@@ -56,12 +73,12 @@ export class Query<R = readonly unknown[]> {
   #detached: { source: unknown; count: number } | null = null;
 
   /** @internal Use `model.query()`. */
-  constructor(store: ModelStore, collection: string, expression: QueryExpression, onIdle: (query: Query<R>) => void) {
+  constructor(store: ModelStore, collection: string, expression: QueryExpression, registry: QueryRegistry<R>) {
     this.#store = store;
     this.collection = collection;
     this.expression = expression;
     this.#counting = expression['$count'] === true;
-    this.#onIdle = onIdle;
+    this.#registry = registry;
   }
 
   /** `'complete'` once the server's result is in (always for a model without a server), else `'local'`. */
@@ -160,12 +177,20 @@ export class Query<R = readonly unknown[]> {
           {
             result: (ids, count) => {
               fresh.answered = true;
+              this.#cancelSettle();
               if (this.#state) this.#emit(this.#state.serverResult(ids, count));
               for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
             },
             error: (error) => {
+              // Refused or failed: drop this mode's holds, so a later call asks the server again.
+              if (this.#running.get(mode) === fresh) {
+                this.#running.delete(mode);
+                this.#holds[mode] = 0;
+                fresh.handle.close();
+              }
               for (const waiter of fresh.waiting.splice(0)) waiter.reject(error);
               this.#dispatch({ type: 'error', error });
+              this.#maybeIdle();
             },
           },
         ),
@@ -197,6 +222,8 @@ export class Query<R = readonly unknown[]> {
   #attach(): void {
     if (this.#state) return;
     const store = this.#store;
+    this.#registry.active(this);
+    this.#stopWatch = store.sync?.connection.watch(() => this.#maybeSettle()) ?? null;
     this.#state = new QueryState(
       this.expression,
       {
@@ -241,12 +268,30 @@ export class Query<R = readonly unknown[]> {
   }
 
   #maybeIdle(): void {
-    if (this.#holds.subscribe > 0 || this.#holds.fetch > 0) return;
+    if (!this.#state || this.#holds.subscribe > 0 || this.#holds.fetch > 0) return;
     for (const set of this.#listeners.values()) if (set.size > 0) return;
     if (this.#bus) this.#store.bus.off(this.#bus);
     this.#bus = null;
+    this.#stopWatch?.();
+    this.#stopWatch = null;
+    this.#cancelSettle();
     this.#state = null;
-    this.#onIdle(this);
+    this.#registry.idle(this);
+  }
+
+  /** Pending writes changed: once a local change is acknowledged, wait a moment for the server to confirm it, then settle. */
+  #maybeSettle(): void {
+    if (this.#settleTimer !== null || !this.#state?.settleable) return;
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      if (this.#state?.settleable) this.#emit(this.#state.settle());
+    }, SETTLE_MS);
+    (this.#settleTimer as { unref?: () => void }).unref?.();
+  }
+
+  #cancelSettle(): void {
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
+    this.#settleTimer = null;
   }
 
   /** The result computed from scratch (while nothing listens or holds the query), keeping identities where nothing changed. */

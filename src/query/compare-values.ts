@@ -15,11 +15,33 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Compares two numbers or two strings (strings by UTF-16 code units); null when the types differ or are not ordered. */
+/** Compares two numbers or two strings (strings by code point); null when the types differ or are not ordered. */
 export function rangeCompare(a: unknown, b: unknown): number | null {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   return null;
+}
+
+/**
+ * Orders strings by Unicode code point, which is also the byte order of their
+ * UTF-8 form (how SQLite compares them). JavaScript's `<` compares UTF-16
+ * code units instead, which puts characters above U+FFFF (surrogate pairs)
+ * before U+E000-U+FFFF.
+ */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    // A surrogate stands for a code point above U+FFFF: greater than any other unit it differs from.
+    if (xSurrogate !== ySurrogate) return xSurrogate ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /**

@@ -79,6 +79,7 @@ function conditionProblem(key: string, value: unknown, depth: number): string | 
 
 /** Checks what a field is compared with: a value (equality) or an operator object. */
 function fieldConditionProblem(field: string, condition: unknown, depth: number): string | null {
+  if (depth > MAX_NESTING) return `the query is nested deeper than ${MAX_NESTING} levels`;
   if (isPlainObject(condition) && !isOperatorObject(condition)) {
     const keys = Object.keys(condition);
     if (keys.some((key) => key.startsWith('$'))) return `the condition on field "${field}" mixes operators and plain keys`;

@@ -95,8 +95,11 @@ export class ConnectionQueries {
     } else {
       queries.release(query);
     }
+    const subscribe = mode === SubscribeMode.Subscribe;
     this.#enqueue(async () => {
-      const docs = await this.#documents(collection, ids, mode === SubscribeMode.Subscribe);
+      // Stopped (unquery) before its answer went out: subscribe the connection to nothing.
+      if (subscribe && !this.#runs(request, query)) return;
+      const docs = await this.#documents(collection, ids, subscribe ? () => this.#runs(request, query) : null);
       this.#host.send(queryResultMessage.encode({ request, count, ids, docs }));
     });
   }
@@ -120,10 +123,14 @@ export class ConnectionQueries {
     });
   }
 
+  #runs(request: number, query: LiveQuery): boolean {
+    return this.#active.get(request)?.query === query;
+  }
+
   async #sendDiff(request: number, query: LiveQuery, ops: readonly IdOp[], count: number): Promise<void> {
-    if (this.#active.get(request)?.query !== query) return;
+    if (!this.#runs(request, query)) return;
     const inserted = ops.flatMap((op) => (op.type === 'insert' ? op.ids : []));
-    const docs = await this.#documents(query.collection, inserted, true);
+    const docs = await this.#documents(query.collection, inserted, () => this.#runs(request, query));
     const wire = ops.map((op) =>
       op.type === 'move'
         ? { type: OP_TYPES.move, index: op.from, to: op.to, ids: op.ids }
@@ -132,8 +139,12 @@ export class ConnectionQueries {
     this.#host.send(queryDiffMessage.encode({ request, count, ops: wire, docs }));
   }
 
-  /** The full state of the documents the connection does not subscribe to yet; subscribes it to them when `subscribe`. */
-  async #documents(collection: string, ids: readonly string[], subscribe: boolean): Promise<Array<{ doc: string; update: Uint8Array }>> {
+  /**
+   * The full state of the documents the connection does not subscribe to
+   * yet. With `running` (a subscribed query), subscribes the connection to
+   * them, as long as `running()` still says the query runs.
+   */
+  async #documents(collection: string, ids: readonly string[], running: (() => boolean) | null): Promise<Array<{ doc: string; update: Uint8Array }>> {
     const { registry } = this.#host.context;
     const missing = ids.map((id) => docName(collection, id)).filter((name) => !this.#host.isSubscribed(name));
     const rooms = await Promise.all(
@@ -143,8 +154,8 @@ export class ConnectionQueries {
     rooms.forEach((room, i) => {
       const name = missing[i] as string;
       if (!room || this.#host.isClosed()) return;
-      if (subscribe) {
-        if (this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
+      if (running) {
+        if (!running() || this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
       } else {
         registry.touch(room);
       }

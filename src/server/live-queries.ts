@@ -33,7 +33,10 @@ export class LiveQueries {
   readonly #changed = new Set<Room>();
   /** Who made the changes of the coming batch (room peers: connections, in-process models). */
   #writers = new Set<unknown>();
-  readonly #seen = new WeakMap<Y.Doc, unknown>();
+  /** Each changed document's value at the last batch, with its collection's epoch then. */
+  readonly #seen = new WeakMap<Y.Doc, { readonly value: unknown; readonly epoch: number }>();
+  /** Per collection, bumped whenever it stops having live queries: older `#seen` values may be stale. */
+  readonly #epochs = new Map<string, number>();
   #registry: RoomRegistry | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #flushing: Promise<void> | null = null;
@@ -67,6 +70,7 @@ export class LiveQueries {
         const rooms = this.#registry?.roomsOf(collection) ?? [];
         await Promise.all(rooms.map((room) => room.saveJson()));
         created.update(await this.#settings.storage.query(collection, expression));
+        created.settled = true;
       });
       created.ready.catch(() => this.#drop(created));
     }
@@ -85,7 +89,11 @@ export class LiveQueries {
     this.#queries.delete(query.key);
     const set = this.#byCollection.get(query.collection);
     set?.delete(query);
-    if (set?.size === 0) this.#byCollection.delete(query.collection);
+    if (set?.size === 0) {
+      // Changes are not followed while a collection has no live query: what was seen goes stale.
+      this.#byCollection.delete(query.collection);
+      this.#epochs.set(query.collection, (this.#epochs.get(query.collection) ?? 0) + 1);
+    }
   }
 
   /** A room's document changed (called by the room for every applied update, with the update's origin). */
@@ -126,8 +134,10 @@ export class LiveQueries {
         next = UNKNOWN;
       } else {
         next = documentValue(room.doc);
-        if (this.#seen.has(room.doc)) previous = this.#seen.get(room.doc);
-        this.#seen.set(room.doc, next);
+        const epoch = this.#epochs.get(room.key.collection) ?? 0;
+        const seen = this.#seen.get(room.doc);
+        if (seen && seen.epoch === epoch) previous = seen.value;
+        this.#seen.set(room.doc, { value: next, epoch });
       }
       for (const query of queries) {
         if (affected.has(query)) continue;

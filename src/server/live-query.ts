@@ -38,6 +38,8 @@ export class LiveQuery {
   refs = 0;
   /** Resolves once the first result is in (rejects when storage failed). */
   ready: Promise<void> = Promise.resolve();
+  /** True once the first result is in; until then every change counts as affecting it (it runs again after). */
+  settled = false;
   #ids: readonly string[] = [];
   #count = 0;
   readonly #values = new Map<string, unknown>();
@@ -82,6 +84,7 @@ export class LiveQuery {
    * result. False only when it certainly cannot.
    */
   affectedBy(id: string, next: unknown, previous: unknown): boolean {
+    if (!this.settled) return true;
     const now = next !== undefined && matchesQuery(next, this.expression);
     if (this.#modifiers.count) {
       if (previous === UNKNOWN) return true;

@@ -19,10 +19,8 @@
  *   `$nin`, `$not`, `$nor`) is exact.
  * - `$sort` orders by `sortKeySql` of each field, then by id ascending.
  *
- * Known difference: SQLite compares strings by their UTF-8 bytes, JavaScript
- * by UTF-16 code units. The two orders differ only between characters above
- * U+FFFF (emoji, ...) and characters U+E000 to U+FFFF, so `$gt`/`$lt` and
- * `$sort` on strings mixing those may order them differently. Not corrected.
+ * Strings: SQLite compares their UTF-8 bytes, which is code point order; the
+ * JS evaluator compares by code point too (`compareStrings`), not with `<`.
  */
 import { assertQuery } from '../query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';

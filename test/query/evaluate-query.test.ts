@@ -230,3 +230,17 @@ describe('field paths', () => {
     expect(queryProblem({ $sort: { __proto__x: 1 } })).toBeNull();
   });
 });
+
+describe('string order', () => {
+  it('orders strings by code point, as SQLite orders UTF-8, not by UTF-16 unit', () => {
+    const docs = { a: { s: 'a' }, b: { s: '\u{10000}' }, c: { s: '\uFFFF' }, d: { s: 'B' } };
+    expect(evaluateQuery(docs, { $sort: { s: 1 } }).ids).toEqual(['d', 'a', 'c', 'b']);
+    expect(evaluateQuery(docs, { s: { $gt: '\uFFFF' } }).ids).toEqual(['b']);
+  });
+
+  it('refuses nesting deeper than 32 levels, also through $not, without overflowing the stack', () => {
+    let condition: unknown = { $eq: 1 };
+    for (let i = 0; i < 20_000; i++) condition = { $not: condition };
+    expect(queryProblem({ f: condition })).toMatch(/nested deeper than 32 levels/);
+  });
+});

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateQuery, type Model, type QueryExpression } from '../../src/index.ts';
 import { Random } from '../helpers/random.ts';
+import type { SyncClient } from '../../src/client/sync-client.ts';
+import { memoryStorage, type Storage } from '../../src/server/index.ts';
+import { within } from '../helpers/server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 
 interface Todo {
@@ -234,5 +237,141 @@ describe('live queries under random writes', () => {
       queries.forEach((q) => expect(q.status).toBe('complete'));
       for (const model of models) model.close();
     }
+  });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('live queries: edge cases', () => {
+  it('follows a change made while the collection had no live query (no stale previous value)', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    const other = a.query('items', { other: 1 });
+    await other.subscribe();
+    a.add('items', { id: 'x', done: false });
+    await a.whenNothingPending();
+    await sleep(30);
+    await other.unsubscribe();
+    await sleep(30);
+    a.set('items.x.done', true); // no live query of items now
+    await a.whenNothingPending();
+    await sleep(30);
+    const count = b.query('items', { done: false, $count: true });
+    await count.subscribe();
+    expect(count.get()).toBe(0);
+    a.set('items.x.done', false);
+    await waitFor(() => count.get() === 1, 3000, 'the count to follow');
+  });
+
+  it('keeps up with a change made while a new query runs for the first time', async () => {
+    const inner = memoryStorage();
+    let slow = false;
+    const storage: Storage = {
+      ...inner,
+      load: (key) => inner.load(key),
+      append: (key, update) => inner.append(key, update),
+      compact: (key, state, through) => inner.compact(key, state, through),
+      saveJson: (key, json) => inner.saveJson(key, json),
+      loadJson: (key) => inner.loadJson(key),
+      close: () => inner.close(),
+      query: async (collection, expression, options) => {
+        const result = await inner.query(collection, expression, options);
+        if (slow) await sleep(150);
+        return result;
+      },
+    };
+    const server = await startServer({ queryDelayMs: 2, storage });
+    open.push(server.server);
+    const a = client(server.url);
+    const b = client(server.url);
+    open.push(a, b);
+    a.add('items', { id: 'x', done: false, n: 1 });
+    a.add('items', { id: 'y', done: false, n: 2 });
+    await a.whenNothingPending();
+    slow = true;
+    const q = b.query('items', { done: false, $sort: { n: 1 }, $limit: 1 });
+    const subscribed = q.subscribe();
+    await sleep(40);
+    a.set('items.x.done', true);
+    await a.whenNothingPending();
+    await subscribed;
+    slow = false;
+    await waitFor(() => q.getIds().join() === 'y', 3000, 'y after x left');
+  });
+
+  it('leaves no room subscribed when a query is stopped before its answer', async () => {
+    const server = await startServer({ queryDelayMs: 2, unloadDelayMs: 50 });
+    open.push(server.server);
+    const a = client(server.url);
+    for (let i = 0; i < 5; i++) a.add('items', { id: `d${i}`, n: i });
+    await a.whenNothingPending();
+    a.close();
+    await waitFor(() => server.server.roomCount === 0, 3000, 'rooms to unload');
+    const b = client(server.url);
+    open.push(b);
+    const q = b.query('items', { n: { $gte: 0 } });
+    const pending = q.subscribe().catch(() => undefined);
+    await q.unsubscribe();
+    await pending;
+    await waitFor(() => server.server.roomCount === 0, 3000, 'rooms to unload again');
+  });
+
+  it('ends with the right $count after an offline write', async () => {
+    const { models } = await setup(1);
+    const a = models[0] as Model;
+    a.add('items', { id: 'x', done: false });
+    a.add('items', { id: 'y', done: false });
+    await a.whenNothingPending();
+    const count = a.query('items', { done: false, $count: true });
+    await count.subscribe();
+    (a.store.sync as SyncClient).disconnect();
+    await waitFor(() => a.connection.state !== 'online', 3000, 'offline');
+    a.set('items.x.done', true);
+    expect(count.get()).toBe(1);
+    await waitFor(() => a.connection.state === 'online', 5000, 'online');
+    await a.whenNothingPending();
+    await waitFor(() => count.get() === 1 && !a.hasPending(), 3000, 'count 1');
+    await sleep(1500); // past the settle delay
+    expect(count.get()).toBe(1);
+  });
+
+  it('gives the same Query object after it went idle and came back', async () => {
+    const { models } = await setup(1);
+    const a = models[0] as Model;
+    const q = a.query('items', { done: false });
+    await q.subscribe();
+    await q.unsubscribe();
+    await q.subscribe();
+    expect(a.query('items', { done: false })).toBe(q);
+    await q.unsubscribe();
+  });
+
+  it('asks the server again on a later subscribe after a refusal', async () => {
+    const server = await startServer({ queryDelayMs: 2, maxQueries: 1 });
+    open.push(server.server);
+    const a = client(server.url);
+    open.push(a);
+    const first = a.query('items', { n: 1 });
+    await first.subscribe();
+    const second = a.query('items', { n: 2 });
+    await expect(second.subscribe()).rejects.toThrow(/at most 1 queries/);
+    await first.unsubscribe();
+    await within(second.subscribe(), 3000, 'the second subscribe');
+    expect(second.status).toBe('complete');
+  });
+
+  it('keeps the documents of running queries through model.unload()', async () => {
+    const { models } = await setup();
+    const [a, b] = models as [Model, Model];
+    a.add('items', { id: 'x', n: 1 });
+    a.add('items', { id: 'y', n: 2 });
+    await a.whenNothingPending();
+    const q = b.query('items', { n: { $gte: 0 }, $sort: { n: 1 } });
+    await q.subscribe();
+    await b.unload();
+    await sleep(1200); // past the client's unload delay
+    a.add('items', { id: 'z', n: 0 });
+    await waitFor(() => q.getIds().join() === 'z,x,y', 3000, 'all three');
+    expect(b.get('items.x.n')).toBe(1);
   });
 });

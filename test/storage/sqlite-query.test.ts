@@ -112,6 +112,17 @@ describe('sqliteStorage query: invalid expressions', () => {
 });
 
 describe('sqliteStorage query: results', () => {
+  it('orders and compares strings by code point, as evaluateQuery does', async () => {
+    const docs = { a: { s: 'a' }, b: { s: '\u{1F600}' }, c: { s: '\uFFFF' }, d: { s: 'B' }, e: { s: '\uD7FF' } };
+    const storage = open();
+    await fill(storage, docs);
+    for (const query of [{ $sort: { s: 1 } }, { $sort: { s: -1 } }, { s: { $gt: '\uFFFF' } }, { s: { $lt: '\uFFFF' }, $sort: { s: -1 } }] as QueryExpression[]) {
+      const expected = evaluateQuery(docs, query).ids;
+      expect((await storage.query('todos', query)).ids, JSON.stringify(query)).toEqual(expected);
+    }
+    expect(evaluateQuery(docs, { $sort: { s: 1 } }).ids).toEqual(['d', 'a', 'e', 'c', 'b']);
+  });
+
   it('skips documents whose JSON is null and documents of other collections', async () => {
     const storage = open();
     await fill(storage, { a: { n: 1 }, b: { n: 2 }, c: { n: 3 } });
