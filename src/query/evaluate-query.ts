@@ -1,6 +1,7 @@
 /**
  * `evaluateQuery(collection, expression)`: a query over a collection snapshot
- * (`{ [id]: doc }`): matching, `$sort` (ties broken by id, ascending),
+ * (`{ [id]: doc }`): matching, `$sort` (ties broken by id, in the direction of
+ * the last sort key),
  * `$skip`, `$limit`. An invalid expression is a `TypeError` naming the
  * problem, never a silent match-all.
  */
@@ -15,15 +16,21 @@ export function assertQuery(expression: unknown, where = 'yracer query'): assert
   if (problem) throw new TypeError(`${where}: ${problem}`);
 }
 
-/** A comparator of document ids by the expression's `$sort` (then by id), reading documents with `docOf`. */
+/**
+ * A comparator of document ids by the expression's `$sort`, reading
+ * documents with `docOf`. Ties go by id, in the direction of the last sort
+ * key (ascending without `$sort`), so an index on the sort keys serves the
+ * whole order.
+ */
 export function sortComparator(expression: QueryExpression, docOf: (id: string) => unknown): (a: string, b: string) => number {
   const { sort } = modifiersOf(expression);
+  const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
   return (a, b) => {
     for (const [field, direction] of sort) {
       const order = sortCompare(fieldValue(docOf(a), field), fieldValue(docOf(b), field));
       if (order !== 0) return order * direction;
     }
-    return a < b ? -1 : a > b ? 1 : 0;
+    return (a < b ? -1 : a > b ? 1 : 0) * last;
   };
 }
 

@@ -72,7 +72,7 @@ export class Room {
     this.name = name;
     this.key = key;
     this.#settings = settings;
-    this.doc = new Y.Doc({ gc: true });
+    this.doc = new Y.Doc({ gc: true, guid: name });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.ready = this.#load();
   }

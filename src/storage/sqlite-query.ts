@@ -17,14 +17,15 @@
  *   applied to it under a `CASE` on its `type` (a plain string is not JSON).
  * - Every predicate is a strict 0 or 1, never NULL, so `NOT` (for `$ne`,
  *   `$nin`, `$not`, `$nor`) is exact.
- * - `$sort` orders by `sortKeySql` of each field, then by id ascending.
+ * - `$sort` orders by `sortKeySql` of each field, then by id in the direction
+ *   of the last sort key (ascending without `$sort`).
  *
  * Strings: SQLite compares their UTF-8 bytes, which is code point order; the
  * JS evaluator compares by code point too (`compareStrings`), not with `<`.
  */
 import { assertQuery } from '../query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';
-import { fieldPath, sortKeySql, type SqlPath } from './sqlite-sort.ts';
+import { fieldPath, indexSql, sortKeySql, type SqlPath } from './sqlite-sort.ts';
 
 /** A compiled query: SQL text and its positional parameters. */
 export interface CompiledQuery {
@@ -34,6 +35,8 @@ export interface CompiledQuery {
   readonly params: ReadonlyArray<string | number>;
   /** True for a `$count` query. */
   readonly count: boolean;
+  /** For a document query: the same SQL, its rows also giving `state`. */
+  readonly documentsSql?: string;
 }
 
 /** A JSON value inside the row, as SQL: its type name (NULL when missing), value, and how to reach below it. */
@@ -208,30 +211,90 @@ class Compiler {
 }
 
 /**
- * Compiles a query over one collection to SQL. Throws a `TypeError` for an
- * invalid expression (see `queryProblem`). The SQL selects `id` and `json`
- * of the matching documents, sorted, skipped and limited, or for `$count`
- * one row `{ count }`: the number of matches after `$skip` and `$limit`.
+ * Redundant, index-friendly terms for top-level equalities with a scalar:
+ * `{ f: v }` can only match where the sort key of `f` (the expression
+ * `indexes` index) is `v`'s key or the array key, so `sortKey(f) IN (key(v),
+ * x'01')` is added before the exact test. An index whose first field is `f`
+ * then finds the candidates without reading the other documents.
+ */
+function keyFilters(expression: QueryExpression, compiler: Compiler): string[] {
+  const filters: string[] = [];
+  for (const field of keyFields(expression)) {
+    const condition = expression[field];
+    const value = isOperatorObject(condition) ? condition['$eq'] : condition;
+    const key = typeof value === 'boolean' ? (value ? "x'03'" : "x'02'") : compiler.param(value as string | number);
+    filters.push(`${sortKeySql(field)} IN (${key}, x'01')`);
+  }
+  return filters;
+}
+
+/** The top-level fields compared for equality with a string, number or boolean (what `keyFilters` narrows). */
+function keyFields(expression: QueryExpression): string[] {
+  const fields: string[] = [];
+  for (const [field, condition] of Object.entries(expression)) {
+    if (field.startsWith('$')) continue;
+    const value = isOperatorObject(condition) && Object.keys(condition).length === 1 ? condition['$eq'] : condition;
+    if (!['string', 'number', 'boolean'].includes(typeof value) || !fieldPath('json', field).indexable) continue;
+    fields.push(field);
+  }
+  return fields;
+}
+
+/**
+ * The declared index to use for a query, if one starts with fields the query
+ * compares for equality (SQLite's planner, without statistics, does not pick
+ * an expression index for them by itself): the one matching the most leading
+ * equality fields, then continuing with the most `$sort` keys.
+ */
+function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonly string[]>): string | null {
+  const equal = new Set(keyFields(expression));
+  if (equal.size === 0) return null;
+  const sort = modifiersOf(expression).sort.map(([field]) => field);
+  let best: { name: string; score: number } | null = null;
+  for (const fields of indexes) {
+    let prefix = 0;
+    while (prefix < fields.length && equal.has(fields[prefix] as string)) prefix += 1;
+    if (prefix === 0) continue;
+    let ordered = 0;
+    while (prefix + ordered < fields.length && fields[prefix + ordered] === sort[ordered]) ordered += 1;
+    const score = prefix * 100 + ordered;
+    if (!best || score > best.score) best = { name: indexSql(fields).name, score };
+  }
+  return best?.name ?? null;
+}
+
+/**
+ * Compiles a query over one collection to SQL, using one of the declared
+ * `indexes` (field lists) when it starts with fields the query compares for
+ * equality. Throws a `TypeError` for an invalid expression (see `queryProblem`). The SQL selects `id` and `json`
+ * of the matching documents, sorted, skipped and limited (`documentsSql`
+ * also their `state`), or for `$count` one row `{ count }`: the number of
+ * matches after `$skip` and `$limit`.
  *
  * @example
  * const { sql, params } = compileQuery('todos', { done: false, $sort: { createdAt: -1 }, $limit: 50 });
  * db.prepare(sql).all(...params);
  */
-export function compileQuery(collection: string, expression: QueryExpression): CompiledQuery {
+export function compileQuery(collection: string, expression: QueryExpression, indexes: ReadonlyArray<readonly string[]> = []): CompiledQuery {
   assertQuery(expression);
+  const index = chooseIndex(expression, indexes);
+  const table = index ? `yracer_documents INDEXED BY "${index}"` : 'yracer_documents';
   const compiler = new Compiler();
   compiler.param(collection);
-  const where = `collection = ? AND json IS NOT NULL AND ${compiler.conditions(expression, DOCUMENT)}`;
+  const keys = keyFilters(expression, compiler);
+  const where = `collection = ? AND json IS NOT NULL AND ${[...keys, compiler.conditions(expression, DOCUMENT)].join(' AND ')}`;
   const { sort, skip, limit, count } = modifiersOf(expression);
   let paging = '';
   if (limit !== undefined || skip > 0) paging = ` LIMIT ${compiler.param(limit ?? -1)} OFFSET ${compiler.param(skip)}`;
   if (count) {
     const sql = paging
-      ? `SELECT count(*) AS count FROM (SELECT 1 FROM yracer_documents WHERE ${where}${paging})`
-      : `SELECT count(*) AS count FROM yracer_documents WHERE ${where}`;
+      ? `SELECT count(*) AS count FROM (SELECT 1 FROM ${table} WHERE ${where}${paging})`
+      : `SELECT count(*) AS count FROM ${table} WHERE ${where}`;
     return { sql, params: compiler.params, count: true };
   }
-  const order = [...sort.map(([field, direction]) => `${sortKeySql(field)} ${direction === 1 ? 'ASC' : 'DESC'}`), 'id ASC'];
-  const sql = `SELECT id, json FROM yracer_documents WHERE ${where} ORDER BY ${order.join(', ')}${paging}`;
-  return { sql, params: compiler.params, count: false };
+  // Ties go by id in the direction of the last sort key, so an index on the sort keys (which ends with the id) serves the whole ORDER BY.
+  const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
+  const order = [...sort.map(([field, direction]) => `${sortKeySql(field)} ${direction === 1 ? 'ASC' : 'DESC'}`), `id ${last === 1 ? 'ASC' : 'DESC'}`];
+  const rest = `FROM ${table} WHERE ${where} ORDER BY ${order.join(', ')}${paging}`;
+  return { sql: `SELECT id, json ${rest}`, documentsSql: `SELECT id, json, state ${rest}`, params: compiler.params, count: false };
 }

@@ -1,9 +1,10 @@
 /**
  * `sqliteStorage(file)`: the embedded default, on better-sqlite3 (WAL mode).
  *
- * Appends are group-committed: every append made in the same turn of the
- * event loop goes into one transaction, and their promises resolve after it
- * commits, so a burst of writes costs one sync to disk instead of one each.
+ * Writes are group-committed: every append and JSON value saved in the same
+ * turn of the event loop goes into one transaction, in order, and their
+ * promises resolve after it commits, so a burst of writes costs one sync to
+ * disk instead of one each.
  * With `synchronous: 'full'` (the default) a resolved append survives a power
  * loss; with `'normal'` it survives a crash of the process.
  *
@@ -39,12 +40,10 @@ export interface SqliteStorageOptions {
   readonly indexes?: Readonly<Record<string, ReadonlyArray<readonly string[]>>>;
 }
 
-interface PendingAppend {
-  readonly key: StorageKey;
-  readonly update: Uint8Array;
-  readonly resolve: (seq: number) => void;
-  readonly reject: (error: unknown) => void;
-}
+/** A write waiting for the next group commit: an appended update, or a document's JSON value. */
+type PendingWrite =
+  | { readonly kind: 'append'; readonly key: StorageKey; readonly update: Uint8Array; readonly resolve: (seq: number) => void; readonly reject: (error: unknown) => void }
+  | { readonly kind: 'json'; readonly key: StorageKey; readonly json: string | null; readonly resolve: (seq: number) => void; readonly reject: (error: unknown) => void };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS yracer_documents (
@@ -121,9 +120,6 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   const selectJson = db.prepare<[string, string], { json: string | null }>(
     'SELECT json FROM yracer_documents WHERE collection = ? AND id = ?',
   );
-  const selectStates = db.prepare<[string, string], { id: string; state: Buffer | null }>(
-    'SELECT id, state FROM yracer_documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?))',
-  );
   const selectAllUpdates = db.prepare<[string, string], { id: string; seq: number; data: Buffer }>(
     'SELECT id, seq, data FROM yracer_updates WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY seq',
   );
@@ -139,43 +135,49 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     queries.set(sql, statement);
     return statement;
   };
-  /** The stored state of many documents of one collection, as `load` gives it, with two statements. */
-  const loadMany = (collection: string, ids: readonly string[]): StoredDocument[] => {
-    const list = JSON.stringify(ids);
-    const states = new Map(selectStates.all(collection, list).map((row) => [row.id, row.state]));
+  /** The update logs of many documents of one collection, with one statement. */
+  const loadUpdates = (collection: string, ids: readonly string[]): Map<string, Array<{ seq: number; data: Buffer }>> => {
     const updates = new Map<string, Array<{ seq: number; data: Buffer }>>();
-    for (const row of selectAllUpdates.all(collection, list)) {
+    for (const row of selectAllUpdates.all(collection, JSON.stringify(ids))) {
       const rows = updates.get(row.id) ?? [];
       rows.push(row);
       updates.set(row.id, rows);
     }
-    return ids.map((id) => {
-      const state = states.get(id) ?? null;
-      const rows = updates.get(id) ?? [];
-      return { state: state && bytes(state), updates: rows.map((row) => bytes(row.data)), seq: rows[rows.length - 1]?.seq ?? 0 };
-    });
+    return updates;
   };
   /** Runs a compiled query (and reads its documents) in one read transaction, so all of it sees one snapshot. */
   const runQuery = db.transaction((collection: string, compiled: CompiledQuery, documents: boolean): StoredQueryResult => {
-    const statement = prepared(compiled.sql);
-    let result: StoredQueryResult;
-    if (compiled.count) {
-      result = { ids: [], count: (statement.get(...compiled.params) as { count: number }).count, json: [] };
-    } else {
-      const rows = statement.all(...compiled.params) as Array<{ id: string; json: string }>;
-      result = { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
+    if (compiled.count) return { ids: [], count: (prepared(compiled.sql).get(...compiled.params) as { count: number }).count, json: [] };
+    if (!documents || compiled.documentsSql === undefined) {
+      const rows = prepared(compiled.sql).all(...compiled.params) as Array<{ id: string; json: string }>;
+      return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
     }
-    return documents ? { ...result, documents: loadMany(collection, result.ids) } : result;
+    // The states come with the rows the query visits anyway; only the update logs need a second statement.
+    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null }>;
+    const ids = rows.map((row) => row.id);
+    const updates = loadUpdates(collection, ids);
+    const stored = rows.map((row): StoredDocument => {
+      const log = updates.get(row.id) ?? [];
+      return { state: row.state && bytes(row.state), updates: log.map((entry) => bytes(entry.data)), seq: log[log.length - 1]?.seq ?? 0 };
+    });
+    return { ids, count: rows.length, json: rows.map((row) => row.json), documents: stored };
   });
-  const appendAll = db.transaction((batch: readonly PendingAppend[]) =>
-    batch.map((p) => Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid)),
+  // Appends and JSON values of one event-loop turn commit together, in the order they were made.
+  const writeAll = db.transaction((batch: readonly PendingWrite[]) =>
+    batch.map((p) => {
+      if (p.kind === 'json') {
+        upsertJson.run(p.key.collection, p.key.id, p.json);
+        return 0;
+      }
+      return Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid);
+    }),
   );
   const compactOne = db.transaction((key: StorageKey, state: Uint8Array, through: number) => {
     upsertState.run(key.collection, key.id, state);
     deleteUpdates.run(key.collection, key.id, through);
   });
 
-  let queue: PendingAppend[] = [];
+  let queue: PendingWrite[] = [];
   let scheduled = false;
   let closed = false;
   const flush = (): void => {
@@ -184,10 +186,17 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     queue = [];
     if (batch.length === 0) return;
     try {
-      const seqs = appendAll(batch);
+      const seqs = writeAll(batch);
       batch.forEach((p, i) => p.resolve(seqs[i] as number));
     } catch (error) {
       for (const p of batch) p.reject(error);
+    }
+  };
+  const enqueue = (write: PendingWrite): void => {
+    queue.push(write);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
     }
   };
   const open = (): void => {
@@ -210,11 +219,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       return new Promise<number>((resolve, reject) => {
         open();
         // Copy now: the caller may reuse its buffer before the batch commits.
-        queue.push({ key, update: update.slice(), resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        enqueue({ kind: 'append', key, update: update.slice(), resolve, reject });
       });
     },
     async compact(key, state, throughSeq) {
@@ -222,17 +227,20 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       flush();
       compactOne(key, state, throughSeq);
     },
-    async saveJson(key, json) {
-      open();
-      upsertJson.run(key.collection, key.id, json);
+    saveJson(key, json) {
+      return new Promise<void>((resolve, reject) => {
+        open();
+        enqueue({ kind: 'json', key, json, resolve: () => resolve(), reject });
+      });
     },
     async loadJson(key) {
       open();
+      flush();
       return selectJson.get(key.collection, key.id)?.json ?? null;
     },
     async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
       open();
-      const compiled = compileQuery(collection, expression);
+      const compiled = compileQuery(collection, expression, options.indexes?.[collection] ?? []);
       flush();
       return runQuery(collection, compiled, queryOptions.documents === true);
     },

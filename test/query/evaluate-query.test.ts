@@ -147,13 +147,15 @@ describe('query modifiers', () => {
   it('sorts mixed types as MongoDB does: missing = null < numbers < strings < objects < arrays < booleans', () => {
     const docs = { o: { v: { k: 1 } }, a: { v: [1] }, b: { v: true }, s: { v: 'x' }, n: { v: 2 }, z: { v: null }, m: {}, f: { v: false }, k: { v: -1 } };
     expect(ids({ $sort: { v: 1 } }, docs)).toEqual(['m', 'z', 'k', 'n', 's', 'o', 'a', 'f', 'b']);
-    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['b', 'f', 'a', 'o', 's', 'n', 'k', 'm', 'z']);
+    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['b', 'f', 'a', 'o', 's', 'n', 'k', 'z', 'm']);
   });
 
-  it('breaks ties by id whatever the sort direction or insertion order', () => {
+  it('breaks ties by id in the direction of the last sort key, whatever the insertion order', () => {
     const docs = { y: { v: 1 }, x: { v: 1 }, w: { v: 0 }, z: { v: 1 } };
     expect(ids({ $sort: { v: 1 } }, docs)).toEqual(['w', 'x', 'y', 'z']);
-    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['x', 'y', 'z', 'w']);
+    expect(ids({ $sort: { v: -1 } }, docs)).toEqual(['z', 'y', 'x', 'w']);
+    expect(ids({ $sort: { v: -1, u: 1 } }, docs)).toEqual(['x', 'y', 'z', 'w']);
+    expect(ids({}, docs)).toEqual(['w', 'x', 'y', 'z']);
   });
 
   it('skips and limits after filtering and sorting', () => {

@@ -29,13 +29,14 @@ const byStorage = async (storage: Storage, query: QueryExpression): Promise<Sele
   return result.ids;
 };
 
-/** The reference: mingo filters and sorts (with `_id` as the last key, so ties go by id); skip and limit are a slice. */
+/** The reference: mingo filters and sorts (with `_id` as the last key, in the last sort key's direction, so ties go by id); skip and limit are a slice. */
 const byMingo = (query: QueryExpression): Selected => {
   const criteria: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) if (!MODIFIERS.has(key)) criteria[key] = value;
   const { sort, skip, limit, count } = modifiersOf(query);
   const docs = Object.entries(parsedDocs).map(([id, doc]) => ({ ...(doc as object), _id: id }));
-  const sorted = new Query(criteria, {}).find(docs).sort({ ...Object.fromEntries(sort), _id: 1 }).all() as Array<{ _id: string }>;
+  const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
+  const sorted = new Query(criteria, {}).find(docs).sort({ ...Object.fromEntries(sort), _id: last }).all() as Array<{ _id: string }>;
   const page = sorted.slice(skip, limit === undefined ? undefined : skip + limit).map((doc) => doc._id);
   return count ? page.length : page;
 };

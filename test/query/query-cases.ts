@@ -141,7 +141,7 @@ export const QUERY_CASES: readonly QueryCase[] = [
   c('two sort keys', { $sort: { b: -1, n: 1 } }),
   c('sort strings with a number among them', { $sort: { s: 1 } }),
   c('sort strings descending', { $sort: { s: -1 } }),
-  c('sort ties are broken by id ascending, also when descending', { score: { $in: [3, 10, 10.5] }, $sort: { score: -1 } }),
+  c('sort ties are broken by id, descending when the last key is', { score: { $in: [3, 10, 10.5] }, $sort: { score: -1 } }),
   c('sort on a field every document misses keeps id order', { $sort: { missing: -1 } }),
   c('sort on a filtered set', { n: 7, $sort: { s: 1 } }),
   c('sort on a nested path', { 'nested.deep.v': { $exists: true }, $sort: { 'nested.deep.v': -1 } }),

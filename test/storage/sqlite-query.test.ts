@@ -82,8 +82,9 @@ describe('sqliteStorage query: injection', () => {
     expect(sql).not.toContain('DROP');
     expect(sql).not.toContain("to'dos");
     expect(sql).not.toContain('zz');
-    // Each condition binds its value twice: for the field itself and for the elements of an array field.
-    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz', 3, 0]);
+    // A scalar equality binds its value once more for the index-friendly key filter; each condition binds
+    // its value for the field itself and for the elements of an array field.
+    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz', 3, 0]);
   });
 });
 
@@ -195,6 +196,20 @@ describe('sqliteStorage indexes', () => {
     expect(plan[0]).toBe(`SEARCH yracer_documents USING INDEX ${name} (collection=?)`);
     expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
     expect((await storage.query('todos', query)).ids).toEqual(evaluateQuery(docs, query).ids);
+  });
+
+  it('seeks a [listId, createdAt] index for an equality on listId sorted by createdAt', async () => {
+    const file = newFile();
+    const storage = open(file, { synchronous: 'normal', indexes: { todos: [['listId', 'createdAt']] } });
+    const docs = { ...todos(3000), arr: { listId: ['l1', 'x'], createdAt: 5, done: false } };
+    await fill(storage, docs);
+    const query = { listId: 'l1', done: false, $sort: { createdAt: 1 } };
+    const { sql, params } = compileQuery('todos', query, [['listId', 'createdAt']]);
+    const plan = (inspect(file).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail);
+    expect(plan.join('\n')).toContain(`USING INDEX ${indexSql(['listId', 'createdAt']).name} (collection=? AND `);
+    const result = (await storage.query('todos', query)).ids;
+    expect(result).toEqual(evaluateQuery(docs, query).ids);
+    expect(result[0]).toBe('arr'); // an array containing the value still matches
   });
 
   it('creates each index once, under a name derived from its fields, shared by collections, and indexes the sort key text', () => {
