@@ -281,7 +281,8 @@ export function compileQuery(collection: string, expression: QueryExpression, in
   const table = index ? `yracer_documents INDEXED BY "${index}"` : 'yracer_documents';
   const compiler = new Compiler();
   compiler.param(collection);
-  const keys = keyFilters(expression, compiler);
+  // The key filters only help an index seek; without one they are extra work on every row.
+  const keys = index ? keyFilters(expression, compiler) : [];
   const where = `collection = ? AND json IS NOT NULL AND ${[...keys, compiler.conditions(expression, DOCUMENT)].join(' AND ')}`;
   const { sort, skip, limit, count } = modifiersOf(expression);
   let paging = '';

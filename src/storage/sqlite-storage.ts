@@ -124,6 +124,23 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     'SELECT id, seq, data FROM yracer_updates WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY seq',
   );
   const queries = new Map<string, Database.Statement<unknown[], unknown>>();
+  // Compiled queries by collection and expression text (a live query runs the same expression again and again).
+  const compiledQueries = new Map<string, CompiledQuery>();
+  const compiledFor = (collection: string, expression: QueryExpression): CompiledQuery => {
+    let text: string;
+    try {
+      text = `${collection}\u0000${JSON.stringify(expression)}`;
+    } catch {
+      return compileQuery(collection, expression, options.indexes?.[collection] ?? []); // not JSON: let it explain why
+    }
+    let compiled = compiledQueries.get(text);
+    if (!compiled) {
+      compiled = compileQuery(collection, expression, options.indexes?.[collection] ?? []);
+      if (compiledQueries.size >= QUERY_CACHE_SIZE) compiledQueries.delete(compiledQueries.keys().next().value as string);
+      compiledQueries.set(text, compiled);
+    }
+    return compiled;
+  };
   const prepared = (sql: string): Database.Statement<unknown[], unknown> => {
     let statement = queries.get(sql);
     if (statement) {
@@ -240,7 +257,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     },
     async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
       open();
-      const compiled = compileQuery(collection, expression, options.indexes?.[collection] ?? []);
+      const compiled = compiledFor(collection, expression);
       flush();
       return runQuery(collection, compiled, queryOptions.documents === true);
     },

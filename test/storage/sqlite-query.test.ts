@@ -82,9 +82,12 @@ describe('sqliteStorage query: injection', () => {
     expect(sql).not.toContain('DROP');
     expect(sql).not.toContain("to'dos");
     expect(sql).not.toContain('zz');
-    // A scalar equality binds its value once more for the index-friendly key filter; each condition binds
-    // its value for the field itself and for the elements of an array field.
-    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz', 3, 0]);
+    // Each condition binds its value twice: for the field itself and for the elements of an array field.
+    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz', 3, 0]);
+    // With an index to seek, a scalar equality binds its value once more, for the key filter.
+    const indexed = compileQuery("to'dos", { s: "'; DROP TABLE x; --" }, [['s']]);
+    expect(indexed.sql).not.toContain('DROP');
+    expect(indexed.params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", "'; DROP TABLE x; --"]);
   });
 });
 
