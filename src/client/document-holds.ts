@@ -57,17 +57,7 @@ export class DocumentHolds {
   /** Holds a document; resolves once the server has sent it (at once when it is live and loaded). */
   hold(ref: DocRef, mode: HoldMode): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('yracer: the model is closed'));
-    const name = docName(ref.collection, ref.id);
-    let held = this.#held.get(name);
-    if (!held) {
-      held = { ref, name, subscribes: 0, fetches: 0, live: false, loaded: false, waiting: [], unloadTimer: null };
-      this.#held.set(name, held);
-    }
-    if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
-    held.unloadTimer = null;
-    if (mode === 'subscribe') held.subscribes += 1;
-    else held.fetches += 1;
-    this.#transport.ensureEntry(ref);
+    const held = this.#take(ref, mode);
     if (held.live && held.loaded) return Promise.resolve();
     const promise = new Promise<void>((resolve, reject) => held.waiting.push({ resolve, reject }));
     if (mode === 'subscribe' && !held.live) {
@@ -86,6 +76,14 @@ export class DocumentHolds {
    */
   adopt(ref: DocRef, mode: HoldMode): void {
     if (this.#closed) return;
+    const held = this.#take(ref, mode);
+    if (mode === 'subscribe') held.live = true;
+    held.loaded = true;
+    for (const waiter of held.waiting.splice(0)) waiter.resolve();
+  }
+
+  /** Counts one more hold of a document (creating its record, cancelling its unload) and makes sure the model has it. */
+  #take(ref: DocRef, mode: HoldMode): Held {
     const name = docName(ref.collection, ref.id);
     let held = this.#held.get(name);
     if (!held) {
@@ -94,15 +92,10 @@ export class DocumentHolds {
     }
     if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
     held.unloadTimer = null;
-    if (mode === 'subscribe') {
-      held.subscribes += 1;
-      held.live = true;
-    } else {
-      held.fetches += 1;
-    }
+    if (mode === 'subscribe') held.subscribes += 1;
+    else held.fetches += 1;
     this.#transport.ensureEntry(ref);
-    held.loaded = true;
-    for (const waiter of held.waiting.splice(0)) waiter.resolve();
+    return held;
   }
 
   #send(held: Held, mode: HoldMode): void {
