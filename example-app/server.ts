@@ -44,7 +44,9 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   mkdirSync(dataDir, { recursive: true });
   const http = createHttpServer();
   const source = options.dev ? await devSource(http) : await builtSource(options.distDir);
-  const sync = createServer({ storage: sqliteStorage(join(dataDir, 'yracer.db')), path: '/sync' });
+  // Every query of the app compares listId: an index on it lets SQLite seek the list's todos.
+  const storage = sqliteStorage(join(dataDir, 'yracer.db'), { indexes: { todos: [['listId']] } });
+  const sync = createServer({ storage, path: '/sync' });
   sync.attach(http);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
