@@ -42,6 +42,11 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
           return;
         }
         await holds.release(refs(held.filter((id) => !next.has(id))), mode);
+        if (closed) {
+          // Closed meanwhile: close() released what was held before this step; release what it added.
+          await holds.release(refs(added), mode);
+          return;
+        }
         held = [...ids];
         handler.result(ids, count);
       })
