@@ -36,18 +36,17 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
         const before = new Set(held);
         const next = new Set(ids);
         const added = ids.filter((id) => !before.has(id));
+        const removed = held.filter((id) => !next.has(id));
         await holds.hold(refs(added), mode);
         if (closed) {
+          // close() released what was held before this step; release what the step added.
           await holds.release(refs(added), mode);
           return;
         }
-        await holds.release(refs(held.filter((id) => !next.has(id))), mode);
-        if (closed) {
-          // Closed meanwhile: close() released what was held before this step; release what it added.
-          await holds.release(refs(added), mode);
-          return;
-        }
+        // From here `held` is the new result, so a close() during the release below releases exactly that.
         held = [...ids];
+        await holds.release(refs(removed), mode);
+        if (closed) return;
         handler.result(ids, count);
       })
       .catch((error: unknown) => handler.error(error instanceof Error ? error : new Error(String(error))));
