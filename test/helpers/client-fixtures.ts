@@ -62,6 +62,35 @@ export function reusable(inner: Storage): Storage {
   };
 }
 
+/** Holds storage calls back: while held, every gated call waits until `release()`. */
+export class Gate {
+  /** Calls waiting at the gate now. */
+  waiting = 0;
+  #gate: Promise<void> | null = null;
+  #open: (() => void) | null = null;
+
+  hold(): void {
+    if (this.#gate) return;
+    this.#gate = new Promise<void>((resolve) => (this.#open = resolve));
+  }
+
+  release(): void {
+    const open = this.#open;
+    this.#gate = null;
+    this.#open = null;
+    open?.();
+  }
+
+  /** Waits while the gate is held (for `recordingStorage({ beforeLoad })`, `beforeAppend`, or a wrapper's own calls). */
+  readonly pass = async (): Promise<void> => {
+    const gate = this.#gate;
+    if (!gate) return;
+    this.waiting += 1;
+    await gate;
+    this.waiting -= 1;
+  };
+}
+
 /**
  * A Storage wrapper for observing acknowledgements: `hold()` makes appends
  * wait until `release()`, `failAppends(n)` makes the next `n` appends reject.
@@ -70,28 +99,26 @@ export class GatedStorage implements Storage {
   readonly inner: Storage;
   /** Appends started (including held and failed ones). */
   appends = 0;
-  /** Appends waiting at the gate now. */
-  held = 0;
-  #gate: Promise<void> | null = null;
-  #open: (() => void) | null = null;
+  readonly #gate = new Gate();
   #failures = 0;
 
   constructor(inner: Storage = memoryStorage()) {
     this.inner = inner;
   }
 
+  /** Appends waiting at the gate now. */
+  get held(): number {
+    return this.#gate.waiting;
+  }
+
   /** Holds back every append from now on until `release()`. */
   hold(): void {
-    if (this.#gate) return;
-    this.#gate = new Promise<void>((resolve) => (this.#open = resolve));
+    this.#gate.hold();
   }
 
   /** Lets held appends (and later ones) through. */
   release(): void {
-    const open = this.#open;
-    this.#gate = null;
-    this.#open = null;
-    open?.();
+    this.#gate.release();
   }
 
   /** Makes the next `count` appends reject. */
@@ -105,12 +132,7 @@ export class GatedStorage implements Storage {
 
   async append(key: StorageKey, update: Uint8Array): Promise<number> {
     this.appends += 1;
-    const gate = this.#gate;
-    if (gate) {
-      this.held += 1;
-      await gate;
-      this.held -= 1;
-    }
+    await this.#gate.pass();
     if (this.#failures > 0) {
       this.#failures -= 1;
       throw new Error('disk full (test storage)');

@@ -12,7 +12,7 @@ import type { Model } from '../../src/index.ts';
 import { SyncProvider } from '../../src/react/index.ts';
 import type { ServerOptions, Storage, StorageKey } from '../../src/server/index.ts';
 import { fieldsUpdate, recordingStorage, type RecordingStorage } from './server-fixtures.ts';
-import { Opened } from './client-fixtures.ts';
+import { Gate, Opened } from './client-fixtures.ts';
 import type { TestServer } from './sync-fixtures.ts';
 
 /** What a React test opened: unmounts every rendered tree, then closes models and servers, after each test. */
@@ -85,34 +85,6 @@ export class Recorder<T> {
   }
 }
 
-/** Holds storage calls back: while held, every gated call waits until `release()`. */
-export class Gate {
-  /** Calls waiting at the gate now. */
-  waiting = 0;
-  #gate: Promise<void> | null = null;
-  #open: (() => void) | null = null;
-
-  hold(): void {
-    if (this.#gate) return;
-    this.#gate = new Promise<void>((resolve) => (this.#open = resolve));
-  }
-
-  release(): void {
-    const open = this.#open;
-    this.#gate = null;
-    this.#open = null;
-    open?.();
-  }
-
-  /** For `recordingStorage({ beforeLoad })` or `beforeAppend`. */
-  readonly pass = async (): Promise<void> => {
-    const gate = this.#gate;
-    if (!gate) return;
-    this.waiting += 1;
-    await gate;
-    this.waiting -= 1;
-  };
-}
 
 /** Appends documents (`collection.id` -> fields) to a storage, as if a client had written them. */
 export async function seed(storage: Storage, docs: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<void> {

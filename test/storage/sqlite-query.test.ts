@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { evaluateQuery } from '../../src/query/evaluate-query.ts';
 import type { QueryExpression } from '../../src/query/query-expression.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
@@ -8,30 +7,9 @@ import { compileQuery } from '../../src/storage/sqlite-query.ts';
 import { indexSql, sortKeySql } from '../../src/storage/sqlite-sort.ts';
 import { sqliteStorage, type SqliteStorageOptions } from '../../src/storage/sqlite-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { tempDir } from '../helpers/client-fixtures.ts';
+import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 
-const temp = tempDir('yracer-sqlite-query-');
-afterAll(() => temp.remove());
-let files = 0;
-const newFile = (): string => join(temp.dir, `query-${++files}.db`);
-
-const opened: Array<Storage | Database.Database> = [];
-afterEach(async () => {
-  for (const item of opened.splice(0).reverse()) {
-    if (item instanceof Database) item.close();
-    else await item.close().catch(() => undefined);
-  }
-});
-const open = (file = ':memory:', options: SqliteStorageOptions = {}): Storage => {
-  const storage = sqliteStorage(file, options);
-  opened.push(storage);
-  return storage;
-};
-const inspect = (file: string): Database.Database => {
-  const db = new Database(file);
-  opened.push(db);
-  return db;
-};
+const { newFile, open, inspect } = sqliteScope('yracer-sqlite-query-');
 const tableExists = (db: Database.Database): boolean =>
   (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'yracer_documents'").get() as { n: number }).n === 1;
 

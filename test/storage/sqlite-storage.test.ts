@@ -1,42 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sqliteStorage } from '../../src/storage/sqlite-storage.ts';
-import type { Storage, StorageKey } from '../../src/storage/storage.ts';
-import { tempDir } from '../helpers/client-fixtures.ts';
+import type { StorageKey } from '../../src/storage/storage.ts';
+import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 
 const todo: StorageKey = { collection: 'todos', id: 'a' };
-const temp = tempDir('yracer-sqlite-');
-afterAll(() => temp.remove());
-let files = 0;
-const newFile = (): string => join(temp.dir, `db-${++files}.db`);
-
-/** What a test opened, closed after it. */
-const opened: Array<Storage | Database.Database> = [];
-afterEach(async () => {
-  for (const item of opened.splice(0).reverse()) {
-    if (item instanceof Database) item.close();
-    else await item.close().catch(() => undefined);
-  }
-});
-const open = (file: string): Storage => {
-  const storage = sqliteStorage(file);
-  opened.push(storage);
-  return storage;
-};
-/** A second, independent connection to the same file. */
-const inspect = (file: string): Database.Database => {
-  const db = new Database(file);
-  opened.push(db);
-  return db;
-};
+const { dir, newFile, open, inspect } = sqliteScope('yracer-sqlite-');
 const count = (db: Database.Database): number => (db.prepare('SELECT count(*) AS n FROM yracer_updates').get() as { n: number }).n;
 
 describe('sqliteStorage', () => {
   it('puts the database file in WAL mode, creating its directory', () => {
-    const file = join(temp.dir, 'nested', 'deeper', 'wal.db');
+    const file = join(dir, 'nested', 'deeper', 'wal.db');
     open(file);
     expect(existsSync(file)).toBe(true);
     expect(inspect(file).pragma('journal_mode', { simple: true })).toBe('wal');
