@@ -8,12 +8,12 @@
  */
 import type { DocRef, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
-import type { QueryDiffMessage } from '../protocol/query-diff-message.ts';
+import { fromWireOps, type QueryDiffMessage } from '../protocol/query-diff-message.ts';
 import { queryMessage } from '../protocol/query-message.ts';
 import type { QueryResultMessage } from '../protocol/query-result-message.ts';
 import { SubscribeMode } from '../protocol/subscribe-message.ts';
 import { unqueryMessage } from '../protocol/unquery-message.ts';
-import { applyIdOps, type IdOp } from '../query/id-diff.ts';
+import { applyIdOps } from '../query/id-diff.ts';
 import type { DocumentHolds } from './document-holds.ts';
 
 /** What the queries need from the sync client. */
@@ -37,8 +37,6 @@ interface RunningQuery {
   ids: readonly string[];
   closed: boolean;
 }
-
-const OP_TYPES = ['insert', 'remove', 'move'] as const;
 
 /** The server queries of one sync client. */
 export class ClientQueries {
@@ -70,7 +68,9 @@ export class ClientQueries {
       this.#byRequest.delete(query.request);
       if (query.spec.mode === 'subscribe') this.#transport.send(unqueryMessage.encode({ request: query.request }));
     }
-    this.#hold(query, []);
+    const previous = new Set(query.ids);
+    query.ids = [];
+    this.#releaseAllBut(query, previous, new Set());
   }
 
   /** Handles `query-result`. */
@@ -88,12 +88,7 @@ export class ClientQueries {
     if (!query) return this.#unwanted(message.docs);
     let ids: string[];
     try {
-      const ops: IdOp[] = message.ops.map((op) => {
-        const type = OP_TYPES[op.type];
-        if (type === undefined) throw new RangeError(`unknown operation type ${op.type}`);
-        return type === 'move' ? { type, from: op.index, to: op.to, ids: op.ids } : { type, index: op.index, ids: op.ids };
-      });
-      ids = applyIdOps(query.ids, ops);
+      ids = applyIdOps(query.ids, fromWireOps(message.ops));
     } catch {
       // Out of step with the server (should not happen): ask for the whole result again.
       this.#unwanted(message.docs);
@@ -148,12 +143,6 @@ export class ClientQueries {
 
   #releaseAllBut(query: RunningQuery, previous: ReadonlySet<string>, keep: ReadonlySet<string>): void {
     for (const id of previous) if (!keep.has(id)) this.#transport.holds.release({ collection: query.spec.collection, id }, query.spec.mode);
-  }
-
-  #hold(query: RunningQuery, ids: readonly string[]): void {
-    const previous = new Set(query.ids);
-    query.ids = ids;
-    this.#releaseAllBut(query, previous, new Set(ids));
   }
 
   /** Handles an `error` for a request; returns false when the request is not a query. */

@@ -8,7 +8,7 @@
 import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import type { QueryMessage } from '../protocol/query-message.ts';
-import { queryDiffMessage } from '../protocol/query-diff-message.ts';
+import { queryDiffMessage, toWireOps } from '../protocol/query-diff-message.ts';
 import { queryResultMessage } from '../protocol/query-result-message.ts';
 import { SubscribeMode } from '../protocol/subscribe-message.ts';
 import type { IdOp } from '../query/id-diff.ts';
@@ -36,8 +36,6 @@ interface Active {
   readonly query: LiveQuery;
   readonly subscriber: LiveQuerySubscriber;
 }
-
-const OP_TYPES = { insert: 0, remove: 1, move: 2 } as const;
 
 /** The live and fetched queries of one connection. */
 export class ConnectionQueries {
@@ -131,12 +129,7 @@ export class ConnectionQueries {
     if (!this.#runs(request, query)) return;
     const inserted = ops.flatMap((op) => (op.type === 'insert' ? op.ids : []));
     const docs = await this.#documents(query.collection, inserted, () => this.#runs(request, query));
-    const wire = ops.map((op) =>
-      op.type === 'move'
-        ? { type: OP_TYPES.move, index: op.from, to: op.to, ids: op.ids }
-        : { type: OP_TYPES[op.type], index: op.index, to: 0, ids: op.ids },
-    );
-    this.#host.send(queryDiffMessage.encode({ request, count, ops: wire, docs }));
+    this.#host.send(queryDiffMessage.encode({ request, count, ops: toWireOps(ops), docs }));
   }
 
   /**

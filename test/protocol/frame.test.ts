@@ -8,7 +8,8 @@ import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { ProtocolError } from '../../src/protocol/message-schema.ts';
 import { pingMessage } from '../../src/protocol/ping-message.ts';
 import { pongMessage } from '../../src/protocol/pong-message.ts';
-import { queryDiffMessage } from '../../src/protocol/query-diff-message.ts';
+import { fromWireOps, queryDiffMessage, toWireOps } from '../../src/protocol/query-diff-message.ts';
+import { diffIds } from '../../src/query/id-diff.ts';
 import { queryMessage } from '../../src/protocol/query-message.ts';
 import { queryResultMessage } from '../../src/protocol/query-result-message.ts';
 import { subscribeMessage } from '../../src/protocol/subscribe-message.ts';
@@ -217,5 +218,13 @@ describe('decodeFrame', () => {
     const big = new Uint8Array(4096);
     big.set(bytes);
     expect(() => decodeFrame(big.subarray(0, bytes.length))).toThrow(ProtocolError);
+  });
+});
+
+describe('query-diff operations', () => {
+  it('round-trips id operations through their wire form, and refuses an unknown type', () => {
+    const ops = diffIds(['a', 'b', 'c', 'd'], ['d', 'a', 'x', 'c']);
+    expect(fromWireOps(toWireOps(ops))).toEqual(ops);
+    expect(() => fromWireOps([{ type: 7, index: 0, to: 0, ids: ['a'] }])).toThrow(RangeError);
   });
 });
