@@ -47,6 +47,8 @@ export class ModelStore {
   readonly #freeze: boolean;
   readonly #collections = new Map<string, Map<string, DocEntry>>();
   readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
+  /** Per collection, bumped whenever one of its documents may change. */
+  readonly #collectionVersions = new Map<string, number>();
   #rootSnapshot: Readonly<Record<string, unknown>> | null = null;
   /** Documents with a transaction open or queued: collection and root snapshots are not cached meanwhile. */
   readonly #busy = new Set<DocEntry>();
@@ -204,7 +206,17 @@ export class ModelStore {
     for (const { event, segments } of result.events) this.bus.enqueue(event, segments);
   }
 
+  /**
+   * A number that changes whenever a document of the collection may have
+   * changed (null while one is in a transaction): a cheap key for caches of
+   * values read from the collection.
+   */
+  collectionVersion(collection: string): number | null {
+    return this.#collectionBusy(collection) ? null : (this.#collectionVersions.get(collection) ?? 0);
+  }
+
   #dropCollection(collection: string): void {
+    this.#collectionVersions.set(collection, (this.#collectionVersions.get(collection) ?? 0) + 1);
     this.#collectionSnapshots.delete(collection);
     this.#rootSnapshot = null;
   }

@@ -69,7 +69,7 @@ export class Query<R = readonly unknown[]> {
   #state: QueryState | null = null;
   #bus: BusListener | null = null;
   /** The last documents read, with the ids and the collection snapshot they were read from. */
-  #docs: { ids: readonly string[]; docs: readonly unknown[]; source: unknown } = { ids: [], docs: NO_DOCS, source: null };
+  #docs: { ids: readonly string[]; docs: readonly unknown[]; version: number | null } = { ids: [], docs: NO_DOCS, version: null };
   #detached: { source: unknown; count: number } | null = null;
 
   /** @internal Use `model.query()`. */
@@ -97,16 +97,16 @@ export class Query<R = readonly unknown[]> {
 
   /** The documents of `ids`, as the same array as last time when neither the ids nor a document changed. */
   #docsOf(ids: readonly string[]): R {
-    // The collection's snapshot keeps its identity until one of its documents changes.
-    const source = this.#store.read([this.collection]);
+    // Nothing of the collection changed since the last read: the same documents.
+    const version = this.#store.collectionVersion(this.collection);
     const previous = this.#docs;
-    if (previous.ids === ids && previous.source === source && source !== undefined) return previous.docs as R;
+    if (previous.ids === ids && version !== null && previous.version === version) return previous.docs as R;
     const docs = ids.map((id) => this.#read(id));
     if (previous.ids === ids && docs.every((doc, i) => Object.is(doc, previous.docs[i]))) {
-      this.#docs = { ...previous, source };
+      this.#docs = { ...previous, version };
       return previous.docs as R;
     }
-    this.#docs = { ids, docs: Object.freeze(docs), source };
+    this.#docs = { ids, docs: Object.freeze(docs), version };
     return this.#docs.docs as R;
   }
 

@@ -77,6 +77,17 @@ describe('Query (local model)', () => {
     stop();
   });
 
+  it('shows a silent write to a result document in get(), though no event announced it', () => {
+    const model = createModel();
+    model.set('todos.a', { title: 'a', done: false, rank: 1 });
+    const q = model.query<{ title: string }>('todos', { done: false });
+    const stop = q.on('change', () => undefined);
+    expect(q.get()[0]?.title).toBe('a');
+    model.silent().set('todos.a.title', 'A');
+    expect(q.get()[0]?.title).toBe('A');
+    stop();
+  });
+
   it('reports complete for a model without a server, and resolves subscribe at once', async () => {
     const model = createModel();
     const q = model.query('todos', {});
