@@ -9,7 +9,6 @@
  * documents' JSON values are stored. Listeners get the difference.
  */
 import type * as Y from 'yjs';
-import { documentValue } from '../model/document-value.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { Storage } from '../storage/storage.ts';
 import { LiveQuery, UNKNOWN } from './live-query.ts';
@@ -133,7 +132,7 @@ export class LiveQueries {
       if (room.closed) {
         next = UNKNOWN;
       } else {
-        next = documentValue(room.doc);
+        next = room.value();
         const epoch = this.#epochs.get(room.key.collection) ?? 0;
         const seen = this.#seen.get(room.doc);
         if (seen && seen.epoch === epoch) previous = seen.value;

@@ -62,6 +62,8 @@ export class Room {
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
+  /** The document's value, computed once per change (for the stored JSON and the live queries). */
+  #value: { readonly of: unknown } | null = null;
   #receiving: { from: RoomPeer; emitted: Uint8Array[] } | null = null;
   #damaged = false;
   #closed = false;
@@ -197,6 +199,7 @@ export class Room {
   }
 
   #markJsonDirty(): void {
+    this.#value = null;
     this.#jsonDirty = true;
     if (this.#jsonTimer !== null) return;
     this.#jsonTimer = setTimeout(() => {
@@ -212,7 +215,7 @@ export class Room {
     this.#jsonDirty = false;
     let json: string | null;
     try {
-      const value = documentValue(this.doc);
+      const value = this.value();
       json = value === undefined ? null : JSON.stringify(value);
     } catch (error) {
       this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
@@ -220,6 +223,12 @@ export class Room {
     }
     void this.#enqueue(() => this.#settings.storage.saveJson(this.key, json), 'saving JSON failed').catch(() => undefined);
     return this.#chain;
+  }
+
+  /** The document's JSON value (undefined when it does not exist), computed once per change. */
+  value(): unknown {
+    this.#value ??= { of: documentValue(this.doc) };
+    return this.#value.of;
   }
 
   /** The update that brings a peer with this state vector up to date. */
