@@ -4,6 +4,8 @@
  */
 export { createModel, type CreateModelOptions } from './client/create-model.ts';
 export { SyncError } from './client/sync-error.ts';
+export { indexedDbStore, type IndexedDbStoreOptions } from './client/indexeddb-store.ts';
+export type { OfflineStore, StoredPending, StoredQuery } from './client/offline-store.ts';
 export type { BackoffOptions } from './client/backoff.ts';
 export type { WebSocketConstructor, WebSocketLike } from './client/web-socket-like.ts';
 export type { ConnectionState, ConnectionStatus } from './model/sync-port.ts';
@@ -28,6 +30,8 @@ export type {
 } from './model/query-event.ts';
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
+export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
+export { UndoManager, type UndoManagerOptions } from './model/undo-manager.ts';
 export type {
   ChangeEvent,
   EventOf,
@@ -43,5 +47,6 @@ export type {
   UnloadEvent,
 } from './model/model-event.ts';
 export type { JsonPrimitive, JsonValue } from './model/json-value.ts';
+export { MAX_PRESENCE_STATE_LENGTH, type Presence, type PresencePeer, type PresenceState, type PresenceUpdate } from './model/presence.ts';
 export type { Subpath } from './model/path.ts';
 export type { WriteCallback } from './model/write-scope.ts';

@@ -15,6 +15,7 @@ import { SubscribeMode } from '../protocol/subscribe-message.ts';
 import { unqueryMessage } from '../protocol/unquery-message.ts';
 import { applyIdOps } from '../query/id-diff.ts';
 import type { DocumentHolds } from './document-holds.ts';
+import { queryKey, type OfflineCache } from './offline-cache.ts';
 
 /** What the queries need from the sync client. */
 export interface QueryTransport {
@@ -26,6 +27,8 @@ export interface QueryTransport {
   unsubscribe(name: string): void;
   /** Loads a document's state sent by the server into the model (the entry exists). */
   load(ref: DocRef, update: Uint8Array): void;
+  /** The offline store, if any: results are stored, and a stored one is shown until the server answers. */
+  readonly offline?: OfflineCache | null;
 }
 
 interface RunningQuery {
@@ -35,6 +38,9 @@ interface RunningQuery {
   request: number;
   /** The server's ids: each is held once for this query. */
   ids: readonly string[];
+  /** The ids of the stored result, held (fetch mode, without a request) until the server answers. */
+  cachedIds: readonly string[] | null;
+  answered: boolean;
   closed: boolean;
 }
 
@@ -49,9 +55,30 @@ export class ClientQueries {
 
   /** Starts a query (sent now when online, else on the next connect). */
   open(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
-    const query: RunningQuery = { spec, text: JSON.stringify(spec.expression), handler, request: 0, ids: [], closed: false };
+    const text = JSON.stringify(spec.expression);
+    const query: RunningQuery = { spec, text, handler, request: 0, ids: [], cachedIds: null, answered: false, closed: false };
     this.#send(query);
+    if (this.#transport.offline) void this.#loadStored(query, this.#transport.offline);
     return { close: () => this.#close(query) };
+  }
+
+  /** Holds the documents of the query's stored result and loads them from the offline store, until the server answers. */
+  async #loadStored(query: RunningQuery, offline: OfflineCache): Promise<void> {
+    const stored = await offline.loadQuery(queryKey(query.spec.collection, query.text));
+    if (!stored || query.closed || query.answered) return;
+    const { collection } = query.spec;
+    query.cachedIds = stored.ids;
+    for (const id of stored.ids) this.#transport.holds.keep({ collection, id });
+    await Promise.all(stored.ids.map((id) => new Promise((resolve) => offline.load({ collection, id }, resolve))));
+    if (!query.closed && !query.answered) query.handler.cached?.();
+  }
+
+  /** Releases the holds of the stored result (the server's result holds its own documents now). */
+  #dropCached(query: RunningQuery): void {
+    const cached = query.cachedIds;
+    if (!cached) return;
+    query.cachedIds = null;
+    for (const id of cached) this.#transport.holds.release({ collection: query.spec.collection, id }, 'fetch');
   }
 
   #send(query: RunningQuery): void {
@@ -71,6 +98,7 @@ export class ClientQueries {
     const previous = new Set(query.ids);
     query.ids = [];
     this.#releaseAllBut(query, previous, new Set());
+    this.#dropCached(query);
   }
 
   /** Handles `query-result`. */
@@ -112,6 +140,7 @@ export class ClientQueries {
   reholdAll(): void {
     for (const query of this.#byRequest.values()) {
       for (const id of query.ids) this.#transport.holds.adopt({ collection: query.spec.collection, id }, query.spec.mode);
+      for (const id of query.cachedIds ?? []) this.#transport.holds.keep({ collection: query.spec.collection, id });
     }
   }
 
@@ -137,7 +166,10 @@ export class ClientQueries {
     // Pushed documents outside the ids (a race with a newer result) are released with the others.
     for (const id of adopted) if (!next.has(id) && !held.has(id)) holds.release({ collection: query.spec.collection, id }, mode);
     query.ids = ids;
+    query.answered = true;
     this.#releaseAllBut(query, held, next);
+    this.#dropCached(query);
+    this.#transport.offline?.saveQuery(queryKey(query.spec.collection, query.text), { ids, count });
     query.handler.result(ids, count);
   }
 

@@ -6,6 +6,8 @@ import { createLocalModel, type LocalModelOptions } from '../model/create-model.
 import type { Model } from '../model/model.ts';
 import { loadBundle, readBundle, type ModelBundle } from '../model/model-bundle.ts';
 import type { BackoffOptions } from './backoff.ts';
+import { indexedDbStore } from './indexeddb-store.ts';
+import type { OfflineStore } from './offline-store.ts';
 import { SyncClient } from './sync-client.ts';
 import { resolveWebSocket, type WebSocketConstructor } from './web-socket-like.ts';
 
@@ -32,6 +34,33 @@ export interface CreateModelOptions extends LocalModelOptions {
   readonly bundle?: ModelBundle | undefined;
   /** Open the connection at once (default true); with false, call `model.connect()` later. */
   readonly connect?: boolean;
+  /**
+   * Keep what the model loads, and the writes the server has not stored yet,
+   * across page loads: `'indexeddb'` (one IndexedDB database named after the
+   * URL), a store of your own (`indexedDbStore({ name })`, for instance), or
+   * `false`. Default: `'indexeddb'` where IndexedDB exists (browsers), else
+   * `false`. With a store, `subscribe`/`fetch` and a query's `subscribe`
+   * resolve as soon as the stored copy is in the model; the server's answer
+   * follows.
+   */
+  readonly offline?: 'indexeddb' | false | OfflineStore;
+  /**
+   * With an offline store: tabs whose stores share a name stay in sync over a
+   * BroadcastChannel, also offline; each tab sends only its own writes to the
+   * server. Default: true where BroadcastChannel exists.
+   */
+  readonly tabSync?: boolean;
+}
+
+/** The offline store `createModel` uses for its options. */
+function offlineStore(options: CreateModelOptions, url: string): OfflineStore | undefined {
+  const offline = options.offline ?? ((globalThis as { indexedDB?: unknown }).indexedDB ? 'indexeddb' : false);
+  if (offline === false) return undefined;
+  if (offline === 'indexeddb') return indexedDbStore({ name: `yracer ${url}` });
+  if (typeof offline !== 'object' || offline === null || typeof offline.loadDocs !== 'function') {
+    throw new TypeError("yracer createModel({ offline }): expected 'indexeddb', false or an offline store");
+  }
+  return offline;
 }
 
 /**
@@ -56,6 +85,8 @@ export function createModel(options: CreateModelOptions = {}): Model {
     unloadDelayMs: options.unloadDelayMs,
     backoff: options.backoff,
     keepAliveMs: options.keepAliveMs,
+    offline: offlineStore(options, options.url),
+    tabSync: options.tabSync,
   });
   model.store.sync = client;
   if (bundle) {

@@ -20,6 +20,8 @@ export interface HoldTransport {
   unloadEntry(ref: DocRef): void;
   /** True while the document has writes the server has not acknowledged. */
   hasPending(name: string): boolean;
+  /** A document is held for the first time: load its offline copy, if any (then call `cached`). */
+  loadCached?(ref: DocRef): void;
 }
 
 interface Waiter {
@@ -36,6 +38,8 @@ interface Held {
   live: boolean;
   /** True once the server has sent the document at least once. */
   loaded: boolean;
+  /** True once an offline copy is in the model: holds resolve without waiting for the server. */
+  cached: boolean;
   /** Callers waiting for the server's answer. */
   waiting: Waiter[];
   unloadTimer: ReturnType<typeof setTimeout> | null;
@@ -59,7 +63,10 @@ export class DocumentHolds {
     if (this.#closed) return Promise.reject(new Error('yracer: the model is closed'));
     const held = this.#take(ref, mode);
     if (held.live && held.loaded) return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => held.waiting.push({ resolve, reject }));
+    // With an offline copy in the model the caller goes on at once; the request still waits for the server.
+    const promise = held.cached
+      ? (held.waiting.push({ resolve: () => undefined, reject: () => undefined }), Promise.resolve())
+      : new Promise<void>((resolve, reject) => held.waiting.push({ resolve, reject }));
     if (mode === 'subscribe' && !held.live) {
       held.live = true;
       this.#send(held, 'subscribe');
@@ -82,19 +89,40 @@ export class DocumentHolds {
     for (const waiter of held.waiting.splice(0)) waiter.resolve();
   }
 
+  /**
+   * Holds a document in fetch mode without asking the server (the documents
+   * of a query's stored result, until the server's result replaces them):
+   * its offline copy is loaded; release it with `release(ref, 'fetch')`.
+   */
+  keep(ref: DocRef): void {
+    if (!this.#closed) this.#take(ref, 'fetch');
+  }
+
+  /** The document's offline copy is in the model: whoever waits for it goes on. */
+  cached(ref: DocRef): void {
+    const held = this.#held.get(docName(ref.collection, ref.id));
+    if (!held || held.cached) return;
+    held.cached = true;
+    // Resolved, but kept: the request still waits for the server (and is sent again after a reconnect).
+    for (const waiter of held.waiting) waiter.resolve();
+  }
+
   /** Counts one more hold of a document (creating its record, cancelling its unload) and makes sure the model has it. */
   #take(ref: DocRef, mode: HoldMode): Held {
     const name = docName(ref.collection, ref.id);
     let held = this.#held.get(name);
+    let fresh = false;
     if (!held) {
-      held = { ref, name, subscribes: 0, fetches: 0, live: false, loaded: false, waiting: [], unloadTimer: null };
+      held = { ref, name, subscribes: 0, fetches: 0, live: false, loaded: false, cached: false, waiting: [], unloadTimer: null };
       this.#held.set(name, held);
+      fresh = true;
     }
     if (held.unloadTimer !== null) clearTimeout(held.unloadTimer);
     held.unloadTimer = null;
     if (mode === 'subscribe') held.subscribes += 1;
     else held.fetches += 1;
     this.#transport.ensureEntry(ref);
+    if (fresh) this.#transport.loadCached?.(ref);
     return held;
   }
 

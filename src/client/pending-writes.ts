@@ -15,6 +15,14 @@ interface Pending {
   readonly callbacks: WriteCallback[];
 }
 
+/** Hears every pending update come and go (the offline store keeps them across reloads). */
+export interface PendingObserver {
+  /** A pending update was recorded. */
+  added(doc: string, seq: number, update: Uint8Array): void;
+  /** Pending updates left: acknowledged, refused, or merged into a newer one. */
+  removed(doc: string, seqs: readonly number[]): void;
+}
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
@@ -30,6 +38,8 @@ export class PendingWrites {
   #waiters: Waiter[] = [];
   #refusal: Error | null = null;
   readonly #onChange: () => void;
+  /** Set by the offline store (see `PendingObserver`); nothing is reported when the model closes. */
+  observer: PendingObserver | null = null;
 
   /** `onChange` is called whenever a document starts or stops having pending updates. */
   constructor(onChange: () => void = () => undefined) {
@@ -56,6 +66,7 @@ export class PendingWrites {
   add(doc: string, update: Uint8Array): number {
     const seq = ++this.#seq;
     this.#track(doc, seq, { doc, update, callbacks: [] });
+    this.observer?.added(doc, seq, update);
     return seq;
   }
 
@@ -98,6 +109,8 @@ export class PendingWrites {
     this.#byDoc.delete(doc); // tracked again at once: no change to report
     const seq = ++this.#seq;
     this.#track(doc, seq, { doc, update, callbacks });
+    this.observer?.added(doc, seq, update);
+    this.observer?.removed(doc, seqs);
     return { seq, update };
   }
 
@@ -108,8 +121,10 @@ export class PendingWrites {
     const list = this.#byDoc.get(acked.doc) ?? [];
     let count = 0;
     while (count < list.length && (list[count] as number) <= seq) count++;
-    for (const done of list.splice(0, count)) this.#settle(done, undefined);
+    const done = list.splice(0, count);
+    for (const seq of done) this.#settle(seq, undefined);
     if (list.length === 0) this.#untrack(acked.doc);
+    this.observer?.removed(acked.doc, done);
     this.#checkIdle();
   }
 
@@ -121,6 +136,7 @@ export class PendingWrites {
     list.splice(list.indexOf(seq), 1);
     if (list.length === 0) this.#untrack(pending.doc);
     this.#settle(seq, error);
+    this.observer?.removed(pending.doc, [seq]);
     for (const waiter of this.#waiters) waiter.error ??= error;
     this.#checkIdle();
   }

@@ -12,6 +12,7 @@
 import * as Y from 'yjs';
 import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
+import type { Presence } from '../model/presence.ts';
 import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
 import type {
@@ -37,8 +38,11 @@ import { isEmptyUpdate, readPayload, updatePayload } from '../protocol/sync-payl
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ClientConnectionStatus, guard } from './client-connection-status.ts';
+import { ClientPresences } from './client-presence.ts';
 import { ClientQueries } from './client-queries.ts';
 import { DocumentHolds } from './document-holds.ts';
+import { OfflineCache } from './offline-cache.ts';
+import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SyncError } from './sync-error.ts';
@@ -51,7 +55,10 @@ const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
 
 /** Origins of transactions that are not this model's own writes. */
-const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN];
+/** Transaction origin of updates from other tabs of this browser (each tab sends its own). */
+const TAB_ORIGIN: unique symbol = Symbol('yracer:tab');
+
+const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN, TAB_ORIGIN];
 
 /** Options of the sync client (see `createModel`). */
 export interface SyncClientOptions {
@@ -61,6 +68,10 @@ export interface SyncClientOptions {
   readonly unloadDelayMs?: number | undefined;
   readonly backoff?: BackoffOptions | undefined;
   readonly keepAliveMs?: number | undefined;
+  /** Where loaded documents, pending writes and query results are kept across reloads (none by default). */
+  readonly offline?: OfflineStore | undefined;
+  /** With an offline store: keep tabs sharing it in sync over a BroadcastChannel (default: where it exists). */
+  readonly tabSync?: boolean | undefined;
 }
 
 /** Connects one model to a server. */
@@ -76,12 +87,21 @@ export class SyncClient implements SyncPort {
   readonly #writes = new WeakMap<Y.Doc, number>();
   readonly #status: ClientConnectionStatus;
   readonly #queries: ClientQueries;
+  readonly #offline: OfflineCache | null;
+  /** While the pending writes of earlier page loads are being taken over (an offline store), settles when done. */
+  #adopting: Promise<void> | null = null;
+  readonly #presences: ClientPresences;
   #requestId = 0;
   #connected = false;
   #closed = false;
 
   constructor(model: Model, options: SyncClientOptions) {
     this.#model = model;
+    const tabSync = options.tabSync ?? typeof globalThis.BroadcastChannel === 'function';
+    const host = { hasPending: (doc: string) => this.#pending.hasDoc(doc), applyTabUpdate: (doc: string, update: Uint8Array) => this.#onTabUpdate(doc, update) };
+    this.#offline = options.offline ? new OfflineCache(model, options.offline, host, tabSync) : null;
+    this.#pending.observer = this.#offline;
+    this.#adopt();
     this.#socket = new SocketConnection({
       url: options.url,
       WebSocket: options.WebSocket,
@@ -100,6 +120,7 @@ export class SyncClient implements SyncPort {
         ensureEntry: (ref) => void model.store.ensureEntry(ref.collection, ref.id),
         unloadEntry: (ref) => void model.store.unload(ref.collection, ref.id),
         hasPending: (name) => this.#pending.hasDoc(name),
+        loadCached: (ref) => this.#offline?.load(ref, (found) => found && this.#holds.cached(ref)),
       },
       options.unloadDelayMs ?? 1000,
     );
@@ -109,6 +130,13 @@ export class SyncClient implements SyncPort {
       send: (frame) => void this.#socket.send(frame),
       unsubscribe: (name) => void this.#socket.send(unsubscribeMessage.encode({ doc: name })),
       load: (ref, update) => this.#load(ref, update),
+      offline: this.#offline,
+    });
+    this.#presences = new ClientPresences({
+      hold: (ref) => this.hold([ref], 'subscribe'),
+      release: (ref) => void this.release([ref], 'subscribe'),
+      send: (name, payload) => void this.#socket.send(docMessage.encode({ doc: name, seq: 0, payload })),
+      closed: () => this.#closed,
     });
     this.#status = new ClientConnectionStatus(options.url, this.#socket);
     this.connection = this.#status;
@@ -138,6 +166,7 @@ export class SyncClient implements SyncPort {
       guard('a $connection listener', () => this.#model.set('$connection.error', error));
     }
     this.#status.stateChanged(state);
+    if (state === 'offline') this.#presences.dropped();
     if (error === 'unauthorized') {
       // The server refused the credentials for good: nothing waiting can be answered.
       const refusal = new SyncError('unauthorized', 'the server refused the credentials', null);
@@ -154,6 +183,7 @@ export class SyncClient implements SyncPort {
     const stop = onLocalUpdates(ydoc, SYNC_ORIGINS, (update) => {
       if (this.#closed) return;
       this.#writes.set(ydoc, (this.#writes.get(ydoc) ?? 0) + 1);
+      this.#offline?.recordLocal(name, update);
       this.#sendTracked(name, update);
     });
     this.#handlers.set(entry, stop);
@@ -167,8 +197,30 @@ export class SyncClient implements SyncPort {
   }
 
   #sendTracked(name: string, update: Uint8Array): void {
-    const seq = this.#pending.add(name, update);
-    this.#socket.send(docMessage.encode({ doc: name, seq, payload: updatePayload(update) }));
+    this.#sendUpdate(name, this.#pending.add(name, update), update);
+  }
+
+  #sendUpdate(name: string, seq: number, update: Uint8Array): void {
+    const outgoing = this.#offline ? this.#offline.outgoing(name, update) : update;
+    this.#socket.send(docMessage.encode({ doc: name, seq, payload: updatePayload(outgoing) }));
+  }
+
+  /** Takes over the pending writes of earlier page loads and closed tabs (an offline store), once at a time. */
+  #adopt(): void {
+    if (!this.#offline || this.#adopting || this.#closed) return;
+    const adopting = this.#offline.adoptPending((doc, update) => void (this.#closed || this.#sendTracked(doc, update)));
+    this.#adopting = adopting.finally(() => (this.#adopting = null));
+  }
+
+  /** Another tab's local update: applied here, sent by that tab. */
+  #onTabUpdate(name: string, update: Uint8Array): void {
+    const entry = this.#entries.get(name);
+    if (!entry) return; // loaded later from the offline store, which has it
+    try {
+      Y.applyUpdate(entry.ydoc, update, TAB_ORIGIN);
+    } catch (error) {
+      console.error(`yracer: applying another tab's update of ${name} threw`, error);
+    }
   }
 
   markWrite(entry: DocEntry): number {
@@ -210,6 +262,8 @@ export class SyncClient implements SyncPort {
     this.#holds.releaseAll();
     // Queries still running keep their documents (a query is released through its own unsubscribe).
     this.#queries.reholdAll();
+    // So do presences in use (they release their document when no longer used).
+    this.#presences.reholdAll();
   }
 
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
@@ -229,6 +283,7 @@ export class SyncClient implements SyncPort {
         Y.applyUpdate(entry.ydoc, update, REMOTE_ORIGIN);
         this.#model.store.markLoaded(ref.collection, ref.id);
       }
+      this.#offline?.record(docName(ref.collection, ref.id), update);
     } catch (error) {
       console.error(`yracer: loading ${ref.collection}.${ref.id} from a query result threw`, error);
     }
@@ -237,9 +292,11 @@ export class SyncClient implements SyncPort {
   #onOpen(): void {
     for (const name of this.#pending.docs()) {
       const rebased = this.#pending.rebase(name);
-      if (rebased) this.#socket.send(docMessage.encode({ doc: name, seq: rebased.seq, payload: updatePayload(rebased.update) }));
+      if (rebased) this.#sendUpdate(name, rebased.seq, rebased.update);
     }
+    this.#adopt();
     this.#holds.resendAll();
+    this.#presences.reconnected();
     this.#queries.resendAll();
   }
 
@@ -272,9 +329,14 @@ export class SyncClient implements SyncPort {
         const error = new SyncError(message.code, message.message, message.doc || null);
         if (message.code === ErrorCode.RoomReset) {
           this.#holds.resubscribe(message.doc);
+          this.#presences.reconnected(message.doc);
           return;
         }
-        if (message.seq > 0) this.#pending.fail(message.seq, error);
+        if (message.seq > 0) {
+          this.#pending.fail(message.seq, error);
+          // The stored copy holds the refused change: the next load comes from the server.
+          if (message.doc) this.#offline?.forget(message.doc);
+        }
         if (message.request > 0 && !this.#queries.onError(message.request, error)) this.#holds.refused(message.request, error);
         return;
       }
@@ -292,7 +354,9 @@ export class SyncClient implements SyncPort {
     } catch {
       return;
     }
-    if (payload.type === 'step2' || payload.type === 'update') {
+    if (payload.type === 'awareness') {
+      this.#presences.receive(name, payload.update);
+    } else if (payload.type === 'step2' || payload.type === 'update') {
       const key = parseDocName(name);
       try {
         if (payload.type === 'step2' && key && entry.ydoc.store.clients.size === 0) {
@@ -304,14 +368,24 @@ export class SyncClient implements SyncPort {
         // A listener of the app threw (or the data was bad): report it, keep the connection working.
         console.error(`yracer: applying a server update of ${name} threw`, error);
       }
+      this.#offline?.record(name, payload.update);
     } else if (payload.type === 'step1') {
-      const diff = Y.encodeStateAsUpdate(entry.ydoc, payload.stateVector);
+      const vector = this.#offline ? this.#offline.replyVector(name, payload.stateVector) : payload.stateVector;
+      const diff = Y.encodeStateAsUpdate(entry.ydoc, vector);
       if (!isEmptyUpdate(diff)) this.#sendTracked(name, diff);
     }
   }
 
+  openPresence(ref: DocRef): Presence {
+    return this.#presences.open(ref);
+  }
+
   whenNothingPending(): Promise<void> {
-    return this.#pending.whenNothingPending();
+    if (!this.#adopting) return this.#pending.whenNothingPending();
+    return this.#adopting.then(() => {
+      if (this.#closed) throw new Error('yracer: the model was closed');
+      return this.#pending.whenNothingPending();
+    });
   }
 
   hasPending(doc?: DocRef): boolean {
@@ -326,10 +400,12 @@ export class SyncClient implements SyncPort {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#presences.close(); // my removals go out before the socket closes
     this.#socket.close();
     const error = new Error('yracer: the model was closed');
     this.#holds.close(error);
     this.#queries.close(error);
     this.#pending.abandon(error);
+    this.#offline?.close();
   }
 }

@@ -5,6 +5,7 @@
  */
 import type * as Y from 'yjs';
 import type { BusListener } from './event-bus.ts';
+import type { Conflict, ConflictChoice, ConflictListener } from './conflict.ts';
 import { newId } from './document-mutations.ts';
 import type { ListenableType, Listener, Passed } from './model-event.ts';
 import { EVENT_TYPES } from './model-event.ts';
@@ -13,12 +14,15 @@ import type { ModelStore } from './model-store.ts';
 import { createBundle, type ModelBundle } from './model-bundle.ts';
 import { isLocalCollection, joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
 import { patternProblem } from './pattern-trie.ts';
-import type { WriteScope } from './write-scope.ts';
+import type { WriteCallback, WriteScope } from './write-scope.ts';
+import { setValue } from './value-mutations.ts';
 import { docRefs, type HoldItem } from './hold-items.ts';
+import { UndoManager, undoPaths, type UndoManagerOptions } from './undo-manager.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { queryFor } from './query-cache.ts';
 import type { Query } from './query.ts';
 import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
+import { presenceFor, type Presence } from './presence.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 
@@ -122,17 +126,20 @@ export abstract class ModelBase implements WriteScope {
    * pattern relative to this model. `*` matches one segment; a trailing `**`
    * matches the rest of the path (including nothing). Without a pattern the
    * listener hears everything at and below this model's path. Returns the
-   * listener, for `removeListener`.
+   * listener, for `removeListener`. `'conflict'` listeners get a `Conflict`
+   * whenever a remote write replaces a value this client wrote concurrently
+   * (see `conflicts()`); `'all'` does not include conflicts.
    *
    * @example
    * model.on('change', 'todos.*.done', (event, [id]) => console.log(id, event.value));
+   * model.on('conflict', 'todos.**', (conflict) => console.log('lost', conflict.mine, 'at', conflict.path));
    */
   on<T extends ListenableType>(type: T, pattern: string, listener: Listener<T>): Listener<T>;
   on<T extends ListenableType>(type: T, listener: Listener<T>): Listener<T>;
   on<T extends ListenableType>(type: T, patternOrListener: string | Listener<T>, maybeListener?: Listener<T>): Listener<T> {
     const listener = typeof patternOrListener === 'function' ? patternOrListener : maybeListener;
     const pattern = typeof patternOrListener === 'string' ? patternOrListener : '**';
-    if (type !== 'all' && !EVENT_TYPES.includes(type)) {
+    if (type !== 'all' && type !== 'conflict' && !EVENT_TYPES.includes(type)) {
       throw new TypeError(`yracer on(): unknown event type "${String(type)}"`);
     }
     if (typeof listener !== 'function') throw new TypeError('yracer on(): the listener must be a function');
@@ -140,13 +147,67 @@ export abstract class ModelBase implements WriteScope {
     const segments = splitPath(full);
     const problem = patternProblem(segments);
     if (problem) throw new Error(`yracer on('${type}', '${full}'): invalid pattern: ${problem}`);
-    this.store.bus.on(type, segments, listener as BusListener);
+    if (type === 'conflict') this.store.conflicts.on(segments, listener as ConflictListener);
+    else this.store.bus.on(type, segments, listener as BusListener);
     return listener;
   }
 
   /** Stops a listener returned by `on`; returns true when it was registered. */
   removeListener<T extends ListenableType>(listener: Listener<T>): boolean {
-    return this.store.bus.off(listener as BusListener);
+    const heardConflicts = this.store.conflicts.off(listener as ConflictListener);
+    return this.store.bus.off(listener as BusListener) || heardConflicts;
+  }
+
+  /**
+   * The open conflicts at `subpath` (relative to this model) or below it,
+   * oldest first: remote writes that replaced a value this client wrote
+   * concurrently, whose writer had not seen it. Concurrent increments, array
+   * inserts and text edits merge and are never conflicts. A conflict stays
+   * open until `resolveConflict`, until this client writes at, above or
+   * below its path again, or until its document leaves the model; at most
+   * 1,000 stay open (the oldest go first). The same array is returned while
+   * the list does not change, so it can be a `useSyncExternalStore` snapshot.
+   *
+   * @example
+   * for (const { path, mine, theirs } of model.conflicts('todos')) console.log(path, mine, theirs);
+   */
+  conflicts(subpath?: Subpath): readonly Conflict[] {
+    return this.store.conflicts.list(this.path(subpath));
+  }
+
+  /**
+   * Settles an open conflict: `'mine'` writes the local value again at its
+   * path (an ordinary `set`, synced like any write; `callback` hears when it
+   * is stored), `'theirs'` keeps the remote value. Either way the conflict
+   * closes. Returns false when no conflict with this id is open.
+   *
+   * @example
+   * const [conflict] = model.conflicts();
+   * if (conflict) model.resolveConflict(conflict.id, 'mine');
+   */
+  resolveConflict(id: string, choice: ConflictChoice, callback?: WriteCallback): boolean {
+    if (choice !== 'mine' && choice !== 'theirs') {
+      throw new TypeError(`yracer resolveConflict(): the choice must be 'mine' or 'theirs', got ${String(choice)}`);
+    }
+    const conflict = this.store.conflicts.get(id);
+    if (!conflict) return false;
+    if (choice === 'mine') setValue(this, conflict.path, conflict.mine, callback);
+    this.store.conflicts.remove(id);
+    this.store.conflicts.flush();
+    return true;
+  }
+
+  /**
+   * Calls `onChange` (with no arguments) after every change of the open
+   * conflicts; returns the function that stops it. Read the list with
+   * `conflicts()`.
+   *
+   * @example
+   * const stop = model.watchConflicts(() => render(model.conflicts()));
+   */
+  watchConflicts(onChange: () => void): () => void {
+    if (typeof onChange !== 'function') throw new TypeError('yracer watchConflicts(): the listener must be a function');
+    return this.store.conflicts.watch(onChange);
   }
 
   /**
@@ -209,6 +270,25 @@ export abstract class ModelBase implements WriteScope {
   query<T = unknown>(collection: string, expression?: QueryExpression): Query<readonly T[]>;
   query(collection: string, expression: QueryExpression = {}): Query<number> | Query<readonly unknown[]> {
     return queryFor<readonly unknown[]>(this.store, collection, expression);
+  }
+
+  /**
+   * An undo manager for this model's own changes at `paths` (relative to this
+   * model; its own path when omitted, so the root model tracks every synced
+   * document). A path names a collection, a document or a field below one
+   * (by object keys: a path into an array element tracks nothing); documents
+   * that enter the model later are tracked too. Local collections
+   * (`_page`) are tracked only when a path names them. Changes less than
+   * `captureTimeoutMs` (500) apart form one step, across documents. Changes
+   * made by other users are never undone. Call `destroy()` when done.
+   *
+   * @example
+   * const history = model.undoManager(['todos', '_page.draft']);
+   * model.set('todos.a1.done', true);
+   * history.undo(); // todos.a1.done is back
+   */
+  undoManager(paths?: Subpath | readonly Subpath[], options?: UndoManagerOptions): UndoManager {
+    return new UndoManager(this.store, undoPaths(this.path(), paths), options);
   }
 
   /** Resolves once every local change is stored by the server (at once for a local model). */
@@ -284,6 +364,30 @@ export abstract class ModelBase implements WriteScope {
    */
   get connection(): ConnectionStatus {
     return this.store.sync?.connection ?? LOCAL_CONNECTION;
+  }
+
+  /**
+   * The presence (awareness) of the document at or above this model's path:
+   * `set(state)`, `update(partial)`, `me`, `others()`, `subscribe(listener)`.
+   * The same object for every model of this document. It holds the document
+   * subscribed while in use; see `Presence`. On a model scoped to the root or
+   * a collection it throws an `Error` saying it needs a document.
+   *
+   * @example
+   * const presence = model.at('rooms.r1').presence;
+   * presence.set({ name: 'Ada' });
+   * presence.subscribe(() => console.log(presence.others().map((peer) => peer.state.name)));
+   */
+  get presence(): Presence {
+    const path = this.path();
+    const segments = splitPath(path);
+    const problem = pathProblem(segments);
+    const [collection, id] = segments;
+    if (problem || collection === undefined || id === undefined) {
+      const reason = problem ? `invalid path: ${problem}` : "presence belongs to a document: use model.at('collection.docId').presence";
+      throw modelError('error', 'presence', path, reason);
+    }
+    return presenceFor(this.store, collection, id);
   }
 
   /** Closes the connection, destroys every document and removes every listener. */

@@ -3,6 +3,7 @@
  * the same events (only `remote` differs), because both are derived from the
  * Yjs transaction.
  */
+import type { Conflict } from './conflict.ts';
 
 /** Data given to `model.pass(data)`; it reaches listeners and is never synced. */
 export type Passed = Readonly<Record<string, unknown>>;
@@ -63,11 +64,19 @@ export type ModelEvent = ChangeEvent | InsertEvent | RemoveEvent | MoveEvent | L
 /** The type names of model events. */
 export type ModelEventType = ModelEvent['type'];
 
-/** What `model.on()` accepts: an event type, or `'all'` for every type. */
-export type ListenableType = ModelEventType | 'all';
+/**
+ * What `model.on()` accepts: an event type, `'all'` for every event type, or
+ * `'conflict'` for conflicts (a remote write replaced a concurrent local one;
+ * `'all'` does not include them).
+ */
+export type ListenableType = ModelEventType | 'all' | 'conflict';
 
-/** The event a listener of the given type receives. */
-export type EventOf<T extends ListenableType> = T extends 'all' ? ModelEvent : Extract<ModelEvent, { type: T }>;
+/** The event a listener of the given type receives (a `Conflict` for `'conflict'`). */
+export type EventOf<T extends ListenableType> = T extends 'all'
+  ? ModelEvent
+  : T extends 'conflict'
+    ? Conflict
+    : Extract<ModelEvent, { type: T }>;
 
 /**
  * A listener: gets the event and the segments its pattern's wildcards matched

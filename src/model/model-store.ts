@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { DocEntry } from './doc-entry.ts';
+import { ConflictTracker } from './conflict-tracker.ts';
 import { EventBus } from './event-bus.ts';
 import type { ModelEvent, Passed } from './model-event.ts';
 import { isIndexSegment, splitPath } from './path.ts';
@@ -44,6 +45,10 @@ export class ModelStore {
   readonly origin: object = Object.freeze({ yracer: 'local' });
   /** The sync client, when the model has a server (set once by `createModel({ url })`). */
   sync: SyncPort | null = null;
+  /** Open conflicts (remote writes that replaced concurrent local ones) and their listeners. */
+  readonly conflicts: ConflictTracker;
+  /** Called with every document entry the store opens, before any transaction on it (an undo manager attaches here). */
+  readonly entryOpened = new Set<(entry: DocEntry) => void>();
   readonly #freeze: boolean;
   readonly #collections = new Map<string, Map<string, DocEntry>>();
   readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
@@ -57,6 +62,7 @@ export class ModelStore {
   constructor(options: ModelStoreOptions) {
     this.#freeze = options.freeze;
     this.cache = new SnapshotCache(options.freeze);
+    this.conflicts = new ConflictTracker(this.cache, this.origin);
   }
 
   /** The entry of a document, if this store holds it. */
@@ -83,9 +89,14 @@ export class ModelStore {
     entry.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => this.#onTransaction(entry, tr));
     entry.ydoc.on('afterAllTransactions', () => {
       this.#busy.delete(entry);
-      this.bus.flush();
+      try {
+        this.bus.flush();
+      } finally {
+        this.conflicts.flush();
+      }
     });
     if (!entry.local) this.sync?.attach(entry);
+    for (const opened of this.entryOpened) opened(entry);
     return entry;
   }
 
@@ -167,7 +178,9 @@ export class ModelStore {
     this.#dropCollection(collection);
     if (!entry.local) this.sync?.detach(entry);
     entry.ydoc.destroy();
+    this.conflicts.dropDoc(entry.path);
     this.#emit({ type: 'unload', path: entry.path, previous, passed: EMPTY_PASSED, remote: false });
+    this.conflicts.flush();
     return true;
   }
 
@@ -180,6 +193,7 @@ export class ModelStore {
     this.#collectionSnapshots.clear();
     this.#rootSnapshot = null;
     this.bus.clear();
+    this.conflicts.clear();
   }
 
   /** True once `close()` was called. */
@@ -201,6 +215,7 @@ export class ModelStore {
       remote: !tr.local || tr.origin === LOAD_ORIGIN,
       emit,
     });
+    this.conflicts.observe(entry, tr);
     if (!result.changed) return;
     this.#dropCollection(entry.collection);
     for (const { event, segments } of result.events) this.bus.enqueue(event, segments);

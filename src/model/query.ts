@@ -24,6 +24,8 @@ interface Waiter {
 interface Running {
   readonly handle: ServerQuery;
   answered: boolean;
+  /** The port loaded the documents of a stored result (offline): callers need not wait for the server. */
+  cached: boolean;
   readonly waiting: Waiter[];
 }
 
@@ -126,7 +128,12 @@ export class Query<R = readonly unknown[]> {
     return this.#detached?.count ?? 0;
   }
 
-  /** Subscribes on the server: resolves with the server's first result; later changes follow until `unsubscribe`. */
+  /**
+   * Subscribes on the server: resolves with the server's first result (or,
+   * with an offline store, as soon as the stored result's documents are in
+   * the model; `status` stays `'local'` until the server answers); later
+   * changes follow until `unsubscribe`.
+   */
   subscribe(): Promise<void> {
     return this.#hold('subscribe');
   }
@@ -171,6 +178,7 @@ export class Query<R = readonly unknown[]> {
     if (!running) {
       const fresh: Running = {
         answered: false,
+        cached: false,
         waiting: [],
         handle: sync.openQuery(
           { collection: this.collection, expression: this.expression, mode },
@@ -179,6 +187,10 @@ export class Query<R = readonly unknown[]> {
               fresh.answered = true;
               this.#cancelSettle();
               if (this.#state) this.#emit(this.#state.serverResult(ids, count));
+              for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
+            },
+            cached: () => {
+              fresh.cached = true;
               for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
             },
             error: (error) => {
@@ -198,7 +210,7 @@ export class Query<R = readonly unknown[]> {
       running = fresh;
       this.#running.set(mode, fresh);
     }
-    if (running.answered) return Promise.resolve();
+    if (running.answered || running.cached) return Promise.resolve();
     const waiting = running.waiting;
     return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   }

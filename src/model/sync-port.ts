@@ -6,6 +6,7 @@
  */
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { DocEntry } from './doc-entry.ts';
+import type { Presence } from './presence.ts';
 import type { WriteCallback } from './write-scope.ts';
 
 /** A document named by collection and id. */
@@ -76,6 +77,12 @@ export interface ServerQuerySpec {
 export interface ServerQueryHandler {
   /** The server's result (ids in order, count); its documents are in the model when this is called. */
   result(ids: readonly string[], count: number): void;
+  /**
+   * The port loaded the documents of this query's last stored result (an
+   * offline store): the local result can be shown without waiting for the
+   * server, which still answers later with `result`.
+   */
+  cached?(): void;
   /** The server refused or failed the query. */
   error(error: Error): void;
 }
@@ -114,6 +121,11 @@ export interface SyncPort {
   hasPending(doc?: DocRef): boolean;
   /** The documents held, by mode (a document both subscribed and fetched is listed as subscribed). */
   holdings(): Holdings;
+  /**
+   * The presence of a document, reaching the other clients (called once per
+   * document; the model caches it). Without it the model's presence is local.
+   */
+  openPresence?(ref: DocRef): Presence;
   /** Opens the connection of a model created with `connect: false` (nothing when already open). */
   connect(): void;
   /** Closes the connection for good. */

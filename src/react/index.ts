@@ -5,7 +5,13 @@
 export { SyncProvider, type SyncProviderProps } from './sync-provider.ts';
 export { SyncContext } from './sync-context.ts';
 export { useModel } from './use-model.ts';
+export { useConflicts, type ConflictsState } from './use-conflicts.ts';
+export { useUndo, type UndoControls } from './use-undo.ts';
 export { useValue } from './use-value.ts';
 export { useDoc, type UseDocOptions } from './use-doc.ts';
 export { useQuery, useQueryIds, type QueryInfo, type UseQueryOptions } from './use-query.ts';
 export { usePending, useSyncStatus, type SyncStatus } from './use-sync-status.ts';
+export { PresenceRoom, PresenceRoomContext, type PresenceRoomProps } from './presence-room.ts';
+export { usePresence, type PresenceAction } from './use-presence.ts';
+export { useOthers } from './use-others.ts';
+export { shallowEqual } from './shallow-equal.ts';

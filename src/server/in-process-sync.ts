@@ -8,6 +8,7 @@
 import * as Y from 'yjs';
 import type { DocEntry } from '../model/doc-entry.ts';
 import type { Model } from '../model/model.ts';
+import type { Presence } from '../model/presence.ts';
 import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
 import {
@@ -26,6 +27,7 @@ import type { WriteCallback } from '../model/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
 import type { Room, RoomPeer } from './room.ts';
+import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -74,6 +76,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   readonly #results = new WeakMap<Promise<void>, Promise<void>>();
   readonly #writeCount = new WeakMap<Y.Doc, number>();
   readonly #watchers = new Set<() => void>();
+  readonly #presences: InProcessPresences;
   #lastSyncedAt: number | null = null;
   #closed = false;
 
@@ -85,6 +88,19 @@ export class InProcessSync implements SyncPort, RoomPeer {
       () => this.#lastSyncedAt,
       this.#watchers,
     );
+    this.#presences = new InProcessPresences({
+      peer: this,
+      log: options.log,
+      hold: (ref) => this.hold([ref], 'subscribe'),
+      release: (ref) => void this.release([ref], 'subscribe'),
+      roomOf: (name) => this.#holds.get(name)?.room ?? null,
+      closed: () => this.#closed,
+    });
+  }
+
+  /** The presence of a document: awareness shared through its room with every client of it. */
+  openPresence(ref: DocRef): Presence {
+    return this.#presences.open(ref);
   }
 
   attach(entry: DocEntry): void {
@@ -197,14 +213,19 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   sendPayload(room: Room, payload: Uint8Array): void {
-    const entry = this.#entries.get(room.name);
-    if (!entry || this.#closed) return;
+    if (this.#closed) return;
     let message;
     try {
       message = readPayload(payload);
     } catch {
       return;
     }
+    if (message.type === 'awareness') {
+      this.#presences.receive(room.name, message.update);
+      return;
+    }
+    const entry = this.#entries.get(room.name);
+    if (!entry) return;
     if (message.type !== 'update' && message.type !== 'step2') return;
     try {
       Y.applyUpdate(entry.ydoc, message.update, ROOM_ORIGIN);
@@ -219,7 +240,10 @@ export class InProcessSync implements SyncPort, RoomPeer {
     hold.room = null;
     if (hold.subscribes > 0 && !this.#closed) {
       hold.loading = this.#load(hold, true);
-      hold.loading.catch((error: unknown) => this.#options.log('error', `in-process model: reloading ${room.name} failed (${String(error)})`));
+      hold.loading.then(
+        () => this.#presences.joined(room.name),
+        (error: unknown) => this.#options.log('error', `in-process model: reloading ${room.name} failed (${String(error)})`),
+      );
     }
   }
 
@@ -239,6 +263,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
       hold.fetches = 0;
       this.#settleHold(hold);
     }
+    // Presences in use keep their documents (they release them when no longer used).
+    this.#presences.reholdAll();
   }
 
   /** Leaves the room once unsubscribed; drops the document after the unload delay once nothing holds it. */
@@ -293,6 +319,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#presences.close(); // my removals reach the rooms before the model leaves them
     for (const hold of this.#holds.values()) {
       if (hold.timer !== null) clearTimeout(hold.timer);
       if (hold.room) this.#options.registry.leave(hold.room, this);

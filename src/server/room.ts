@@ -280,7 +280,13 @@ export class Room {
       if (this.peers.has(from)) {
         let set = this.#controlled.get(from);
         if (!set) this.#controlled.set(from, (set = new Set()));
-        for (const id of added) set.add(id);
+        // A state that comes back after a removal (a client that reconnected, or set its state again
+        // after leaving) is reported as updated, not added: the peer that sent it controls it now.
+        for (const id of [...added, ...updated]) {
+          if (set.has(id)) continue;
+          for (const other of this.#controlled.values()) other.delete(id);
+          set.add(id);
+        }
         for (const id of removed) set.delete(id);
       }
       const payload = awarenessPayload(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));

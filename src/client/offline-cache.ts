@@ -1,0 +1,169 @@
+/**
+ * The sync client's use of an offline store: what it loads into the model
+ * when a document or query is held, what it records as updates arrive and
+ * leave, and the pending writes it takes over from an earlier page load.
+ */
+import * as Y from 'yjs';
+import type { Model } from '../model/model.ts';
+import type { DocRef } from '../model/sync-port.ts';
+import { docName, parseDocName } from '../protocol/doc-name.ts';
+import type { OfflineStore, StoredQuery } from './offline-store.ts';
+import type { PendingObserver } from './pending-writes.ts';
+import { TabChannel } from './tab-channel.ts';
+
+/** The key of a query in the offline store. */
+export function queryKey(collection: string, expressionText: string): string {
+  return `${collection}\n${expressionText}`;
+}
+
+/** What the offline cache needs from its sync client. */
+export interface OfflineHost {
+  /** True while a document has writes the server has not acknowledged. */
+  hasPending(doc: string): boolean;
+  /** Applies another tab's update of a document (not sent to the server by this tab). */
+  applyTabUpdate(doc: string, update: Uint8Array): void;
+}
+
+/** Connects one sync client to an offline store (and, where BroadcastChannel exists, to the other tabs). */
+export class OfflineCache implements PendingObserver {
+  readonly store: OfflineStore;
+  readonly #model: Model;
+  readonly #host: OfflineHost;
+  readonly #tabs: TabChannel | null;
+  /** Documents to load in the next batch, with what to call once each is in the model. */
+  #loading = new Map<string, { ref: DocRef; done: ((found: boolean) => void)[] }>();
+  #scheduled = false;
+  #closed = false;
+
+  constructor(model: Model, store: OfflineStore, host: OfflineHost, tabs: boolean) {
+    this.#model = model;
+    this.store = store;
+    this.#host = host;
+    this.#tabs = tabs ? new TabChannel(`yracer-tabs ${store.name}`, store.owner, (doc, update) => host.applyTabUpdate(doc, update)) : null;
+  }
+
+  /**
+   * Loads a document's offline copy into the model (documents asked for in
+   * one turn load in one read); `done(found)` is called once it is in.
+   */
+  load(ref: DocRef, done: (found: boolean) => void = () => undefined): void {
+    const name = docName(ref.collection, ref.id);
+    const waiting = this.#loading.get(name);
+    if (waiting) waiting.done.push(done);
+    else this.#loading.set(name, { ref, done: [done] });
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => void this.#loadBatch());
+  }
+
+  async #loadBatch(): Promise<void> {
+    this.#scheduled = false;
+    const batch = this.#loading;
+    this.#loading = new Map();
+    let found: Map<string, Uint8Array>;
+    try {
+      found = await this.store.loadDocs([...batch.keys()]);
+    } catch (error) {
+      console.error('yracer: reading the offline store failed', error);
+      found = new Map();
+    }
+    for (const [name, { ref, done }] of batch) {
+      const update = found.get(name);
+      const model = this.#model;
+      const entry = model.store.entry(ref.collection, ref.id);
+      const usable = update !== undefined && entry !== undefined && !this.#closed && !model.store.closed;
+      if (usable) {
+        try {
+          // Merged like any other source; a document already loaded from the server emits only what changed.
+          model.store.load(ref.collection, ref.id, update);
+        } catch (error) {
+          console.error(`yracer: loading ${ref.collection}.${ref.id} from the offline store threw`, error);
+        }
+      }
+      for (const fn of done) fn(usable);
+    }
+  }
+
+  /** Records an update of a document from the server. */
+  record(name: string, update: Uint8Array): void {
+    if (!this.#closed) this.store.append(name, update);
+  }
+
+  /** Records a local update of a document and posts it to the other tabs. */
+  recordLocal(name: string, update: Uint8Array): void {
+    if (this.#closed) return;
+    this.store.append(name, update);
+    this.#tabs?.post(name, update);
+  }
+
+  /** What to send for a local update: with the other tabs' unconfirmed updates it builds on. */
+  outgoing(name: string, update: Uint8Array): Uint8Array {
+    return this.#tabs ? this.#tabs.withDependencies(name, update) : update;
+  }
+
+  /** The state vector to answer the server's with: other tabs send their own updates. */
+  replyVector(name: string, stateVector: Uint8Array): Uint8Array {
+    return this.#tabs ? this.#tabs.withoutOthers(name, stateVector) : stateVector;
+  }
+
+  /** Drops a document's offline copy (the server refused a write of it: the next load comes from the server). */
+  forget(name: string): void {
+    if (!this.#closed) this.store.forget(name);
+  }
+
+  added(doc: string, seq: number, update: Uint8Array): void {
+    if (!this.#closed) this.store.addPending(doc, seq, update);
+  }
+
+  removed(doc: string, seqs: readonly number[]): void {
+    if (this.#closed) return;
+    this.store.removePending(doc, seqs);
+    if (!this.#host.hasPending(doc)) this.#tabs?.stored(doc);
+  }
+
+  /**
+   * Takes over the pending writes of earlier page loads (or closed tabs),
+   * merged per document; `add` records each under this client (which stores
+   * it again through the pending observer).
+   */
+  async adoptPending(add: (doc: string, update: Uint8Array) => void): Promise<void> {
+    let records;
+    try {
+      records = await this.store.adoptPending();
+    } catch (error) {
+      console.error('yracer: reading pending writes from the offline store failed', error);
+      return;
+    }
+    const byDoc = new Map<string, Uint8Array[]>();
+    for (const record of records) {
+      if (!parseDocName(record.doc)) continue;
+      const list = byDoc.get(record.doc);
+      if (list) list.push(record.update);
+      else byDoc.set(record.doc, [record.update]);
+    }
+    for (const [doc, updates] of byDoc) add(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+  }
+
+  /** A query's stored result, or null (also when the store fails). */
+  async loadQuery(key: string): Promise<StoredQuery | null> {
+    try {
+      return await this.store.loadQuery(key);
+    } catch (error) {
+      console.error('yracer: reading a query from the offline store failed', error);
+      return null;
+    }
+  }
+
+  /** Stores a query's result from the server. */
+  saveQuery(key: string, result: StoredQuery): void {
+    if (!this.#closed) this.store.saveQuery(key, result);
+  }
+
+  /** Commits what is queued and closes the store. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#tabs?.close();
+    void this.store.close().catch((error: unknown) => console.error('yracer: closing the offline store failed', error));
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Tabs of one browser profile keep each other in sync over a
+ * BroadcastChannel, also while offline: each tab posts its local updates, the
+ * others apply them. Each tab sends only its own writes to the server. A tab
+ * remembers the other tabs' updates until their writer says the server has
+ * them: its own writes that build on them carry them along (the server refuses
+ * updates whose dependencies it lacks), and what it sends in reply to the
+ * server's state vector leaves them out (their writer sends them).
+ */
+import * as Y from 'yjs';
+
+/** A message between tabs. */
+type TabMessage =
+  | { readonly kind: 'update'; readonly doc: string; readonly update: Uint8Array; readonly from: string }
+  | { readonly kind: 'stored'; readonly doc: string; readonly from: string };
+
+/** Merge a tab's remembered updates of a document once there are this many. */
+const MERGE_AT = 32;
+
+function isTabMessage(data: unknown): data is TabMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const message = data as Record<string, unknown>;
+  if (typeof message['doc'] !== 'string' || typeof message['from'] !== 'string') return false;
+  if (message['kind'] === 'stored') return true;
+  return message['kind'] === 'update' && message['update'] instanceof Uint8Array;
+}
+
+/** Clock ranges per client: `[start, end)` pairs. */
+type Ranges = Map<number, Array<readonly [number, number]>>;
+
+function addRange(ranges: Ranges, client: number, start: number, end: number): void {
+  const list = ranges.get(client);
+  if (list) list.push([start, end]);
+  else ranges.set(client, [[start, end]]);
+}
+
+/** The structs an update carries. */
+function carried(updates: readonly Uint8Array[]): Ranges {
+  const ranges: Ranges = new Map();
+  for (const update of updates) {
+    for (const struct of Y.decodeUpdate(update).structs) addRange(ranges, struct.id.client, struct.id.clock, struct.id.clock + struct.length);
+  }
+  return ranges;
+}
+
+/** What an update refers to: its items' origins and parents, and the clocks it deletes. */
+function referenced(update: Uint8Array): Ranges {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const ranges: Ranges = new Map();
+  for (const [client, deletes] of ds.clients) for (const d of deletes) addRange(ranges, client, d.clock, d.clock + d.len);
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    for (const id of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
+      if (id) addRange(ranges, id.client, id.clock, id.clock + 1);
+    }
+  }
+  return ranges;
+}
+
+/** How far an update reaches per client (Yjs's encodeStateVectorFromUpdate skips clients whose structs do not start at 0). */
+function reach(update: Uint8Array): Map<number, number> {
+  const vector = new Map<number, number>();
+  for (const struct of Y.decodeUpdate(update).structs) {
+    vector.set(struct.id.client, Math.max(vector.get(struct.id.client) ?? 0, struct.id.clock + struct.length));
+  }
+  return vector;
+}
+
+function overlaps(a: Ranges, b: Ranges): boolean {
+  for (const [client, list] of a) {
+    const other = b.get(client);
+    if (!other) continue;
+    for (const [start, end] of list) if (other.some(([s, e]) => start < e && s < end)) return true;
+  }
+  return false;
+}
+
+/** One tab's end of the channel. */
+export class TabChannel {
+  readonly #channel: BroadcastChannel;
+  readonly #owner: string;
+  /** Per document, per other tab: its updates the server may not have yet. */
+  readonly #foreign = new Map<string, Map<string, Uint8Array[]>>();
+  /** Per document, the Yjs clients other tabs wrote with, and how far: those tabs send them. */
+  readonly #others = new Map<string, Map<number, number>>();
+  #closed = false;
+
+  /** `apply` is called with another tab's update of a document. */
+  constructor(name: string, owner: string, apply: (doc: string, update: Uint8Array) => void) {
+    this.#owner = owner;
+    this.#channel = new BroadcastChannel(name);
+    this.#channel.onmessage = (event: MessageEvent<unknown>) => {
+      const message = event.data;
+      if (this.#closed || !isTabMessage(message) || message.from === this.#owner) return;
+      if (message.kind === 'stored') {
+        this.#foreign.get(message.doc)?.delete(message.from);
+        return;
+      }
+      let vector: Map<number, number>;
+      try {
+        vector = reach(message.update);
+      } catch {
+        return; // not a Yjs update
+      }
+      this.#remember(message.doc, message.from, message.update, vector);
+      apply(message.doc, message.update);
+    };
+  }
+
+  #remember(doc: string, from: string, update: Uint8Array, vector: Map<number, number>): void {
+    let others = this.#others.get(doc);
+    if (!others) this.#others.set(doc, (others = new Map()));
+    for (const [client, clock] of vector) others.set(client, Math.max(others.get(client) ?? 0, clock));
+    let tabs = this.#foreign.get(doc);
+    if (!tabs) this.#foreign.set(doc, (tabs = new Map()));
+    const list = tabs.get(from);
+    if (!list) tabs.set(from, [update]);
+    else if (list.length + 1 >= MERGE_AT) tabs.set(from, [Y.mergeUpdates([...list, update])]);
+    else list.push(update);
+  }
+
+  /** Posts a local update of a document to the other tabs. */
+  post(doc: string, update: Uint8Array): void {
+    if (!this.#closed) this.#channel.postMessage({ kind: 'update', doc, update, from: this.#owner } satisfies TabMessage);
+  }
+
+  /** Tells the other tabs the server has every local update of a document. */
+  stored(doc: string): void {
+    if (!this.#closed) this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
+  }
+
+  #updates(doc: string): Uint8Array[] {
+    const tabs = this.#foreign.get(doc);
+    return tabs ? [...tabs.values()].flat() : [];
+  }
+
+  /** A local update to send, with the other tabs' updates it builds on (so the server can apply it). */
+  withDependencies(doc: string, update: Uint8Array): Uint8Array {
+    const foreign = this.#updates(doc);
+    if (foreign.length === 0) return update;
+    return overlaps(referenced(update), carried(foreign)) ? Y.mergeUpdates([...foreign, update]) : update;
+  }
+
+  /** A server state vector extended with what other tabs wrote (they send it; a reply leaves it out). */
+  withoutOthers(doc: string, stateVector: Uint8Array): Uint8Array {
+    const others = this.#others.get(doc);
+    if (!others) return stateVector;
+    const vector = Y.decodeStateVector(stateVector);
+    for (const [client, clock] of others) vector.set(client, Math.max(vector.get(client) ?? 0, clock));
+    return Y.encodeStateVector(vector);
+  }
+
+  /** Stops listening and posting. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#channel.close();
+  }
+}

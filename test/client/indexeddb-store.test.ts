@@ -1,0 +1,121 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
+import type { OfflineStore } from '../../src/client/offline-store.ts';
+
+const opened: OfflineStore[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close().catch(() => undefined);
+});
+
+function open(factory: IDBFactory, options: { compactAt?: number } = {}): OfflineStore {
+  const store = indexedDbStore({ name: 'test', indexedDB: factory, ...options });
+  opened.push(store);
+  return store;
+}
+
+/** Updates of one Y.Doc: each sets one key of map `data`. */
+function edits(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getMap('data').set(`k${i}`, i);
+  return { doc, updates };
+}
+
+function valueOf(update: Uint8Array | undefined): unknown {
+  const doc = new Y.Doc();
+  if (update) Y.applyUpdate(doc, update);
+  return doc.getMap('data').toJSON();
+}
+
+describe('indexedDbStore', () => {
+  it('loads a document as the merge of every update appended to it', async () => {
+    const factory = new IDBFactory();
+    const store = open(factory);
+    const { doc, updates } = edits(3);
+    for (const update of updates) store.append('todos/a', update);
+    const loaded = await store.loadDocs(['todos/a', 'todos/missing']);
+    expect(valueOf(loaded.get('todos/a'))).toEqual(doc.getMap('data').toJSON());
+    expect(loaded.has('todos/missing')).toBe(false);
+  });
+
+  it('keeps what was stored when the database is opened again (a reload)', async () => {
+    const factory = new IDBFactory();
+    const first = open(factory);
+    const { updates } = edits(2);
+    for (const update of updates) first.append('todos/a', update);
+    first.saveQuery('todos\n{}', { ids: ['a'], count: 1 });
+    await first.close();
+    const second = open(factory);
+    expect(valueOf((await second.loadDocs(['todos/a'])).get('todos/a'))).toEqual({ k0: 0, k1: 1 });
+    expect(await second.loadQuery('todos\n{}')).toEqual({ ids: ['a'], count: 1 });
+    expect(await second.loadQuery('todos\n{"done":true}')).toBeNull();
+  });
+
+  it('compacts a document into one update once it has compactAt updates', async () => {
+    const factory = new IDBFactory();
+    const store = open(factory, { compactAt: 4 });
+    const { doc, updates } = edits(10);
+    for (const update of updates) store.append('todos/a', update);
+    await store.flush();
+    const count = await new Promise<number>((resolve, reject) => {
+      const req = factory.open('test');
+      req.onsuccess = () => {
+        const countReq = req.result.transaction('updates').objectStore('updates').count();
+        countReq.onsuccess = () => {
+          resolve(countReq.result);
+          req.result.close();
+        };
+        countReq.onerror = () => reject(countReq.error);
+      };
+    });
+    expect(count).toBeLessThan(4);
+    expect(valueOf((await store.loadDocs(['todos/a'])).get('todos/a'))).toEqual(doc.getMap('data').toJSON());
+  });
+
+  it('forgets a document without touching the others', async () => {
+    const store = open(new IDBFactory());
+    const { updates } = edits(1);
+    store.append('todos/a', updates[0] as Uint8Array);
+    store.append('todos/b', updates[0] as Uint8Array);
+    store.forget('todos/a');
+    const loaded = await store.loadDocs(['todos/a', 'todos/b']);
+    expect([...loaded.keys()]).toEqual(['todos/b']);
+  });
+
+  it('hands the pending updates of a closed client to the next one, once', async () => {
+    const factory = new IDBFactory();
+    const first = open(factory);
+    const { updates } = edits(3);
+    updates.forEach((update, i) => first.addPending('todos/a', i + 1, update));
+    first.removePending('todos/a', [1]);
+    await first.close();
+    const second = open(factory);
+    const adopted = await second.adoptPending();
+    expect(adopted.map((p) => [p.doc, p.seq])).toEqual([
+      ['todos/a', 2],
+      ['todos/a', 3],
+    ]);
+    expect(adopted.every((p) => p.owner === first.owner)).toBe(true);
+    expect(await second.adoptPending()).toEqual([]);
+    second.addPending('todos/b', 1, updates[0] as Uint8Array);
+    await second.flush();
+    // No Web Locks in Node: a store takes over only when it opens, so a live one keeps its own.
+    expect(await open(factory).adoptPending()).toHaveLength(1);
+    expect(await second.adoptPending()).toEqual([]);
+    const third = open(factory);
+    expect(await third.adoptPending()).toEqual([]);
+  });
+
+  it('does not adopt its own pending updates', async () => {
+    const store = open(new IDBFactory());
+    store.addPending('todos/a', 1, edits(1).updates[0] as Uint8Array);
+    expect(await store.adoptPending()).toEqual([]);
+  });
+
+  it('throws a TypeError naming the problem when no IndexedDB exists', () => {
+    expect(() => indexedDbStore({ name: 'x' })).toThrow(/no IndexedDB here/);
+  });
+});
