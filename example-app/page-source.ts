@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ViteDevServer } from 'vite';
 import type { EntryServerModule } from './render-page.ts';
 import { serveStatic } from './serve-static.ts';
+import { buildFiles, serviceWorkerSource } from './service-worker.ts';
 
 const APP_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -20,6 +21,8 @@ export interface PageSource {
   /** Serves anything but the page; resolves false when there is nothing to serve. */
   serve(request: IncomingMessage, response: ServerResponse): Promise<boolean>;
   fixError(error: unknown): void;
+  /** The service worker's source (`/sw.js`), or null when there is none (dev: Vite serves from source). */
+  serviceWorker(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,9 @@ export async function builtSource(distDir = join(APP_DIR, 'dist')): Promise<Page
     throw new Error(`todos example: ${clientDir}/index.html is missing; run \`npm start\` (it builds the example) first`);
   });
   const entry = (await import(pathToFileURL(resolve(distDir, 'server', 'entry-server.js')).href)) as EntryServerModule;
+  const worker = serviceWorkerSource(await buildFiles(clientDir));
   return {
+    serviceWorker: async () => worker,
     load: async () => ({ template, entry }),
     serve: (request, response) => serveStatic(clientDir, request, response),
     fixError: () => undefined,
@@ -60,6 +65,7 @@ export async function devSource(http: HttpServer): Promise<PageSource> {
     fixError: (error) => {
       if (error instanceof Error) vite.ssrFixStacktrace(error);
     },
+    serviceWorker: async () => null,
     close: () => vite.close(),
   };
 }

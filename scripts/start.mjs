@@ -6,7 +6,8 @@
 // `npm run dev`: the same from source through Vite's dev server (HMR).
 //
 // Options: --dev; --skip-library-build (dist/ is already built, as in
-// `npm test`); --out DIR (where the Vite build goes; default example-app/dist).
+// `npm test`); --skip-example-build (the Vite build in --out is current);
+// --out DIR (where the Vite build goes; default example-app/dist).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -16,7 +17,7 @@ const dev = args.includes('--dev');
 const outIndex = args.indexOf('--out');
 const out = outIndex === -1 ? 'example-app/dist' : args[outIndex + 1];
 if (out === undefined || out.startsWith('--')) {
-  console.error('usage: node scripts/start.mjs [--dev] [--skip-library-build] [--out DIR]');
+  console.error('usage: node scripts/start.mjs [--dev] [--skip-library-build] [--skip-example-build] [--out DIR]');
   process.exit(2);
 }
 const distDir = resolve(root, out);
@@ -32,7 +33,7 @@ if (!args.includes('--skip-library-build')) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 
-if (!dev) {
+if (!dev && !args.includes('--skip-example-build')) {
   console.log('building the todos example (vite)...');
   const { build } = await import('vite');
   const configFile = resolve(root, 'example-app/vite.config.ts');

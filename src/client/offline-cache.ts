@@ -22,6 +22,8 @@ export interface OfflineHost {
   hasPending(doc: string): boolean;
   /** Applies another tab's update of a document (not sent to the server by this tab). */
   applyTabUpdate(doc: string, update: Uint8Array): void;
+  /** The server has every local write of a document. */
+  stored(doc: string): void;
 }
 
 /** Connects one sync client to an offline store (and, where BroadcastChannel exists, to the other tabs). */
@@ -118,7 +120,9 @@ export class OfflineCache implements PendingObserver {
   removed(doc: string, seqs: readonly number[]): void {
     if (this.#closed) return;
     this.store.removePending(doc, seqs);
-    if (!this.#host.hasPending(doc)) this.#tabs?.stored(doc);
+    if (this.#host.hasPending(doc)) return;
+    this.#tabs?.stored(doc);
+    this.#host.stored(doc);
   }
 
   /**

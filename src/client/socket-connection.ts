@@ -5,9 +5,12 @@
  * (closed; a reconnect is scheduled with backoff and jitter, unless the server
  * refused the credentials with 4401 or the connection was closed for good).
  * While online it sends a ping after 15 s without traffic and drops a socket
- * that stayed silent for 30 s.
+ * that stayed silent for 30 s. In a browser it also follows the browser's
+ * network events: offline drops the socket at once (no attempts until the
+ * network is back), online reconnects at once.
  */
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import { browserOnline, watchNetwork } from './network-status.ts';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
 import type { ConnectionState } from '../model/sync-port.ts';
 
@@ -45,6 +48,7 @@ export class SocketConnection {
   #lastReceived = 0;
   #openedAt = 0;
   #stopped = false;
+  #unwatch: (() => void) | null = null;
 
   constructor(options: SocketConnectionOptions) {
     this.#options = options;
@@ -53,6 +57,15 @@ export class SocketConnection {
   /** Opens the socket (again). */
   connect(): void {
     if (this.#stopped || this.#socket) return;
+    this.#unwatch ??= watchNetwork(
+      () => this.#networkLost(),
+      () => this.#networkBack(),
+    );
+    if (!browserOnline()) {
+      // The browser says there is no network: wait for its `online` event.
+      this.#setState('offline', null);
+      return;
+    }
     this.#setState('connecting', null);
     void this.#open();
   }
@@ -138,8 +151,24 @@ export class SocketConnection {
     }
   }
 
+  #networkLost(): void {
+    if (this.#stopped) return;
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#drop();
+    this.#setState('offline', null);
+  }
+
+  #networkBack(): void {
+    if (this.#stopped || this.#socket) return;
+    if (this.#retry !== null) clearTimeout(this.#retry);
+    this.#retry = null;
+    this.#attempt = 0;
+    this.connect();
+  }
+
   #scheduleRetry(): void {
-    if (this.#stopped || this.#retry !== null) return;
+    if (this.#stopped || this.#retry !== null || !browserOnline()) return;
     // Back off afresh only after a connection that stayed up; one dropped at once keeps growing the delay.
     if (this.#openedAt > 0 && Date.now() - this.#openedAt >= STABLE_MS) this.#attempt = 0;
     this.#openedAt = 0;
@@ -193,6 +222,8 @@ export class SocketConnection {
   /** Closes for good. */
   close(): void {
     this.#stopped = true;
+    this.#unwatch?.();
+    this.#unwatch = null;
     if (this.#retry !== null) clearTimeout(this.#retry);
     this.#retry = null;
     this.#drop();

@@ -90,6 +90,8 @@ export class SyncClient implements SyncPort {
   readonly #offline: OfflineCache | null;
   /** While the pending writes of earlier page loads are being taken over (an offline store), settles when done. */
   #adopting: Promise<void> | null = null;
+  /** Documents held because writes of an earlier page load were taken over for them. */
+  readonly #adoptedDocs = new Set<string>();
   readonly #presences: ClientPresences;
   #requestId = 0;
   #connected = false;
@@ -98,7 +100,11 @@ export class SyncClient implements SyncPort {
   constructor(model: Model, options: SyncClientOptions) {
     this.#model = model;
     const tabSync = options.tabSync ?? typeof globalThis.BroadcastChannel === 'function';
-    const host = { hasPending: (doc: string) => this.#pending.hasDoc(doc), applyTabUpdate: (doc: string, update: Uint8Array) => this.#onTabUpdate(doc, update) };
+    const host = {
+      hasPending: (doc: string) => this.#pending.hasDoc(doc),
+      applyTabUpdate: (doc: string, update: Uint8Array) => this.#onTabUpdate(doc, update),
+      stored: (doc: string) => this.#releaseAdopted(doc),
+    };
     this.#offline = options.offline ? new OfflineCache(model, options.offline, host, tabSync) : null;
     this.#pending.observer = this.#offline;
     this.#adopt();
@@ -208,8 +214,23 @@ export class SyncClient implements SyncPort {
   /** Takes over the pending writes of earlier page loads and closed tabs (an offline store), once at a time. */
   #adopt(): void {
     if (!this.#offline || this.#adopting || this.#closed) return;
-    const adopting = this.#offline.adoptPending((doc, update) => void (this.#closed || this.#sendTracked(doc, update)));
+    const adopting = this.#offline.adoptPending((doc, update) => {
+      if (this.#closed) return;
+      this.#sendTracked(doc, update);
+      // Loaded (from the store) until the server has the write, so queries over the model see it.
+      const ref = parseDocName(doc);
+      if (ref && !this.#adoptedDocs.has(doc) && this.#pending.hasDoc(doc)) {
+        this.#adoptedDocs.add(doc);
+        this.#holds.keep(ref);
+      }
+    });
     this.#adopting = adopting.finally(() => (this.#adopting = null));
+  }
+
+  /** A document loaded for writes taken over from an earlier page load: its writes are stored, let it go. */
+  #releaseAdopted(doc: string): void {
+    const ref = parseDocName(doc);
+    if (ref && this.#adoptedDocs.delete(doc)) this.#holds.release(ref, 'fetch');
   }
 
   /** Another tab's local update: applied here, sent by that tab. */

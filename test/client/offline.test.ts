@@ -156,6 +156,29 @@ describe('offline store', () => {
     await waitFor(() => again.getIds().join() === 'c', 3000, 'the result after the server answer');
   });
 
+  it('loads the documents written offline before a reload, so queries over the model include them', async () => {
+    const server = await restartable();
+    const profile = new Profile();
+    const expression = { done: false } as const;
+    const first = profile.page(server.url);
+    const query = first.query('todos', expression);
+    await query.subscribe();
+    await server.stop();
+    await waitFor(() => first.connection.state !== 'online', 2000, 'the client to notice');
+    first.add('todos', { id: 'offline', done: false, title: 'written offline' });
+    expect(query.getIds()).toEqual(['offline']);
+    first.close();
+
+    const reloaded = profile.page(server.url);
+    const again = reloaded.query('todos', expression);
+    void again.subscribe().catch(() => undefined);
+    await waitFor(() => again.getIds().includes('offline'), 2000, 'the offline document in the local result');
+    await server.start();
+    await within(reloaded.whenNothingPending(), 5000, 'the write stored');
+    await waitFor(() => again.status === 'complete', 5000, 'the server answer');
+    expect(again.getIds()).toEqual(['offline']);
+  });
+
   it('waits for the server as before when nothing is stored for a document', async () => {
     const server = await restartable();
     const profile = new Profile();

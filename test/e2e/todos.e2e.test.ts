@@ -5,72 +5,25 @@
  * YRACER_REQUIRE_CHROMIUM is set (as .ci/run does): then it fails.
  * Screenshots land in test-artifacts/ (git-ignored).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, ROOT, tempDir } from '../helpers/client-fixtures.ts';
-import { waitFor } from '../helpers/sync-fixtures.ts';
+import { freePort, tempDir } from '../helpers/client-fixtures.ts';
+import {
+  ARTIFACTS,
+  browserTestsRun,
+  buildDir,
+  launchChromium,
+  startExample,
+  stopExample as stop,
+  type RunningExample as Running,
+} from '../helpers/e2e-fixtures.ts';
+import { addTodo, online, row, titles } from '../helpers/todos-e2e-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const present = existsSync(CHROMIUM);
-const required = Boolean(process.env['YRACER_REQUIRE_CHROMIUM']);
-if (!present && !required) {
-  console.log(`skipping browser end-to-end tests: ${CHROMIUM} not found (apt-get install chromium; CI sets YRACER_REQUIRE_CHROMIUM=1)`);
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the example (scripts/start.mjs: Vite builds into `out`, then the server) on a fixed port. */
-async function startExample(port: number, dataDir: string, out: string): Promise<Running> {
-  const { NODE_ENV: _vitest, ...env } = process.env;
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--skip-library-build', '--out', out], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port), DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const printed = /todos example: (http:\/\/localhost:\d+)/;
-  await waitFor(() => printed.test(output) || child.exitCode !== null, 60_000, 'the example to print its URL');
-  const url = printed.exec(output)?.[1];
-  if (!url) throw new Error(`the example did not start:\n${output}`);
-  return { child, url, exited };
-}
-
-async function stop(running: Running): Promise<void> {
-  if (running.child.exitCode === null) running.child.kill('SIGTERM');
-  await running.exited;
-}
-
-const rows = (page: Page) => page.getByTestId('todo-row');
-const titles = (page: Page): Promise<string[]> => page.getByTestId('todo-title').allTextContents();
-
-async function online(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="status-badge"][data-status="online"]', { timeout: 10_000 });
-}
-
-async function addTodo(page: Page, title: string): Promise<void> {
-  const input = page.getByTestId('new-todo');
-  await input.fill(title);
-  await input.press('Enter');
-}
-
-function row(page: Page, title: string) {
-  return rows(page).filter({ has: page.getByTestId('todo-title').getByText(title, { exact: true }) });
-}
-
-describe.runIf(present || required)('todos example in Chromium', () => {
+describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Chromium', () => {
   const data = tempDir('yracer-e2e-data-');
-  let out = '';
+  let out: ReturnType<typeof buildDir> | undefined;
   let browser: Browser;
   let server: Running;
   let port = 0;
@@ -78,17 +31,10 @@ describe.runIf(present || required)('todos example in Chromium', () => {
   let pageB: Page;
 
   beforeAll(async () => {
-    if (!present) throw new Error(`${CHROMIUM} is missing and YRACER_REQUIRE_CHROMIUM is set: install it with apt-get install chromium`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    // Inside the package, so Node reads the built server bundle as ES modules ("type": "module").
-    mkdirSync(join(ROOT, 'example-app/dist'), { recursive: true });
-    out = mkdtempSync(join(ROOT, 'example-app/dist/e2e-'));
+    out = buildDir();
     port = await freePort();
-    server = await startExample(port, data.dir, out);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    server = await startExample(port, data.dir, out.dir);
+    browser = await launchChromium();
     pageA = await (await browser.newContext({ viewport: { width: 900, height: 800 } })).newPage();
     pageB = await (await browser.newContext({ viewport: { width: 900, height: 800 } })).newPage();
     for (const page of [pageA, pageB]) {
@@ -102,7 +48,7 @@ describe.runIf(present || required)('todos example in Chromium', () => {
     await browser?.close();
     if (server) await stop(server);
     data.remove();
-    if (out) rmSync(out, { recursive: true, force: true });
+    out?.remove();
   });
 
   it('shows an item added in A in B within 1 s', async () => {
@@ -156,7 +102,7 @@ describe.runIf(present || required)('todos example in Chromium', () => {
   it('keeps the items across a server restart and both pages reconnect by themselves', async () => {
     await stop(server);
     await pageA.waitForSelector('[data-testid="status-badge"]:not([data-status="online"])', { timeout: 5000 });
-    server = await startExample(port, data.dir, out);
+    server = await startExample(port, data.dir, (out as ReturnType<typeof buildDir>).dir, true);
     await online(pageA);
     await online(pageB);
     await addTodo(pageB, 'After the restart');
