@@ -16,14 +16,21 @@ export function queryKey(collection: string, expressionText: string): string {
   return `${collection}\n${expressionText}`;
 }
 
+/** Transaction origin of updates from other tabs of this browser (each tab sends its own). */
+export const TAB_ORIGIN: unique symbol = Symbol('yracer:tab');
+
 /** What the offline cache needs from its sync client. */
 export interface OfflineHost {
   /** True while a document has writes the server has not acknowledged. */
   hasPending(doc: string): boolean;
-  /** Applies another tab's update of a document (not sent to the server by this tab). */
-  applyTabUpdate(doc: string, update: Uint8Array): void;
-  /** The server has every local write of a document. */
-  stored(doc: string): void;
+  /** Records a local write as pending and sends it. */
+  sendTracked(doc: string, update: Uint8Array): void;
+  /** The Yjs document of a synced document the model holds. */
+  ydoc(doc: string): Y.Doc | undefined;
+  /** Holds a document in fetch mode without asking the server (its offline copy loads). */
+  keep(ref: DocRef): void;
+  /** Releases a `keep`. */
+  release(ref: DocRef): void;
 }
 
 /** Connects one sync client to an offline store (and, where BroadcastChannel exists, to the other tabs). */
@@ -36,12 +43,27 @@ export class OfflineCache implements PendingObserver {
   #loading = new Map<string, { ref: DocRef; done: ((found: boolean) => void)[] }>();
   #scheduled = false;
   #closed = false;
+  /** While pending writes of earlier page loads are being taken over: settles when done. */
+  #adopting: Promise<void> | null = null;
+  /** Documents kept loaded because writes of an earlier page load were taken over for them. */
+  readonly #adopted = new Set<string>();
 
   constructor(model: Model, store: OfflineStore, host: OfflineHost, tabs: boolean) {
     this.#model = model;
     this.store = store;
     this.#host = host;
-    this.#tabs = tabs ? new TabChannel(`yracer-tabs ${store.name}`, store.owner, (doc, update) => host.applyTabUpdate(doc, update)) : null;
+    this.#tabs = tabs ? new TabChannel(`yracer-tabs ${store.name}`, store.owner, (doc, update) => this.#applyTabUpdate(doc, update)) : null;
+  }
+
+  /** Another tab's local update: applied here, sent by that tab. */
+  #applyTabUpdate(doc: string, update: Uint8Array): void {
+    const ydoc = this.#host.ydoc(doc);
+    if (!ydoc) return; // loaded later from the store, which has it
+    try {
+      Y.applyUpdate(ydoc, update, TAB_ORIGIN);
+    } catch (error) {
+      console.error(`yracer: applying another tab's update of ${doc} threw`, error);
+    }
   }
 
   /**
@@ -122,15 +144,41 @@ export class OfflineCache implements PendingObserver {
     this.store.removePending(doc, seqs);
     if (this.#host.hasPending(doc)) return;
     this.#tabs?.stored(doc);
-    this.#host.stored(doc);
+    const ref = parseDocName(doc);
+    if (ref && this.#adopted.delete(doc)) this.#host.release(ref);
   }
 
   /**
-   * Takes over the pending writes of earlier page loads (or closed tabs),
-   * merged per document; `add` records each under this client (which stores
-   * it again through the pending observer).
+   * Takes over the pending writes of earlier page loads and closed tabs (one
+   * run at a time): each is sent again as this client's, merged per
+   * document, and its document is kept loaded until the server has it, so
+   * queries over the model see what was written offline.
    */
-  async adoptPending(add: (doc: string, update: Uint8Array) => void): Promise<void> {
+  adopt(): void {
+    if (this.#adopting || this.#closed) return;
+    const adopting = this.#adoptPending((doc, update) => {
+      if (this.#closed) return;
+      this.#host.sendTracked(doc, update);
+      const ref = parseDocName(doc);
+      if (ref && !this.#adopted.has(doc) && this.#host.hasPending(doc)) {
+        this.#adopted.add(doc);
+        this.#host.keep(ref);
+      }
+    });
+    this.#adopting = adopting.finally(() => (this.#adopting = null));
+  }
+
+  /** Resolves once a running `adopt` is done (at once when none runs). */
+  async whenAdopted(): Promise<void> {
+    await this.#adopting;
+  }
+
+  /** True while `adopt` runs. */
+  get adopting(): boolean {
+    return this.#adopting !== null;
+  }
+
+  async #adoptPending(add: (doc: string, update: Uint8Array) => void): Promise<void> {
     let records;
     try {
       records = await this.store.adoptPending();

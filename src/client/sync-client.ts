@@ -41,7 +41,7 @@ import { ClientConnectionStatus, guard } from './client-connection-status.ts';
 import { ClientPresences } from './client-presence.ts';
 import { ClientQueries } from './client-queries.ts';
 import { DocumentHolds } from './document-holds.ts';
-import { OfflineCache } from './offline-cache.ts';
+import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
@@ -55,9 +55,6 @@ const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
 
 /** Origins of transactions that are not this model's own writes. */
-/** Transaction origin of updates from other tabs of this browser (each tab sends its own). */
-const TAB_ORIGIN: unique symbol = Symbol('yracer:tab');
-
 const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN, TAB_ORIGIN];
 
 /** Options of the sync client (see `createModel`). */
@@ -88,10 +85,6 @@ export class SyncClient implements SyncPort {
   readonly #status: ClientConnectionStatus;
   readonly #queries: ClientQueries;
   readonly #offline: OfflineCache | null;
-  /** While the pending writes of earlier page loads are being taken over (an offline store), settles when done. */
-  #adopting: Promise<void> | null = null;
-  /** Documents held because writes of an earlier page load were taken over for them. */
-  readonly #adoptedDocs = new Set<string>();
   readonly #presences: ClientPresences;
   #requestId = 0;
   #connected = false;
@@ -102,12 +95,14 @@ export class SyncClient implements SyncPort {
     const tabSync = options.tabSync ?? typeof globalThis.BroadcastChannel === 'function';
     const host = {
       hasPending: (doc: string) => this.#pending.hasDoc(doc),
-      applyTabUpdate: (doc: string, update: Uint8Array) => this.#onTabUpdate(doc, update),
-      stored: (doc: string) => this.#releaseAdopted(doc),
+      sendTracked: (doc: string, update: Uint8Array) => this.#sendTracked(doc, update),
+      ydoc: (doc: string) => this.#entries.get(doc)?.ydoc,
+      keep: (ref: DocRef) => this.#holds.keep(ref),
+      release: (ref: DocRef) => this.#holds.release(ref, 'fetch'),
     };
     this.#offline = options.offline ? new OfflineCache(model, options.offline, host, tabSync) : null;
     this.#pending.observer = this.#offline;
-    this.#adopt();
+    this.#offline?.adopt();
     this.#socket = new SocketConnection({
       url: options.url,
       WebSocket: options.WebSocket,
@@ -211,39 +206,6 @@ export class SyncClient implements SyncPort {
     this.#socket.send(docMessage.encode({ doc: name, seq, payload: updatePayload(outgoing) }));
   }
 
-  /** Takes over the pending writes of earlier page loads and closed tabs (an offline store), once at a time. */
-  #adopt(): void {
-    if (!this.#offline || this.#adopting || this.#closed) return;
-    const adopting = this.#offline.adoptPending((doc, update) => {
-      if (this.#closed) return;
-      this.#sendTracked(doc, update);
-      // Loaded (from the store) until the server has the write, so queries over the model see it.
-      const ref = parseDocName(doc);
-      if (ref && !this.#adoptedDocs.has(doc) && this.#pending.hasDoc(doc)) {
-        this.#adoptedDocs.add(doc);
-        this.#holds.keep(ref);
-      }
-    });
-    this.#adopting = adopting.finally(() => (this.#adopting = null));
-  }
-
-  /** A document loaded for writes taken over from an earlier page load: its writes are stored, let it go. */
-  #releaseAdopted(doc: string): void {
-    const ref = parseDocName(doc);
-    if (ref && this.#adoptedDocs.delete(doc)) this.#holds.release(ref, 'fetch');
-  }
-
-  /** Another tab's local update: applied here, sent by that tab. */
-  #onTabUpdate(name: string, update: Uint8Array): void {
-    const entry = this.#entries.get(name);
-    if (!entry) return; // loaded later from the offline store, which has it
-    try {
-      Y.applyUpdate(entry.ydoc, update, TAB_ORIGIN);
-    } catch (error) {
-      console.error(`yracer: applying another tab's update of ${name} threw`, error);
-    }
-  }
-
   markWrite(entry: DocEntry): number {
     return this.#writes.get(entry.ydoc) ?? 0;
   }
@@ -315,7 +277,7 @@ export class SyncClient implements SyncPort {
       const rebased = this.#pending.rebase(name);
       if (rebased) this.#sendUpdate(name, rebased.seq, rebased.update);
     }
-    this.#adopt();
+    this.#offline?.adopt();
     this.#holds.resendAll();
     this.#presences.reconnected();
     this.#queries.resendAll();
@@ -402,8 +364,8 @@ export class SyncClient implements SyncPort {
   }
 
   whenNothingPending(): Promise<void> {
-    if (!this.#adopting) return this.#pending.whenNothingPending();
-    return this.#adopting.then(() => {
+    if (!this.#offline?.adopting) return this.#pending.whenNothingPending();
+    return this.#offline.whenAdopted().then(() => {
       if (this.#closed) throw new Error('yracer: the model was closed');
       return this.#pending.whenNothingPending();
     });
