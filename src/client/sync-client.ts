@@ -34,7 +34,7 @@ import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { pingMessage } from '../protocol/ping-message.ts';
 import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.ts';
-import { isEmptyUpdate, readPayload, updatePayload } from '../protocol/sync-payload.ts';
+import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ClientConnectionStatus, guard } from './client-connection-status.ts';
@@ -355,7 +355,9 @@ export class SyncClient implements SyncPort {
     } else if (payload.type === 'step1') {
       const vector = this.#offline ? this.#offline.replyVector(name, payload.stateVector) : payload.stateVector;
       const diff = Y.encodeStateAsUpdate(entry.ydoc, vector);
-      if (!isEmptyUpdate(diff)) this.#sendTracked(name, diff);
+      // A diff always carries the whole delete set: without structs the server lacks nothing
+      // (a deletion made here is a local write, pending until acknowledged, stored offline).
+      if (Y.parseUpdateMeta(diff).to.size > 0) this.#sendTracked(name, diff);
     }
   }
 

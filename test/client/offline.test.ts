@@ -179,6 +179,24 @@ describe('offline store', () => {
     expect(again.getIds()).toEqual(['offline']);
   });
 
+  it('has nothing pending after subscribing to a document with deletions it already has', async () => {
+    const server = await restartable();
+    const writer = opened.model(client(server.url));
+    await writer.subscribe('todos.d');
+    writer.set('todos.d', { title: 'x', tags: ['a', 'b'] });
+    writer.del('todos.d.title');
+    writer.remove('todos.d.tags', 0);
+    await writer.whenNothingPending();
+    const reader = opened.model(client(server.url));
+    let pendingSeen = false;
+    const stop = reader.connection.watch(() => (pendingSeen ||= reader.hasPending()));
+    await reader.subscribe('todos.d');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop();
+    expect(reader.get('todos.d')).toEqual({ tags: ['b'] });
+    expect(pendingSeen).toBe(false);
+  });
+
   it('waits for the server as before when nothing is stored for a document', async () => {
     const server = await restartable();
     const profile = new Profile();
