@@ -1,7 +1,8 @@
 /**
  * The todos example's server: one Node HTTP server serving the server-side
  * rendered page (GET /), the client build's files, and the yracer sync
- * server at /sync, storing documents in SQLite (<dataDir>/yracer.db).
+ * server at /sync, storing documents in SQLite (<dataDir>/yracer.db). The
+ * letters page (GET /letters/<room>) is the same template without a render.
  * `dev: true` serves the app from source through Vite (HMR, same port).
  *
  * `npm start` / `npm run dev` (scripts/start.mjs) build what is needed and
@@ -58,6 +59,27 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(request.method === 'HEAD' ? undefined : html);
       return;
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && (pathname === '/letters' || pathname?.startsWith('/letters/'))) {
+      // The letters page (src/letters/) renders in the browser only: the template with empty placeholders.
+      if (pathname === '/letters' || pathname === '/letters/') {
+        response.writeHead(302, { location: '/letters/lobby' });
+        response.end();
+        return;
+      }
+      const { template } = await source.load(url);
+      const html = template.replace('<!--app-html-->', '').replace('<!--app-bundle-->', '');
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(request.method === 'HEAD' ? undefined : html);
+      return;
+    }
+    if (request.method === 'GET' && pathname === '/sw.js') {
+      const worker = await source.serviceWorker();
+      if (worker !== null) {
+        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+        response.end(worker);
+        return;
+      }
     }
     if (await source.serve(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

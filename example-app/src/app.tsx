@@ -110,7 +110,8 @@ export function App() {
       </section>
       <p className="hint">
         Double-click a todo to edit it; drag rows or use ↑ ↓ to reorder. Open this page in a second window: changes appear
-        in both, and edits made offline are sent on reconnect.
+        in both, and edits made offline are sent on reconnect. Also try the <a href="/letters/lobby">letters board</a>: magnets
+        everyone drags at once, with cursors.
       </p>
     </main>
   );

@@ -2,22 +2,41 @@
  * The browser entry: hydrates the server-rendered page. `SyncProvider`
  * creates the model from the bundle the server embedded (so the first render
  * matches the HTML) and connects it to the sync server on the same host.
+ * Under /letters/<room> it renders the letters page instead (browser only).
  */
 import { StrictMode } from 'react';
-import { hydrateRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { SyncProvider } from 'yracer/react';
 import { App } from './app.tsx';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('todos example: #root is missing from index.html');
 
+// The app shell works offline after the first visit (the server writes /sw.js for a build; dev has none).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}
+
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
 
-hydrateRoot(
-  root,
-  <StrictMode>
-    <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__}>
-      <App />
-    </SyncProvider>
-  </StrictMode>,
-);
+if (location.pathname.startsWith('/letters/')) {
+  // The letters page (src/letters/): no server-side render; its code and styles load only here.
+  void import('./letters/letters-app.tsx').then(({ LettersApp }) =>
+    createRoot(root).render(
+      <StrictMode>
+        <SyncProvider url={wsUrl}>
+          <LettersApp pathname={location.pathname} />
+        </SyncProvider>
+      </StrictMode>,
+    ),
+  );
+} else {
+  hydrateRoot(
+    root,
+    <StrictMode>
+      <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__}>
+        <App />
+      </SyncProvider>
+    </StrictMode>,
+  );
+}

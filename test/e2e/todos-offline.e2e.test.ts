@@ -1,0 +1,108 @@
+/**
+ * The todos example offline, in Chromium: the service worker serves the app
+ * shell and the model's IndexedDB store the data, so a page reloaded without
+ * a network (or without a server) still works, and its edits reach the other
+ * user when the connection is back. Screenshots land in test-artifacts/.
+ */
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, tempDir } from '../helpers/client-fixtures.ts';
+import { ARTIFACTS, browserTestsRun, buildDir, launchChromium, startExample, stopExample, type RunningExample } from '../helpers/e2e-fixtures.ts';
+import { addTodo, offline, online, row, titles } from '../helpers/todos-e2e-page.ts';
+
+/** Waits until the page's service worker controls it (the shell is cached). */
+async function shellCached(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
+    }
+  });
+}
+
+/** Sorted titles (the order of concurrent additions is the merge's choice). */
+const sortedTitles = async (page: Page): Promise<string[]> => (await titles(page)).sort();
+
+describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos example offline in Chromium', () => {
+  const data = tempDir('yracer-e2e-offline-');
+  let out: ReturnType<typeof buildDir> | undefined;
+  let browser: Browser;
+  let server: RunningExample;
+  let port = 0;
+  let contextA: BrowserContext;
+  let contextB: BrowserContext;
+  let pageA: Page;
+  let pageB: Page;
+
+  beforeAll(async () => {
+    out = buildDir();
+    port = await freePort();
+    server = await startExample(port, data.dir, out.dir);
+    browser = await launchChromium();
+    contextA = await browser.newContext({ viewport: { width: 900, height: 800 } });
+    contextB = await browser.newContext({ viewport: { width: 900, height: 800 } });
+    pageA = await contextA.newPage();
+    pageB = await contextB.newPage();
+    for (const page of [pageA, pageB]) {
+      page.on('pageerror', (error) => console.error('page error:', error));
+      page.on('console', (message) => { if (process.env['E2E_CONSOLE']) console.log('page:', message.text()); });
+      await page.goto(server.url);
+      await online(page);
+      await shellCached(page);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stopExample(server);
+    data.remove();
+    out?.remove();
+  });
+
+  it('keeps working offline through a reload and merges every edit when back online', async () => {
+    await addTodo(pageA, 'Shared');
+    await row(pageB, 'Shared').waitFor({ timeout: 2000 });
+    await online(pageB);
+
+    await contextB.setOffline(true);
+    await offline(pageB);
+    await addTodo(pageA, 'From A while B is offline');
+    await addTodo(pageB, 'From B offline');
+    await row(pageB, 'Shared').getByTestId('todo-toggle').check();
+    await row(pageB, 'From B offline').waitFor({ timeout: 1000 });
+
+    await pageB.reload();
+    await row(pageB, 'From B offline').waitFor({ timeout: 5000 });
+    await row(pageB, 'Shared').waitFor({ timeout: 5000 });
+    expect(await row(pageB, 'Shared').getByTestId('todo-toggle').isChecked()).toBe(true);
+    await pageB.screenshot({ path: join(ARTIFACTS, 'todos-offline-reloaded.png') });
+    await addTodo(pageB, 'From B after the reload');
+    await row(pageB, 'From B after the reload').waitFor({ timeout: 1000 });
+
+    const started = Date.now();
+    await contextB.setOffline(false);
+    const everything = ['From A while B is offline', 'From B after the reload', 'From B offline', 'Shared'];
+    await expect.poll(() => sortedTitles(pageA), { timeout: 10_000 }).toEqual(everything);
+    await expect.poll(() => sortedTitles(pageB), { timeout: 10_000 }).toEqual(everything);
+    await expect.poll(() => row(pageA, 'Shared').getByTestId('todo-toggle').isChecked(), { timeout: 2000 }).toBe(true);
+    const converged = Date.now() - started;
+    console.log(`todos offline e2e: converged ${converged} ms after B went online (including B's reconnect backoff)`);
+    expect(await titles(pageA)).toEqual(await titles(pageB));
+  }, 60_000);
+
+  it('keeps edits made while the server is down through a reload, and sends them when it is back', async () => {
+    await stopExample(server);
+    await offline(pageA);
+    await addTodo(pageA, 'Written with the server down');
+    await row(pageA, 'Written with the server down').waitFor({ timeout: 1000 });
+    await pageA.reload(); // the service worker serves the page; the data comes from IndexedDB
+    await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
+    await pageA.screenshot({ path: join(ARTIFACTS, 'todos-server-down-reloaded.png') });
+
+    server = await startExample(port, data.dir, (out as ReturnType<typeof buildDir>).dir, true);
+    await row(pageB, 'Written with the server down').waitFor({ timeout: 15_000 });
+    await online(pageA, 15_000);
+    await pageB.screenshot({ path: join(ARTIFACTS, 'todos-offline-converged.png') });
+  }, 90_000);
+});
