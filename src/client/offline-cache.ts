@@ -31,6 +31,8 @@ export interface OfflineHost {
   keep(ref: DocRef): void;
   /** Releases a `keep`. */
   release(ref: DocRef): void;
+  /** Which documents have writes the server lacks changed (for watchers of pending state). */
+  changed(): void;
 }
 
 /** Connects one sync client to an offline store (and, where BroadcastChannel exists, to the other tabs). */
@@ -47,23 +49,60 @@ export class OfflineCache implements PendingObserver {
   #adopting: Promise<void> | null = null;
   /** Documents kept loaded because writes of an earlier page load were taken over for them. */
   readonly #adopted = new Set<string>();
+  /** Documents kept loaded because another tab wrote them and the server does not have that yet. */
+  readonly #fromTabs = new Set<string>();
 
   constructor(model: Model, store: OfflineStore, host: OfflineHost, tabs: boolean) {
     this.#model = model;
     this.store = store;
     this.#host = host;
-    this.#tabs = tabs ? new TabChannel(`yracer-tabs ${store.name}`, store.owner, (doc, update) => this.#applyTabUpdate(doc, update)) : null;
+    this.#tabs = tabs
+      ? new TabChannel(
+          `yracer-tabs ${store.name}`,
+          store.owner,
+          (doc, update) => this.#applyTabUpdate(doc, update),
+          (doc) => {
+            this.#release(this.#fromTabs, doc);
+            host.changed();
+          },
+        )
+      : null;
   }
 
-  /** Another tab's local update: applied here, sent by that tab. */
+  /**
+   * Another tab's local update: applied here, sent by that tab. A document
+   * this model does not hold (one the other tab just created, say) is kept
+   * loaded until the server has that tab's writes, so queries over the model
+   * see it meanwhile (the server's live queries take over after).
+   */
   #applyTabUpdate(doc: string, update: Uint8Array): void {
-    const ydoc = this.#host.ydoc(doc);
-    if (!ydoc) return; // loaded later from the store, which has it
+    const ref = parseDocName(doc);
+    if (!ref) return;
+    this.#host.changed();
     try {
-      Y.applyUpdate(ydoc, update, TAB_ORIGIN);
+      const ydoc = this.#host.ydoc(doc);
+      if (ydoc) {
+        Y.applyUpdate(ydoc, update, TAB_ORIGIN);
+        return;
+      }
+      if (this.#closed || this.#fromTabs.has(doc)) return;
+      this.#fromTabs.add(doc);
+      this.#host.keep(ref);
+      this.#model.store.load(ref.collection, ref.id, update);
     } catch (error) {
       console.error(`yracer: applying another tab's update of ${doc} threw`, error);
     }
+  }
+
+  /** True while another tab has writes of a document the server may lack. */
+  hasTabWrites(doc: string): boolean {
+    return this.#tabs?.hasWrites(doc) ?? false;
+  }
+
+  /** Releases a document kept for one reason (taken-over writes, another tab's writes) once that reason is gone. */
+  #release(kept: Set<string>, doc: string): void {
+    const ref = parseDocName(doc);
+    if (ref && kept.delete(doc)) this.#host.release(ref);
   }
 
   /**
@@ -144,8 +183,7 @@ export class OfflineCache implements PendingObserver {
     this.store.removePending(doc, seqs);
     if (this.#host.hasPending(doc)) return;
     this.#tabs?.stored(doc);
-    const ref = parseDocName(doc);
-    if (ref && this.#adopted.delete(doc)) this.#host.release(ref);
+    this.#release(this.#adopted, doc);
   }
 
   /**

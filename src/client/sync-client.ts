@@ -99,6 +99,7 @@ export class SyncClient implements SyncPort {
       ydoc: (doc: string) => this.#entries.get(doc)?.ydoc,
       keep: (ref: DocRef) => this.#holds.keep(ref),
       release: (ref: DocRef) => this.#holds.release(ref, 'fetch'),
+      changed: () => this.#status.changed(),
     };
     this.#offline = options.offline ? new OfflineCache(model, options.offline, host, tabSync) : null;
     this.#pending.observer = this.#offline;
@@ -374,8 +375,10 @@ export class SyncClient implements SyncPort {
   }
 
   hasPending(doc?: DocRef): boolean {
-    if (doc) return this.#pending.hasDoc(docName(doc.collection, doc.id));
-    return this.#pending.size > 0;
+    if (!doc) return this.#pending.size > 0;
+    const name = docName(doc.collection, doc.id);
+    // Another tab's writes the server lacks count too: queries here treat the document as changed locally.
+    return this.#pending.hasDoc(name) || (this.#offline?.hasTabWrites(name) ?? false);
   }
 
   holdings(): Holdings {

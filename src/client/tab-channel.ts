@@ -85,15 +85,23 @@ export class TabChannel {
   readonly #others = new Map<string, Map<number, number>>();
   #closed = false;
 
-  /** `apply` is called with another tab's update of a document. */
-  constructor(name: string, owner: string, apply: (doc: string, update: Uint8Array) => void) {
+  /**
+   * `apply` is called with another tab's update of a document; `stored`
+   * once no other tab has updates of a document the server lacks.
+   */
+  constructor(name: string, owner: string, apply: (doc: string, update: Uint8Array) => void, stored: (doc: string) => void) {
     this.#owner = owner;
     this.#channel = new BroadcastChannel(name);
     this.#channel.onmessage = (event: MessageEvent<unknown>) => {
       const message = event.data;
       if (this.#closed || !isTabMessage(message) || message.from === this.#owner) return;
       if (message.kind === 'stored') {
-        this.#foreign.get(message.doc)?.delete(message.from);
+        const tabs = this.#foreign.get(message.doc);
+        tabs?.delete(message.from);
+        if (tabs?.size === 0) {
+          this.#foreign.delete(message.doc);
+          stored(message.doc);
+        }
         return;
       }
       let vector: Map<number, number>;
@@ -127,6 +135,11 @@ export class TabChannel {
   /** Tells the other tabs the server has every local update of a document. */
   stored(doc: string): void {
     if (!this.#closed) this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
+  }
+
+  /** True while another tab has updates of a document the server may lack. */
+  hasWrites(doc: string): boolean {
+    return this.#foreign.has(doc);
   }
 
   #updates(doc: string): Uint8Array[] {

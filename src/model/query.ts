@@ -248,7 +248,8 @@ export class Query<R = readonly unknown[]> {
     this.#bus = (event) => {
       const id = splitPath(event.path)[1];
       if (id === undefined || !this.#state) return;
-      const local = event.type !== 'load' && event.type !== 'unload' && !event.remote;
+      // Unacknowledged writes count as local, whoever made them (another tab of this browser, say).
+      const local = (event.type !== 'load' && event.type !== 'unload' && !event.remote) || (store.sync?.hasPending({ collection: this.collection, id }) ?? false);
       this.#state.changed(id, local);
       this.#flush();
     };

@@ -116,6 +116,21 @@ describe('tab sync', () => {
     expect(reader.get('lists.l.items')).toEqual(['a', 'b', 'c']);
   });
 
+  it('shows a document another tab created offline in this tab’s queries', async () => {
+    const port = await freePort();
+    const started = await server(port);
+    const profile = new Profile();
+    const a = profile.tab(started.url);
+    const b = profile.tab(started.url);
+    const query = b.query('todos', { listId: 'l' });
+    await query.subscribe();
+    await started.server.close();
+    await waitFor(() => a.connection.state !== 'online' && b.connection.state !== 'online', 2000, 'both offline');
+    a.add('todos', { id: 'new', listId: 'l', title: 'created in tab A' });
+    await waitFor(() => query.getIds().includes('new'), 2000, 'tab B’s query to include the new document');
+    expect(b.get('todos.new.title')).toBe('created in tab A');
+  });
+
   it('ignores messages on the channel that are not tab updates', async () => {
     const port = await freePort();
     const started = await server(port);

@@ -91,6 +91,24 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     expect(await titles(pageA)).toEqual(await titles(pageB));
   }, 60_000);
 
+  it('keeps two tabs of one browser in sync while offline, and their edits reach the other user when back', async () => {
+    const secondTab = await contextB.newPage();
+    await secondTab.goto(server.url);
+    await online(secondTab);
+    await contextB.setOffline(true);
+    await offline(pageB);
+    await offline(secondTab);
+    await addTodo(pageB, 'Tab one, offline');
+    await row(secondTab, 'Tab one, offline').waitFor({ timeout: 2000 });
+    await row(secondTab, 'Tab one, offline').getByTestId('todo-toggle').check();
+    await expect.poll(() => row(pageB, 'Tab one, offline').getByTestId('todo-toggle').isChecked(), { timeout: 2000 }).toBe(true);
+    await contextB.setOffline(false);
+    await row(pageA, 'Tab one, offline').waitFor({ timeout: 5000 });
+    await expect.poll(() => row(pageA, 'Tab one, offline').getByTestId('todo-toggle').isChecked(), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => titles(pageA), { timeout: 5000 }).toEqual(await titles(secondTab));
+    await secondTab.close();
+  }, 60_000);
+
   it('keeps edits made while the server is down through a reload, and sends them when it is back', async () => {
     await stopExample(server);
     await offline(pageA);
