@@ -19,7 +19,7 @@
  */
 import * as Y from 'yjs';
 import type { DocEntry } from './doc-entry.ts';
-import { addedIn, aliveBefore, indexOfItem, isCounter, mapItemBefore, mapItemValue, type YType } from './y-node.ts';
+import { addedIn, aliveBefore, isCounter, mapItemBefore, mapItemValue, segmentsTo, type YType } from './y-node.ts';
 
 /** A local value replaced by a concurrent remote write. */
 export interface Overwrite {
@@ -63,18 +63,6 @@ function holdsOwn(type: YType, tr: Y.Transaction, isOwn: (client: number) => boo
   return false;
 }
 
-/** Yjs segments from `root` down to `type`, or null when it is detached or elsewhere. */
-function segmentsTo(type: YType, root: YType): string[] | null {
-  const segments: string[] = [];
-  for (let t = type; t !== root; ) {
-    const item = t._item;
-    if (item === null || item.deleted) return null;
-    const parent = item.parent as YType;
-    segments.push(item.parentSub ?? String(indexOfItem(parent, item)));
-    t = parent;
-  }
-  return segments.reverse();
-}
 
 /**
  * The overwrites of local values in a transaction that is not this model's

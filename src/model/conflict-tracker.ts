@@ -24,9 +24,9 @@ import { findOverwrites } from './conflict-detection.ts';
 import type { DocEntry } from './doc-entry.ts';
 import { jsonEqual, type JsonValue } from './json-value.ts';
 import { splitPath } from './path.ts';
-import { PatternTrie } from './pattern-trie.ts';
+import { ListenerRegistry } from './listener-registry.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
-import { indexOfItem, isCounter, type YType } from './y-node.ts';
+import { isCounter, segmentsTo, type YType } from './y-node.ts';
 
 /** How many conflicts stay open at most; opening one more drops the oldest. */
 export const MAX_OPEN_CONFLICTS = 1000;
@@ -35,13 +35,6 @@ const EMPTY: readonly Conflict[] = Object.freeze([]);
 /** How many filtered lists `list(path)` keeps for identity; more paths than this start over. */
 const MAX_LISTS = 1000;
 
-interface Registration {
-  readonly segments: readonly string[];
-  readonly fn: ConflictListener;
-  readonly seq: number;
-  active: boolean;
-}
-
 /** True when `path` is `base` or below it (`''` is above everything). */
 export function isAtOrBelow(path: string, base: string): boolean {
   return base === '' || path === base || (path.startsWith(base) && path.charCodeAt(base.length) === 46 /* . */);
@@ -49,15 +42,10 @@ export function isAtOrBelow(path: string, base: string): boolean {
 
 /** Model path of a changed type (plus key), or null when it is outside the document's value. */
 function changedPath(entry: DocEntry, type: YType, key: string | null): string | null {
-  const segments: string[] = key === null ? [] : [key];
-  for (let t = type; t !== entry.root; ) {
-    const item = t._item;
-    if (item === null || item.deleted) return null;
-    const parent = item.parent as YType;
-    segments.push(item.parentSub ?? String(indexOfItem(parent, item)));
-    t = parent;
-  }
-  const modelSegments = entry.modelSegments(segments.reverse());
+  const segments = segmentsTo(type, entry.root);
+  if (segments === null) return null;
+  if (key !== null) segments.push(key);
+  const modelSegments = entry.modelSegments(segments);
   return modelSegments === null ? null : modelSegments.join('.');
 }
 
@@ -72,13 +60,11 @@ export class ConflictTracker {
   readonly #perDoc = new Map<string, number>();
   /** Client ids this process wrote each document with (Yjs may change a document's id). */
   readonly #ownClients = new WeakMap<Y.Doc, Set<number>>();
-  readonly #trie = new PatternTrie<Registration>();
-  readonly #byFn = new Map<ConflictListener, Set<Registration>>();
+  readonly #listeners = new ListenerRegistry<ConflictListener>();
   readonly #watchers = new Set<() => void>();
   #queue: Conflict[] = [];
   #dirty = false;
   #flushing = false;
-  #seq = 0;
   #ids = 0;
   #version = 0;
   #all: readonly Conflict[] | null = EMPTY;
@@ -191,23 +177,12 @@ export class ConflictTracker {
 
   /** Registers a listener for new conflicts whose path matches the pattern segments. */
   on(segments: readonly string[], fn: ConflictListener): void {
-    const registration: Registration = { segments, fn, seq: this.#seq++, active: true };
-    this.#trie.add(segments, registration);
-    let set = this.#byFn.get(fn);
-    if (!set) this.#byFn.set(fn, (set = new Set()));
-    set.add(registration);
+    this.#listeners.add(segments, fn, {});
   }
 
   /** Removes every registration of a listener; returns true when there was one. */
   off(fn: ConflictListener): boolean {
-    const set = this.#byFn.get(fn);
-    if (!set) return false;
-    for (const registration of set) {
-      registration.active = false;
-      this.#trie.delete(registration.segments, registration);
-    }
-    this.#byFn.delete(fn);
-    return true;
+    return this.#listeners.remove(fn);
   }
 
   /** Calls `onChange` after every change of the open conflicts; returns the stop function. */
@@ -226,7 +201,7 @@ export class ConflictTracker {
     this.#queue = [];
     this.#all = EMPTY;
     this.#version++;
-    for (const fn of [...this.#byFn.keys()]) this.off(fn);
+    this.#listeners.clear();
     this.#watchers.clear();
   }
 
@@ -256,10 +231,7 @@ export class ConflictTracker {
         const queue = this.#queue;
         this.#queue = [];
         for (const conflict of queue) {
-          const matches: Array<[Registration, string[]]> = [];
-          this.#trie.match(splitPath(conflict.path), (registration, captures) => matches.push([registration, captures]));
-          matches.sort((a, b) => a[0].seq - b[0].seq);
-          for (const [registration, captures] of matches) if (registration.active) run(() => registration.fn(conflict, captures));
+          for (const [registration, captures] of this.#listeners.matches(splitPath(conflict.path))) if (registration.active) run(() => registration.fn(conflict, captures));
         }
         if (this.#queue.length > 0 || !this.#dirty) continue;
         this.#dirty = false;

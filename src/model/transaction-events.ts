@@ -18,7 +18,7 @@ import { hasLiveKey, type DocEntry } from './doc-entry.ts';
 import { jsonEqual } from './json-value.ts';
 import type { ModelEvent, Passed } from './model-event.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
-import { indexOfItem, isCounter, mapGet, mapItemBefore, mapItemValue, type YType } from './y-node.ts';
+import { isCounter, mapGet, mapItemBefore, mapItemValue, segmentsTo, type YType } from './y-node.ts';
 
 /** How to report the events of a transaction. */
 export interface EventContext {
@@ -39,18 +39,6 @@ type Pending =
   | { kind: 'self'; changed: Changed; previous: unknown }
   | { kind: 'array'; changed: Changed; ops: ArrayOp[] };
 
-/** Yjs segments from `root` down to `type`, or null if it is elsewhere or detached. */
-function segmentsTo(type: YType, root: YType): string[] | null {
-  const segments: string[] = [];
-  for (let t = type; t !== root; ) {
-    const item = t._item;
-    if (item === null || item.deleted) return null;
-    const parent = item.parent as YType;
-    segments.push(item.parentSub ?? String(indexOfItem(parent, item)));
-    t = parent;
-  }
-  return segments.reverse();
-}
 
 function existedBefore(entry: DocEntry, tr: Y.Transaction, cache: SnapshotCache): boolean {
   if (cache.has(entry.root)) return Object.keys(cache.before(entry.root, tr) as object).length > 0;

@@ -118,3 +118,16 @@ export function indexOfItem(array: YType, item: Y.Item): number {
     right = right.right;
   }
 }
+
+/** Yjs segments (map keys, array indexes) from `root` down to `type`, or null when it is detached or elsewhere. */
+export function segmentsTo(type: YType, root: YType): string[] | null {
+  const segments: string[] = [];
+  for (let t = type; t !== root; ) {
+    const item = t._item;
+    if (item === null || item.deleted) return null;
+    const parent = item.parent as YType;
+    segments.push(item.parentSub ?? String(indexOfItem(parent, item)));
+    t = parent;
+  }
+  return segments.reverse();
+}

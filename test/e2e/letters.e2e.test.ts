@@ -13,10 +13,9 @@
  * move does not reach it.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/client-fixtures.ts';
-import { ARTIFACTS, browserTestsRun, buildDir, launchChromium, startExample, stopExample, type RunningExample } from '../helpers/e2e-fixtures.ts';
+import { ARTIFACTS, browserTestsRun, ExampleInBrowser } from '../helpers/e2e-fixtures.ts';
 
 interface Point {
   readonly x: number;
@@ -64,37 +63,23 @@ const near = (a: Point, b: Point, within = 1): boolean => Math.abs(a.x - b.x) <=
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 describe.runIf(browserTestsRun('browser end-to-end tests'))('letters example in Chromium', () => {
-  const data = tempDir('yracer-e2e-letters-');
-  let out: ReturnType<typeof buildDir> | undefined;
-  let browser: Browser;
-  let server: RunningExample | undefined;
+  const example = new ExampleInBrowser();
   let contextA: BrowserContext;
   let contextB: BrowserContext;
   let pageA: Page;
   let pageB: Page;
 
   beforeAll(async () => {
-    out = buildDir();
-    server = await startExample(await freePort(), data.dir, out.dir);
-    browser = await launchChromium();
-    contextA = await browser.newContext({ viewport: VIEWPORT });
-    contextB = await browser.newContext({ viewport: VIEWPORT });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    for (const page of [pageA, pageB]) {
-      page.on('pageerror', (error) => console.error('page error:', error));
-      await page.goto(`${server.url}/letters/${ROOM}`);
+    await example.start();
+    const ready = async (page: Page): Promise<void> => {
       await status(page, 'online');
       await page.getByTestId('tile-a').waitFor({ timeout: 10_000 });
-    }
+    };
+    ({ context: contextA, page: pageA } = await example.open(`/letters/${ROOM}`, ready, VIEWPORT));
+    ({ context: contextB, page: pageB } = await example.open(`/letters/${ROOM}`, ready, VIEWPORT));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopExample(server);
-    data.remove();
-    out?.remove();
-  });
+  afterAll(() => example.close());
 
   it('seeds one set of tiles that both users see at the same places', async () => {
     const tiles = (page: Page) => page.locator('[data-testid^="tile-"]');
@@ -174,10 +159,10 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('letters example in 
 
   it('redirects /letters to the lobby and refuses a bad room name', async () => {
     const page = await contextA.newPage();
-    await page.goto(`${server!.url}/letters`);
+    await page.goto(`${example.url}/letters`);
     expect(new URL(page.url()).pathname).toBe('/letters/lobby');
     await page.getByTestId('tile-a').waitFor({ timeout: 10_000 });
-    await page.goto(`${server!.url}/letters/not.a.room`);
+    await page.goto(`${example.url}/letters/not.a.room`);
     await page.getByTestId('room-error').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('board').count()).toBe(0);
     await page.close();

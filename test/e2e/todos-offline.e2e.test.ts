@@ -5,10 +5,9 @@
  * user when the connection is back. Screenshots land in test-artifacts/.
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/client-fixtures.ts';
-import { ARTIFACTS, browserTestsRun, buildDir, launchChromium, startExample, stopExample, type RunningExample } from '../helpers/e2e-fixtures.ts';
+import { ARTIFACTS, browserTestsRun, ExampleInBrowser } from '../helpers/e2e-fixtures.ts';
 import { addTodo, offline, online, row, titles } from '../helpers/todos-e2e-page.ts';
 
 /** Waits until the page's service worker controls it (the shell is cached). */
@@ -25,40 +24,22 @@ async function shellCached(page: Page): Promise<void> {
 const sortedTitles = async (page: Page): Promise<string[]> => (await titles(page)).sort();
 
 describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos example offline in Chromium', () => {
-  const data = tempDir('yracer-e2e-offline-');
-  let out: ReturnType<typeof buildDir> | undefined;
-  let browser: Browser;
-  let server: RunningExample;
-  let port = 0;
-  let contextA: BrowserContext;
-  let contextB: BrowserContext;
+  const example = new ExampleInBrowser();
   let pageA: Page;
   let pageB: Page;
+  let contextB: BrowserContext;
 
   beforeAll(async () => {
-    out = buildDir();
-    port = await freePort();
-    server = await startExample(port, data.dir, out.dir);
-    browser = await launchChromium();
-    contextA = await browser.newContext({ viewport: { width: 900, height: 800 } });
-    contextB = await browser.newContext({ viewport: { width: 900, height: 800 } });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    for (const page of [pageA, pageB]) {
-      page.on('pageerror', (error) => console.error('page error:', error));
-      page.on('console', (message) => { if (process.env['E2E_CONSOLE']) console.log('page:', message.text()); });
-      await page.goto(server.url);
+    await example.start();
+    const ready = async (page: Page): Promise<void> => {
       await online(page);
       await shellCached(page);
-    }
+    };
+    pageA = (await example.open('/', ready)).page;
+    ({ page: pageB, context: contextB } = await example.open('/', ready));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopExample(server);
-    data.remove();
-    out?.remove();
-  });
+  afterAll(() => example.close());
 
   it('keeps working offline through a reload and merges every edit when back online', async () => {
     await addTodo(pageA, 'Shared');
@@ -93,7 +74,7 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
 
   it('keeps two tabs of one browser in sync while offline, and their edits reach the other user when back', async () => {
     const secondTab = await contextB.newPage();
-    await secondTab.goto(server.url);
+    await secondTab.goto(example.url);
     await online(secondTab);
     await contextB.setOffline(true);
     await offline(pageB);
@@ -110,7 +91,7 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
   }, 60_000);
 
   it('keeps edits made while the server is down through a reload, and sends them when it is back', async () => {
-    await stopExample(server);
+    await example.stop();
     await offline(pageA);
     await addTodo(pageA, 'Written with the server down');
     await row(pageA, 'Written with the server down').waitFor({ timeout: 1000 });
@@ -118,7 +99,7 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
     await pageA.screenshot({ path: join(ARTIFACTS, 'todos-server-down-reloaded.png') });
 
-    server = await startExample(port, data.dir, (out as ReturnType<typeof buildDir>).dir, true);
+    await example.restart();
     await row(pageB, 'Written with the server down').waitFor({ timeout: 15_000 });
     await online(pageA, 15_000);
     await pageB.screenshot({ path: join(ARTIFACTS, 'todos-offline-converged.png') });

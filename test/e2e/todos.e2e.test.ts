@@ -7,49 +7,23 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, tempDir } from '../helpers/client-fixtures.ts';
-import {
-  ARTIFACTS,
-  browserTestsRun,
-  buildDir,
-  launchChromium,
-  startExample,
-  stopExample as stop,
-  type RunningExample as Running,
-} from '../helpers/e2e-fixtures.ts';
+import { ARTIFACTS, browserTestsRun, ExampleInBrowser } from '../helpers/e2e-fixtures.ts';
 import { addTodo, online, row, titles } from '../helpers/todos-e2e-page.ts';
 
 describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Chromium', () => {
-  const data = tempDir('yracer-e2e-data-');
-  let out: ReturnType<typeof buildDir> | undefined;
-  let browser: Browser;
-  let server: Running;
-  let port = 0;
+  const example = new ExampleInBrowser();
   let pageA: Page;
   let pageB: Page;
 
   beforeAll(async () => {
-    out = buildDir();
-    port = await freePort();
-    server = await startExample(port, data.dir, out.dir);
-    browser = await launchChromium();
-    pageA = await (await browser.newContext({ viewport: { width: 900, height: 800 } })).newPage();
-    pageB = await (await browser.newContext({ viewport: { width: 900, height: 800 } })).newPage();
-    for (const page of [pageA, pageB]) {
-      page.on('pageerror', (error) => console.error('page error:', error));
-      await page.goto(server.url);
-      await online(page);
-    }
+    await example.start();
+    pageA = (await example.open('/', online)).page;
+    pageB = (await example.open('/', online)).page;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stop(server);
-    data.remove();
-    out?.remove();
-  });
+  afterAll(() => example.close());
 
   it('shows an item added in A in B within 1 s', async () => {
     await addTodo(pageA, 'Buy milk');
@@ -100,9 +74,9 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Ch
   });
 
   it('keeps the items across a server restart and both pages reconnect by themselves', async () => {
-    await stop(server);
+    await example.stop();
     await pageA.waitForSelector('[data-testid="status-badge"]:not([data-status="online"])', { timeout: 5000 });
-    server = await startExample(port, data.dir, (out as ReturnType<typeof buildDir>).dir, true);
+    await example.restart();
     await online(pageA);
     await online(pageB);
     await addTodo(pageB, 'After the restart');
@@ -111,9 +85,9 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Ch
   }, 120_000);
 
   it('paints the items in the first response, before any script runs (server-side render)', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 800 } });
+    const context = await example.browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 800 } });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(example.url);
     expect(await titles(page)).toEqual(['Write the report', 'Buy milk', 'Walk the cat', 'After the restart']);
     await page.screenshot({ path: join(ARTIFACTS, 'todos-server-rendered.png') });
     await context.close();

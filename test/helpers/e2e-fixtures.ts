@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { ROOT } from './client-fixtures.ts';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort, ROOT, tempDir } from './client-fixtures.ts';
 import { waitFor } from './sync-fixtures.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -78,4 +78,69 @@ export async function startExample(port: number, dataDir: string, out: string, s
 export async function stopExample(running: RunningExample): Promise<void> {
   if (running.child.exitCode === null) running.child.kill('SIGTERM');
   await running.exited;
+}
+
+/**
+ * The example served from a fresh build and data folder, with Chromium:
+ * `start()` in `beforeAll`, `close()` in `afterAll`; `stop()` and
+ * `restart()` take the server down and up again on the same port and data.
+ */
+export class ExampleInBrowser {
+  readonly #data = tempDir('yracer-e2e-data-');
+  #out: ReturnType<typeof buildDir> | null = null;
+  #port = 0;
+  #server: RunningExample | null = null;
+  #browser: Browser | null = null;
+
+  /** Builds and starts the example, then launches Chromium. */
+  async start(): Promise<void> {
+    this.#out = buildDir();
+    this.#port = await freePort();
+    this.#server = await startExample(this.#port, this.#data.dir, this.#out.dir);
+    this.#browser = await launchChromium();
+  }
+
+  /** The example's base URL (`http://localhost:<port>`). */
+  get url(): string {
+    if (!this.#server) throw new Error('the example is not running');
+    return this.#server.url;
+  }
+
+  /** The browser. */
+  get browser(): Browser {
+    if (!this.#browser) throw new Error('the browser is not running');
+    return this.#browser;
+  }
+
+  /** A new context (a user) and a page of it at `path`, logging the page's errors; `ready` waits for the page. */
+  async open(path: string, ready: (page: Page) => Promise<void>, viewport = { width: 900, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await this.browser.newContext({ viewport });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error));
+    if (process.env['E2E_CONSOLE']) page.on('console', (message) => console.log('page:', message.text()));
+    await page.goto(this.url + path);
+    await ready(page);
+    return { context, page };
+  }
+
+  /** Stops the server (SIGTERM). */
+  async stop(): Promise<void> {
+    if (this.#server) await stopExample(this.#server);
+    this.#server = null;
+  }
+
+  /** Starts the server again on the same port, data and build. */
+  async restart(): Promise<void> {
+    if (!this.#out) throw new Error('the example was never started');
+    await this.stop();
+    this.#server = await startExample(this.#port, this.#data.dir, this.#out.dir, true);
+  }
+
+  /** Closes the browser and the server and removes the build and the data. */
+  async close(): Promise<void> {
+    await this.#browser?.close();
+    await this.stop();
+    this.#data.remove();
+    this.#out?.remove();
+  }
 }
