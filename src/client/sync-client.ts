@@ -28,7 +28,7 @@ import type {
 } from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
-import { docName, parseDocName } from '../protocol/doc-name.ts';
+import { docName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
@@ -44,6 +44,7 @@ import { DocumentHolds } from './document-holds.ts';
 import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites } from './pending-writes.ts';
+import { applyServerState, missingOnServer, REMOTE_ORIGIN } from './server-state.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
@@ -51,8 +52,7 @@ import type { WebSocketConstructor } from './web-socket-like.ts';
 /** The state vector of an empty document. */
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
-/** Transaction origin of updates received from the server (never sent back). */
-export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
+export { REMOTE_ORIGIN } from './server-state.ts';
 
 /** Origins of transactions that are not this model's own writes. */
 const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN, TAB_ORIGIN];
@@ -260,17 +260,8 @@ export class SyncClient implements SyncPort {
 
   /** Loads a document's state sent with a query result. */
   #load(ref: DocRef, update: Uint8Array): void {
-    const entry = this.#model.store.entry(ref.collection, ref.id);
-    try {
-      if (!entry || entry.ydoc.store.clients.size === 0) this.#model.store.load(ref.collection, ref.id, update);
-      else {
-        Y.applyUpdate(entry.ydoc, update, REMOTE_ORIGIN);
-        this.#model.store.markLoaded(ref.collection, ref.id);
-      }
-      this.#offline?.record(docName(ref.collection, ref.id), update);
-    } catch (error) {
-      console.error(`yracer: loading ${ref.collection}.${ref.id} from a query result threw`, error);
-    }
+    applyServerState(this.#model.store, ref, update, 'query-state');
+    this.#offline?.record(docName(ref.collection, ref.id), update);
   }
 
   #onOpen(): void {
@@ -341,24 +332,12 @@ export class SyncClient implements SyncPort {
     if (payload.type === 'awareness') {
       this.#presences.receive(name, payload.update);
     } else if (payload.type === 'step2' || payload.type === 'update') {
-      const key = parseDocName(name);
-      try {
-        if (payload.type === 'step2' && key && entry.ydoc.store.clients.size === 0) {
-          this.#model.store.load(key.collection, key.id, payload.update);
-        } else {
-          Y.applyUpdate(entry.ydoc, payload.update, REMOTE_ORIGIN);
-        }
-      } catch (error) {
-        // A listener of the app threw (or the data was bad): report it, keep the connection working.
-        console.error(`yracer: applying a server update of ${name} threw`, error);
-      }
+      applyServerState(this.#model.store, entry, payload.update, payload.type === 'step2' ? 'state' : 'update');
       this.#offline?.record(name, payload.update);
     } else if (payload.type === 'step1') {
       const vector = this.#offline ? this.#offline.replyVector(name, payload.stateVector) : payload.stateVector;
-      const diff = Y.encodeStateAsUpdate(entry.ydoc, vector);
-      // A diff always carries the whole delete set: without structs the server lacks nothing
-      // (a deletion made here is a local write, pending until acknowledged, stored offline).
-      if (Y.parseUpdateMeta(diff).to.size > 0) this.#sendTracked(name, diff);
+      const missing = missingOnServer(entry.ydoc, vector);
+      if (missing) this.#sendTracked(name, missing);
     }
   }
 
