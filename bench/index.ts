@@ -15,6 +15,7 @@ const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['sync', () => import('./sync.bench.ts')],
   ['react', () => import('./react.bench.ts')],
   ['query', () => import('./query.bench.ts')],
+  ['offline', () => import('./offline.bench.ts')],
 ];
 
 function machine(): string {
