@@ -20,6 +20,8 @@ export interface IndexedDbStoreOptions {
   readonly indexedDB?: IDBFactory;
   /** Compact a document once it has this many stored updates (default 64). */
   readonly compactAt?: number;
+  /** The `IDBKeyRange` class (default `globalThis.IDBKeyRange`; tests pass fake-indexeddb's). */
+  readonly IDBKeyRange?: typeof IDBKeyRange;
 }
 
 interface UpdateRecord {
@@ -62,6 +64,31 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return request(req);
 }
 
+/** From this many documents on, `loadDocs` reads the index range they span in one request, not one request each. */
+const RANGE_READ_AT = 32;
+
+/** Each document's records, one `getAll` per document. */
+async function readEach(index: IDBIndex, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
+  const found = await Promise.all(names.map((name) => request(index.getAll(name)) as Promise<UpdateRecord[]>));
+  return new Map(names.map((name, i) => [name, found[i] ?? []]));
+}
+
+/** Each document's records, from one `getAll` over the index range from the first name to the last. */
+async function readRange(index: IDBIndex, keyRange: typeof IDBKeyRange, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
+  // IndexedDB orders strings by UTF-16 code units, as `<` does.
+  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const range = keyRange.bound(sorted[0] as string, sorted[sorted.length - 1] as string);
+  const wanted = new Set(names);
+  const byDoc = new Map<string, UpdateRecord[]>();
+  for (const record of (await request(index.getAll(range))) as UpdateRecord[]) {
+    if (!wanted.has(record.doc)) continue;
+    const list = byDoc.get(record.doc);
+    if (list) list.push(record);
+    else byDoc.set(record.doc, [record]);
+  }
+  return byDoc;
+}
+
 function randomOwner(): string {
   const bytes = new Uint8Array(8);
   globalThis.crypto.getRandomValues(bytes);
@@ -98,7 +125,8 @@ function holdOwnerLock(owner: string): () => void {
 export function indexedDbStore(options: IndexedDbStoreOptions = {}): OfflineStore {
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
   if (!factory) throw new TypeError('yracer indexedDbStore(): no IndexedDB here; pass one as `indexedDB` (fake-indexeddb in Node)');
-  return new IndexedDbStore(factory, options.name ?? 'yracer', options.compactAt ?? 64);
+  const keyRange = options.IDBKeyRange ?? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange ?? null;
+  return new IndexedDbStore(factory, keyRange, options.name ?? 'yracer', options.compactAt ?? 64);
 }
 
 class IndexedDbStore implements OfflineStore {
@@ -115,7 +143,10 @@ class IndexedDbStore implements OfflineStore {
   /** Updates stored per document, as far as this client knows (for compaction). */
   readonly #counts = new Map<string, number>();
 
-  constructor(factory: IDBFactory, name: string, compactAt: number) {
+  readonly #keyRange: typeof IDBKeyRange | null;
+
+  constructor(factory: IDBFactory, keyRange: typeof IDBKeyRange | null, name: string, compactAt: number) {
+    this.#keyRange = keyRange;
     this.name = name;
     this.#db = openDatabase(factory, name);
     this.#db.catch(() => undefined); // reported by the calls that use it
@@ -148,12 +179,12 @@ class IndexedDbStore implements OfflineStore {
   async loadDocs(names: readonly string[]): Promise<Map<string, Uint8Array>> {
     void this.#commit().catch(() => undefined); // queued writes first: transactions run in order
     const db = await this.#db;
-    const tx = db.transaction('updates', 'readonly');
-    const index = tx.objectStore('updates').index('doc');
-    const found = await Promise.all(names.map((name) => request(index.getAll(name)) as Promise<UpdateRecord[]>));
+    const index = db.transaction('updates', 'readonly').objectStore('updates').index('doc');
+    const keyRange = this.#keyRange;
+    const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
     const docs = new Map<string, Uint8Array>();
-    names.forEach((name, i) => {
-      const records = found[i] ?? [];
+    names.forEach((name) => {
+      const records = byDoc.get(name) ?? [];
       if (records.length === 0) return;
       this.#counts.set(name, records.length);
       docs.set(name, records.length === 1 ? (records[0] as UpdateRecord).update : Y.mergeUpdates(records.map((r) => r.update)));

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import type { Model } from '../model/model.ts';
 import type { DocRef } from '../model/sync-port.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
+import { isEmptyUpdate } from '../protocol/sync-payload.ts';
 import type { OfflineStore, StoredQuery } from './offline-store.ts';
 import type { PendingObserver } from './pending-writes.ts';
 import { TabChannel } from './tab-channel.ts';
@@ -130,26 +131,31 @@ export class OfflineCache implements PendingObserver {
       console.error('yracer: reading the offline store failed', error);
       found = new Map();
     }
-    for (const [name, { ref, done }] of batch) {
-      const update = found.get(name);
-      const model = this.#model;
-      const entry = model.store.entry(ref.collection, ref.id);
-      const usable = update !== undefined && entry !== undefined && !this.#closed && !model.store.closed;
-      if (usable) {
-        try {
-          // Merged like any other source; a document already loaded from the server emits only what changed.
-          model.store.load(ref.collection, ref.id, update);
-        } catch (error) {
-          console.error(`yracer: loading ${ref.collection}.${ref.id} from the offline store threw`, error);
+    const model = this.#model;
+    const results: Array<[(found: boolean) => void, boolean]> = [];
+    // One delivery of events for the whole batch: a query over these documents changes once.
+    model.store.batch(() => {
+      for (const [name, { ref, done }] of batch) {
+        const update = found.get(name);
+        const entry = model.store.entry(ref.collection, ref.id);
+        const usable = update !== undefined && entry !== undefined && !this.#closed && !model.store.closed;
+        if (usable) {
+          try {
+            // Merged like any other source; a document already loaded from the server emits only what changed.
+            model.store.load(ref.collection, ref.id, update);
+          } catch (error) {
+            console.error(`yracer: loading ${ref.collection}.${ref.id} from the offline store threw`, error);
+          }
         }
+        for (const fn of done) results.push([fn, usable]);
       }
-      for (const fn of done) fn(usable);
-    }
+    });
+    for (const [fn, usable] of results) fn(usable);
   }
 
-  /** Records an update of a document from the server. */
+  /** Records an update of a document from the server (an empty one, as a subscribe's answer can be, is left out). */
   record(name: string, update: Uint8Array): void {
-    if (!this.#closed) this.store.append(name, update);
+    if (!this.#closed && !isEmptyUpdate(update)) this.store.append(name, update);
   }
 
   /** Records a local update of a document and posts it to the other tabs. */

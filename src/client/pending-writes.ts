@@ -23,6 +23,12 @@ export interface PendingObserver {
   removed(doc: string, seqs: readonly number[]): void;
 }
 
+/** Where a document's pending updates lie per Yjs client: from the lowest start to the highest end. */
+export interface PendingSpan {
+  readonly from: ReadonlyMap<number, number>;
+  readonly to: ReadonlyMap<number, number>;
+}
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
@@ -34,6 +40,8 @@ export class PendingWrites {
   readonly #pending = new Map<number, Pending>();
   /** Per document, its pending sequence numbers in ascending order. */
   readonly #byDoc = new Map<string, number[]>();
+  /** Per document, the span of its pending updates; null once one of them came from elsewhere (not from the document). */
+  readonly #spans = new Map<string, { from: Map<number, number>; to: Map<number, number> } | null>();
   #seq = 0;
   #waiters: Waiter[] = [];
   #refusal: Error | null = null;
@@ -59,15 +67,41 @@ export class PendingWrites {
 
   #untrack(doc: string): void {
     this.#byDoc.delete(doc);
+    this.#spans.delete(doc);
     this.#onChange();
   }
 
-  /** Records a local update of a document; returns its sequence number. */
-  add(doc: string, update: Uint8Array): number {
+  /**
+   * Records a local update of a document; returns its sequence number.
+   * `fromDoc`: the update was made on (or read from) the document the client
+   * holds, so a resend can encode it from the document (see `rebase`).
+   */
+  add(doc: string, update: Uint8Array, fromDoc = true): number {
+    this.#noteSpan(doc, fromDoc ? update : null);
     const seq = ++this.#seq;
     this.#track(doc, seq, { doc, update, callbacks: [] });
     this.observer?.added(doc, seq, update);
     return seq;
+  }
+
+  #noteSpan(doc: string, update: Uint8Array | null): void {
+    const span = this.#spans.get(doc);
+    if (span === null) return;
+    if (update === null) {
+      this.#spans.set(doc, null);
+      return;
+    }
+    const next = span ?? { from: new Map<number, number>(), to: new Map<number, number>() };
+    let meta: ReturnType<typeof Y.parseUpdateMeta>;
+    try {
+      meta = Y.parseUpdateMeta(update);
+    } catch {
+      this.#spans.set(doc, null); // not a Yjs update: the server will say so; resends merge
+      return;
+    }
+    for (const [client, clock] of meta.from) next.from.set(client, Math.min(next.from.get(client) ?? clock, clock));
+    for (const [client, clock] of meta.to) next.to.set(client, Math.max(next.to.get(client) ?? clock, clock));
+    this.#spans.set(doc, next);
   }
 
   /** The sequence number of the newest pending update of a document (0 when none). */
@@ -98,12 +132,19 @@ export class PendingWrites {
     return new Set(this.#byDoc.keys());
   }
 
-  /** Merges a document's pending updates under one new sequence number (for a resend); returns it with the merged update. */
-  rebase(doc: string): { seq: number; update: Uint8Array } | null {
+  /**
+   * Merges a document's pending updates under one new sequence number (for a
+   * resend); returns it with the merged update. `encode` may build it from
+   * the document instead, given the span of the pending updates (much
+   * faster than merging many small updates); it returns null when it cannot.
+   */
+  rebase(doc: string, encode?: (span: PendingSpan) => Uint8Array | null): { seq: number; update: Uint8Array } | null {
     const seqs = this.#byDoc.get(doc);
     if (!seqs) return null;
     const entries = seqs.map((seq) => this.#pending.get(seq) as Pending);
-    const update = entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update));
+    const span = this.#spans.get(doc);
+    const encoded = entries.length > 1 && span && encode ? encode(span) : null;
+    const update = encoded ?? (entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update)));
     const callbacks = entries.flatMap((p) => p.callbacks);
     for (const seq of seqs) this.#pending.delete(seq);
     this.#byDoc.delete(doc); // tracked again at once: no change to report
@@ -134,6 +175,8 @@ export class PendingWrites {
     if (!pending) return;
     const list = this.#byDoc.get(pending.doc) ?? [];
     list.splice(list.indexOf(seq), 1);
+    // The refused update is still in the document: a resend must not encode it from there.
+    this.#spans.set(pending.doc, null);
     if (list.length === 0) this.#untrack(pending.doc);
     this.#settle(seq, error);
     this.observer?.removed(pending.doc, [seq]);
@@ -187,6 +230,7 @@ export class PendingWrites {
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, error);
     if (this.#byDoc.size > 0) {
       this.#byDoc.clear();
+      this.#spans.clear();
       this.#onChange();
     }
     for (const waiter of this.#waiters) waiter.error ??= error;

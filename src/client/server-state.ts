@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import type { ModelStore } from '../model/model-store.ts';
 import type { DocRef } from '../model/sync-port.ts';
+import type { PendingSpan } from './pending-writes.ts';
 
 /** Transaction origin of updates received from the server (never sent back). */
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer:remote');
@@ -43,4 +44,17 @@ export function applyServerState(store: ModelStore, ref: DocRef, update: Uint8Ar
 export function missingOnServer(ydoc: Y.Doc, stateVector: Uint8Array): Uint8Array | null {
   const diff = Y.encodeStateAsUpdate(ydoc, stateVector);
   return Y.parseUpdateMeta(diff).to.size > 0 ? diff : null;
+}
+
+/**
+ * A document's pending updates, encoded from the document itself (what
+ * y-websocket does on reconnect; merging a thousand small updates is far
+ * slower): everything from where the pending updates start, per client.
+ * Null when the document does not hold them all (then they are merged).
+ */
+export function pendingFromDoc(ydoc: Y.Doc, span: PendingSpan): Uint8Array | null {
+  for (const [client, end] of span.to) if (Y.getState(ydoc.store, client) < end) return null;
+  const vector = Y.decodeStateVector(Y.encodeStateVector(ydoc));
+  for (const [client, start] of span.from) vector.set(client, Math.min(vector.get(client) ?? start, start));
+  return Y.encodeStateAsUpdate(ydoc, Y.encodeStateVector(vector));
 }

@@ -44,7 +44,7 @@ import { DocumentHolds } from './document-holds.ts';
 import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites } from './pending-writes.ts';
-import { applyServerState, missingOnServer, REMOTE_ORIGIN } from './server-state.ts';
+import { applyServerState, missingOnServer, pendingFromDoc, REMOTE_ORIGIN } from './server-state.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
@@ -95,7 +95,7 @@ export class SyncClient implements SyncPort {
     const tabSync = options.tabSync ?? typeof globalThis.BroadcastChannel === 'function';
     const host = {
       hasPending: (doc: string) => this.#pending.hasDoc(doc),
-      sendTracked: (doc: string, update: Uint8Array) => this.#sendTracked(doc, update),
+      sendTracked: (doc: string, update: Uint8Array) => this.#sendTracked(doc, update, false),
       ydoc: (doc: string) => this.#entries.get(doc)?.ydoc,
       keep: (ref: DocRef) => this.#holds.keep(ref),
       release: (ref: DocRef) => this.#holds.release(ref, 'fetch'),
@@ -198,8 +198,9 @@ export class SyncClient implements SyncPort {
     if (this.#entries.get(name) === entry) this.#entries.delete(name);
   }
 
-  #sendTracked(name: string, update: Uint8Array): void {
-    this.#sendUpdate(name, this.#pending.add(name, update), update);
+  /** Records a local update as pending and sends it (`fromDoc`: it is in the document this client holds). */
+  #sendTracked(name: string, update: Uint8Array, fromDoc = true): void {
+    this.#sendUpdate(name, this.#pending.add(name, update, fromDoc), update);
   }
 
   #sendUpdate(name: string, seq: number, update: Uint8Array): void {
@@ -266,7 +267,8 @@ export class SyncClient implements SyncPort {
 
   #onOpen(): void {
     for (const name of this.#pending.docs()) {
-      const rebased = this.#pending.rebase(name);
+      const ydoc = this.#entries.get(name)?.ydoc;
+      const rebased = this.#pending.rebase(name, ydoc ? (span) => pendingFromDoc(ydoc, span) : undefined);
       if (rebased) this.#sendUpdate(name, rebased.seq, rebased.update);
     }
     this.#offline?.adopt();

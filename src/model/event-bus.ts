@@ -4,7 +4,9 @@
  * Events are queued and delivered in order; an event caused by a listener
  * (a mutation made inside a listener) is delivered only after the current
  * event has reached every listener. Listener errors do not stop delivery:
- * the first one is rethrown once the queue is empty.
+ * the first one is rethrown once the queue is empty. `afterFlush` runs work
+ * once per delivery, after its last event (queries coalesce their changes
+ * there); `hold()` delays delivery across many transactions (a batch load).
  */
 import type { ListenableType, ModelEvent } from './model-event.ts';
 import { ListenerRegistry } from './listener-registry.ts';
@@ -22,6 +24,8 @@ export class EventBus {
   readonly #listeners = new ListenerRegistry<BusListener, { readonly type: ListenableType }>();
   #queue: Queued[] = [];
   #flushing = false;
+  #holds = 0;
+  readonly #after = new Set<() => void>();
 
   /** Registers `fn` for events of `type` whose path matches the pattern segments. */
   on(type: ListenableType, segments: readonly string[], fn: BusListener): void {
@@ -48,26 +52,53 @@ export class EventBus {
     this.#queue.push({ event, segments });
   }
 
-  /** Delivers queued events unless a delivery is already running further up the stack. */
+  /** Runs `fn` once after the delivery in progress has delivered its last event (at once when none is). */
+  afterFlush(fn: () => void): void {
+    if (this.#flushing) this.#after.add(fn);
+    else fn();
+  }
+
+  /** Holds delivery back until the returned function is called (holds nest); then delivers what was queued. */
+  hold(): () => void {
+    this.#holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds -= 1;
+      this.flush();
+    };
+  }
+
+  /** Delivers queued events unless a delivery is already running further up the stack (or held). */
   flush(): void {
-    if (this.#flushing) return;
+    if (this.#flushing || this.#holds > 0) return;
     this.#flushing = true;
     const errors: unknown[] = [];
+    const run = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
     try {
-      for (let i = 0; i < this.#queue.length; i++) {
-        const { event, segments } = this.#queue[i] as Queued;
-        const matches = this.#listeners.matches(segments, (registration) => registration.type === 'all' || registration.type === event.type);
-        for (const [registration, captures] of matches) {
-          if (!registration.active) continue;
-          try {
-            registration.fn(event, captures);
-          } catch (error) {
-            errors.push(error);
+      let i = 0;
+      while (i < this.#queue.length || this.#after.size > 0) {
+        for (; i < this.#queue.length; i++) {
+          const { event, segments } = this.#queue[i] as Queued;
+          const matches = this.#listeners.matches(segments, (registration) => registration.type === 'all' || registration.type === event.type);
+          for (const [registration, captures] of matches) {
+            if (registration.active) run(() => registration.fn(event, captures));
           }
         }
+        const after = [...this.#after];
+        this.#after.clear();
+        for (const fn of after) run(fn);
       }
     } finally {
       this.#queue = [];
+      this.#after.clear();
       this.#flushing = false;
     }
     if (errors.length === 1) throw errors[0];

@@ -167,6 +167,19 @@ export class ModelStore {
     this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
   }
 
+  /**
+   * Runs `fn` (many loads, say) with event delivery held back: listeners
+   * hear every event after it returns, in order, and a query changes once.
+   */
+  batch<T>(fn: () => T): T {
+    const release = this.bus.hold();
+    try {
+      return fn();
+    } finally {
+      release();
+    }
+  }
+
   /** Drops a document from memory, emitting `unload`; returns false when it was not held. */
   unload(collection: string, id: string): boolean {
     const docs = this.#collections.get(collection);

@@ -251,10 +251,13 @@ export class Query<R = readonly unknown[]> {
       // Unacknowledged writes count as local, whoever made them (another tab of this browser, say).
       const local = (event.type !== 'load' && event.type !== 'unload' && !event.remote) || (store.sync?.hasPending({ collection: this.collection, id }) ?? false);
       this.#state.changed(id, local);
-      this.#flush();
+      // Once per delivery: a batch of changes (a transaction, a batch load) is one result change.
+      store.bus.afterFlush(this.#flushAfter);
     };
     store.bus.on('all', [this.collection, '**'], this.#bus);
   }
+
+  readonly #flushAfter = (): void => this.#flush();
 
   #fresh(): QueryState | null {
     if (this.#state?.stale) this.#flush();

@@ -1,4 +1,4 @@
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
@@ -73,6 +73,19 @@ describe('indexedDbStore', () => {
     });
     expect(count).toBeLessThan(4);
     expect(valueOf((await store.loadDocs(['todos/a'])).get('todos/a'))).toEqual(doc.getMap('data').toJSON());
+  });
+
+  it('reads many documents in one range request and leaves out the ones not asked for', async () => {
+    const factory = new IDBFactory();
+    const store = indexedDbStore({ name: 'range', indexedDB: factory, IDBKeyRange });
+    opened.push(store);
+    const { updates } = edits(2);
+    const names = Array.from({ length: 100 }, (_, i) => `items/i${String(i).padStart(3, '0')}`);
+    for (const name of names) for (const update of updates) store.append(name, update);
+    const wanted = names.filter((_, i) => i % 2 === 0);
+    const loaded = await store.loadDocs(wanted);
+    expect([...loaded.keys()].sort()).toEqual(wanted);
+    for (const name of wanted) expect(valueOf(loaded.get(name))).toEqual({ k0: 0, k1: 1 });
   });
 
   it('forgets a document without touching the others', async () => {

@@ -174,3 +174,58 @@ describe('PendingWrites', () => {
     expect(pending.size).toBe(0);
   });
 });
+
+describe('PendingWrites rebase', () => {
+  /** A document and the updates of `n` local writes to it. */
+  function writes(n: number): { doc: Y.Doc; updates: Uint8Array[] } {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < n; i++) doc.getMap('data').set(`k${i}`, i);
+    return { doc, updates };
+  }
+
+  const valueOf = (update: Uint8Array): unknown => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, update);
+    return doc.getMap('data').toJSON();
+  };
+
+  it('encodes the resend from the document when every pending update came from it', () => {
+    const { doc, updates } = writes(50);
+    const pending = new PendingWrites();
+    for (const u of updates) pending.add('items/x', u);
+    let asked = 0;
+    const rebased = pending.rebase('items/x', (span) => {
+      asked++;
+      expect(span.from.get(doc.clientID)).toBe(0);
+      expect(span.to.get(doc.clientID)).toBe(50);
+      return Y.encodeStateAsUpdate(doc);
+    });
+    expect(asked).toBe(1);
+    expect(valueOf((rebased as { update: Uint8Array }).update)).toEqual(doc.getMap('data').toJSON());
+  });
+
+  it('merges instead when one pending update came from elsewhere', () => {
+    const { doc, updates } = writes(3);
+    const pending = new PendingWrites();
+    pending.add('items/x', updates[0] as Uint8Array);
+    pending.add('items/x', updates[1] as Uint8Array, false);
+    pending.add('items/x', updates[2] as Uint8Array);
+    const rebased = pending.rebase('items/x', () => {
+      throw new Error('must not encode from the document');
+    });
+    expect(valueOf((rebased as { update: Uint8Array }).update)).toEqual(doc.getMap('data').toJSON());
+  });
+
+  it('merges instead after a refusal (the refused update is still in the document)', () => {
+    const { updates } = writes(3);
+    const pending = new PendingWrites();
+    const seqs = updates.map((u) => pending.add('items/x', u));
+    pending.fail(seqs[1] as number, new Error('refused'));
+    let asked = false;
+    const rebased = pending.rebase('items/x', () => ((asked = true), null));
+    expect(asked).toBe(false);
+    expect((rebased as { update: Uint8Array }).update).toEqual(Y.mergeUpdates([updates[0] as Uint8Array, updates[2] as Uint8Array]));
+  });
+});
