@@ -137,6 +137,8 @@ class IndexedDbStore implements OfflineStore {
   readonly #releaseLock: () => void;
   #queue: Write[] = [];
   #scheduled = false;
+  /** True while a background commit runs. */
+  #committing = false;
   #lastCommit: Promise<void> = Promise.resolve();
   /** True once `adoptPending` ran. */
   #adopted = false;
@@ -154,11 +156,32 @@ class IndexedDbStore implements OfflineStore {
     this.#releaseLock = holdOwnerLock(this.owner);
   }
 
+  /**
+   * Queues a write. Writes commit in the background, one transaction at a
+   * time: what is queued while one commits goes into the next, so a burst of
+   * writes (one per task, as typing makes them) costs a few transactions,
+   * not one each, and an idle store starts committing at once.
+   */
   #enqueue(write: Write): void {
     this.#queue.push(write);
-    if (this.#scheduled) return;
+    if (this.#scheduled || this.#committing) return;
     this.#scheduled = true;
-    queueMicrotask(() => void this.#commit().catch((error: unknown) => console.error('yracer: storing offline data failed', error)));
+    queueMicrotask(() => void this.#background());
+  }
+
+  async #background(): Promise<void> {
+    this.#committing = true;
+    try {
+      await this.#commit();
+    } catch (error) {
+      console.error('yracer: storing offline data failed', error);
+    } finally {
+      this.#committing = false;
+      if (this.#queue.length > 0 && !this.#scheduled) {
+        this.#scheduled = true;
+        queueMicrotask(() => void this.#background());
+      }
+    }
   }
 
   /** Starts a transaction with everything queued (in queue order); resolves when it committed. */
