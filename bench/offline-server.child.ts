@@ -27,13 +27,12 @@
  *       the earlier watcher.
  *   `close`  closes the server and exits.
  */
-import { createServer as createHttpServer } from 'node:http';
 import { createInterface } from 'node:readline';
-import { setupWSConnection } from '@y/websocket-server/utils';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createServer, memoryStorage } from '../src/server/index.ts';
+import { startRelay } from './y-websocket-relay.ts';
 
 /** The first line the child prints. */
 export interface OfflineServerStarted {
@@ -83,30 +82,9 @@ function complete(read: (key: string) => unknown, count: number): boolean {
   return true;
 }
 
-async function startRelay(): Promise<Running> {
-  const http = createHttpServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/plain' });
-    response.end('okay');
-  });
-  const wss = new WebSocketServer({ noServer: true });
-  wss.on('connection', setupWSConnection);
-  http.on('upgrade', (request, socket, head) => {
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = http.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+async function startRelayServer(): Promise<Running> {
+  const relay = await startRelay();
+  return { port: relay.port, close: () => relay.close() };
 }
 
 async function startYracer(): Promise<Running> {
@@ -153,7 +131,7 @@ const WARM_ROUNDS = 10;
 async function main(): Promise<void> {
   const kind = process.argv[2];
   let running: Running;
-  if (kind === 'relay') running = await startRelay();
+  if (kind === 'relay') running = await startRelayServer();
   else if (kind === 'yracer') running = await startYracer();
   else throw new Error(`usage: offline-server.child.ts yracer|relay (got "${String(kind)}")`);
   await warmUp(running.port, kind, WARM_ROUNDS);

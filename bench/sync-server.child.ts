@@ -25,12 +25,10 @@
  *   `heap`    runs gc a few times (letting finalizers run), then answers;
  *   `close`   closes the server and exits.
  */
-import { createServer as createHttpServer } from 'node:http';
 import { createInterface } from 'node:readline';
-import { setupWSConnection } from '@y/websocket-server/utils';
-import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { createServer, memoryStorage, sqliteStorage, type Storage } from 'yracer/server';
+import { startRelay } from './y-websocket-relay.ts';
 
 /** What the child answers to every command. */
 export interface Stats {
@@ -61,32 +59,9 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startRelay(): Promise<Running> {
-  const http = createHttpServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/plain' });
-    response.end('okay');
-  });
-  const wss = new WebSocketServer({ noServer: true });
-  wss.on('connection', setupWSConnection);
-  http.on('upgrade', (request, socket, head) => {
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = http.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    connections: () => wss.clients.size,
-    rooms: () => -1,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+async function startRelayServer(): Promise<Running> {
+  const relay = await startRelay();
+  return { port: relay.port, connections: () => relay.wss.clients.size, rooms: () => -1, close: () => relay.close() };
 }
 
 /** Stores `todos/d<i>` = `{ n: i }` for i < count, as compacted states. */
@@ -124,7 +99,7 @@ async function main(): Promise<void> {
   };
   const file = rest.find((arg) => !arg.startsWith('--'));
   let running: Running;
-  if (kind === 'relay') running = await startRelay();
+  if (kind === 'relay') running = await startRelayServer();
   else if (kind === 'yracer') running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0);
   else throw new Error(`usage: sync-server.child.ts yracer|relay [sqlite file] (got "${String(kind)}")`);
 

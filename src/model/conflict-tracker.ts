@@ -24,6 +24,7 @@ import { findOverwrites } from './conflict-detection.ts';
 import type { DocEntry } from './doc-entry.ts';
 import { jsonEqual, type JsonValue } from './json-value.ts';
 import { splitPath } from './path.ts';
+import { ListenerErrors } from './listener-errors.ts';
 import { ListenerRegistry } from './listener-registry.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import { isCounter, segmentsTo, type YType } from './y-node.ts';
@@ -218,30 +219,22 @@ export class ConflictTracker {
   flush(): void {
     if (this.#flushing) return;
     this.#flushing = true;
-    const errors: unknown[] = [];
-    const run = (fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        errors.push(error);
-      }
-    };
+    const errors = new ListenerErrors();
     try {
       while (this.#queue.length > 0 || this.#dirty) {
         const queue = this.#queue;
         this.#queue = [];
         for (const conflict of queue) {
-          for (const [registration, captures] of this.#listeners.matches(splitPath(conflict.path))) if (registration.active) run(() => registration.fn(conflict, captures));
+          for (const [registration, captures] of this.#listeners.matches(splitPath(conflict.path))) if (registration.active) errors.run(() => registration.fn(conflict, captures));
         }
         if (this.#queue.length > 0 || !this.#dirty) continue;
         this.#dirty = false;
-        for (const watcher of [...this.#watchers]) run(watcher);
+        for (const watcher of [...this.#watchers]) errors.run(watcher);
       }
     } finally {
       this.#flushing = false;
     }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `yracer: ${errors.length} conflict listeners threw`);
+    errors.rethrow('conflict listeners');
   }
 }
 

@@ -9,6 +9,7 @@
  * there); `hold()` delays delivery across many transactions (a batch load).
  */
 import type { ListenableType, ModelEvent } from './model-event.ts';
+import { ListenerErrors } from './listener-errors.ts';
 import { ListenerRegistry } from './listener-registry.ts';
 
 /** A listener function as stored by the bus. */
@@ -74,14 +75,7 @@ export class EventBus {
   flush(): void {
     if (this.#flushing || this.#holds > 0) return;
     this.#flushing = true;
-    const errors: unknown[] = [];
-    const run = (fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        errors.push(error);
-      }
-    };
+    const errors = new ListenerErrors();
     try {
       let i = 0;
       while (i < this.#queue.length || this.#after.size > 0) {
@@ -89,19 +83,18 @@ export class EventBus {
           const { event, segments } = this.#queue[i] as Queued;
           const matches = this.#listeners.matches(segments, (registration) => registration.type === 'all' || registration.type === event.type);
           for (const [registration, captures] of matches) {
-            if (registration.active) run(() => registration.fn(event, captures));
+            if (registration.active) errors.run(() => registration.fn(event, captures));
           }
         }
         const after = [...this.#after];
         this.#after.clear();
-        for (const fn of after) run(fn);
+        for (const fn of after) errors.run(fn);
       }
     } finally {
       this.#queue = [];
       this.#after.clear();
       this.#flushing = false;
     }
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `yracer: ${errors.length} event listeners threw`);
+    errors.rethrow('event listeners');
   }
 }
