@@ -9,7 +9,8 @@
  * offline); closing the model sends my removal before the socket closes.
  */
 import { PresenceBase } from '../model/presence-base.ts';
-import type { Presence, PresenceState } from '../model/presence.ts';
+import { PresenceRegistry } from '../model/presence-registry.ts';
+import type { PresenceState } from '../model/presence.ts';
 import type { DocRef } from '../model/sync-port.ts';
 import { AwarenessChannel, QUERY_AWARENESS_PAYLOAD } from '../protocol/awareness-channel.ts';
 import { docName } from '../protocol/doc-name.ts';
@@ -98,49 +99,19 @@ class ClientPresence extends PresenceBase {
 }
 
 /** The presences of one sync client, by document name. */
-export class ClientPresences {
-  readonly #transport: PresenceTransport;
-  readonly #byName = new Map<string, ClientPresence>();
-
+export class ClientPresences extends PresenceRegistry<ClientPresence> {
   constructor(transport: PresenceTransport) {
-    this.#transport = transport;
-  }
-
-  /** The presence of a document (one per document). */
-  open(ref: DocRef): Presence {
-    const name = docName(ref.collection, ref.id);
-    let presence = this.#byName.get(name);
-    if (!presence) {
-      presence = new ClientPresence(ref, this.#transport);
-      this.#byName.set(name, presence);
-    }
-    return presence;
-  }
-
-  /** The model released everything it held: presences in use hold their documents again. */
-  reholdAll(): void {
-    for (const presence of this.#byName.values()) presence.rehold();
-  }
-
-  /** Routes an awareness update from the server to its document's presence. */
-  receive(name: string, update: Uint8Array): void {
-    this.#byName.get(name)?.receive(update);
+    super((ref) => new ClientPresence(ref, transport));
   }
 
   /** After a (re)connect, once the documents were subscribed again: sends every state of mine again. */
   reconnected(name?: string): void {
-    if (name !== undefined) this.#byName.get(name)?.reconnected();
-    else for (const presence of this.#byName.values()) presence.reconnected();
+    if (name !== undefined) this.get(name)?.reconnected();
+    else for (const presence of this.all()) presence.reconnected();
   }
 
   /** The socket dropped: clears everyone else's states. */
   dropped(): void {
-    for (const presence of this.#byName.values()) presence.dropped();
-  }
-
-  /** The model closes: sends my removals (while the socket is still open) and stops every presence. */
-  close(): void {
-    for (const presence of this.#byName.values()) presence.close();
-    this.#byName.clear();
+    for (const presence of this.all()) presence.dropped();
   }
 }

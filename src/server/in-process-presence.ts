@@ -6,7 +6,8 @@
  * and sends mine. Leaving the room (release or close) removes my state there.
  */
 import { PresenceBase } from '../model/presence-base.ts';
-import type { Presence, PresenceState } from '../model/presence.ts';
+import { PresenceRegistry } from '../model/presence-registry.ts';
+import type { PresenceState } from '../model/presence.ts';
 import type { DocRef } from '../model/sync-port.ts';
 import { AwarenessChannel } from '../protocol/awareness-channel.ts';
 import { docName } from '../protocol/doc-name.ts';
@@ -100,43 +101,13 @@ class InProcessPresence extends PresenceBase {
 }
 
 /** The presences of one in-process model, by document name. */
-export class InProcessPresences {
-  readonly #transport: InProcessPresenceTransport;
-  readonly #byName = new Map<string, InProcessPresence>();
-
+export class InProcessPresences extends PresenceRegistry<InProcessPresence> {
   constructor(transport: InProcessPresenceTransport) {
-    this.#transport = transport;
-  }
-
-  /** The presence of a document (one per document). */
-  open(ref: DocRef): Presence {
-    const name = docName(ref.collection, ref.id);
-    let presence = this.#byName.get(name);
-    if (!presence) {
-      presence = new InProcessPresence(ref, this.#transport);
-      this.#byName.set(name, presence);
-    }
-    return presence;
+    super((ref) => new InProcessPresence(ref, transport));
   }
 
   /** The model joined a document's room. */
   joined(name: string): void {
-    this.#byName.get(name)?.joined();
-  }
-
-  /** The model released everything it held: presences in use hold their documents again. */
-  reholdAll(): void {
-    for (const presence of this.#byName.values()) presence.rehold();
-  }
-
-  /** Routes an awareness update a room relayed to its document's presence. */
-  receive(name: string, update: Uint8Array): void {
-    this.#byName.get(name)?.receive(update);
-  }
-
-  /** The model closes: sends my removals (while still in the rooms) and stops every presence. */
-  close(): void {
-    for (const presence of this.#byName.values()) presence.close();
-    this.#byName.clear();
+    this.get(name)?.joined();
   }
 }
