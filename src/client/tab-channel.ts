@@ -34,11 +34,12 @@ function addRange(ranges: Ranges, client: number, start: number, end: number): v
   else ranges.set(client, [[start, end]]);
 }
 
-/** The structs an update carries. */
+/** The clocks updates carry, per client (from each update's first struct to its last). */
 function carried(updates: readonly Uint8Array[]): Ranges {
   const ranges: Ranges = new Map();
   for (const update of updates) {
-    for (const struct of Y.decodeUpdate(update).structs) addRange(ranges, struct.id.client, struct.id.clock, struct.id.clock + struct.length);
+    const { from, to } = Y.parseUpdateMeta(update);
+    for (const [client, start] of from) addRange(ranges, client, start, to.get(client) ?? start);
   }
   return ranges;
 }
@@ -55,15 +56,6 @@ function referenced(update: Uint8Array): Ranges {
     }
   }
   return ranges;
-}
-
-/** How far an update reaches per client (Yjs's encodeStateVectorFromUpdate skips clients whose structs do not start at 0). */
-function reach(update: Uint8Array): Map<number, number> {
-  const vector = new Map<number, number>();
-  for (const struct of Y.decodeUpdate(update).structs) {
-    vector.set(struct.id.client, Math.max(vector.get(struct.id.client) ?? 0, struct.id.clock + struct.length));
-  }
-  return vector;
 }
 
 function overlaps(a: Ranges, b: Ranges): boolean {
@@ -106,7 +98,8 @@ export class TabChannel {
       }
       let vector: Map<number, number>;
       try {
-        vector = reach(message.update);
+        // How far the update reaches per client (encodeStateVectorFromUpdate skips clients not starting at 0).
+        vector = Y.parseUpdateMeta(message.update).to;
       } catch {
         return; // not a Yjs update
       }
