@@ -13,6 +13,8 @@ interface Pending {
   readonly doc: string;
   readonly update: Uint8Array;
   readonly callbacks: WriteCallback[];
+  /** The update was made on (or read from) the document the client holds. */
+  readonly fromDoc: boolean;
 }
 
 /** Hears every pending update come and go (the offline store keeps them across reloads). */
@@ -29,6 +31,22 @@ export interface PendingSpan {
   readonly to: ReadonlyMap<number, number>;
 }
 
+/** The span of pending updates, or null when one is not a Yjs update (then they are merged, and the server says what is wrong). */
+function spanOf(entries: readonly Pending[]): PendingSpan | null {
+  const from = new Map<number, number>();
+  const to = new Map<number, number>();
+  try {
+    for (const { update } of entries) {
+      const meta = Y.parseUpdateMeta(update);
+      for (const [client, clock] of meta.from) from.set(client, Math.min(from.get(client) ?? clock, clock));
+      for (const [client, clock] of meta.to) to.set(client, Math.max(to.get(client) ?? clock, clock));
+    }
+  } catch {
+    return null;
+  }
+  return { from, to };
+}
+
 interface Waiter {
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
@@ -40,8 +58,8 @@ export class PendingWrites {
   readonly #pending = new Map<number, Pending>();
   /** Per document, its pending sequence numbers in ascending order. */
   readonly #byDoc = new Map<string, number[]>();
-  /** Per document, the span of its pending updates; null once one of them came from elsewhere (not from the document). */
-  readonly #spans = new Map<string, { from: Map<number, number>; to: Map<number, number> } | null>();
+  /** Documents with a refused update since they last had nothing pending (it is still in the document). */
+  readonly #refused = new Set<string>();
   #seq = 0;
   #waiters: Waiter[] = [];
   #refusal: Error | null = null;
@@ -67,7 +85,7 @@ export class PendingWrites {
 
   #untrack(doc: string): void {
     this.#byDoc.delete(doc);
-    this.#spans.delete(doc);
+    this.#refused.delete(doc);
     this.#onChange();
   }
 
@@ -77,31 +95,10 @@ export class PendingWrites {
    * holds, so a resend can encode it from the document (see `rebase`).
    */
   add(doc: string, update: Uint8Array, fromDoc = true): number {
-    this.#noteSpan(doc, fromDoc ? update : null);
     const seq = ++this.#seq;
-    this.#track(doc, seq, { doc, update, callbacks: [] });
+    this.#track(doc, seq, { doc, update, callbacks: [], fromDoc });
     this.observer?.added(doc, seq, update);
     return seq;
-  }
-
-  #noteSpan(doc: string, update: Uint8Array | null): void {
-    const span = this.#spans.get(doc);
-    if (span === null) return;
-    if (update === null) {
-      this.#spans.set(doc, null);
-      return;
-    }
-    const next = span ?? { from: new Map<number, number>(), to: new Map<number, number>() };
-    let meta: ReturnType<typeof Y.parseUpdateMeta>;
-    try {
-      meta = Y.parseUpdateMeta(update);
-    } catch {
-      this.#spans.set(doc, null); // not a Yjs update: the server will say so; resends merge
-      return;
-    }
-    for (const [client, clock] of meta.from) next.from.set(client, Math.min(next.from.get(client) ?? clock, clock));
-    for (const [client, clock] of meta.to) next.to.set(client, Math.max(next.to.get(client) ?? clock, clock));
-    this.#spans.set(doc, next);
   }
 
   /** The sequence number of the newest pending update of a document (0 when none). */
@@ -142,14 +139,16 @@ export class PendingWrites {
     const seqs = this.#byDoc.get(doc);
     if (!seqs) return null;
     const entries = seqs.map((seq) => this.#pending.get(seq) as Pending);
-    const span = this.#spans.get(doc);
-    const encoded = entries.length > 1 && span && encode ? encode(span) : null;
+    const fromDoc = entries.every((p) => p.fromDoc);
+    // A refused update is still in the document: encoding from there would send it again.
+    const span = entries.length > 1 && encode && fromDoc && !this.#refused.has(doc) ? spanOf(entries) : null;
+    const encoded = span && encode ? encode(span) : null;
     const update = encoded ?? (entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update)));
     const callbacks = entries.flatMap((p) => p.callbacks);
     for (const seq of seqs) this.#pending.delete(seq);
     this.#byDoc.delete(doc); // tracked again at once: no change to report
     const seq = ++this.#seq;
-    this.#track(doc, seq, { doc, update, callbacks });
+    this.#track(doc, seq, { doc, update, callbacks, fromDoc });
     this.observer?.added(doc, seq, update);
     this.observer?.removed(doc, seqs);
     return { seq, update };
@@ -175,8 +174,7 @@ export class PendingWrites {
     if (!pending) return;
     const list = this.#byDoc.get(pending.doc) ?? [];
     list.splice(list.indexOf(seq), 1);
-    // The refused update is still in the document: a resend must not encode it from there.
-    this.#spans.set(pending.doc, null);
+    this.#refused.add(pending.doc);
     if (list.length === 0) this.#untrack(pending.doc);
     this.#settle(seq, error);
     this.observer?.removed(pending.doc, [seq]);
@@ -230,7 +228,7 @@ export class PendingWrites {
     for (const seq of [...this.#pending.keys()]) this.#settle(seq, error);
     if (this.#byDoc.size > 0) {
       this.#byDoc.clear();
-      this.#spans.clear();
+      this.#refused.clear();
       this.#onChange();
     }
     for (const waiter of this.#waiters) waiter.error ??= error;
