@@ -68,8 +68,9 @@ export class ClientQueries {
     if (!stored || query.closed || query.answered) return;
     const { collection } = query.spec;
     query.cachedIds = stored.ids;
-    for (const id of stored.ids) this.#transport.holds.keep({ collection, id });
-    await Promise.all(stored.ids.map((id) => new Promise((resolve) => offline.load({ collection, id }, resolve))));
+    // Documents held already are in the model (or on their way); the others load from the store now.
+    const loading = stored.ids.filter((id) => this.#transport.holds.keep({ collection, id }));
+    await Promise.all(loading.map((id) => new Promise((resolve) => offline.load({ collection, id }, resolve))));
     if (!query.closed && !query.answered) query.handler.cached?.();
   }
 

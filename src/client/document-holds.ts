@@ -93,9 +93,14 @@ export class DocumentHolds {
    * Holds a document in fetch mode without asking the server (the documents
    * of a query's stored result, until the server's result replaces them):
    * its offline copy is loaded; release it with `release(ref, 'fetch')`.
+   * Returns true when nothing held it before (so its offline copy is being
+   * loaded now), false when something already did.
    */
-  keep(ref: DocRef): void {
-    if (!this.#closed) this.#take(ref, 'fetch');
+  keep(ref: DocRef): boolean {
+    if (this.#closed) return false;
+    const before = this.#held.has(docName(ref.collection, ref.id));
+    this.#take(ref, 'fetch');
+    return !before;
   }
 
   /** The document's offline copy is in the model: whoever waits for it goes on. */
