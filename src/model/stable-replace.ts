@@ -42,6 +42,11 @@ function hash53(text: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** True for a client id made by `derivedClientId` (shared by every peer making the same conversion). */
+export function isDerivedClient(client: number): boolean {
+  return client >= DERIVED_BASE;
+}
+
 /** The client id for a conversion, in [2^32, 2^53): above every real (32-bit) Yjs client id. */
 export function derivedClientId(identity: readonly unknown[]): number {
   return DERIVED_BASE + (hash53(JSON.stringify(identity)) % DERIVED_SPAN);

@@ -18,20 +18,13 @@
  *   subtrees rather than whole documents).
  */
 import * as Y from 'yjs';
+import { isDerivedClient } from './stable-replace.ts';
 import type { YType } from './y-node.ts';
 
 /** A Yjs delete set: per client, ranges of clocks. */
 export type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
 type ClockRange = DeleteSet['clients'] extends Map<number, Array<infer R>> ? R : never;
-
-/** Lowest derived client id (the same bound as in stable-replace.ts): real Yjs client ids are 32-bit. */
-const DERIVED_CLIENT_MIN = 2 ** 32;
-
-/** True for a client id made by `stableReplace` (shared by every peer making the same conversion). */
-export function isDerivedClient(client: number): boolean {
-  return client >= DERIVED_CLIENT_MIN;
-}
 
 /** Ranges to leave out of what a captured transaction recorded. */
 export interface Exclusions {
