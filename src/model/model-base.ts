@@ -327,13 +327,14 @@ export abstract class ModelBase implements WriteScope {
     return entry ? entry.loaded : isLocalCollection(collection);
   }
 
-  #docSegments(method: string, subpath: Subpath | undefined): [string, string] {
+  /** The collection and id of the document at or above `subpath`; an `Error` (`notADocument` as reason) above documents. */
+  #docSegments(method: string, subpath: Subpath | undefined, notADocument = 'the path must name a document'): [string, string] {
     const path = this.path(subpath);
     const segments = splitPath(path);
     const problem = pathProblem(segments);
     const [collection, id] = segments;
     if (problem || collection === undefined || id === undefined) {
-      throw modelError('error', method, path, problem ? `invalid path: ${problem}` : 'the path must name a document');
+      throw modelError('error', method, path, problem ? `invalid path: ${problem}` : notADocument);
     }
     return [collection, id];
   }
@@ -379,14 +380,7 @@ export abstract class ModelBase implements WriteScope {
    * presence.subscribe(() => console.log(presence.others().map((peer) => peer.state.name)));
    */
   get presence(): Presence {
-    const path = this.path();
-    const segments = splitPath(path);
-    const problem = pathProblem(segments);
-    const [collection, id] = segments;
-    if (problem || collection === undefined || id === undefined) {
-      const reason = problem ? `invalid path: ${problem}` : "presence belongs to a document: use model.at('collection.docId').presence";
-      throw modelError('error', 'presence', path, reason);
-    }
+    const [collection, id] = this.#docSegments('presence', undefined, "presence belongs to a document: use model.at('collection.docId').presence");
     return presenceFor(this.store, collection, id);
   }
 
