@@ -54,18 +54,16 @@
  *    acknowledged, i.e. stored), timed here when `page.evaluate` returns.
  *    Rounds alternate: one warm-up pair, then 7 timed; medians.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { BenchChild, sleep, within } from './bench-child.ts';
 import { formatMs, formatRatio, type Row } from './harness.ts';
 import type { ColdResult } from './offline-pages/list.tsx';
 import type { ReconnectPage } from './offline-pages/shared.ts';
@@ -83,7 +81,6 @@ const OUTAGE_MS = 3500;
 const COLD_TARGET_MS = 300;
 const RECONNECT_TARGET = 1.3;
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const pagesDir = fileURLToPath(new URL('./offline-pages/', import.meta.url));
 const serverScript = fileURLToPath(new URL('./offline-server.child.ts', import.meta.url));
 const PAGES = ['cold-yracer', 'cold-yidb', 'seed-yracer', 'seed-yidb', 'reconnect-yracer', 'reconnect-yws'] as const;
@@ -91,15 +88,7 @@ const PAGES = ['cold-yracer', 'cold-yidb', 'seed-yracer', 'seed-yidb', 'reconnec
 // ---------------------------------------------------------------------------
 // Helpers
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds bench/offline-pages/*.html into `outDir`. */
 async function buildPages(outDir: string): Promise<void> {
@@ -165,57 +154,28 @@ async function closedPort(): Promise<number> {
 
 /** A server in a child process (offline-server.child.ts). */
 class ServerChild {
-  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
-  readonly #waiting: Array<(line: string, at: number) => void> = [];
-  readonly #exited: Promise<void>;
+  readonly #child: BenchChild;
   readonly port: number;
 
-  private constructor(child: ChildProcessByStdio<Writable, Readable, null>, port: number, lines: ReturnType<typeof createInterface>) {
+  private constructor(child: BenchChild) {
     this.#child = child;
-    this.port = port;
-    lines.on('line', (line) => this.#waiting.shift()?.(line, performance.now()));
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    child.once('exit', () => {
-      for (const waiter of this.#waiting.splice(0)) waiter('{"error":"the server process exited"}', performance.now());
-    });
+    this.port = (child.started as OfflineServerStarted).port;
   }
 
   static async start(kind: 'yracer' | 'relay'): Promise<ServerChild> {
-    const child = spawn(process.execPath, ['--import', 'tsx', serverScript, kind], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout });
-    const first = new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`server ${kind} exited (${String(code)}) before listening`)));
-      child.once('error', reject);
-    });
-    try {
-      const started = JSON.parse(await within(first, 30_000, `server ${kind} to start`)) as OfflineServerStarted;
-      return new ServerChild(child, started.port, lines);
-    } catch (error) {
-      child.kill();
-      throw error;
-    }
+    return new ServerChild(await BenchChild.start(`server ${kind}`, serverScript, [kind]));
   }
 
   /** Starts watching a document; the promise resolves with the time (performance.now()) its completion was reported. */
-  watch(doc: string, count: number): Promise<number> {
-    const answer = new Promise<number>((resolve, reject) => {
-      this.#waiting.push((line, at) => {
-        const parsed = JSON.parse(line) as OfflineServerAnswer;
-        if (parsed.error || !parsed.done) reject(new Error(`server watch ${doc}: ${parsed.error ?? line}`));
-        else resolve(at);
-      });
-    });
-    this.#child.stdin.write(`watch ${doc} ${count}\n`);
-    return answer;
+  async watch(doc: string, count: number): Promise<number> {
+    const { line, at } = await this.#child.ask(`watch ${doc} ${count}`);
+    const parsed = JSON.parse(line) as OfflineServerAnswer;
+    if (parsed.error || !parsed.done) throw new Error(`server watch ${doc}: ${parsed.error ?? line}`);
+    return at;
   }
 
-  async close(): Promise<void> {
-    if (this.#child.exitCode !== null) return;
-    this.#child.stdin.end('close\n');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 10_000);
-    await this.#exited;
-    clearTimeout(timer);
+  close(): Promise<void> {
+    return this.#child.close();
   }
 }
 

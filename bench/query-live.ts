@@ -38,13 +38,12 @@
  *
  * QUERY_BENCH_DEBUG=1 in the environment prints the case's progress.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface, type Interface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { createModel, type Model, type Query } from 'yracer';
+import { BenchChild, sleep, within } from './bench-child.ts';
 import { seededRandom } from './harness.ts';
 import { todo, type Todo } from './query-data.ts';
 import type { ServerFigures, Started } from './query-server.child.ts';
@@ -59,80 +58,32 @@ export const WARMUP_WRITES = 500;
 const serverScript = fileURLToPath(new URL('./query-server.child.ts', import.meta.url));
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** query-server.child.ts, started and spoken to over stdin/stdout. */
 class QueryServer {
   readonly port: number;
-  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
-  readonly #lines: Interface;
-  readonly #waiting: Array<(line: string) => void> = [];
-  #exited = false;
+  readonly #child: BenchChild;
 
-  private constructor(child: ChildProcessByStdio<Writable, Readable, null>, lines: Interface, port: number) {
+  private constructor(child: BenchChild) {
     this.#child = child;
-    this.#lines = lines;
-    this.port = port;
-    lines.on('line', (line) => this.#waiting.shift()?.(line));
-    child.once('exit', () => {
-      this.#exited = true;
-      for (const waiter of this.#waiting.splice(0)) waiter('{"error":"the server process exited"}');
-    });
+    this.port = (child.started as Started).port;
   }
 
   static async start(args: readonly string[]): Promise<QueryServer> {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', serverScript, ...args], {
-      cwd: projectRoot,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout });
-    const first = new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the query server exited (${String(code)}) before listening`)));
-      child.once('error', reject);
-    });
-    try {
-      const started = JSON.parse(await within(first, 30_000, 'the query server to start')) as Started;
-      return new QueryServer(child, lines, started.port);
-    } catch (error) {
-      child.kill();
-      throw error;
-    }
+    return new QueryServer(await BenchChild.start('the query server', serverScript, args, ['--expose-gc']));
   }
 
   get url(): string {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  async command(command: 'cpu'): Promise<ServerFigures> {
-    if (this.#exited) throw new Error('the query server has exited');
-    const answer = new Promise<string>((resolve) => this.#waiting.push(resolve));
-    this.#child.stdin.write(`${command}\n`);
-    const figures = JSON.parse(await within(answer, 20_000, `query server: ${command}`)) as ServerFigures;
-    if (figures.error) throw new Error(`query server: ${command}: ${figures.error}`);
-    return figures;
+  command(command: 'cpu'): Promise<ServerFigures> {
+    return this.#child.command<ServerFigures>(command);
   }
 
-  async close(): Promise<void> {
-    if (this.#exited) return;
-    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
-    this.#child.stdin.write('close\n');
-    this.#child.stdin.end();
-    try {
-      await within(exited, 10_000, 'the query server to exit');
-    } catch {
-      this.#child.kill('SIGKILL');
-      await exited;
-    }
-    this.#lines.close();
+  close(): Promise<void> {
+    return this.#child.close();
   }
 }
 

@@ -18,9 +18,9 @@
  *   `close`   closes the server (storing what is pending) and exits.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { createServer, sqliteStorage, type Storage } from 'yracer/server';
 import { documentState, todo } from './query-data.ts';
+import { serveCommands } from './bench-child.ts';
 
 /** What the child answers to every command. */
 export interface ServerFigures {
@@ -80,7 +80,6 @@ async function main(): Promise<void> {
   };
   answer({ port });
 
-  let queue = Promise.resolve();
   const handle = async (command: string): Promise<void> => {
     switch (command) {
       case 'cpu':
@@ -93,14 +92,8 @@ async function main(): Promise<void> {
         return answer({ ...figures(), error: `unknown command "${command}"` });
     }
   };
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    queue = queue.then(() => handle(line.trim())).catch((error: unknown) => answer({ ...figures(), error: String(error) }));
-  });
-  // The parent went away: do not linger.
-  lines.on('close', () => {
-    void queue.then(() => server.close()).finally(() => process.exit(0));
-  });
+  // The parent going away (stdin closed) closes the server too: it does not linger.
+  serveCommands(handle, (error) => answer({ ...figures(), error: String(error) }), () => server.close());
 }
 
 await main();

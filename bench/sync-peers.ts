@@ -12,71 +12,33 @@
  *
  * Both hold the same data: a document whose root map `data` has the key `n`.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createInterface, type Interface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createModel, type Model } from 'yracer';
+import { BenchChild, sleep, within } from './bench-child.ts';
 import type { Started, Stats } from './sync-server.child.ts';
 
 const serverScript = fileURLToPath(new URL('./sync-server.child.ts', import.meta.url));
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Rejects after `ms` unless `promise` settled first. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A server running in a child process. */
 export class ServerProcess {
   readonly label: string;
   readonly port: number;
-  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
-  readonly #lines: Interface;
-  readonly #waiting: Array<(line: string) => void> = [];
-  #exited = false;
+  readonly #child: BenchChild;
 
-  private constructor(label: string, child: ChildProcessByStdio<Writable, Readable, null>, lines: Interface, port: number) {
+  private constructor(label: string, child: BenchChild) {
     this.label = label;
     this.#child = child;
-    this.#lines = lines;
-    this.port = port;
-    lines.on('line', (line) => this.#waiting.shift()?.(line));
-    child.once('exit', () => {
-      this.#exited = true;
-      for (const waiter of this.#waiting.splice(0)) waiter('{"error":"the server process exited"}');
-    });
+    this.port = (child.started as Started).port;
   }
 
   /** Starts `sync-server.child.ts` with these arguments and waits for its port. */
   static async start(label: string, args: readonly string[]): Promise<ServerProcess> {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', serverScript, ...args], {
-      cwd: projectRoot,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout });
-    const first = new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`server ${label} exited (${String(code)}) before listening`)));
-      child.once('error', reject);
-    });
-    let started: Started;
-    try {
-      started = JSON.parse(await within(first, 30_000, `server ${label} to start`)) as Started;
-    } catch (error) {
-      child.kill();
-      throw error;
-    }
-    return new ServerProcess(label, child, lines, started.port);
+    return new ServerProcess(label, await BenchChild.start(`server ${label}`, serverScript, args, ['--expose-gc']));
   }
 
   /** `ws://127.0.0.1:<port>` (the yracer multiplexed endpoint is `/`; relay rooms are paths below it). */
@@ -85,28 +47,13 @@ export class ServerProcess {
   }
 
   /** Sends a command (see sync-server.child.ts) and waits for its answer. */
-  async command(command: 'stats' | 'settle' | 'heap', timeoutMs = 20_000): Promise<Stats> {
-    if (this.#exited) throw new Error(`server ${this.label} has exited`);
-    const answer = new Promise<string>((resolve) => this.#waiting.push(resolve));
-    this.#child.stdin.write(`${command}\n`);
-    const stats = JSON.parse(await within(answer, timeoutMs, `server ${this.label}: ${command}`)) as Stats;
-    if (stats.error) throw new Error(`server ${this.label}: ${command}: ${stats.error}`);
-    return stats;
+  command(command: 'stats' | 'settle' | 'heap', timeoutMs = 20_000): Promise<Stats> {
+    return this.#child.command<Stats>(command, timeoutMs);
   }
 
   /** Closes the server and waits for its process to exit (killing it after 10 s). */
-  async close(): Promise<void> {
-    if (this.#exited) return;
-    const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
-    this.#child.stdin.write('close\n');
-    this.#child.stdin.end();
-    try {
-      await within(exited, 10_000, `server ${this.label} to exit`);
-    } catch {
-      this.#child.kill('SIGKILL');
-      await exited;
-    }
-    this.#lines.close();
+  close(): Promise<void> {
+    return this.#child.close();
   }
 }
 

@@ -25,10 +25,10 @@
  *   `heap`    runs gc a few times (letting finalizers run), then answers;
  *   `close`   closes the server and exits.
  */
-import { createInterface } from 'node:readline';
 import * as Y from 'yjs';
 import { createServer, memoryStorage, sqliteStorage, type Storage } from 'yracer/server';
 import { startRelay } from './y-websocket-relay.ts';
+import { serveCommands } from './bench-child.ts';
 
 /** What the child answers to every command. */
 export interface Stats {
@@ -110,7 +110,6 @@ async function main(): Promise<void> {
   answer({ port: running.port });
 
   // Commands are handled one at a time, in order.
-  let queue = Promise.resolve();
   const handle = async (command: string): Promise<void> => {
     switch (command) {
       case 'stats':
@@ -136,14 +135,8 @@ async function main(): Promise<void> {
         return answer({ ...stats(), error: `unknown command "${command}"` });
     }
   };
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    queue = queue.then(() => handle(line.trim())).catch((error: unknown) => answer({ ...stats(), error: String(error) }));
-  });
-  // The parent went away: do not linger.
-  lines.on('close', () => {
-    void queue.then(() => running.close()).finally(() => process.exit(0));
-  });
+  // The parent going away (stdin closed) closes the server too: it does not linger.
+  serveCommands(handle, (error) => answer({ ...stats(), error: String(error) }), () => running.close());
 }
 
 await main();

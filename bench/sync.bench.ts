@@ -41,7 +41,8 @@ import { createModel, type Model } from 'yracer';
 import { sqliteStorage } from 'yracer/server';
 import { formatMs, formatRatio, type Row } from './harness.ts';
 import type { HeapBaseline } from './sync-heap.child.ts';
-import { openPeers, relayPeer, ServerProcess, sleep, within, yracerPeer, type Peer, type PeerFactory } from './sync-peers.ts';
+import { sleep, within } from './bench-child.ts';
+import { openPeers, relayPeer, ServerProcess, yracerPeer, type Peer, type PeerFactory } from './sync-peers.ts';
 import { alternate, quantile, type Figures } from './sync-rounds.ts';
 
 // ---------------------------------------------------------------------------
