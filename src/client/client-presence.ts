@@ -87,11 +87,6 @@ class ClientPresence extends PresenceBase {
     this.#channel.clearRemote();
   }
 
-  /** Takes the hold on the document again while in use (after the model released everything). */
-  rehold(): void {
-    if (this.active) this.activate();
-  }
-
   override close(): void {
     this.#channel.destroy();
     super.close();

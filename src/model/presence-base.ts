@@ -182,6 +182,11 @@ export abstract class PresenceBase implements Presence {
   }
 
   /** The presence came into use: start hearing the others (hold the document). */
+  /** Takes the hold on the document again while in use (after the model released everything). */
+  rehold(): void {
+    if (this.active) this.activate();
+  }
+
   protected abstract activate(): void;
   /** The presence is no longer in use: stop hearing the others (release the document). */
   protected abstract deactivate(): void;

@@ -89,11 +89,6 @@ class InProcessPresence extends PresenceBase {
     }
   }
 
-  /** Takes the hold on the document again while in use (after the model released everything). */
-  rehold(): void {
-    if (this.active) this.activate();
-  }
-
   override close(): void {
     this.#channel.destroy();
     super.close();
