@@ -36,6 +36,7 @@ export default tseslint.config(
   restrict(['src/model/**'], ['client', 'server', 'react', 'protocol', 'storage'], ['ws', 'react', 'react-dom', 'better-sqlite3', 'pg', 'ioredis', 'redis', 'node:*', 'y-protocols', 'y-protocols/*', 'y-websocket', 'y-indexeddb'], 'keeps src/model framework-free'),
   restrict(['src/query/**'], ['client', 'server', 'react', 'model', 'protocol', 'storage'], ['yjs', 'lib0', 'lib0/*', 'ws', 'react', 'node:*', 'y-protocols', 'y-protocols/*'], 'keeps the query language dependency-free'),
   restrict(['src/protocol/**'], ['client', 'server', 'react', 'model', 'storage'], ['ws', 'react', 'node:*']),
+  restrict(['src/schema/**'], ['client', 'server', 'react', 'model', 'protocol', 'storage', 'query'], ['yjs', 'lib0', 'lib0/*', 'ws', 'react', 'node:*', 'y-protocols', 'y-protocols/*', 'zod'], 'keeps schema validation dependency-free (Standard Schema types only)'),
   restrict(['src/client/**'], ['server', 'react', 'storage'], ['ws', 'react', 'better-sqlite3', 'node:*']),
   restrict(['src/react/**'], ['server', 'storage', 'protocol'], ['ws', 'better-sqlite3', 'node:*']),
   restrict(['src/storage/**'], ['client', 'server', 'react', 'model', 'protocol'], ['react', 'yjs', 'y-protocols', 'y-protocols/*', 'lib0', 'lib0/*'], 'keeps storage to bytes and JSON'),

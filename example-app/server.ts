@@ -15,8 +15,10 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createServer, sqliteStorage } from 'yracer/server';
+import { authenticate, rules } from './access.ts';
 import { builtSource, devSource } from './page-source.ts';
 import { renderPage } from './render-page.ts';
+import { schema } from './src/schema.ts';
 
 export interface TodosServerOptions {
   /** Port (default 3000; 0 picks a free one). */
@@ -47,7 +49,8 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   const source = options.dev ? await devSource(http) : await builtSource(options.distDir);
   // Every query of the app compares listId: an index on it lets SQLite seek the list's todos.
   const storage = sqliteStorage(join(dataDir, 'yracer.db'), { indexes: { todos: [['listId']] } });
-  const sync = createServer({ storage, path: '/sync' });
+  // Only a todo's owner may delete it; every write is checked against the schema.
+  const sync = createServer({ storage, path: '/sync', authenticate, rules, schema });
   sync.attach(http);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

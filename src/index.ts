@@ -31,6 +31,8 @@ export type {
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
+export type { WriteErrorEvent, WriteErrorListener } from './model/write-errors.ts';
+export type { DocumentsOf, SchemaMap, StandardSchemaV1 } from './schema/standard-schema.ts';
 export { UndoManager, type UndoManagerOptions } from './model/undo-manager.ts';
 export type {
   ChangeEvent,

@@ -8,6 +8,8 @@ import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { SyncProvider } from 'yracer/react';
 import { App } from './app.tsx';
+import { schema } from './schema.ts';
+import { currentUser } from './user.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('todos example: #root is missing from index.html');
@@ -18,13 +20,15 @@ if ('serviceWorker' in navigator) {
 }
 
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+// The user id goes to the server as the token; the schema checks this tab's writes before they are sent.
+const options = { token: currentUser(), schema };
 
 if (location.pathname.startsWith('/letters/')) {
   // The letters page (src/letters/): no server-side render; its code and styles load only here.
   void import('./letters/letters-app.tsx').then(({ LettersApp }) =>
     createRoot(root).render(
       <StrictMode>
-        <SyncProvider url={wsUrl}>
+        <SyncProvider url={wsUrl} options={options}>
           <LettersApp pathname={location.pathname} />
         </SyncProvider>
       </StrictMode>,
@@ -34,7 +38,7 @@ if (location.pathname.startsWith('/letters/')) {
   hydrateRoot(
     root,
     <StrictMode>
-      <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__}>
+      <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__} options={options}>
         <App />
       </SyncProvider>
     </StrictMode>,

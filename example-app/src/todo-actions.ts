@@ -4,7 +4,8 @@
  * todo documents consistent.
  */
 import type { Model } from 'yracer';
-import { LIST_ID, ORDER_PATH, todoPath } from './todo.ts';
+import { LIST_ID, ORDER_PATH, todoPath, type Todo } from './todo.ts';
+import { currentUser, mayDelete } from './user.ts';
 
 function order(model: Model): readonly string[] {
   return model.get<readonly string[]>(ORDER_PATH) ?? [];
@@ -14,7 +15,7 @@ function order(model: Model): readonly string[] {
 export function addTodo(model: Model, title: string): string | null {
   const trimmed = title.trim();
   if (trimmed === '') return null;
-  const id = model.add('todos', { listId: LIST_ID, title: trimmed, done: false, createdAt: Date.now() });
+  const id = model.add('todos', { listId: LIST_ID, title: trimmed, done: false, createdAt: Date.now(), owner: currentUser() });
   model.push(ORDER_PATH, id); // creates lists.main when missing
   return id;
 }
@@ -30,9 +31,14 @@ export function setTodoDone(model: Model, id: string, done: boolean): void {
   model.set(`${todoPath(id)}.done`, done);
 }
 
-/** Deletes todos and removes them from the list (every copy: concurrent moves can leave two). */
+/**
+ * Deletes todos and removes them from the list (every copy: concurrent moves
+ * can leave two). Todos of other users are left alone: the server's rule lets
+ * only the owner delete.
+ */
 export function deleteTodos(model: Model, ids: readonly string[]): void {
   for (const id of ids) {
+    if (!mayDelete(model.get<Todo>(todoPath(id)))) continue;
     for (let index = order(model).lastIndexOf(id); index !== -1; index = order(model).lastIndexOf(id)) {
       model.remove(ORDER_PATH, index);
     }

@@ -9,6 +9,8 @@ import { useModel, useValue } from 'yracer/react';
 import { deleteTodos, renameTodo, setTodoDone } from './todo-actions.ts';
 import { todoPath, type Todo } from './todo.ts';
 import type { DragHandlers } from './use-drag-reorder.ts';
+import { useHydrated } from './use-hydrated.ts';
+import { mayDelete } from './user.ts';
 
 export type DropSide = 'before' | 'after' | null;
 
@@ -29,6 +31,8 @@ export const TodoRow = memo(function TodoRow({ id, isFirst, isLast, dragging, dr
   // (Not useDoc: it shows a todo created here only once the server answered its
   // subscribe, so todos added offline would stay hidden until reconnected.)
   const todo = useValue<Todo>(todoPath(id));
+  // The user is known in the browser only: the server renders every delete button enabled.
+  const hydrated = useHydrated();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   // Refs, not state: Enter or Escape ends the edit, and the blur that follows must not end it again.
@@ -127,7 +131,7 @@ export const TodoRow = memo(function TodoRow({ id, isFirst, isLast, dragging, dr
             ✎
           </button>
         )}
-        <button type="button" className="icon-button icon-button-danger" data-testid="todo-delete" aria-label={`Delete: ${todo.title}`} title="Delete" onClick={() => deleteTodos(model, [id])}>
+        <button type="button" className="icon-button icon-button-danger" data-testid="todo-delete" aria-label={`Delete: ${todo.title}`} title={hydrated && !mayDelete(todo) ? 'Only the user who added it may delete it' : 'Delete'} disabled={hydrated && !mayDelete(todo)} onClick={() => deleteTodos(model, [id])}>
           ×
         </button>
       </span>

@@ -10,6 +10,8 @@ export interface Todo {
   readonly title: string;
   readonly done: boolean;
   readonly createdAt: number;
+  /** The user who added it (see user.ts); only they may delete it. Older todos have none. */
+  readonly owner?: string;
 }
 
 /** The list document (`lists.main`). */

@@ -114,6 +114,16 @@ export class PendingWrites {
     else queueMicrotask(() => callback());
   }
 
+  /** The document of pending update `seq`, or undefined when it is not pending. */
+  docOf(seq: number): string | undefined {
+    return this.#pending.get(seq)?.doc;
+  }
+
+  /** The pending sequence numbers of a document, oldest first. */
+  seqsOf(doc: string): readonly number[] {
+    return [...(this.#byDoc.get(doc) ?? [])];
+  }
+
   /** True when a document has pending updates. */
   hasDoc(doc: string): boolean {
     return this.#byDoc.has(doc);

@@ -28,7 +28,7 @@ import type {
 } from '../model/sync-port.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
-import { docName } from '../protocol/doc-name.ts';
+import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
@@ -41,6 +41,7 @@ import { ClientConnectionStatus, guard } from './client-connection-status.ts';
 import { ClientPresences } from './client-presence.ts';
 import { ClientQueries } from './client-queries.ts';
 import { DocumentHolds } from './document-holds.ts';
+import { DocumentResets } from './document-resets.ts';
 import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites } from './pending-writes.ts';
@@ -86,6 +87,12 @@ export class SyncClient implements SyncPort {
   readonly #queries: ClientQueries;
   readonly #offline: OfflineCache | null;
   readonly #presences: ClientPresences;
+  readonly #resets = new DocumentResets({
+    send: (frame) => void this.#socket.send(frame),
+    nextRequest: () => ++this.#requestId,
+    latestSeq: (name) => this.#pending.latest(name),
+    finish: (name, state, refused, error) => this.#finishReset(name, state, refused, error),
+  });
   #requestId = 0;
   #connected = false;
   #closed = false;
@@ -185,6 +192,8 @@ export class SyncClient implements SyncPort {
     const stop = onLocalUpdates(ydoc, SYNC_ORIGINS, (update) => {
       if (this.#closed) return;
       this.#writes.set(ydoc, (this.#writes.get(ydoc) ?? 0) + 1);
+      // Being reset: it builds on a refused write, so it fails with it (see DocumentResets).
+      if (this.#resets.has(name)) return void this.#pending.add(name, update);
       this.#offline?.recordLocal(name, update);
       this.#sendTracked(name, update);
     });
@@ -261,18 +270,21 @@ export class SyncClient implements SyncPort {
 
   /** Loads a document's state sent with a query result. */
   #load(ref: DocRef, update: Uint8Array): void {
+    if (this.#resets.gather(docName(ref.collection, ref.id), update)) return;
     applyServerState(this.#model.store, ref, update, 'query-state');
     this.#offline?.record(docName(ref.collection, ref.id), update);
   }
 
   #onOpen(): void {
     for (const name of this.#pending.docs()) {
+      if (this.#resets.has(name)) continue;
       const ydoc = this.#entries.get(name)?.ydoc;
       const rebased = this.#pending.rebase(name, ydoc ? (span) => pendingFromDoc(ydoc, span) : undefined);
       if (rebased) this.#sendUpdate(name, rebased.seq, rebased.update);
     }
     this.#offline?.adopt();
     this.#holds.resendAll();
+    this.#resets.resendAll();
     this.#presences.reconnected();
     this.#queries.resendAll();
   }
@@ -289,6 +301,7 @@ export class SyncClient implements SyncPort {
         this.#onDoc(message.doc, message.payload);
         return;
       case MessageKind.Subscribed: {
+        if (this.#resets.answered(message.request)) return;
         const ref = this.#holds.delivered(message.request);
         if (ref) this.#model.store.markLoaded(ref.collection, ref.id);
         return;
@@ -299,9 +312,12 @@ export class SyncClient implements SyncPort {
       case MessageKind.QueryDiff:
         this.#queries.onDiff(message);
         return;
-      case MessageKind.Ack:
+      case MessageKind.Ack: {
+        const doc = this.#pending.docOf(message.seq);
+        if (doc !== undefined && this.#resets.ignores(doc, message.seq)) return;
         this.#pending.ack(message.seq);
         return;
+      }
       case MessageKind.Error: {
         const error = new SyncError(message.code, message.message, message.doc || null);
         if (message.code === ErrorCode.RoomReset) {
@@ -309,6 +325,13 @@ export class SyncClient implements SyncPort {
           this.#presences.reconnected(message.doc);
           return;
         }
+        if (message.seq > 0 && message.doc && this.#resets.ignores(message.doc, message.seq)) return;
+        if (message.seq > 0 && message.doc && (message.code === ErrorCode.Forbidden || message.code === ErrorCode.InvalidDocument)) {
+          // Refused by a rule or the schema: the document returns to the server's state.
+          this.#resets.start(message.doc, message.seq, error);
+          return;
+        }
+        if (message.request > 0 && this.#resets.answered(message.request, error)) return;
         if (message.seq > 0) {
           this.#pending.fail(message.seq, error);
           // The stored copy holds the refused change: the next load comes from the server.
@@ -331,6 +354,11 @@ export class SyncClient implements SyncPort {
     } catch {
       return;
     }
+    if (this.#resets.has(name) && payload.type !== 'awareness') {
+      // The old document holds a refused write: gather the server's state apart, answer no state vector.
+      if (payload.type === 'step2' || payload.type === 'update') this.#resets.gather(name, payload.update);
+      return;
+    }
     if (payload.type === 'awareness') {
       this.#presences.receive(name, payload.update);
     } else if (payload.type === 'step2' || payload.type === 'update') {
@@ -341,6 +369,18 @@ export class SyncClient implements SyncPort {
       const missing = missingOnServer(entry.ydoc, vector);
       if (missing) this.#sendTracked(name, missing);
     }
+  }
+
+  /** Swaps in the server's state of a reset document, then fails its writes made on the old one and emits `error`. */
+  #finishReset(name: string, state: Uint8Array, refused: number, error: SyncError): void {
+    const ref = parseDocName(name);
+    if (!ref || this.#closed) return;
+    this.#offline?.forget(name);
+    const entry = this.#model.store.replaceDoc(ref.collection, ref.id, state);
+    if (entry) this.#offline?.record(name, state);
+    const dropped = new SyncError(error.code, `not stored: it was made on top of a refused write (${error.message})`, name);
+    for (const seq of this.#pending.seqsOf(name)) this.#pending.fail(seq, seq === refused ? error : dropped);
+    guard('an error listener', () => this.#model.store.writeErrors.emit(`${ref.collection}.${ref.id}`, error));
   }
 
   openPresence(ref: DocRef): Presence {
@@ -375,6 +415,7 @@ export class SyncClient implements SyncPort {
     this.#holds.close(error);
     this.#queries.close(error);
     this.#pending.abandon(error);
+    this.#resets.close();
     this.#offline?.close();
   }
 }

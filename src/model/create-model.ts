@@ -4,6 +4,8 @@
  */
 import { Model } from './model.ts';
 import { ModelStore } from './model-store.ts';
+import type { SchemaMap } from '../schema/standard-schema.ts';
+import { assertSchemaMap } from '../schema/validate-document.ts';
 
 /** Options of a model, with or without a server. */
 export interface LocalModelOptions {
@@ -12,6 +14,13 @@ export interface LocalModelOptions {
    * Default: true, unless `process.env.NODE_ENV` is `'production'`.
    */
   readonly freeze?: boolean;
+  /**
+   * Validators per collection (Standard Schema: zod 4, valibot, arktype),
+   * the same map the server gets. A local write that makes a document
+   * invalid throws a `TypeError` naming the field at once, and changes and
+   * sends nothing. Async validators are left to the server.
+   */
+  readonly schema?: SchemaMap;
 }
 
 function isProduction(): boolean {
@@ -20,5 +29,6 @@ function isProduction(): boolean {
 
 /** Creates a model without a server. */
 export function createLocalModel(options: LocalModelOptions = {}): Model {
-  return new Model(new ModelStore({ freeze: options.freeze ?? !isProduction() }));
+  if (options.schema !== undefined) assertSchemaMap(options.schema, 'yracer createModel()');
+  return new Model(new ModelStore({ freeze: options.freeze ?? !isProduction(), schema: options.schema }));
 }

@@ -3,6 +3,9 @@
  */
 import type * as Y from 'yjs';
 
+/** `transaction.meta` key set on a local write the schema refused (its update is not sent). */
+export const REFUSED_WRITE = 'yracer:refused';
+
 /**
  * Calls `fn` with the update of every transaction on `ydoc` whose origin is
  * not one of `ignored` (the sync layer's own origins: remote and load).
@@ -16,8 +19,9 @@ export function onLocalUpdates(
   ignored: readonly unknown[],
   fn: (update: Uint8Array, origin: unknown) => void,
 ): () => void {
-  const onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (!ignored.includes(origin)) fn(update, origin);
+  const onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction | undefined): void => {
+    // A write the schema refused is undone by replacing the document: never sent.
+    if (!ignored.includes(origin) && tr?.meta.get(REFUSED_WRITE) !== true) fn(update, origin);
   };
   let listening = false;
   const onBegin = (tr: Y.Transaction): void => {

@@ -3,6 +3,7 @@
  * `leaf`), reading (`get`), events (`on`, `removeListener`) and access to the
  * underlying `Y.Doc`s. `Model` adds the mutators.
  */
+import type { WriteErrorListener } from './write-errors.ts';
 import type * as Y from 'yjs';
 import type { BusListener } from './event-bus.ts';
 import type { Conflict, ConflictChoice, ConflictListener } from './conflict.ts';
@@ -128,7 +129,9 @@ export abstract class ModelBase implements WriteScope {
    * listener hears everything at and below this model's path. Returns the
    * listener, for `removeListener`. `'conflict'` listeners get a `Conflict`
    * whenever a remote write replaces a value this client wrote concurrently
-   * (see `conflicts()`); `'all'` does not include conflicts.
+   * (see `conflicts()`); `'all'` does not include conflicts. `'error'`
+   * listeners hear, at the document's path, a write the server refused (a
+   * rule or the schema): by then the document is back at the server's state.
    *
    * @example
    * model.on('change', 'todos.*.done', (event, [id]) => console.log(id, event.value));
@@ -139,7 +142,7 @@ export abstract class ModelBase implements WriteScope {
   on<T extends ListenableType>(type: T, patternOrListener: string | Listener<T>, maybeListener?: Listener<T>): Listener<T> {
     const listener = typeof patternOrListener === 'function' ? patternOrListener : maybeListener;
     const pattern = typeof patternOrListener === 'string' ? patternOrListener : '**';
-    if (type !== 'all' && type !== 'conflict' && !EVENT_TYPES.includes(type)) {
+    if (type !== 'all' && type !== 'conflict' && type !== 'error' && !EVENT_TYPES.includes(type)) {
       throw new TypeError(`yracer on(): unknown event type "${String(type)}"`);
     }
     if (typeof listener !== 'function') throw new TypeError('yracer on(): the listener must be a function');
@@ -148,6 +151,7 @@ export abstract class ModelBase implements WriteScope {
     const problem = patternProblem(segments);
     if (problem) throw new Error(`yracer on('${type}', '${full}'): invalid pattern: ${problem}`);
     if (type === 'conflict') this.store.conflicts.on(segments, listener as ConflictListener);
+    else if (type === 'error') this.store.writeErrors.on(segments, listener as WriteErrorListener);
     else this.store.bus.on(type, segments, listener as BusListener);
     return listener;
   }
@@ -155,7 +159,8 @@ export abstract class ModelBase implements WriteScope {
   /** Stops a listener returned by `on`; returns true when it was registered. */
   removeListener<T extends ListenableType>(listener: Listener<T>): boolean {
     const heardConflicts = this.store.conflicts.off(listener as ConflictListener);
-    return this.store.bus.off(listener as BusListener) || heardConflicts;
+    const heardErrors = this.store.writeErrors.off(listener as WriteErrorListener);
+    return this.store.bus.off(listener as BusListener) || heardConflicts || heardErrors;
   }
 
   /**

@@ -3,6 +3,7 @@
  * the same events (only `remote` differs), because both are derived from the
  * Yjs transaction.
  */
+import type { WriteErrorEvent } from './write-errors.ts';
 import type { Conflict } from './conflict.ts';
 
 /** Data given to `model.pass(data)`; it reaches listeners and is never synced. */
@@ -69,14 +70,16 @@ export type ModelEventType = ModelEvent['type'];
  * `'conflict'` for conflicts (a remote write replaced a concurrent local one;
  * `'all'` does not include them).
  */
-export type ListenableType = ModelEventType | 'all' | 'conflict';
+export type ListenableType = ModelEventType | 'all' | 'conflict' | 'error';
 
 /** The event a listener of the given type receives (a `Conflict` for `'conflict'`). */
 export type EventOf<T extends ListenableType> = T extends 'all'
   ? ModelEvent
   : T extends 'conflict'
     ? Conflict
-    : Extract<ModelEvent, { type: T }>;
+    : T extends 'error'
+      ? WriteErrorEvent
+      : Extract<ModelEvent, { type: T }>;
 
 /**
  * A listener: gets the event and the segments its pattern's wildcards matched

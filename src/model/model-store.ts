@@ -11,7 +11,10 @@ import type { ModelEvent, Passed } from './model-event.ts';
 import { isIndexSegment, splitPath } from './path.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import type { SyncPort } from './sync-port.ts';
+import { jsonEqual } from '../query/compare-values.ts';
+import type { SchemaMap } from '../schema/standard-schema.ts';
 import { transactionEvents } from './transaction-events.ts';
+import { WriteErrors } from './write-errors.ts';
 import { isCounter, mapGet, type YType } from './y-node.ts';
 import './yjs-patches.ts';
 
@@ -33,6 +36,8 @@ const EMPTY_PASSED: Passed = Object.freeze({});
 export interface ModelStoreOptions {
   /** Freeze snapshots (default: true unless NODE_ENV is `production`). */
   readonly freeze: boolean;
+  /** Validators per collection: local writes that make a document invalid throw. */
+  readonly schema?: SchemaMap | undefined;
 }
 
 /** Documents, caches and listeners of one root model. */
@@ -47,8 +52,12 @@ export class ModelStore {
   sync: SyncPort | null = null;
   /** Open conflicts (remote writes that replaced concurrent local ones) and their listeners. */
   readonly conflicts: ConflictTracker;
+  /** Listeners of `error` events (writes the server refused). */
+  readonly writeErrors = new WriteErrors();
   /** Called with every document entry the store opens, before any transaction on it (an undo manager attaches here). */
   readonly entryOpened = new Set<(entry: DocEntry) => void>();
+  /** Validators per collection (see `ModelStoreOptions.schema`). */
+  readonly schema: SchemaMap | undefined;
   readonly #freeze: boolean;
   readonly #collections = new Map<string, Map<string, DocEntry>>();
   readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
@@ -61,6 +70,7 @@ export class ModelStore {
 
   constructor(options: ModelStoreOptions) {
     this.#freeze = options.freeze;
+    this.schema = options.schema;
     this.cache = new SnapshotCache(options.freeze);
     this.conflicts = new ConflictTracker(this.cache, this.origin);
   }
@@ -157,6 +167,32 @@ export class ModelStore {
   }
 
   /**
+   * Replaces a synced document's Yjs document with a new one (a new Yjs
+   * client id) holding only `update`: the server's state, after the server
+   * refused a write that is in the old one. Listeners hear one `change` at
+   * the document's path when the value differs (unless `announce` is false:
+   * undoing a silent write nobody heard). Returns the new entry, or
+   * undefined when the document is not held.
+   */
+  replaceDoc(collection: string, id: string, update: Uint8Array, announce = true): DocEntry | undefined {
+    const old = this.entry(collection, id);
+    const docs = this.#collections.get(collection);
+    if (!old || !docs || old.local) return undefined;
+    const previous = this.docValue(old);
+    docs.delete(id);
+    this.sync?.detach(old);
+    this.conflicts.dropDoc(old.path);
+    old.ydoc.destroy();
+    this.#dropCollection(collection);
+    const entry = this.ensureEntry(collection, id);
+    Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
+    entry.loaded = old.loaded;
+    const value = this.docValue(entry);
+    if (announce && !jsonEqual(previous, value)) this.#emit({ type: 'change', path: entry.path, value, previous, passed: EMPTY_PASSED, remote: true });
+    return entry;
+  }
+
+  /**
    * Marks a held document as loaded (its source answered) without new state;
    * emits `load` the first time, so bindings waiting for it look again.
    */
@@ -207,6 +243,7 @@ export class ModelStore {
     this.#rootSnapshot = null;
     this.bus.clear();
     this.conflicts.clear();
+    this.writeErrors.clear();
   }
 
   /** True once `close()` was called. */

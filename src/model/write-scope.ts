@@ -4,7 +4,10 @@
  * write is stored.
  */
 import * as Y from 'yjs';
+import { schemaProblem } from '../schema/validate-document.ts';
 import type { DocEntry } from './doc-entry.ts';
+import { documentValue } from './document-value.ts';
+import { REFUSED_WRITE } from './local-updates.ts';
 import type { Passed } from './model-event.ts';
 import { WRITE_META, type ModelStore, type WriteMeta } from './model-store.ts';
 
@@ -34,16 +37,36 @@ function mergedMeta(existing: WriteMeta | undefined, scope: WriteScope): WriteMe
 export function commit<T>(scope: WriteScope, entry: DocEntry, fn: (tr: Y.Transaction) => T, callback?: WriteCallback): T {
   const sync = entry.local ? null : scope.store.sync;
   const marker = sync ? sync.markWrite(entry) : 0;
+  const { schema } = scope.store;
+  // With a schema for the collection, the state before the write is kept to undo a refused one.
+  const checked = schema?.[entry.collection] !== undefined && !entry.local && entry.ydoc._transaction === null;
+  const before = checked ? Y.encodeStateAsUpdate(entry.ydoc) : null;
+  let problem: string | null = null;
   try {
     return Y.transact(
       entry.ydoc,
       (tr) => {
-        tr.meta.set(WRITE_META, mergedMeta(tr.meta.get(WRITE_META) as WriteMeta | undefined, scope));
-        return fn(tr);
+        const meta = mergedMeta(tr.meta.get(WRITE_META) as WriteMeta | undefined, scope);
+        tr.meta.set(WRITE_META, meta);
+        const result = fn(tr);
+        if (checked) {
+          const found = schemaProblem(schema, entry.collection, entry.id, documentValue(entry.ydoc));
+          if (typeof found === 'string') {
+            problem = found;
+            tr.meta.set(REFUSED_WRITE, true);
+            tr.meta.set(WRITE_META, { ...meta, silent: true });
+          }
+        }
+        return result;
       },
       scope.store.origin,
     );
   } finally {
+    if (problem !== null && before) {
+      scope.store.replaceDoc(entry.collection, entry.id, before, false);
+      // eslint-disable-next-line no-unsafe-finally -- the refused write must throw instead of returning
+      throw new TypeError(`yracer: ${problem as string}`);
+    }
     const finish = (): void => {
       if (callback && sync) sync.settleWrite(entry, marker, callback);
       else settle(scope, callback);

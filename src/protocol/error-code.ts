@@ -27,8 +27,10 @@ export const ErrorCode = {
   TooManyQueries: 'too-many-queries',
   /** Running the query in storage failed. */
   QueryFailed: 'query-failed',
-  /** Not allowed by the server's rules. */
+  /** Not allowed by the server's rules (the message names the rule). */
   Forbidden: 'forbidden',
+  /** The write would make the document fail its collection's schema (the message names the field). */
+  InvalidDocument: 'invalid-document',
 } as const;
 
 /** An error code. */
@@ -48,6 +50,8 @@ export const CloseCode = {
   SlowClient: 4408,
   /** Too many messages (before authentication completed, or too fast). */
   TooManyMessages: 4429,
+  /** The session may not read the document (a stock y-websocket connection). */
+  Forbidden: 4403,
   /** Unknown endpoint path. */
   NotFound: 4404,
 } as const;

@@ -11,12 +11,14 @@ import type { QueryMessage } from '../protocol/query-message.ts';
 import { queryDiffMessage, toWireOps } from '../protocol/query-diff-message.ts';
 import { queryResultMessage } from '../protocol/query-result-message.ts';
 import { SubscribeMode } from '../protocol/subscribe-message.ts';
-import type { IdOp } from '../query/id-diff.ts';
-import type { QueryExpression } from '../query/query-expression.ts';
+import { diffIds, type IdOp } from '../query/id-diff.ts';
+import { withoutPaging, type QueryExpression } from '../query/query-expression.ts';
 import { queryProblem } from '../query/query-problem.ts';
 import type { ConnectionContext } from './connection.ts';
 import type { LiveQuery, LiveQueryListener, LiveQuerySubscriber } from './live-query.ts';
+import { readableResult, type ResultView } from './readable-result.ts';
 import type { Room } from './room.ts';
+import type { Session } from './server-options.ts';
 
 /** What the queries need from their connection. */
 export interface QueryHost {
@@ -30,6 +32,8 @@ export interface QueryHost {
   adopt(name: string, room: Room): boolean;
   /** The connection as the rooms see it (the origin of its writes). */
   readonly peer: unknown;
+  /** The connection's session (for read rules). */
+  session(): Session;
 }
 
 interface Active {
@@ -71,8 +75,10 @@ export class ConnectionQueries {
     }
     const problem = queryProblem(expression);
     if (problem) return fail(ErrorCode.BadQuery, problem);
-    const { queries } = this.#host.context;
-    const query = queries.acquire(collection, expression);
+    const { queries, access } = this.#host.context;
+    // With read rules the query runs unpaged; each connection pages what its session may read.
+    const filtered = access.checksReads(collection);
+    const query = queries.acquire(collection, filtered ? withoutPaging(expression) : expression);
     try {
       await query.ready;
     } catch (error) {
@@ -83,10 +89,30 @@ export class ConnectionQueries {
       queries.release(query);
       return;
     }
-    const ids = query.ids;
-    const count = query.count;
+    let view: ResultView = { ids: query.ids, count: query.count };
+    if (filtered) {
+      try {
+        view = await readableResult(query, expression, this.#host.session(), access);
+      } catch (error) {
+        queries.release(query);
+        return fail(ErrorCode.QueryFailed, `checking read rules failed: ${String(error)}`);
+      }
+    }
+    const { ids, count } = view;
     if (mode === SubscribeMode.Subscribe) {
-      const listener: LiveQueryListener = (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
+      let shown = view;
+      const listener: LiveQueryListener = filtered
+        ? (ops) =>
+            this.#enqueue(async () => {
+              if (!this.#runs(request, query)) return;
+              const next = await readableResult(query, expression, this.#host.session(), access);
+              const changes = diffIds(shown.ids, next.ids);
+              // An empty run still tells a writer the result reflects its writes.
+              if (ops.length > 0 && changes.length === 0 && next.count === shown.count) return;
+              shown = next;
+              await this.#sendDiff(request, query, changes, next.count);
+            })
+        : (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
       const subscriber: LiveQuerySubscriber = { peer: this.#host.peer, listener };
       query.subscribers.add(subscriber);
       this.#active.set(request, { query, subscriber });

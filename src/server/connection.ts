@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../protocol/error-code.ts';
+import type { AccessRules } from './access-rules.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
@@ -16,6 +17,8 @@ export interface ConnectionContext {
   readonly options: ResolvedServerOptions;
   readonly registry: RoomRegistry;
   readonly queries: LiveQueries;
+  /** The server's rules and schema. */
+  readonly access: AccessRules;
 }
 
 /** How long a closed socket may take to finish the closing handshake before it is cut. */

@@ -66,6 +66,11 @@ export class LiveQuery {
     return this.#ids;
   }
 
+  /** The JSON value of a document of the current result (undefined for others). */
+  value(id: string): unknown {
+    return this.#values.get(id);
+  }
+
   /** The current count. */
   get count(): number {
     return this.#count;

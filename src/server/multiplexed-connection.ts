@@ -16,6 +16,7 @@ import { pongMessage } from '../protocol/pong-message.ts';
 import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-message.ts';
 import { subscribedMessage } from '../protocol/subscribed-message.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { receiveChecked, WriteRefusedError } from './checked-write.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { BadUpdateError, type Room } from './room.ts';
@@ -44,6 +45,7 @@ export class MultiplexedConnection extends Connection {
     isSubscribed: (name) => this.#subscriptions.has(name) || this.#subscribing.has(name),
     adopt: (name, room) => this.#adopt(name, room),
     peer: this,
+    session: () => this.session ?? {},
   });
 
   protected describe(): string {
@@ -153,6 +155,15 @@ export class MultiplexedConnection extends Connection {
       this.#subscribing.delete(doc);
     }
     if (this.closed) return;
+    if (!known) {
+      const denied = await this.#readDenied(room);
+      if (denied) {
+        this.context.registry.touch(room);
+        this.#error({ request, doc, code: ErrorCode.Forbidden, message: denied });
+        return;
+      }
+      if (this.closed) return;
+    }
     let diff: Uint8Array;
     try {
       diff = room.diff(message.stateVector);
@@ -202,6 +213,15 @@ export class MultiplexedConnection extends Connection {
     if (this.closed) return;
     switch (payload.type) {
       case 'step1':
+        if (!subscribed) {
+          // Reading a document by its state vector: the same read rule as a subscription.
+          const denied = await this.#readDenied(room);
+          if (denied) {
+            this.context.registry.touch(room);
+            this.#error({ seq, doc, code: ErrorCode.Forbidden, message: denied });
+            return;
+          }
+        }
         try {
           this.sendPayload(room, step2Payload(room.diff(payload.stateVector)));
         } catch {
@@ -225,11 +245,23 @@ export class MultiplexedConnection extends Connection {
     }
   }
 
-  #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): void {
+  /** Why this connection's session may not read the room's document, or null when it may. */
+  async #readDenied(room: Room): Promise<string | null> {
+    const { access } = this.context;
+    if (!access.checksReads(room.key.collection)) return null;
+    return access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+  }
+
+  async #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): Promise<void> {
     let stored: Promise<void>;
     try {
-      stored = room.receive(update, this);
+      ({ stored } = await receiveChecked(room, update, this, this.session ?? {}, this.context.access));
     } catch (error) {
+      if (unsubscribed) this.context.registry.touch(room);
+      if (error instanceof WriteRefusedError) {
+        this.#error({ seq, doc: room.name, code: error.code, message: error.message });
+        return;
+      }
       if (!(error instanceof BadUpdateError)) throw error;
       this.#error({ seq, doc: room.name, code: ErrorCode.BadUpdate, message: error.message });
       return;

@@ -57,6 +57,7 @@ export class Room {
   readonly #controlled = new Map<RoomPeer, Set<number>>();
   readonly #settings: RoomSettings;
   #chain: Promise<void> = Promise.resolve();
+  #checks: Promise<void> = Promise.resolve();
   #lastSeq = 0;
   #sinceCompaction = 0;
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
@@ -147,6 +148,40 @@ export class Room {
     }
     for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
     return this.#append(update);
+  }
+
+  /**
+   * The document's value were `update` applied, without applying it (on a
+   * copy of the document). Throws `BadUpdateError` when the update cannot be
+   * decoded or applied. For checking a write before `receive`.
+   */
+  preview(update: Uint8Array): unknown {
+    if (this.#closed) throw new Error(`room ${this.name} is closed`);
+    const problem = updateProblem(this.doc, update);
+    if (problem) throw new BadUpdateError(problem);
+    const copy = new Y.Doc({ gc: true, guid: this.name });
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      Y.applyUpdate(copy, update);
+      return documentValue(copy);
+    } catch (error) {
+      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
+    } finally {
+      copy.destroy();
+    }
+  }
+
+  /**
+   * Runs `step` after every earlier step given here has finished: a write's
+   * check and its `receive` run with no other checked write in between.
+   */
+  exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const done = this.#checks.then(step);
+    this.#checks = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   /**

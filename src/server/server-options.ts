@@ -3,7 +3,10 @@
  * defaults.
  */
 import type { IncomingMessage } from 'node:http';
+import type { SchemaMap } from '../schema/standard-schema.ts';
+import { assertSchemaMap } from '../schema/validate-document.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Rules } from './access-rules.ts';
 
 /** One log line: the server logs one line per rejected input, and errors of its own. */
 export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -51,11 +54,28 @@ export interface ServerOptions {
   readonly queryDelayMs?: number;
   /** Where log lines go (default: `console`, with a `yracer` prefix). */
   readonly log?: ServerLog;
+  /**
+   * Who may read and write what, per collection (see `CollectionRules`).
+   * With rules, a collection without rules (or a kind of access without its
+   * rule) is denied. Without them everything is allowed, and the server
+   * logs one warning when it starts. Rules apply to clients' connections
+   * (multiplexed and stock y-websocket); in-process models skip them.
+   */
+  readonly rules?: Rules;
+  /**
+   * Validators per collection that follow the Standard Schema interface
+   * (zod 4, valibot, arktype). The server validates a document after every
+   * client update and refuses (stores and relays nothing of) an update that
+   * makes it invalid.
+   */
+  readonly schema?: SchemaMap;
 }
 
 /** Options with every default filled in. */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate'>> & {
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate' | 'rules' | 'schema'>> & {
   readonly authenticate: ServerOptions['authenticate'] | undefined;
+  readonly rules: Rules | undefined;
+  readonly schema: SchemaMap | undefined;
 };
 
 const consoleLog: ServerLog = (level, message) => {
@@ -72,9 +92,15 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   }
   const path = options.path ?? '/';
   if (!path.startsWith('/')) throw new TypeError(`yracer createServer(): path must start with "/", got "${path}"`);
+  if (options.rules !== undefined && (typeof options.rules !== 'object' || options.rules === null)) {
+    throw new TypeError('yracer createServer(): rules must map collection names to { read, create, update, delete }');
+  }
+  if (options.schema !== undefined) assertSchemaMap(options.schema, 'yracer createServer()');
   return {
     storage: options.storage,
     authenticate: options.authenticate,
+    rules: options.rules,
+    schema: options.schema,
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
     maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,

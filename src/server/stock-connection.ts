@@ -10,6 +10,7 @@ import type { DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import { ProtocolError } from '../protocol/message-schema.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { receiveChecked, WriteRefusedError } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
@@ -42,6 +43,17 @@ export class StockConnection extends Connection {
       return;
     }
     if (this.closed) return;
+    const { access } = this.context;
+    if (access.checksReads(room.key.collection)) {
+      const denied = await access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+      if (denied) {
+        this.context.registry.touch(room);
+        this.log('warn', `read refused (${denied})`);
+        this.close(CloseCode.Forbidden, 'forbidden');
+        return;
+      }
+      if (this.closed) return;
+    }
     this.#room = room;
     this.context.registry.join(room, this);
     this.send(step1Payload(room.stateVector()));
@@ -58,7 +70,7 @@ export class StockConnection extends Connection {
     if (now - this.lastSent >= idleMs) this.send(KEEP_ALIVE);
   }
 
-  protected handle(frame: Uint8Array): void {
+  protected async handle(frame: Uint8Array): Promise<void> {
     const room = this.#room;
     if (!room) return;
     let payload: SyncPayload;
@@ -80,9 +92,11 @@ export class StockConnection extends Connection {
       case 'step2':
       case 'update':
         try {
-          room.receive(payload.update, this).catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
+          const { stored } = await receiveChecked(room, payload.update, this, this.session ?? {}, this.context.access);
+          stored.catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
         } catch (error) {
-          if (!(error instanceof BadUpdateError)) throw error;
+          // y-websocket has no error message: the update is dropped (never stored or relayed) and logged.
+          if (!(error instanceof BadUpdateError) && !(error instanceof WriteRefusedError)) throw error;
           this.log('warn', `update rejected (${error.message})`);
         }
         return;

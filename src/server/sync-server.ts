@@ -12,6 +12,7 @@ import { createLocalModel, type LocalModelOptions } from '../model/create-model.
 import type { Model } from '../model/model.ts';
 import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
+import { AccessRules } from './access-rules.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { InProcessSync } from './in-process-sync.ts';
 import { LiveQueries } from './live-queries.ts';
@@ -49,6 +50,7 @@ export class SyncServer {
   readonly options: ResolvedServerOptions;
   readonly #registry: RoomRegistry;
   readonly #queries: LiveQueries;
+  readonly #access: AccessRules;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
   readonly #attached = new Map<HttpServer, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>();
@@ -60,6 +62,8 @@ export class SyncServer {
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
     const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
+    this.#access = new AccessRules(this.options.rules, this.options.schema);
+    if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs });
     const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
     this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, onChange }, unloadDelayMs);
@@ -175,7 +179,7 @@ export class SyncServer {
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const context: ConnectionContext = { options: this.options, registry: this.#registry, queries: this.#queries };
+      const context: ConnectionContext = { options: this.options, registry: this.#registry, queries: this.#queries, access: this.#access };
       const connection =
         endpoint.kind === 'multiplexed'
           ? new MultiplexedConnection(ws, request, context)

@@ -56,8 +56,10 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Ch
 
     await addTodo(pageA, 'Temporary');
     await row(pageB, 'Temporary').waitFor({ timeout: 1000 });
-    await row(pageB, 'Temporary').getByTestId('todo-delete').click();
-    await expect.poll(() => row(pageA, 'Temporary').count(), { timeout: 1000 }).toBe(0);
+    // Only the owner may delete (the server's rule): B, another user, cannot; A can, and B sees it go.
+    expect(await row(pageB, 'Temporary').getByTestId('todo-delete').isDisabled()).toBe(true);
+    await row(pageA, 'Temporary').getByTestId('todo-delete').click();
+    await expect.poll(() => row(pageB, 'Temporary').count(), { timeout: 1000 }).toBe(0);
   });
 
   it('filters with the query and keeps escape as cancel', async () => {
