@@ -16,6 +16,7 @@ const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['react', () => import('./react.bench.ts')],
   ['query', () => import('./query.bench.ts')],
   ['offline', () => import('./offline.bench.ts')],
+  ['access', () => import('./access.bench.ts')],
 ];
 
 function machine(): string {
