@@ -33,6 +33,10 @@ export { ModelBase } from './model/model-base.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
 export type { WriteErrorEvent, WriteErrorListener } from './model/write-errors.ts';
 export type { DocumentsOf, SchemaMap, StandardSchemaV1 } from './schema/standard-schema.ts';
+export type { IsRegistered, Register, RegisteredCollection, RegisteredDocs, RegisteredSchema, RegisteredTree } from './schema/register.ts';
+export type { CheckPath, CheckPathTo, DocumentTree, ElementOf, Path, ValueAt } from './schema/typed-paths.ts';
+export type { FieldCondition, FieldOperators, TypedQueryExpression } from './schema/typed-query.ts';
+export type { RegisteredScope, TypedModel, TypedScope } from './model/typed-model.ts';
 export { UndoManager, type UndoManagerOptions } from './model/undo-manager.ts';
 export type {
   ChangeEvent,

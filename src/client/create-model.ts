@@ -4,12 +4,14 @@
  */
 import { createLocalModel, type LocalModelOptions } from '../model/create-model.ts';
 import type { Model } from '../model/model.ts';
+import type { TypedModel } from '../model/typed-model.ts';
 import { loadBundle, readBundle, type ModelBundle } from '../model/model-bundle.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { indexedDbStore } from './indexeddb-store.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { SyncClient } from './sync-client.ts';
 import { resolveWebSocket, type WebSocketConstructor } from './web-socket-like.ts';
+import type { SchemaMap } from '../schema/standard-schema.ts';
 
 /** Options of `createModel`. */
 export interface CreateModelOptions extends LocalModelOptions {
@@ -71,7 +73,16 @@ function offlineStore(options: CreateModelOptions, url: string): OfflineStore | 
  * await model.subscribe('todos.a1');
  * model.set('todos.a1.done', true, (error) => { if (!error) console.log('stored'); });
  */
-export function createModel(options: CreateModelOptions = {}): Model {
+export function createModel(options?: CreateModelOptions): Model;
+/**
+ * Creates a model typed by a schema map: the same runtime model, with paths, values, `add` and `query` checked by the schema's types.
+ *
+ * @example
+ * const model = createModel<typeof schema>({ url: 'ws://localhost:3000/' });
+ * model.set('todos.a1.done', true); // model.set('todos.a1.dne', true) does not compile
+ */
+export function createModel<S extends SchemaMap>(options?: CreateModelOptions): TypedModel<S>;
+export function createModel(options: CreateModelOptions = {}): Model | TypedModel<SchemaMap> {
   const bundle = options.bundle === undefined ? null : readBundle(options.bundle);
   const model = createLocalModel(options);
   if (options.url === undefined) {

@@ -3,6 +3,8 @@
  */
 import { use, useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { Model } from '../model/model.ts';
+import type { RegisteredScope } from '../model/typed-model.ts';
+import type { ExplicitType, RegisteredCollection, RegisteredDocs } from '../schema/register.ts';
 import { listen, useProvidedModel } from './sync-context.ts';
 import { whenDocLoaded } from './when-loaded.ts';
 
@@ -27,7 +29,17 @@ const LOADING: unique symbol = Symbol('yracer:loading');
  * const [todo, $todo] = useDoc<Todo>('todos', id);
  * return <input type="checkbox" checked={todo?.done ?? false} onChange={() => $todo.set('done', !todo?.done)} />;
  */
-export function useDoc<T = unknown>(collection: string, id: string, options: UseDocOptions = {}): [T | undefined, Model] {
+export function useDoc<T = ExplicitType>(collection: [T] extends [ExplicitType] ? never : string, id: string, options?: UseDocOptions): [T | undefined, Model];
+/**
+ * A document of a registered collection (`interface Register`), typed by the
+ * schema; a collection the schema does not have is a compile error. Without a
+ * registration any collection, and the document is `unknown`.
+ *
+ * @example
+ * const [todo, $todo] = useDoc('todos', id); // todo: Todo | undefined
+ */
+export function useDoc<C extends RegisteredCollection>(collection: C, id: string, options?: UseDocOptions): [RegisteredDocs[C] | undefined, RegisteredScope<RegisteredDocs[C]>];
+export function useDoc<T = unknown>(collection: string, id: string, options: UseDocOptions = {}): [T | undefined, Model | RegisteredScope<T>] {
   const model = useProvidedModel('useDoc');
   const path = `${collection}.${id}`;
   const subscribe = useCallback(

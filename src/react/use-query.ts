@@ -7,11 +7,17 @@
  */
 import { use, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { Model } from '../model/model.ts';
+import type { RegisteredScope } from '../model/typed-model.ts';
 import type { QueryStatus } from '../model/query-event.ts';
 import type { Query } from '../model/query.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
+import type { ExplicitType, IsRegistered, RegisteredCollection, RegisteredDocs, RegisteredTree } from '../schema/register.ts';
+import type { TypedQueryExpression } from '../schema/typed-query.ts';
 import { useProvidedModel } from './sync-context.ts';
 import { whenQueryComplete } from './when-loaded.ts';
+
+/** The expression a query over `C` takes: typed by the registered schema, else any `QueryExpression`. */
+type ExpressionOf<C extends RegisteredCollection> = IsRegistered extends true ? TypedQueryExpression<RegisteredDocs[C]> : QueryExpression;
 
 /** Options of `useQuery` and `useQueryIds`. */
 export interface UseQueryOptions {
@@ -66,13 +72,35 @@ interface DocsSnapshot {
  * const [active] = useQuery<Todo>('todos', { done: false, $sort: { createdAt: 1 } });
  * const [left] = useQuery('todos', { done: false, $count: true });
  */
-export function useQuery(collection: string, expression: QueryExpression & { readonly $count: true }, options?: UseQueryOptions): [number, Model, QueryInfo];
-export function useQuery<T = unknown>(collection: string, expression?: QueryExpression, options?: UseQueryOptions): [readonly T[], Model, QueryInfo];
+export function useQuery<C extends RegisteredCollection>(
+  collection: C,
+  expression: ExpressionOf<C> & { readonly $count: true },
+  options?: UseQueryOptions,
+): [number, RegisteredScope<RegisteredTree[C]>, QueryInfo];
+export function useQuery<T = ExplicitType>(
+  collection: [T] extends [ExplicitType] ? never : string,
+  expression?: QueryExpression,
+  options?: UseQueryOptions,
+): [readonly T[], Model, QueryInfo];
+/**
+ * A live query over a registered collection (`interface Register`): the
+ * documents are typed by the schema, and a collection or field the schema
+ * does not have is a compile error. Without a registration any collection,
+ * and the documents are `unknown`.
+ *
+ * @example
+ * const [active] = useQuery('todos', { done: false }); // readonly Todo[]
+ */
+export function useQuery<C extends RegisteredCollection>(
+  collection: C,
+  expression?: ExpressionOf<C>,
+  options?: UseQueryOptions,
+): [readonly RegisteredDocs[C][], RegisteredScope<RegisteredTree[C]>, QueryInfo];
 export function useQuery<T = unknown>(
   collection: string,
   expression: QueryExpression = {},
   options: UseQueryOptions = {},
-): [readonly T[] | number, Model, QueryInfo] {
+): [readonly T[] | number, Model | RegisteredScope<unknown>, QueryInfo] {
   const last = useRef<DocsSnapshot | null>(null);
   const select = (query: Query<unknown>): DocsSnapshot => {
     const docs = query.get();

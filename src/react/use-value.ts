@@ -2,6 +2,8 @@
  * `useValue(path)`: the immutable snapshot at a path, kept current.
  */
 import { useCallback, useSyncExternalStore } from 'react';
+import type { ExplicitType, RegisteredTree } from '../schema/register.ts';
+import type { CheckPath, ValueAt } from '../schema/typed-paths.ts';
 import { listen, useProvidedModel } from './sync-context.ts';
 
 /**
@@ -12,6 +14,16 @@ import { listen, useProvidedModel } from './sync-context.ts';
  * @example
  * const title = useValue<string>(`todos.${id}.title`);
  */
+export function useValue<T = ExplicitType>(path: [T] extends [ExplicitType] ? never : string): T | undefined;
+/**
+ * The snapshot at a path of the registered schema (`interface Register`),
+ * typed; a path the schema does not have is a compile error. Without a
+ * registration any path, and the value is `unknown`.
+ *
+ * @example
+ * const title = useValue(`todos.${id}.title`); // string | undefined
+ */
+export function useValue<P extends string>(path: CheckPath<RegisteredTree, P>): ValueAt<RegisteredTree, P> | undefined;
 export function useValue<T = unknown>(path: string): T | undefined {
   const model = useProvidedModel('useValue');
   const subscribe = useCallback((onChange: () => void) => listen(model, path, onChange), [model, path]);
