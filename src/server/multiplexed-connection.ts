@@ -155,15 +155,7 @@ export class MultiplexedConnection extends Connection {
       this.#subscribing.delete(doc);
     }
     if (this.closed) return;
-    if (!known) {
-      const denied = await this.#readDenied(room);
-      if (denied) {
-        this.context.registry.touch(room);
-        this.#error({ request, doc, code: ErrorCode.Forbidden, message: denied });
-        return;
-      }
-      if (this.closed) return;
-    }
+    if (!known && ((await this.#refusedRead(room, { request, doc })) || this.closed)) return;
     let diff: Uint8Array;
     try {
       diff = room.diff(message.stateVector);
@@ -213,15 +205,8 @@ export class MultiplexedConnection extends Connection {
     if (this.closed) return;
     switch (payload.type) {
       case 'step1':
-        if (!subscribed) {
-          // Reading a document by its state vector: the same read rule as a subscription.
-          const denied = await this.#readDenied(room);
-          if (denied) {
-            this.context.registry.touch(room);
-            this.#error({ seq, doc, code: ErrorCode.Forbidden, message: denied });
-            return;
-          }
-        }
+        // Reading a document by its state vector: the same read rule as a subscription.
+        if (!subscribed && (await this.#refusedRead(room, { seq, doc }))) return;
         try {
           this.sendPayload(room, step2Payload(room.diff(payload.stateVector)));
         } catch {
@@ -245,11 +230,15 @@ export class MultiplexedConnection extends Connection {
     }
   }
 
-  /** Why this connection's session may not read the room's document, or null when it may. */
-  async #readDenied(room: Room): Promise<string | null> {
+  /** True (having sent `forbidden`) when this connection's session may not read the room's document. */
+  async #refusedRead(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }): Promise<boolean> {
     const { access } = this.context;
-    if (!access.checksReads(room.key.collection)) return null;
-    return access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+    if (!access.checksReads(room.key.collection)) return false;
+    const denied = await access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+    if (!denied) return false;
+    this.context.registry.touch(room);
+    this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });
+    return true;
   }
 
   async #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): Promise<void> {
