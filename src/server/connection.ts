@@ -1,7 +1,8 @@
 /**
  * What both kinds of WebSocket connection share: authentication (messages
  * queue until it completes, up to a cap), handling one frame at a time in
- * arrival order, the frame size limit, keep-alive, and closing.
+ * arrival order, the frame size limit, the message rate limit, keep-alive,
+ * and closing.
  */
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
@@ -52,11 +53,16 @@ export abstract class Connection implements RoomPeer {
   #paused = false;
   #inbox: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Messages this connection may still send at once (a token bucket of `messageBurst` tokens, refilled at `maxMessagesPerSecond`). */
+  #tokens: number;
+  /** When the bucket was last refilled (performance.now()). */
+  #refilledAt = performance.now();
 
   constructor(ws: WebSocket, request: IncomingMessage, context: ConnectionContext) {
     this.ws = ws;
     this.request = request;
     this.context = context;
+    this.#tokens = context.options.messageBurst;
     ws.on('message', (data, isBinary) => this.#onMessage(toBytes(data), isBinary));
     ws.on('close', () => this.#onClose());
     ws.on('pong', () => (this.alive = true));
@@ -143,9 +149,30 @@ export abstract class Connection implements RoomPeer {
     for (const [frame, isBinary] of queued) this.#enqueue(frame, isBinary);
   }
 
+  /** Takes a token for one message; false when the bucket is empty (the connection sends too fast). */
+  #takeToken(): boolean {
+    const { maxMessagesPerSecond, messageBurst } = this.context.options;
+    const now = performance.now();
+    const elapsed = now - this.#refilledAt;
+    if (elapsed > 0) {
+      this.#tokens = Math.min(messageBurst, this.#tokens + (elapsed * maxMessagesPerSecond) / 1000);
+      this.#refilledAt = now;
+    }
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
   #onMessage(frame: Uint8Array, isBinary: boolean): void {
     if (this.#closed) return;
     const { maxFrameBytes, maxQueuedBeforeAuth } = this.context.options;
+    if (!this.#takeToken()) {
+      const { maxMessagesPerSecond, messageBurst } = this.context.options;
+      this.log('warn', `sends too many messages (over ${messageBurst} at once or ${maxMessagesPerSecond} a second); closed`);
+      // Closing drops this frame and every one received but not handled yet.
+      this.close(CloseCode.TooManyMessages, 'too many messages');
+      return;
+    }
     if (frame.byteLength > maxFrameBytes) {
       this.log('warn', `frame of ${frame.byteLength} bytes is over the limit of ${maxFrameBytes}`);
       this.close(CloseCode.FrameTooLarge, 'frame too large');

@@ -38,6 +38,19 @@ export interface ServerOptions {
   readonly maxQueuedBytesBeforeAuth?: number;
   /** Most bytes waiting to be sent to one client (default 16 MiB); a client that reads slower is closed with 4408. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Messages one connection may send per second, sustained (default 1,000);
+   * a connection that sends faster once its `messageBurst` is used up is
+   * closed with 4429, and nothing past the limit is handled. Infinity turns
+   * the limit off.
+   */
+  readonly maxMessagesPerSecond?: number;
+  /**
+   * Messages one connection may send at once, over `maxMessagesPerSecond`
+   * (default 20,000: a client holding `maxSubscriptions` documents with a
+   * write pending on each resends them all at once when it reconnects).
+   */
+  readonly messageBurst?: number;
   /** How long a document stays in memory after its last subscriber left, in ms (default 30,000). */
   readonly unloadDelayMs?: number;
   /** Interval of keep-alive pings and of dead-connection checks, in ms (default 15,000). */
@@ -107,6 +120,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 1024,
     maxQueuedBytesBeforeAuth: options.maxQueuedBytesBeforeAuth ?? 1024 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 1000,
+    messageBurst: options.messageBurst ?? 20_000,
     unloadDelayMs: options.unloadDelayMs ?? 30_000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 200,
