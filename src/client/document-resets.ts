@@ -58,11 +58,6 @@ export class DocumentResets {
     return this.#resets.has(doc);
   }
 
-  /** The documents being reset. */
-  docs(): string[] {
-    return [...this.#resets.keys()];
-  }
-
   /** Starts returning `doc` to the server's state (write `seq` was refused with `error`). */
   start(doc: string, seq: number, error: SyncError): void {
     const known = this.#resets.get(doc);

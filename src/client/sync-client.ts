@@ -270,9 +270,10 @@ export class SyncClient implements SyncPort {
 
   /** Loads a document's state sent with a query result. */
   #load(ref: DocRef, update: Uint8Array): void {
-    if (this.#resets.gather(docName(ref.collection, ref.id), update)) return;
+    const name = docName(ref.collection, ref.id);
+    if (this.#resets.gather(name, update)) return;
     applyServerState(this.#model.store, ref, update, 'query-state');
-    this.#offline?.record(docName(ref.collection, ref.id), update);
+    this.#offline?.record(name, update);
   }
 
   #onOpen(): void {

@@ -179,11 +179,7 @@ export class ModelStore {
     const docs = this.#collections.get(collection);
     if (!old || !docs || old.local) return undefined;
     const previous = this.docValue(old);
-    docs.delete(id);
-    this.sync?.detach(old);
-    this.conflicts.dropDoc(old.path);
-    old.ydoc.destroy();
-    this.#dropCollection(collection);
+    this.#remove(old, docs);
     const entry = this.ensureEntry(collection, id);
     Y.applyUpdate(entry.ydoc, update, LOAD_ORIGIN);
     entry.loaded = old.loaded;
@@ -222,15 +218,20 @@ export class ModelStore {
     const entry = docs?.get(id);
     if (!docs || !entry) return false;
     const previous = this.docValue(entry);
-    docs.delete(id);
-    if (docs.size === 0) this.#collections.delete(collection);
-    this.#dropCollection(collection);
-    if (!entry.local) this.sync?.detach(entry);
-    entry.ydoc.destroy();
-    this.conflicts.dropDoc(entry.path);
+    this.#remove(entry, docs);
     this.#emit({ type: 'unload', path: entry.path, previous, passed: EMPTY_PASSED, remote: false });
     this.conflicts.flush();
     return true;
+  }
+
+  /** Takes a document out of the store (of `docs`, its collection's map) and destroys its Yjs document. */
+  #remove(entry: DocEntry, docs: Map<string, DocEntry>): void {
+    docs.delete(entry.id);
+    if (docs.size === 0) this.#collections.delete(entry.collection);
+    this.#dropCollection(entry.collection);
+    if (!entry.local) this.sync?.detach(entry);
+    entry.ydoc.destroy();
+    this.conflicts.dropDoc(entry.path);
   }
 
   /** Destroys every document and removes every listener. */

@@ -33,14 +33,13 @@ export class WriteErrors {
     return this.#listeners.remove(fn);
   }
 
-  /** Tells the listeners whose pattern matches `path`; true when one heard it. */
-  emit(path: string, error: Error): boolean {
+  /** Tells the listeners whose pattern matches `path`. */
+  emit(path: string, error: Error): void {
     const event: WriteErrorEvent = { type: 'error', path, error };
     const found = this.#listeners.matches(splitPath(path));
     const errors = new ListenerErrors();
     for (const [registration, captures] of found) if (registration.active) errors.run(() => registration.fn(event, captures));
     errors.rethrow('error listeners');
-    return found.length > 0;
   }
 
   /** Removes every listener. */

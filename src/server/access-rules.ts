@@ -8,6 +8,7 @@
  */
 import { schemaProblem } from '../schema/validate-document.ts';
 import type { SchemaMap } from '../schema/standard-schema.ts';
+import type { Room } from './room.ts';
 import type { Session } from './server-options.ts';
 
 /** A rule's answer: true allows, false denies (or a promise of either). */
@@ -68,8 +69,8 @@ export class AccessRules {
     return this.#rules !== undefined || this.#schema !== undefined;
   }
 
-  /** True when reads of a collection need a rule's answer (there are rules). */
-  checksReads(_collection: string): boolean {
+  /** True when reads need a rule's answer (there are rules): queries are then paged per session. */
+  get checksReads(): boolean {
     return this.#rules !== undefined;
   }
 
@@ -90,6 +91,11 @@ export class AccessRules {
   /** Null when the session may read the document, else why not. */
   canRead(session: Session, collection: string, id: string, value: unknown): Promise<string | null> {
     return this.#allows('read', collection, [session, id, value]);
+  }
+
+  /** Null when the session may read a room's document (at once without rules), else why not. */
+  readDenied(session: Session, room: Room): Promise<string | null> | null {
+    return this.#rules ? this.canRead(session, room.key.collection, room.key.id, room.value()) : null;
   }
 
   /**

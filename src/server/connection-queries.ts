@@ -77,7 +77,7 @@ export class ConnectionQueries {
     if (problem) return fail(ErrorCode.BadQuery, problem);
     const { queries, access } = this.#host.context;
     // With read rules the query runs unpaged; each connection pages what its session may read.
-    const filtered = access.checksReads(collection);
+    const filtered = access.checksReads;
     const query = queries.acquire(collection, filtered ? withoutPaging(expression) : expression);
     try {
       await query.ready;

@@ -232,9 +232,8 @@ export class MultiplexedConnection extends Connection {
 
   /** True (having sent `forbidden`) when this connection's session may not read the room's document. */
   async #refusedRead(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }): Promise<boolean> {
-    const { access } = this.context;
-    if (!access.checksReads(room.key.collection)) return false;
-    const denied = await access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+    const checking = this.context.access.readDenied(this.session ?? {}, room);
+    const denied = checking && (await checking);
     if (!denied) return false;
     this.context.registry.touch(room);
     this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });

@@ -43,9 +43,9 @@ export class StockConnection extends Connection {
       return;
     }
     if (this.closed) return;
-    const { access } = this.context;
-    if (access.checksReads(room.key.collection)) {
-      const denied = await access.canRead(this.session ?? {}, room.key.collection, room.key.id, room.value());
+    const checking = this.context.access.readDenied(this.session ?? {}, room);
+    if (checking) {
+      const denied = await checking;
       if (denied) {
         this.context.registry.touch(room);
         this.log('warn', `read refused (${denied})`);
