@@ -5,21 +5,10 @@
  */
 import * as Y from 'yjs';
 import { jsonEqual } from '../query/compare-values.ts';
-import type { AccessRules, WriteRefusal } from './access-rules.ts';
+import type { AccessRules } from './access-rules.ts';
+import { AccessRefusedError } from './access-refused-error.ts';
 import type { Room, RoomPeer } from './room.ts';
 import type { Session } from './server-options.ts';
-
-/** Raised when the rules or the schema refuse an update. */
-export class WriteRefusedError extends Error {
-  override readonly name = 'WriteRefusedError';
-  /** `forbidden` (a rule) or `invalid-document` (the schema). */
-  readonly code: WriteRefusal['code'];
-
-  constructor(refusal: WriteRefusal) {
-    super(refusal.message);
-    this.code = refusal.code;
-  }
-}
 
 /** True when the update has no struct the document lacks (it can only delete). */
 function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
@@ -30,7 +19,7 @@ function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
 
 /**
  * Applies a peer's update after checking it; resolves (once checked) to the
- * promise that the update is stored. Rejects with `WriteRefusedError` when
+ * promise that the update is stored. Rejects with `AccessRefusedError` when
  * a rule or the schema refuses it, or `BadUpdateError` when it cannot be
  * applied; nothing of it was kept then. Checked writes of one room run one
  * at a time, so each is checked against the state it is applied to. An
@@ -50,7 +39,7 @@ export async function receiveChecked(
     const after = room.preview(update);
     if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
       const refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
-      if (refusal) throw new WriteRefusedError(refusal);
+      if (refusal) throw new AccessRefusedError(refusal);
     }
     return { stored: room.receive(update, from) };
   });

@@ -78,7 +78,7 @@ export class ConnectionQueries {
     const { queries, access } = this.#host.context;
     // With read rules the query runs unpaged; each connection pages what its session may read.
     const filtered = access.checksReads;
-    const query = queries.acquire(collection, filtered ? withoutPaging(expression) : expression);
+    const query = filtered ? queries.acquire(collection, withoutPaging(expression), true) : queries.acquire(collection, expression);
     try {
       await query.ready;
     } catch (error) {

@@ -3,10 +3,16 @@
  * live queries, without a socket. Result documents are held through the
  * model's sync port (so they load like any subscription) before each result
  * is reported, and released when they leave the result or the query closes.
+ * With a session, the result holds only the documents it may read (paged and
+ * counted after filtering, as for a connection); `fetchOnly` answers once.
  */
 import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
+import { withoutPaging } from '../query/query-expression.ts';
+import type { AccessRules } from './access-rules.ts';
 import type { LiveQueries } from './live-queries.ts';
-import type { LiveQuerySubscriber } from './live-query.ts';
+import type { LiveQuery, LiveQuerySubscriber } from './live-query.ts';
+import { readableResult, type ResultView } from './readable-result.ts';
+import type { Session } from './server-options.ts';
 
 /** Holding documents, as the in-process sync port does it. */
 export interface QueryHolds {
@@ -14,13 +20,28 @@ export interface QueryHolds {
   release(refs: readonly DocRef[], mode: HoldMode): Promise<void>;
 }
 
+/** Where an in-process query runs and for whom. */
+export interface InProcessQueryContext {
+  readonly queries: LiveQueries;
+  /** The model's sync port: it holds the result's documents (and is the origin of the model's writes). */
+  readonly holds: QueryHolds;
+  /** The session whose read rules filter the result (none: every document). */
+  readonly guard?: { readonly session: Session; readonly access: AccessRules } | undefined;
+  /** Answer once even when subscribing (its documents are still held as subscribed). */
+  readonly fetchOnly: boolean;
+}
+
 /** Runs a query for an in-process model. */
-export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
+  const { queries, holds, guard } = context;
   // The port is the origin of the model's writes in the rooms.
   const peer: unknown = holds;
-  const { collection, mode } = spec;
+  const { collection, mode, expression } = spec;
+  const filtered = guard?.access.checksReads === true ? guard : undefined;
   const refs = (ids: readonly string[]): DocRef[] => ids.map((id) => ({ collection, id }));
-  const query = queries.acquire(collection, spec.expression);
+  const query = filtered ? queries.acquire(collection, withoutPaging(expression), true) : queries.acquire(collection, expression);
+  const view = async (live: LiveQuery): Promise<ResultView> =>
+    filtered ? readableResult(live, expression, filtered.session, filtered.access) : { ids: live.ids, count: live.count };
   let acquired = true;
   let closed = false;
   let held: readonly string[] = [];
@@ -29,9 +50,11 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
     if (acquired) queries.release(query);
     acquired = false;
   };
-  const apply = (ids: readonly string[], count: number): void => {
+  const apply = (): void => {
     chain = chain
       .then(async () => {
+        if (closed) return;
+        const { ids, count } = await view(query);
         if (closed) return;
         const before = new Set(held);
         const next = new Set(ids);
@@ -51,13 +74,14 @@ export function openInProcessQuery(queries: LiveQueries, holds: QueryHolds, spec
       })
       .catch((error: unknown) => handler.error(error instanceof Error ? error : new Error(String(error))));
   };
-  const subscriber: LiveQuerySubscriber = { peer, listener: (_ops, ids, count) => apply(ids, count) };
+  const subscriber: LiveQuerySubscriber = { peer, listener: () => apply() };
   query.ready.then(
     () => {
       if (closed) return;
-      if (mode === 'subscribe') query.subscribers.add(subscriber);
-      else letGo();
-      apply(query.ids, query.count);
+      if (mode === 'subscribe' && !context.fetchOnly) query.subscribers.add(subscriber);
+      apply();
+      // A fetched result's documents are read above (before the query is let go).
+      if (mode !== 'subscribe' || context.fetchOnly) chain = chain.finally(letGo);
     },
     (error: unknown) => {
       letGo();

@@ -2,8 +2,11 @@
  * The sync port of an in-process model (`server.createModel()`): the model
  * joins the server's rooms directly, without a socket. It reads what storage
  * holds, its writes go through the same rooms as every client's (stored,
- * then broadcast), and the rooms' updates reach it while it subscribes. Its
- * writes are trusted: they skip the checks client updates get.
+ * then broadcast), and the rooms' updates reach it while it subscribes.
+ * Without a session its reads and writes are trusted; with one (`guard`),
+ * the server's read rules, write rules and schema check them as they check
+ * a client's. `fetchOnly` loads subscribed documents without joining their
+ * rooms (a server-side render: the browser subscribes when it resumes).
  */
 import * as Y from 'yjs';
 import type { DocEntry } from '../model/doc-entry.ts';
@@ -13,7 +16,6 @@ import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
 import {
   holdingsOf,
-  type ConnectionState,
   type ConnectionStatus,
   type DocRef,
   type Holdings,
@@ -26,12 +28,16 @@ import {
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
+import type { AccessRules } from './access-rules.ts';
+import { AccessRefusedError } from './access-refused-error.ts';
+import { receiveChecked } from './checked-write.ts';
 import type { Room, RoomPeer } from './room.ts';
+import { InProcessConnection } from './in-process-connection.ts';
 import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog, Session } from './server-options.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */
 const ROOM_ORIGIN: unique symbol = Symbol('yracer:in-process-room');
@@ -60,6 +66,10 @@ export interface InProcessOptions {
   readonly unloadDelayMs: number;
   /** Called once when the model closes. */
   readonly onClose?: () => void;
+  /** The session the model acts for, checked by the server's rules and schema (none: trusted). */
+  readonly guard?: { readonly session: Session; readonly access: AccessRules };
+  /** Subscribing loads the document once without joining its room (holdings still list it as subscribed). */
+  readonly fetchOnly?: boolean;
 }
 
 /** Connects an in-process model to the server's rooms. */
@@ -77,6 +87,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
   readonly #writeCount = new WeakMap<Y.Doc, number>();
   readonly #watchers = new Set<() => void>();
   readonly #presences: InProcessPresences;
+  /** Yjs documents the server refused a write of: their later writes build on it and are not stored. */
+  readonly #refused = new WeakSet<Y.Doc>();
   #lastSyncedAt: number | null = null;
   #closed = false;
 
@@ -109,7 +121,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const stop = onLocalUpdates(entry.ydoc, SYNC_ORIGINS, (update) => {
       if (this.#closed) return;
       this.#writeCount.set(entry.ydoc, (this.#writeCount.get(entry.ydoc) ?? 0) + 1);
-      this.#store(name, entry.collection, entry.id, update);
+      this.#store(name, entry.collection, entry.id, update, entry.ydoc);
     });
     this.#detachers.set(entry, stop);
   }
@@ -121,17 +133,20 @@ export class InProcessSync implements SyncPort, RoomPeer {
     if (this.#entries.get(name) === entry) this.#entries.delete(name);
   }
 
-  /** Hands a local update to its room, after the document's earlier writes. */
-  #store(name: string, collection: string, id: string, update: Uint8Array): void {
+  /** Hands a local update of `ydoc` to its room, after the document's earlier writes. */
+  #store(name: string, collection: string, id: string, update: Uint8Array, ydoc: Y.Doc): void {
     const first = !this.#writes.has(name);
     const previous = this.#writes.get(name) ?? Promise.resolve();
     const done = previous.then(async () => {
       const room = await this.#options.registry.open(name, { collection, id });
-      const stored = room.receive(update, this);
+      const stored = await this.#receive(room, update, ydoc);
       if (!this.#isMember(room)) this.#options.registry.touch(room);
       await stored;
     });
-    done.catch((error: unknown) => this.#options.log('error', `in-process model: storing a write of ${name} failed (${String(error)})`));
+    done.catch((error: unknown) => {
+      const refused = error instanceof AccessRefusedError;
+      this.#options.log(refused ? 'warn' : 'error', `in-process model: ${refused ? 'the server refused' : 'storing'} a write of ${name}${refused ? '' : ' failed'} (${String(error)})`);
+    });
     const settled = done.catch(() => undefined).then(() => {
       if (this.#writes.get(name) !== settled) return;
       this.#writes.delete(name);
@@ -143,12 +158,42 @@ export class InProcessSync implements SyncPort, RoomPeer {
     if (first) this.#changed();
   }
 
+  /** Applies the update to its room (checked when there is a session); resolves to the promise it is stored. */
+  async #receive(room: Room, update: Uint8Array, ydoc: Y.Doc): Promise<Promise<void>> {
+    if (this.#refused.has(ydoc)) {
+      throw new AccessRefusedError({ code: 'forbidden', message: `not stored: it was made on top of a refused write of ${room.name}` });
+    }
+    const guard = this.#options.guard;
+    if (!guard) return room.receive(update, this);
+    try {
+      return (await receiveChecked(room, update, this, guard.session, guard.access)).stored;
+    } catch (error) {
+      if (error instanceof AccessRefusedError) this.#reset(room, ydoc, error);
+      throw error;
+    }
+  }
+
+  /** Returns a document whose write was refused to the room's state (a new Yjs document) and emits `error`. */
+  #reset(room: Room, ydoc: Y.Doc, error: AccessRefusedError): void {
+    this.#refused.add(ydoc);
+    const entry = this.#entries.get(room.name);
+    if (this.#closed || entry?.ydoc !== ydoc) return;
+    const { collection, id } = room.key;
+    this.#model.store.replaceDoc(collection, id, room.diff());
+    try {
+      this.#model.store.writeErrors.emit(`${collection}.${id}`, error);
+    } catch (thrown) {
+      this.#options.log('error', `in-process model: an error listener threw (${String(thrown)})`);
+    }
+  }
+
   #isMember(room: Room): boolean {
     return room.peers.has(this);
   }
 
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
-    return openInProcessQuery(this.#options.queries, this, spec, handler);
+    const { queries, guard, fetchOnly = false } = this.#options;
+    return openInProcessQuery({ queries, holds: this, guard, fetchOnly }, spec, handler);
   }
 
   markWrite(entry: DocEntry): number {
@@ -185,9 +230,15 @@ export class InProcessSync implements SyncPort, RoomPeer {
     if (mode === 'subscribe') hold.subscribes += 1;
     else hold.fetches += 1;
     this.#model.store.ensureEntry(ref.collection, ref.id);
-    if (mode === 'subscribe' && hold.room === null) hold.loading = this.#load(hold, true);
+    if (mode === 'subscribe' && hold.room === null && !this.#options.fetchOnly) hold.loading = this.#load(hold, true);
     hold.loading ??= this.#load(hold, false);
-    return hold.loading;
+    const loading = hold.loading;
+    return loading.catch((error: unknown) => {
+      // Refused (a read rule) or failed: this hold did not happen; a later one tries again.
+      if (hold.loading === loading) hold.loading = null;
+      void this.release([ref], mode);
+      throw error;
+    });
   }
 
   /** Opens the room, joins it when subscribing, and brings model and room up to date with each other. */
@@ -196,6 +247,13 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const room = await registry.open(hold.name, hold.ref);
     const entry = this.#model.store.entry(hold.ref.collection, hold.ref.id);
     if (this.#closed || !entry || this.#holds.get(hold.name) !== hold) return;
+    const guard = this.#options.guard;
+    const denied = guard ? await guard.access.readDenied(guard.session, room) : null;
+    if (denied) {
+      registry.touch(room);
+      throw new AccessRefusedError({ code: 'forbidden', message: `reading ${hold.ref.collection}.${hold.ref.id}: ${denied}` });
+    }
+    if (this.#closed || this.#holds.get(hold.name) !== hold) return;
     if (join && hold.subscribes > 0 && hold.room === null) {
       registry.join(room, this);
       hold.room = room;
@@ -207,7 +265,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     } else {
       Y.applyUpdate(entry.ydoc, room.diff(Y.encodeStateVector(entry.ydoc)), ROOM_ORIGIN);
       const missing = Y.encodeStateAsUpdate(entry.ydoc, room.stateVector());
-      if (!isEmptyUpdate(missing)) this.#store(hold.name, hold.ref.collection, hold.ref.id, missing);
+      if (!isEmptyUpdate(missing)) this.#store(hold.name, hold.ref.collection, hold.ref.id, missing, entry.ydoc);
       this.#model.store.markLoaded(hold.ref.collection, hold.ref.id);
     }
   }
@@ -328,37 +386,5 @@ export class InProcessSync implements SyncPort, RoomPeer {
     for (const detach of this.#detachers.values()) detach();
     this.#detachers.clear();
     this.#options.onClose?.();
-  }
-}
-
-/** `model.connection` of an in-process model: online until closed. */
-class InProcessConnection implements ConnectionStatus {
-  readonly url = null;
-  readonly error = null;
-  readonly #closed: () => boolean;
-  readonly #lastSyncedAt: () => number | null;
-  readonly #watchers: Set<() => void>;
-
-  constructor(closed: () => boolean, lastSyncedAt: () => number | null, watchers: Set<() => void>) {
-    this.#closed = closed;
-    this.#lastSyncedAt = lastSyncedAt;
-    this.#watchers = watchers;
-  }
-
-  get state(): ConnectionState {
-    return this.#closed() ? 'offline' : 'online';
-  }
-
-  get lastSyncedAt(): number | null {
-    return this.#lastSyncedAt();
-  }
-
-  on(): () => void {
-    return () => undefined;
-  }
-
-  watch(listener: () => void): () => void {
-    this.#watchers.add(listener);
-    return () => this.#watchers.delete(listener);
   }
 }

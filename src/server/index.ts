@@ -6,8 +6,16 @@ export { createServer } from './create-server.ts';
 export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
 export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
+export { AccessRefusedError } from './access-refused-error.ts';
 export type { SchemaMap, StandardSchemaV1 } from '../schema/standard-schema.ts';
 export type { Storage, StorageKey, StoredDocument } from '../storage/storage.ts';
 export { memoryStorage } from '../storage/memory-storage.ts';
 export { sqliteStorage, type SqliteStorageOptions } from '../storage/sqlite-storage.ts';
 export { CloseCode, ErrorCode } from '../protocol/error-code.ts';
+export {
+  UnauthorizedError,
+  type ModelMiddleware,
+  type ModelMiddlewareOptions,
+  type ModelRequest,
+  type NextFunction,
+} from './model-middleware.ts';

@@ -54,12 +54,17 @@ export class LiveQueries {
     return this.#queries.size;
   }
 
-  /** The live query for a collection and a valid expression (created and run when new); release it when done. */
-  acquire(collection: string, expression: QueryExpression): LiveQuery {
-    const key = `${collection}\u0000${JSON.stringify(expression)}`;
+  /**
+   * The live query for a collection and a valid expression (created and run
+   * when new); release it when done. `followsValues` (for results filtered
+   * by read rules) tells subscribers of every change of a result document's
+   * value, not only of changes to the ids and the count.
+   */
+  acquire(collection: string, expression: QueryExpression, followsValues = false): LiveQuery {
+    const key = `${collection}\u0000${JSON.stringify(expression)}${followsValues ? '\u0000values' : ''}`;
     let query = this.#queries.get(key);
     if (!query) {
-      const created = new LiveQuery(collection, expression, key);
+      const created = new LiveQuery(collection, expression, key, followsValues);
       query = created;
       this.#queries.set(key, created);
       let set = this.#byCollection.get(collection);

@@ -48,11 +48,18 @@ export class LiveQuery {
   readonly #compare: (a: string, b: string) => number;
   #candidate: { id: string; value: unknown } | null = null;
   #runs: Promise<void> = Promise.resolve();
+  /**
+   * True for a query whose subscribers filter the result with read rules:
+   * any change of a result document's value can change what they may see,
+   * so every such change runs the query again and is told to them.
+   */
+  readonly followsValues: boolean;
 
-  constructor(collection: string, expression: QueryExpression, key: string) {
+  constructor(collection: string, expression: QueryExpression, key: string, followsValues = false) {
     this.collection = collection;
     this.expression = expression;
     this.key = key;
+    this.followsValues = followsValues;
     this.#fields = queryFields(expression);
     this.#modifiers = modifiersOf(expression);
     const compare = sortComparator(expression, (id) =>
@@ -98,6 +105,7 @@ export class LiveQuery {
     if (this.#values.has(id)) {
       if (next === undefined) return true;
       const before = this.#values.get(id);
+      if (this.followsValues) return !jsonEqual(before, next);
       for (const field of this.#fields) if (!jsonEqual(fieldValue(before, field), fieldValue(next, field))) return true;
       return false;
     }
@@ -128,13 +136,15 @@ export class LiveQuery {
    */
   update(result: StoredQueryResult, writers: ReadonlySet<unknown> = NO_WRITERS): void {
     const ids = this.#modifiers.count ? [] : [...result.ids];
+    const previous = this.followsValues ? new Map(this.#values) : null;
     this.#values.clear();
     ids.forEach((id, i) => {
       const json = result.json[i];
       this.#values.set(id, json === undefined ? undefined : (JSON.parse(json) as unknown));
     });
     const ops = diffIds(this.#ids, ids);
-    const changed = ops.length > 0 || result.count !== this.#count;
+    const valuesChanged = previous !== null && ids.some((id) => !jsonEqual(previous.get(id), this.#values.get(id)));
+    const changed = ops.length > 0 || result.count !== this.#count || valuesChanged;
     this.#ids = ids;
     this.#count = result.count;
     if (!changed) {

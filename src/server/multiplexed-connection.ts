@@ -16,7 +16,8 @@ import { pongMessage } from '../protocol/pong-message.ts';
 import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-message.ts';
 import { subscribedMessage } from '../protocol/subscribed-message.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
-import { receiveChecked, WriteRefusedError } from './checked-write.ts';
+import { AccessRefusedError } from './access-refused-error.ts';
+import { receiveChecked } from './checked-write.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { BadUpdateError, type Room } from './room.ts';
@@ -246,7 +247,7 @@ export class MultiplexedConnection extends Connection {
       ({ stored } = await receiveChecked(room, update, this, this.session ?? {}, this.context.access));
     } catch (error) {
       if (unsubscribed) this.context.registry.touch(room);
-      if (error instanceof WriteRefusedError) {
+      if (error instanceof AccessRefusedError) {
         this.#error({ seq, doc: room.name, code: error.code, message: error.message });
         return;
       }

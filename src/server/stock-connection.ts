@@ -10,7 +10,8 @@ import type { DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import { ProtocolError } from '../protocol/message-schema.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
-import { receiveChecked, WriteRefusedError } from './checked-write.ts';
+import { AccessRefusedError } from './access-refused-error.ts';
+import { receiveChecked } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
@@ -96,7 +97,7 @@ export class StockConnection extends Connection {
           stored.catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
         } catch (error) {
           // y-websocket has no error message: the update is dropped (never stored or relayed) and logged.
-          if (!(error instanceof BadUpdateError) && !(error instanceof WriteRefusedError)) throw error;
+          if (!(error instanceof BadUpdateError) && !(error instanceof AccessRefusedError)) throw error;
           this.log('warn', `update rejected (${error.message})`);
         }
         return;

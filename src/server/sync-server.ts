@@ -15,11 +15,12 @@ import { CloseCode } from '../protocol/error-code.ts';
 import { AccessRules } from './access-rules.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { InProcessSync } from './in-process-sync.ts';
+import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
 import { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
-import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './server-options.ts';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
 /** Where `listen` listens. */
@@ -43,6 +44,24 @@ type Endpoint = { kind: 'multiplexed' } | { kind: 'stock'; name: string; key: Do
 export interface InProcessModelOptions extends LocalModelOptions {
   /** How long a released document stays in the model, in ms (default 1,000). */
   readonly unloadDelayMs?: number;
+  /**
+   * The session the model acts for (what `authenticate` returns). With one,
+   * the server's read rules, write rules and schema apply to the model as
+   * to a client: a refused subscribe or fetch rejects with an
+   * `AccessRefusedError`, queries return only readable documents, and a
+   * refused write rejects its callback and `whenNothingPending()`, emits
+   * `error` and returns the document to the stored state. The server's
+   * schema also checks local writes (unless `schema` is given). Without
+   * one, the model is trusted: nothing is checked.
+   */
+  readonly session?: Session;
+  /**
+   * Subscribing loads documents (and queries answer) once, without joining
+   * their rooms: later changes do not reach the model. The bundle still
+   * lists them as subscribed, so a browser resuming from it subscribes.
+   * For one request's render (`modelMiddleware()` sets it). Default false.
+   */
+  readonly fetchOnly?: boolean;
 }
 
 /** A yracer sync server; create it with `createServer()`. */
@@ -99,16 +118,42 @@ export class SyncServer {
    */
   createModel(options: InProcessModelOptions = {}): Model {
     if (this.#closing) throw new Error('yracer: the server is closed');
-    const model = createLocalModel(options);
+    const { session } = options;
+    const schema = options.schema ?? (session ? this.options.schema : undefined);
+    const model = createLocalModel(schema ? { ...options, schema } : options);
     model.store.sync = new InProcessSync(model, {
       registry: this.#registry,
       queries: this.#queries,
       log: this.options.log,
       unloadDelayMs: options.unloadDelayMs ?? 1000,
       onClose: () => this.#models.delete(model),
+      ...(session ? { guard: { session, access: this.#access } } : {}),
+      fetchOnly: options.fetchOnly ?? false,
     });
     this.#models.add(model);
     return model;
+  }
+
+  /**
+   * Express/connect middleware that gives each request `req.model`: an
+   * in-process model acting for the request's session (the server's
+   * `authenticate(request)`), fetch-only, closed when the response finishes
+   * or the connection closes. A request `authenticate` refuses goes to
+   * `next(error)` with `error.status` 401.
+   *
+   * @example
+   * app.use(sync.modelMiddleware());
+   * app.get('/', async (req, res) => {
+   *   await req.model.subscribe('lists.main');
+   *   res.send(render(req.model, await req.model.bundle()));
+   * });
+   */
+  modelMiddleware(options: ModelMiddlewareOptions = {}): ModelMiddleware {
+    return modelMiddleware((session, fetchOnly) => this.createModel({ session, fetchOnly }), {
+      authenticate: this.options.authenticate,
+      log: this.options.log,
+      ...options,
+    });
   }
 
   /** Starts an HTTP server of its own and listens. */

@@ -209,6 +209,21 @@ describe('read rules', () => {
     expect(first.getIds()).toEqual(['shown']);
   });
 
+  it('adds a result document to a live query when it becomes readable, and removes it when it stops being', async () => {
+    const { ann, bob } = await withPrivate();
+    const list = bob.query('todos', { $sort: { title: 1 } });
+    const count = bob.query('todos', { $count: true });
+    await Promise.all([list.subscribe(), count.subscribe()]);
+    await waitFor(() => list.status === 'complete' && count.status === 'complete', 3000, 'the query answers');
+    expect(list.getIds()).toEqual(['open']);
+    // Only `shared` changes: neither a filter nor a sort field of the query.
+    await write(ann, 'todos.private.shared', true);
+    await waitFor(() => list.getIds().join() === 'open,private' && count.get() === 2, 3000, 'private to become readable');
+    expect(bob.get('todos.private.title')).toBe('secret');
+    await write(ann, 'todos.open.shared', false);
+    await waitFor(() => list.getIds().join() === 'private' && count.get() === 1, 3000, 'open to leave the result');
+  });
+
   it('keeps a raw query result to readable documents and their states', async () => {
     const { t } = await withPrivate();
     const raw = resources.socket(await rawSocket(t.url, '?token=bob'));
