@@ -7,12 +7,26 @@
 import type { IncomingMessage } from 'node:http';
 import type { Rules, Session } from 'yracer/server';
 import type { Todo } from './src/todo.ts';
+import { USER_KEY } from './src/user.ts';
 
-/** Reads the user id from the `token` query parameter (`guest` without one). */
+const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function cookie(request: IncomingMessage, name: string): string | null {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
+
+/**
+ * Reads the user id from the `token` query parameter (WebSocket connections)
+ * or the user cookie (page requests); `guest` without either.
+ */
 export function authenticate(request: IncomingMessage): Session {
-  const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? cookie(request, USER_KEY);
   if (token === null || token === '') return { user: 'guest' };
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(token)) throw new Error('the token is not a user id');
+  if (!USER_ID.test(token)) throw new Error('the token is not a user id');
   return { user: token };
 }
 

@@ -1,9 +1,11 @@
 /**
- * The todos example's server: one Node HTTP server serving the server-side
+ * The todos example's server: an Express app serving the server-side
  * rendered page (GET /), the client build's files, and the yracer sync
- * server at /sync, storing documents in SQLite (<dataDir>/yracer.db). The
- * letters page (GET /letters/<room>) is the same template without a render.
- * `dev: true` serves the app from source through Vite (HMR, same port).
+ * server at /sync on the same HTTP server, storing documents in SQLite
+ * (<dataDir>/yracer.db). The page renders from `req.model`, the request's
+ * in-process model (`sync.modelMiddleware()`). The letters page
+ * (GET /letters/<room>) is the same template without a render. `dev: true`
+ * serves the app from source through Vite (HMR, same port).
  *
  * `npm start` / `npm run dev` (scripts/start.mjs) build what is needed and
  * call `main()`; after a build, `node --import tsx example-app/server.ts`
@@ -11,14 +13,26 @@
  * (./data).
  */
 import { mkdirSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Model } from 'yracer';
 import { createServer, sqliteStorage } from 'yracer/server';
 import { authenticate, rules } from './access.ts';
 import { builtSource, devSource } from './page-source.ts';
 import { renderPage } from './render-page.ts';
 import { schema } from './src/schema.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types its request through this namespace
+  namespace Express {
+    interface Request {
+      /** The request's in-process model, set by `sync.modelMiddleware()`. */
+      model: Model;
+    }
+  }
+}
 
 export interface TodosServerOptions {
   /** Port (default 3000; 0 picks a free one). */
@@ -45,7 +59,9 @@ export interface TodosServer {
 export async function startTodosServer(options: TodosServerOptions = {}): Promise<TodosServer> {
   const dataDir = resolve(options.dataDir ?? 'data');
   mkdirSync(dataDir, { recursive: true });
-  const http = createHttpServer();
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createHttpServer(app);
   const source = options.dev ? await devSource(http) : await builtSource(options.distDir);
   // Every query of the app compares listId: an index on it lets SQLite seek the list's todos.
   const storage = sqliteStorage(join(dataDir, 'yracer.db'), { indexes: { todos: [['listId']] } });
@@ -53,49 +69,37 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   const sync = createServer({ storage, path: '/sync', authenticate, rules, schema });
   sync.attach(http);
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = request.url ?? '/';
-    const pathname = url.split('?')[0];
-    if ((request.method === 'GET' || request.method === 'HEAD') && (pathname === '/' || pathname === '/index.html')) {
-      const { template, entry } = await source.load(url);
-      const html = await renderPage(sync, template, entry);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(request.method === 'HEAD' ? undefined : html);
-      return;
-    }
-    if ((request.method === 'GET' || request.method === 'HEAD') && (pathname === '/letters' || pathname?.startsWith('/letters/'))) {
-      // The letters page (src/letters/) renders in the browser only: the template with empty placeholders.
-      if (pathname === '/letters' || pathname === '/letters/') {
-        response.writeHead(302, { location: '/letters/lobby' });
-        response.end();
-        return;
-      }
-      const { template } = await source.load(url);
-      const html = template.replace('<!--app-html-->', '').replace('<!--app-bundle-->', '');
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(request.method === 'HEAD' ? undefined : html);
-      return;
-    }
-    if (request.method === 'GET' && pathname === '/sw.js') {
-      const worker = await source.serviceWorker();
-      if (worker !== null) {
-        response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
-        response.end(worker);
-        return;
-      }
-    }
-    if (await source.serve(request, response)) return;
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end('Not found\n');
+  const page = (response: Response, html: string): void => {
+    response.set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(html);
   };
-
-  http.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    void handle(request, response).catch((error: unknown) => {
-      source.fixError(error);
-      console.error('todos example:', error);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('Internal server error\n');
-    });
+  // The page renders for the request's session (its user cookie), from a fetch-only model closed with the response.
+  app.get(['/', '/index.html'], sync.modelMiddleware(), async (request: Request, response: Response) => {
+    const { template, entry } = await source.load(request.originalUrl);
+    page(response, await renderPage(request.model, template, entry));
+  });
+  // The letters page (src/letters/) renders in the browser only: the template with empty placeholders.
+  app.get(['/letters', '/letters/'], (_request: Request, response: Response) => response.redirect(302, '/letters/lobby'));
+  app.get('/letters/:room', async (request: Request, response: Response) => {
+    const { template } = await source.load(request.originalUrl);
+    page(response, template.replace('<!--app-html-->', '').replace('<!--app-bundle-->', ''));
+  });
+  app.get('/sw.js', async (_request: Request, response: Response, next: NextFunction) => {
+    const worker = await source.serviceWorker();
+    if (worker === null) return next();
+    response.set({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).send(worker);
+  });
+  app.use(async (request: Request, response: Response, next: NextFunction) => {
+    if (!(await source.serve(request, response))) next();
+  });
+  app.use((_request: Request, response: Response) => {
+    response.status(404).type('text/plain').send('Not found\n');
+  });
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    source.fixError(error);
+    const status = (error as { status?: unknown }).status === 401 ? 401 : 500;
+    if (status === 500) console.error('todos example:', error);
+    if (response.headersSent) return void response.end();
+    response.status(status).type('text/plain').send(status === 401 ? 'Unauthorized\n' : 'Internal server error\n');
   });
 
   const wanted = options.port ?? 3000;

@@ -3,6 +3,7 @@
  * example-app/src/schema.ts) on a real server: only a todo's owner may
  * delete it, a todo is created with its writer as owner, writes are validated.
  */
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { authenticate, rules } from '../../example-app/access.ts';
 import { schema } from '../../example-app/src/schema.ts';
@@ -30,6 +31,22 @@ async function users() {
 
 const settled = (write: (done: (error?: Error) => void) => void): Promise<Error | undefined> =>
   within(new Promise((resolve) => write(resolve)), 5000, 'the write');
+
+describe('todos example authenticate', () => {
+  const request = (url: string, cookie?: string): IncomingMessage =>
+    ({ url, headers: cookie === undefined ? {} : { cookie } }) as IncomingMessage;
+
+  it('reads the user from the token parameter, else from the user cookie, else is guest', () => {
+    expect(authenticate(request('/sync?token=ann', 'yracer-todos-user=bob'))).toEqual({ user: 'ann' });
+    expect(authenticate(request('/', 'theme=dark; yracer-todos-user=bob'))).toEqual({ user: 'bob' });
+    expect(authenticate(request('/'))).toEqual({ user: 'guest' });
+  });
+
+  it('refuses a token or cookie that is no user id', () => {
+    expect(() => authenticate(request('/sync?token=a%20b'))).toThrow('the token is not a user id');
+    expect(() => authenticate(request('/', 'yracer-todos-user=<script>'))).toThrow('the token is not a user id');
+  });
+});
 
 describe('todos example access', () => {
   it('lets only the owner delete a todo', async () => {

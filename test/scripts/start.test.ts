@@ -94,6 +94,11 @@ describe('npm start', () => {
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(new URL('/assets/nope.js', running.url))).status).toBe(404);
     expect((await fetch(new URL('/../package.json', running.url))).status).toBe(404);
+    // The page renders for the user cookie's session (req.model); a cookie that is no user id is refused.
+    const refused = await fetch(running.url, { headers: { cookie: 'yracer-todos-user=not*a*user' } });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain('__YRACER_BUNDLE__');
+    expectServerRendered(await (await fetch(running.url, { headers: { cookie: 'yracer-todos-user=ann' } })).text(), id);
 
     running.child.kill('SIGTERM');
     expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });

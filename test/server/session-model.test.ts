@@ -56,7 +56,7 @@ describe('in-process model with a session', () => {
     await bob.subscribe('todos.s', 'todos.b');
     expect(bob.get('todos.s.title')).toBe('shared');
     const bundle = await bob.bundle();
-    expect(bundle.subscribe.sort()).toEqual(['todos.b', 'todos.s']);
+    expect([...bundle.subscribe].sort()).toEqual(['todos.b', 'todos.s']);
     expect(bundle.fetch).toEqual([]);
     expect(JSON.stringify(bundle)).not.toContain('a1');
     // The owner still reads it, through the server that refused bob.
@@ -170,7 +170,7 @@ describe('fetch-only in-process model', () => {
     const q = model.query<Todo>('todos', { $sort: { n: 1 } });
     await q.subscribe();
     expect(q.getIds()).toEqual(['s', 'b']);
-    expect((await model.bundle()).subscribe.sort()).toEqual(['todos.b', 'todos.s']);
+    expect([...(await model.bundle()).subscribe].sort()).toEqual(['todos.b', 'todos.s']);
     const other = sessionModel(t, { user: 'bob' });
     other.add('todos', { id: 'b2', owner: 'bob', title: 'new', n: 6 });
     await other.whenNothingPending();
