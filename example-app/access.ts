@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Rules, Session } from 'yracer/server';
-import type { Todo } from './src/todo.ts';
+import type { schema } from './src/schema.ts';
 import { USER_KEY } from './src/user.ts';
 
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -32,13 +32,13 @@ export function authenticate(request: IncomingMessage): Session {
 
 const anyone = (): boolean => true;
 
-/** Who may do what, per collection. */
-export const rules: Rules = {
+/** Who may do what, per collection (typed from the schema; letters has none). */
+export const rules: Rules<typeof schema, 'letters'> = {
   todos: {
     read: anyone,
-    create: (session, _id, doc: Todo) => doc.owner === session['user'],
-    update: (_session, _id, before: Todo, after: Todo) => after.owner === before.owner,
-    delete: (session, _id, before: Todo) => before.owner === undefined || before.owner === session['user'],
+    create: (session, _id, doc) => doc.owner === session['user'],
+    update: (_session, _id, before, after) => after.owner === before.owner,
+    delete: (session, _id, before) => before.owner === undefined || before.owner === session['user'],
   },
   lists: { read: anyone, create: anyone, update: anyone, delete: () => false },
   letters: { read: anyone, create: anyone, update: anyone, delete: anyone },

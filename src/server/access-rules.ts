@@ -7,7 +7,7 @@
  * no `rules`, everything is allowed. A rule that throws (or rejects) denies.
  */
 import { schemaProblem } from '../schema/validate-document.ts';
-import type { SchemaMap } from '../schema/standard-schema.ts';
+import type { DocumentsOf, SchemaMap } from '../schema/standard-schema.ts';
 import type { Room } from './room.ts';
 import type { Session } from './server-options.ts';
 
@@ -40,11 +40,22 @@ export interface CollectionRules<Doc = unknown> {
 }
 
 /**
- * Rules per collection (`createServer({ rules })`). Annotate each rule's
- * document parameters with the collection's document type
- * (`(session, id, doc: Todo) => ...`).
+ * Rules per collection (`createServer({ rules })`). Without a type argument,
+ * annotate each rule's document parameters with the collection's document
+ * type (`(session, id, doc: Todo) => ...`). With a schema map
+ * (`Rules<typeof schema>`), the collections are the schema's and each rule's
+ * parameters are typed from it: a misspelled collection or field does not
+ * compile. Name collections without a schema as the second argument
+ * (`Rules<typeof schema, 'letters'>`); their documents are `unknown`.
+ *
+ * @example
+ * const rules: Rules<typeof schema> = {
+ *   todos: { read: () => true, delete: (session, id, before) => before.owner === session['user'] },
+ * };
  */
-export type Rules = Readonly<Record<string, CollectionRules<never>>>;
+export type Rules<S extends SchemaMap | undefined = undefined, Extra extends string = never> = S extends SchemaMap
+  ? { readonly [C in keyof S | Extra]?: CollectionRules<C extends keyof S ? DocumentsOf<S>[C] : unknown> }
+  : Readonly<Record<string, CollectionRules<never>>>;
 
 /** Why a write was refused: `forbidden` (a rule) or `invalid-document` (the schema). */
 export interface WriteRefusal {
