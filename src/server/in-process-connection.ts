@@ -11,12 +11,24 @@ export class InProcessConnection implements ConnectionStatus {
   readonly error = null;
   readonly #closed: () => boolean;
   readonly #lastSyncedAt: () => number | null;
-  readonly #watchers: Set<() => void>;
+  readonly #watchers = new Set<() => void>();
+  readonly #onWatcherError: (error: unknown) => void;
 
-  constructor(closed: () => boolean, lastSyncedAt: () => number | null, watchers: Set<() => void>) {
+  constructor(closed: () => boolean, lastSyncedAt: () => number | null, onWatcherError: (error: unknown) => void) {
     this.#closed = closed;
     this.#lastSyncedAt = lastSyncedAt;
-    this.#watchers = watchers;
+    this.#onWatcherError = onWatcherError;
+  }
+
+  /** Tells every watcher that something changed (a watcher that throws is reported, the others still hear it). */
+  changed(): void {
+    for (const watcher of this.#watchers) {
+      try {
+        watcher();
+      } catch (error) {
+        this.#onWatcherError(error);
+      }
+    }
   }
 
   get state(): ConnectionState {

@@ -16,7 +16,6 @@ import { onLocalUpdates } from '../model/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/model-store.ts';
 import {
   holdingsOf,
-  type ConnectionStatus,
   type DocRef,
   type Holdings,
   type HoldMode,
@@ -38,6 +37,7 @@ import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { ServerLog, Session } from './server-options.ts';
+import { WriteQueue } from './write-queue.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */
 const ROOM_ORIGIN: unique symbol = Symbol('yracer:in-process-room');
@@ -74,31 +74,28 @@ export interface InProcessOptions {
 
 /** Connects an in-process model to the server's rooms. */
 export class InProcessSync implements SyncPort, RoomPeer {
-  readonly connection: ConnectionStatus;
+  readonly connection: InProcessConnection;
   readonly #model: Model;
   readonly #options: InProcessOptions;
   readonly #holds = new Map<string, Hold>();
   readonly #entries = new Map<string, DocEntry>();
   readonly #detachers = new Map<DocEntry, () => void>();
-  /** Per document, the promise of its newest write (writes of a document are stored in order). */
-  readonly #writes = new Map<string, Promise<void>>();
-  /** Per settled-write promise (what `#writes` holds), the write's own outcome. */
-  readonly #results = new WeakMap<Promise<void>, Promise<void>>();
+  /** Writes in flight, stored in order per document. */
+  readonly #writes: WriteQueue;
   readonly #writeCount = new WeakMap<Y.Doc, number>();
-  readonly #watchers = new Set<() => void>();
   readonly #presences: InProcessPresences;
   /** Yjs documents the server refused a write of: their later writes build on it and are not stored. */
   readonly #refused = new WeakSet<Y.Doc>();
-  #lastSyncedAt: number | null = null;
   #closed = false;
 
   constructor(model: Model, options: InProcessOptions) {
     this.#model = model;
     this.#options = options;
+    this.#writes = new WriteQueue(() => this.connection.changed());
     this.connection = new InProcessConnection(
       () => this.#closed,
-      () => this.#lastSyncedAt,
-      this.#watchers,
+      () => this.#writes.lastSyncedAt,
+      (error) => options.log('error', `in-process model: a connection watcher threw (${String(error)})`),
     );
     this.#presences = new InProcessPresences({
       peer: this,
@@ -135,9 +132,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
 
   /** Hands a local update of `ydoc` to its room, after the document's earlier writes. */
   #store(name: string, collection: string, id: string, update: Uint8Array, ydoc: Y.Doc): void {
-    const first = !this.#writes.has(name);
-    const previous = this.#writes.get(name) ?? Promise.resolve();
-    const done = previous.then(async () => {
+    const done = this.#writes.enqueue(name, async () => {
       const room = await this.#options.registry.open(name, { collection, id });
       const stored = await this.#receive(room, update, ydoc);
       if (!this.#isMember(room)) this.#options.registry.touch(room);
@@ -147,15 +142,6 @@ export class InProcessSync implements SyncPort, RoomPeer {
       const refused = error instanceof AccessRefusedError;
       this.#options.log(refused ? 'warn' : 'error', `in-process model: ${refused ? 'the server refused' : 'storing'} a write of ${name}${refused ? '' : ' failed'} (${String(error)})`);
     });
-    const settled = done.catch(() => undefined).then(() => {
-      if (this.#writes.get(name) !== settled) return;
-      this.#writes.delete(name);
-      if (this.#writes.size === 0) this.#lastSyncedAt = Date.now();
-      this.#changed();
-    });
-    this.#writes.set(name, settled);
-    this.#results.set(settled, done);
-    if (first) this.#changed();
   }
 
   /** Applies the update to its room (checked when there is a session); resolves to the promise it is stored. */
@@ -201,8 +187,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   settleWrite(entry: DocEntry, marker: number, callback: WriteCallback): void {
-    const latest = this.#writes.get(docName(entry.collection, entry.id));
-    const outcome = latest ? this.#results.get(latest) : undefined;
+    const outcome = this.#writes.latest(docName(entry.collection, entry.id));
     if ((this.#writeCount.get(entry.ydoc) ?? 0) === marker || !outcome) {
       queueMicrotask(() => callback());
       return;
@@ -350,29 +335,15 @@ export class InProcessSync implements SyncPort, RoomPeer {
     return holdingsOf(this.#holds.values());
   }
 
-  async whenNothingPending(): Promise<void> {
-    while (this.#writes.size > 0) {
-      const outcomes = [...this.#writes.values()].map((settled) => this.#results.get(settled) ?? settled);
-      await Promise.all(outcomes);
-    }
+  whenNothingPending(): Promise<void> {
+    return this.#writes.whenEmpty();
   }
 
   hasPending(doc?: DocRef): boolean {
-    if (doc) return this.#writes.has(docName(doc.collection, doc.id));
-    return this.#writes.size > 0;
+    return this.#writes.has(doc ? docName(doc.collection, doc.id) : undefined);
   }
 
   connect(): void {}
-
-  #changed(): void {
-    for (const watcher of this.#watchers) {
-      try {
-        watcher();
-      } catch (error) {
-        this.#options.log('error', `in-process model: a connection watcher threw (${String(error)})`);
-      }
-    }
-  }
 
   close(): void {
     if (this.#closed) return;
