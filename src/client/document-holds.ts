@@ -164,6 +164,18 @@ export class DocumentHolds {
     for (const waiter of held.waiting.splice(0)) waiter.reject(error);
   }
 
+  /**
+   * The server stopped sending a document the session may no longer read:
+   * it is no longer live, and is not asked for again on reconnect (a later
+   * subscribe asks again). False when the document is not held.
+   */
+  revoked(name: string): boolean {
+    const held = this.#held.get(name);
+    if (!held) return false;
+    held.live = false;
+    return true;
+  }
+
   /** Asks again for a live document (after a reconnect, or when the server reset it). */
   resubscribe(name: string): void {
     const held = this.#held.get(name);

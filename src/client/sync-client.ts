@@ -326,6 +326,12 @@ export class SyncClient implements SyncPort {
           this.#presences.reconnected(message.doc);
           return;
         }
+        if (message.seq === 0 && message.request === 0 && message.code === ErrorCode.Forbidden) {
+          // A read rule now denies a subscribed document: the server unsubscribed it; the data stays as last sent.
+          const ref = parseDocName(message.doc);
+          if (ref && this.#holds.revoked(message.doc)) guard('an error listener', () => this.#model.store.writeErrors.emit(`${ref.collection}.${ref.id}`, error));
+          return;
+        }
         if (message.seq > 0 && message.doc && this.#resets.ignores(message.doc, message.seq)) return;
         if (message.seq > 0 && message.doc && (message.code === ErrorCode.Forbidden || message.code === ErrorCode.InvalidDocument)) {
           // Refused by a rule or the schema: the document returns to the server's state.

@@ -30,6 +30,7 @@ import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
 import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
+import { ReadGate } from './read-gate.ts';
 import type { Room, RoomPeer } from './room.ts';
 import { InProcessConnection } from './in-process-connection.ts';
 import { InProcessPresences } from './in-process-presence.ts';
@@ -84,6 +85,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
   readonly #writes: WriteQueue;
   readonly #writeCount = new WeakMap<Y.Doc, number>();
   readonly #presences: InProcessPresences;
+  /** With a session: the read rules over what rooms send (null: trusted). */
+  readonly #gate: ReadGate | null;
   /** Yjs documents the server refused a write of: their later writes build on it and are not stored. */
   readonly #refused = new WeakSet<Y.Doc>();
   #closed = false;
@@ -92,6 +95,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
     this.#model = model;
     this.#options = options;
     this.#writes = new WriteQueue(() => this.connection.changed());
+    const { guard } = options;
+    this.#gate = guard ? new ReadGate({ access: guard.access, session: () => guard.session, revoke: (room, reason) => this.#revoke(room, reason) }) : null;
     this.connection = new InProcessConnection(
       () => this.#closed,
       () => this.#writes.lastSyncedAt,
@@ -164,10 +169,14 @@ export class InProcessSync implements SyncPort, RoomPeer {
     this.#refused.add(ydoc);
     const entry = this.#entries.get(room.name);
     if (this.#closed || entry?.ydoc !== ydoc) return;
-    const { collection, id } = room.key;
-    this.#model.store.replaceDoc(collection, id, room.diff());
+    this.#model.store.replaceDoc(room.key.collection, room.key.id, room.diff());
+    this.#emitError(room, error);
+  }
+
+  /** Emits the model's `error` event at a room's document. */
+  #emitError(room: Room, error: Error): void {
     try {
-      this.#model.store.writeErrors.emit(`${collection}.${id}`, error);
+      this.#model.store.writeErrors.emit(`${room.key.collection}.${room.key.id}`, error);
     } catch (thrown) {
       this.#options.log('error', `in-process model: an error listener threw (${String(thrown)})`);
     }
@@ -240,6 +249,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     }
     if (this.#closed || this.#holds.get(hold.name) !== hold) return;
     if (join && hold.subscribes > 0 && hold.room === null) {
+      this.#gate?.admit(room);
       registry.join(room, this);
       hold.room = room;
     } else {
@@ -255,7 +265,24 @@ export class InProcessSync implements SyncPort, RoomPeer {
     }
   }
 
+  /** A room's broadcast: applied once the read rules allow the document (at once when trusted). */
   sendPayload(room: Room, payload: Uint8Array): void {
+    if (this.#gate) this.#gate.pass(room, () => this.#apply(room, payload));
+    else this.#apply(room, payload);
+  }
+
+  /** The read rule now denies a subscribed document: leave its room (the data stays as last received) and emit `error`. */
+  #revoke(room: Room, reason: string): void {
+    const hold = this.#holds.get(room.name);
+    if (this.#closed || !hold || hold.room !== room) return;
+    this.#options.registry.leave(room, this);
+    hold.room = null;
+    hold.loading = null;
+    const message = `${room.key.collection}.${room.key.id} is no longer readable, unsubscribed: ${reason}`;
+    this.#emitError(room, new AccessRefusedError({ code: 'forbidden', message }));
+  }
+
+  #apply(room: Room, payload: Uint8Array): void {
     if (this.#closed) return;
     let message;
     try {

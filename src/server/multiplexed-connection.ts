@@ -18,6 +18,7 @@ import { subscribedMessage } from '../protocol/subscribed-message.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
+import { ReadGate } from './read-gate.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { BadUpdateError, type Room } from './room.ts';
@@ -48,6 +49,11 @@ export class MultiplexedConnection extends Connection {
     peer: this,
     session: () => this.session ?? {},
   });
+  readonly #gate = new ReadGate({
+    access: this.context.access,
+    session: () => this.session ?? {},
+    revoke: (room, reason) => this.#revoke(room, reason),
+  });
 
   protected describe(): string {
     return 'multiplexed connection';
@@ -60,7 +66,12 @@ export class MultiplexedConnection extends Connection {
 
   protected async open(): Promise<void> {}
 
+  /** A room's broadcast: sent once the read rules allow the document (at once without rules). */
   sendPayload(room: Room, payload: Uint8Array): void {
+    this.#gate.pass(room, () => this.#sendDoc(room, payload));
+  }
+
+  #sendDoc(room: Room, payload: Uint8Array): void {
     // A broadcast hands every peer the same payload: encode its frame once.
     let frame = frames.get(payload);
     if (!frame || frame.doc !== room.name) {
@@ -111,6 +122,7 @@ export class MultiplexedConnection extends Connection {
         const room = this.#subscriptions.get(message.doc);
         if (room) {
           this.#subscriptions.delete(message.doc);
+          this.#gate.forget(message.doc);
           this.context.registry.leave(room, this);
         }
         return;
@@ -166,14 +178,15 @@ export class MultiplexedConnection extends Connection {
     }
     if (mode === SubscribeMode.Subscribe && !this.#subscriptions.has(doc)) {
       this.#subscriptions.set(doc, room);
+      this.#gate.admit(room);
       this.context.registry.join(room, this);
     } else if (!known) {
       this.context.registry.touch(room);
     }
-    this.sendPayload(room, step2Payload(diff));
-    this.sendPayload(room, step1Payload(room.stateVector()));
+    this.#sendDoc(room, step2Payload(diff));
+    this.#sendDoc(room, step1Payload(room.stateVector()));
     const awareness = room.awarenessState();
-    if (awareness && mode === SubscribeMode.Subscribe) this.sendPayload(room, awarenessPayload(awareness));
+    if (awareness && mode === SubscribeMode.Subscribe) this.#sendDoc(room, awarenessPayload(awareness));
     this.send(subscribedMessage.encode({ request, doc }));
   }
 
@@ -209,7 +222,7 @@ export class MultiplexedConnection extends Connection {
         // Reading a document by its state vector: the same read rule as a subscription.
         if (!subscribed && (await this.#refusedRead(room, { seq, doc }))) return;
         try {
-          this.sendPayload(room, step2Payload(room.diff(payload.stateVector)));
+          this.#sendDoc(room, step2Payload(room.diff(payload.stateVector)));
         } catch {
           this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
         }
@@ -226,7 +239,7 @@ export class MultiplexedConnection extends Connection {
         return;
       case 'query-awareness': {
         const state = room.awarenessState();
-        if (state) this.sendPayload(room, awarenessPayload(state));
+        if (state) this.#sendDoc(room, awarenessPayload(state));
       }
     }
   }
@@ -271,7 +284,16 @@ export class MultiplexedConnection extends Connection {
     return true;
   }
 
+  /** The read rule now denies a subscribed document: unsubscribe and tell the client (`forbidden`, no request or seq). */
+  #revoke(room: Room, reason: string): void {
+    if (this.closed || this.#subscriptions.get(room.name) !== room) return;
+    this.#subscriptions.delete(room.name);
+    this.context.registry.leave(room, this);
+    this.#error({ doc: room.name, code: ErrorCode.Forbidden, message: `no longer readable, unsubscribed: ${reason}` });
+  }
+
   roomLost(room: Room): void {
+    this.#gate.forget(room.name);
     if (this.#subscriptions.get(room.name) === room) this.#subscriptions.delete(room.name);
     this.send(errorMessage.encode({ seq: 0, request: 0, doc: room.name, code: ErrorCode.RoomReset, message: 'subscribe again' }));
   }

@@ -13,6 +13,7 @@ import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPay
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
+import { ReadGate } from './read-gate.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
 /** An empty awareness update: a valid message that changes nothing (keeps idle clients alive). */
@@ -23,6 +24,14 @@ export class StockConnection extends Connection {
   readonly #name: string;
   readonly #key: DocName;
   #room: Room | null = null;
+  readonly #gate = new ReadGate({
+    access: this.context.access,
+    session: () => this.session ?? {},
+    revoke: (_room, reason) => {
+      this.log('warn', `read revoked (${reason})`);
+      this.close(CloseCode.Forbidden, 'forbidden');
+    },
+  });
 
   constructor(ws: WebSocket, request: IncomingMessage, context: ConnectionContext, name: string, key: DocName) {
     super(ws, request, context);
@@ -56,14 +65,16 @@ export class StockConnection extends Connection {
       if (this.closed) return;
     }
     this.#room = room;
+    this.#gate.admit(room);
     this.context.registry.join(room, this);
     this.send(step1Payload(room.stateVector()));
     const awareness = room.awarenessState();
     if (awareness) this.send(awarenessPayload(awareness));
   }
 
-  sendPayload(_room: Room, payload: Uint8Array): void {
-    this.send(payload);
+  /** A room's broadcast: sent once the read rules allow the document (at once without rules). */
+  sendPayload(room: Room, payload: Uint8Array): void {
+    this.#gate.pass(room, () => this.send(payload));
   }
 
   /** Sends something harmless if nothing was sent for a while (y-websocket drops a silent socket after 30 s). */

@@ -1,0 +1,116 @@
+/**
+ * Read rules after subscribing (src/server/read-gate.ts): when a change makes
+ * a subscribed document unreadable for a session, nothing more of it reaches
+ * that session (not even the change), through a yracer client, a raw
+ * multiplexed socket, a stock y-websocket client or an in-process model.
+ */
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Model } from '../../src/index.ts';
+import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import { MessageKind } from '../../src/protocol/message-kind.ts';
+import type { Rules, Session } from '../../src/server/index.ts';
+import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
+import { sleep, subscribeFrame, useResources, within } from '../helpers/server-fixtures.ts';
+
+const resources = useResources();
+
+const todoSchema = z.object({ owner: z.string(), title: z.string(), shared: z.boolean().optional() });
+type Todo = z.infer<typeof todoSchema>;
+
+const rules: Rules = {
+  todos: {
+    read: (session, _id, doc: Todo | undefined) => doc === undefined || doc.shared === true || doc.owner === session['user'],
+    create: (session, _id, doc: Todo) => doc.owner === session['user'],
+    update: (session, _id, before: Todo, after: Todo) => before.owner === session['user'] && after.owner === before.owner,
+    delete: (session, _id, before: Todo) => before.owner === session['user'],
+  },
+};
+
+const authenticate = (request: IncomingMessage): Session => ({ user: new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') });
+
+/** A server where ann owns the shared todo `s`, and ann's yracer client. */
+async function setup() {
+  const t = resources.server(await startServer({ authenticate, rules, schema: { todos: todoSchema } }));
+  const ann = resources.model(client(t.url, { token: 'ann' }));
+  await ann.subscribe('todos.s');
+  ann.set('todos.s', { owner: 'ann', title: 'shared', shared: true });
+  await ann.whenNothingPending();
+  return { t, ann };
+}
+
+const write = async (model: Model, path: string, value: unknown): Promise<void> => {
+  await within(new Promise<void>((resolve, reject) => model.set(path, value, (error) => (error ? reject(error) : resolve()))), 5000, `the write of ${path}`);
+};
+
+describe('read gate', () => {
+  it('unsubscribes a client from a document that stops being readable, emits error, and sends it nothing more', async () => {
+    const { t, ann } = await setup();
+    const bob = resources.model(client(t.url, { token: 'bob' }));
+    await bob.subscribe('todos.s');
+    const heard: WriteErrorEvent[] = [];
+    bob.on('error', 'todos.*', (event) => heard.push(event));
+    await write(ann, 'todos.s.title', 'still shared');
+    await waitFor(() => bob.get('todos.s.title') === 'still shared', 3000, 'the shared edit');
+
+    await write(ann, 'todos.s.shared', false);
+    await waitFor(() => heard.length === 1, 3000, 'the revocation');
+    expect(heard[0]?.path).toBe('todos.s');
+    expect(heard[0]?.error.message).toMatch(/forbidden.*no longer readable.*rule todos.read denied it/);
+    await write(ann, 'todos.s.title', 'private now');
+    await sleep(100);
+    expect(bob.get('todos.s')).toEqual({ owner: 'ann', title: 'still shared', shared: true });
+    expect(bob.connection.state).toBe('online');
+    // Readable again: a new subscribe gets the current state.
+    await write(ann, 'todos.s.shared', true);
+    await bob.unsubscribe('todos.s');
+    await bob.subscribe('todos.s');
+    await waitFor(() => bob.get('todos.s.title') === 'private now', 3000, 'the state after resubscribing');
+  });
+
+  it('sends a raw multiplexed socket no frame of the document after the change that hid it', async () => {
+    const { t, ann } = await setup();
+    const raw = resources.socket(await rawSocket(t.url, '?token=bob'));
+    raw.send(subscribeFrame(1, 'todos/s'));
+    await raw.next((m) => m.kind === MessageKind.Subscribed);
+    const docFrames = (): number => raw.messages.filter((m) => m.kind === MessageKind.Doc).length;
+    const before = docFrames();
+    await write(ann, 'todos.s.shared', false);
+    expect(await raw.next((m) => m.kind === MessageKind.Error)).toMatchObject({ code: 'forbidden', doc: 'todos/s', request: 0, seq: 0 });
+    await write(ann, 'todos.s.title', 'secret');
+    await sleep(100);
+    expect(docFrames()).toBe(before);
+    // The server keeps serving the others.
+    const ann2 = resources.model(client(t.url, { token: 'ann' }));
+    await ann2.subscribe('todos.s');
+    await write(ann2, 'todos.s.title', 'from ann2');
+    await waitFor(() => ann.get('todos.s.title') === 'from ann2', 3000, 'the relayed write');
+  });
+
+  it('closes a stock y-websocket client with 4403 when its document stops being readable', async () => {
+    const { t, ann } = await setup();
+    const stock = resources.socket(await rawSocket(t.url, '/todos/s?token=bob'));
+    await waitFor(() => stock.frames.length > 0, 2000, 'the stock step 1');
+    const before = stock.frames.length;
+    await write(ann, 'todos.s.shared', false);
+    expect(await within(stock.closed, 3000, 'the close')).toEqual({ code: 4403, reason: 'forbidden' });
+    expect(stock.frames.length).toBe(before);
+    expect(t.logs.some((line) => line.includes('read revoked (rule todos.read denied it)'))).toBe(true);
+  });
+
+  it('stops a session in-process model from receiving a document that stops being readable', async () => {
+    const { t, ann } = await setup();
+    const bob = resources.model(t.server.createModel({ session: { user: 'bob' } }));
+    await bob.subscribe('todos.s');
+    const heard: WriteErrorEvent[] = [];
+    bob.on('error', 'todos.*', (event) => heard.push(event));
+    await write(ann, 'todos.s.shared', false);
+    await waitFor(() => heard.length === 1, 3000, 'the revocation');
+    expect(heard[0]?.error.message).toContain('todos.s is no longer readable');
+    await write(ann, 'todos.s.title', 'secret');
+    await sleep(100);
+    expect(bob.get('todos.s.title')).toBe('shared');
+    expect(bob.get('todos.s.shared')).toBe(true);
+  });
+});
