@@ -2,7 +2,9 @@
  * Access-control benchmarks: what rules and a schema cost.
  * 1. A client's write acknowledged by a server with rules and a schema (each
  *    update checked on a copy of the document) vs the same server without.
- * 2. `model.set` with a client-side schema (the document is validated, and
+ * 2. A write relayed to another client by a server with rules (each relayed
+ *    change waits for the reader's read rule) vs the same server without.
+ * 3. `model.set` with a client-side schema (the document is validated, and
  *    its state kept to undo a refused write) vs without.
  * yracer is imported as the built package; `npm run bench` builds first.
  */
@@ -44,26 +46,70 @@ async function ackedWrites(checked: boolean): Promise<number> {
   }
 }
 
-async function serverRows(): Promise<Row[]> {
+/** Median time from a `set` in one client to the change in another over WRITES sequential writes, in ms. */
+async function relayedWrites(checked: boolean): Promise<number> {
+  const server = createServer({ storage: memoryStorage(), log: () => undefined, ...(checked ? { rules, schema } : {}) });
+  const { url } = await server.listen({ port: 0 });
+  const writer = createModel({ url, WebSocket: WebSocket as never, offline: false });
+  const reader = createModel({ url, WebSocket: WebSocket as never, offline: false });
+  try {
+    await Promise.all([writer.subscribe('todos.a'), reader.subscribe('todos.a')]);
+    writer.set('todos.a', TODO);
+    await writer.whenNothingPending();
+    const times: number[] = [];
+    for (let i = 1; i <= WRITES; i++) {
+      const seen = new Promise<void>((resolve) => {
+        const listener = (): void => {
+          if (reader.get('todos.a.n') !== i) return;
+          reader.removeListener(listener);
+          resolve();
+        };
+        reader.on('change', 'todos.a.**', listener);
+      });
+      const started = performance.now();
+      writer.set('todos.a.n', i);
+      await seen;
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  } finally {
+    writer.close();
+    reader.close();
+    await server.close();
+  }
+}
+
+/** Alternating rounds of a measurement without and with rules: a row of the ratio of medians. */
+async function rulesRow(benchmark: string, measure: (checked: boolean) => Promise<number>): Promise<Row> {
   const plain: number[] = [];
   const checked: number[] = [];
-  await ackedWrites(false); // warm-up
-  await ackedWrites(true);
+  await measure(false); // warm-up
+  await measure(true);
   for (let round = 0; round < ROUNDS; round++) {
-    plain.push(await ackedWrites(false));
-    checked.push(await ackedWrites(true));
+    plain.push(await measure(false));
+    checked.push(await measure(true));
   }
-  const ratio = median(checked) / median(plain);
   const ratios = checked.map((ms, i) => ms / (plain[i] as number));
+  return {
+    benchmark,
+    yracer: formatPerOp(median(checked) * 1e6),
+    baseline: formatPerOp(median(plain) * 1e6),
+    ratio: formatRatio(median(checked) / median(plain), [Math.min(...ratios), Math.max(...ratios)]),
+    target: '—',
+    met: null,
+  };
+}
+
+async function serverRows(): Promise<Row[]> {
   return [
-    {
-      benchmark: 'write -> ack, one field of a 50-tag todo, server with allow-all rules + zod schema vs no rules (median over 300 writes; ratio of medians over 7 alternating rounds)',
-      yracer: formatPerOp(median(checked) * 1e6),
-      baseline: formatPerOp(median(plain) * 1e6),
-      ratio: formatRatio(ratio, [Math.min(...ratios), Math.max(...ratios)]),
-      target: '—',
-      met: null,
-    },
+    await rulesRow(
+      'write -> ack, one field of a 50-tag todo, server with allow-all rules + zod schema vs no rules (median over 300 writes; ratio of medians over 7 alternating rounds)',
+      ackedWrites,
+    ),
+    await rulesRow(
+      'write in A -> change in B, one field of a 50-tag todo, server with allow-all rules + zod schema (write check, then read rule per relayed change) vs no rules (same medians)',
+      relayedWrites,
+    ),
   ];
 }
 
