@@ -63,6 +63,8 @@ export function modelMiddleware(
         next(new UnauthorizedError(`yracer: authentication refused (${reason})`, { cause: error }));
         return;
       }
+      // The client went away while authenticating: no model (its close event has passed).
+      if (response.destroyed || response.writableEnded) return;
       let model: Model;
       try {
         model = open(session, fetchOnly);

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Model } from '../../src/index.ts';
 import { AccessRefusedError, createServer, memoryStorage, type ModelRequest, type Rules, type Session, type SyncServer } from '../../src/server/index.ts';
 import { client, waitFor } from '../helpers/sync-fixtures.ts';
@@ -148,6 +148,46 @@ describe('modelMiddleware', () => {
     abort.abort();
     await pending;
     await waitFor(() => app.models[0]?.connection.state === 'offline', 2000, 'the model to close');
+  });
+
+  it('opens no model when the client goes away while the request is authenticated', async () => {
+    const sync = createServer({ storage: memoryStorage(), rules, log: () => undefined });
+    const opened = vi.spyOn(sync, 'createModel');
+    let letThrough = (): void => undefined;
+    const authenticating = new Promise<void>((resolve) => (letThrough = resolve));
+    let started = false;
+    let reached = false;
+    const app = express();
+    app.use(
+      sync.modelMiddleware({
+        authenticate: async () => {
+          started = true;
+          await authenticating;
+          return { user: 'ann' };
+        },
+      }),
+    );
+    app.get('/', (_req: Request, res: Response) => {
+      reached = true;
+      res.end();
+    });
+    const http = createHttpServer(app);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    resources.defer(async () => {
+      await sync.close();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    });
+    const abort = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${(http.address() as AddressInfo).port}/`, { signal: abort.signal }).catch(() => null);
+    await waitFor(() => started, 2000, 'the authentication to start');
+    abort.abort();
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the server sees the socket close
+    letThrough();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(opened).not.toHaveBeenCalled();
+    expect(reached).toBe(false);
   });
 
   it('shares the HTTP server with WebSocket clients of the sync server', async () => {
