@@ -102,13 +102,13 @@ export class ConnectionQueries {
     if (mode === SubscribeMode.Subscribe) {
       let shown = view;
       const listener: LiveQueryListener = filtered
-        ? (ops) =>
+        ? (_ops, _ids, _count, confirming) =>
             this.#enqueue(async () => {
               if (!this.#runs(request, query)) return;
               const next = await readableResult(query, expression, this.#host.session(), access);
               const changes = diffIds(shown.ids, next.ids);
-              // An empty run still tells a writer the result reflects its writes.
-              if (ops.length > 0 && changes.length === 0 && next.count === shown.count) return;
+              // An empty run still tells a writer the result reflects its writes; others hear only changes.
+              if (!confirming && changes.length === 0 && next.count === shown.count) return;
               shown = next;
               await this.#sendDiff(request, query, changes, next.count);
             })
@@ -161,18 +161,34 @@ export class ConnectionQueries {
   /**
    * The full state of the documents the connection does not subscribe to
    * yet. With `running` (a subscribed query), subscribes the connection to
-   * them, as long as `running()` still says the query runs.
+   * them, as long as `running()` still says the query runs. With read rules,
+   * each document's current value is checked again (the result was read
+   * from its stored JSON, which may be older): a document the session may
+   * not read now, or that changed after its check, is left out (its id
+   * stays in the result until the query runs again).
    */
   async #documents(collection: string, ids: readonly string[], running: (() => boolean) | null): Promise<Array<{ doc: string; update: Uint8Array }>> {
-    const { registry } = this.#host.context;
+    const { registry, access } = this.#host.context;
     const missing = ids.map((id) => docName(collection, id)).filter((name) => !this.#host.isSubscribed(name));
-    const rooms = await Promise.all(
-      missing.map((name) => registry.open(name, { collection, id: name.slice(collection.length + 1) }).catch(() => null)),
+    const opened = await Promise.all(
+      missing.map(async (name) => {
+        const room = await registry.open(name, { collection, id: name.slice(collection.length + 1) }).catch(() => null);
+        if (!room || !access.checksReads) return room && { room, value: undefined };
+        const denied = await access.readDenied(this.#host.session(), room);
+        if (denied === null) return { room, value: room.value() };
+        registry.touch(room);
+        return null;
+      }),
     );
     const docs: Array<{ doc: string; update: Uint8Array }> = [];
-    rooms.forEach((room, i) => {
+    opened.forEach((checked, i) => {
       const name = missing[i] as string;
-      if (!room || this.#host.isClosed()) return;
+      if (!checked || this.#host.isClosed()) return;
+      const { room } = checked;
+      if (access.checksReads && room.value() !== checked.value) {
+        registry.touch(room);
+        return;
+      }
       if (running) {
         if (!running() || this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
       } else {

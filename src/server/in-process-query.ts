@@ -8,6 +8,7 @@
  */
 import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
 import { withoutPaging } from '../query/query-expression.ts';
+import { AccessRefusedError } from './access-refused-error.ts';
 import type { AccessRules } from './access-rules.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { LiveQuery, LiveQuerySubscriber } from './live-query.ts';
@@ -30,6 +31,9 @@ export interface InProcessQueryContext {
   /** Answer once even when subscribing (its documents are still held as subscribed). */
   readonly fetchOnly: boolean;
 }
+
+const isRefusal = (outcome: PromiseSettledResult<void> | undefined): boolean =>
+  outcome?.status === 'rejected' && outcome.reason instanceof AccessRefusedError;
 
 /** Runs a query for an in-process model. */
 export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
@@ -54,16 +58,28 @@ export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQ
     chain = chain
       .then(async () => {
         if (closed) return;
-        const { ids, count } = await view(query);
+        const result = await view(query);
         if (closed) return;
         const before = new Set(held);
+        const added = result.ids.filter((id) => !before.has(id));
+        // Each document is held on its own: one the read rule refuses now (the result was read from older JSON) is left out.
+        const outcomes = await Promise.allSettled(added.map((id) => holds.hold(refs([id]), mode)));
+        const refused = new Set(added.filter((_id, i) => isRefusal(outcomes[i])));
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected' && !isRefusal(outcome));
+        const kept = added.filter((_id, i) => outcomes[i]?.status === 'fulfilled');
+        await holds.release(refs([...refused]), mode);
+        if (failed) {
+          // A failed hold keeps its count, as a refused one does: release every document this step held.
+          await holds.release(refs(added.filter((id) => !refused.has(id))), mode);
+          throw (failed as PromiseRejectedResult).reason;
+        }
+        const ids = refused.size > 0 ? result.ids.filter((id) => !refused.has(id)) : result.ids;
+        const count = result.count - refused.size;
         const next = new Set(ids);
-        const added = ids.filter((id) => !before.has(id));
         const removed = held.filter((id) => !next.has(id));
-        await holds.hold(refs(added), mode);
         if (closed) {
           // close() released what was held before this step; release what the step added.
-          await holds.release(refs(added), mode);
+          await holds.release(refs(kept), mode);
           return;
         }
         // From here `held` is the new result, so a close() during the release below releases exactly that.

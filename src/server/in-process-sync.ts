@@ -56,6 +56,8 @@ interface Hold {
   /** Resolves once the document is in the model. */
   loading: Promise<void> | null;
   timer: ReturnType<typeof setTimeout> | null;
+  /** True after the last load failed (a read rule refused it): not listed in the holdings. */
+  refused: boolean;
 }
 
 /** What an in-process model needs from its server. */
@@ -96,7 +98,9 @@ export class InProcessSync implements SyncPort, RoomPeer {
     this.#options = options;
     this.#writes = new WriteQueue(() => this.connection.changed());
     const { guard } = options;
-    this.#gate = guard ? new ReadGate({ access: guard.access, session: () => guard.session, revoke: (room, reason) => this.#revoke(room, reason) }) : null;
+    this.#gate = guard
+      ? new ReadGate({ access: guard.access, session: () => guard.session, revoke: (room, reason) => this.#revoke(room, reason), log: options.log })
+      : null;
     this.connection = new InProcessConnection(
       () => this.#closed,
       () => this.#writes.lastSyncedAt,
@@ -159,17 +163,22 @@ export class InProcessSync implements SyncPort, RoomPeer {
     try {
       return (await receiveChecked(room, update, this, guard.session, guard.access)).stored;
     } catch (error) {
-      if (error instanceof AccessRefusedError) this.#reset(room, ydoc, error);
+      if (error instanceof AccessRefusedError) await this.#reset(room, ydoc, error);
       throw error;
     }
   }
 
   /** Returns a document whose write was refused to the room's state (a new Yjs document) and emits `error`. */
-  #reset(room: Room, ydoc: Y.Doc, error: AccessRefusedError): void {
+  async #reset(room: Room, ydoc: Y.Doc, error: AccessRefusedError): Promise<void> {
     this.#refused.add(ydoc);
     const entry = this.#entries.get(room.name);
     if (this.#closed || entry?.ydoc !== ydoc) return;
-    this.#model.store.replaceDoc(room.key.collection, room.key.id, room.diff());
+    // The stored state only if the session may read it (a write-only document empties).
+    const guard = this.#options.guard;
+    const denied = guard && guard.access.checksReads ? await guard.access.readDenied(guard.session, room) : null;
+    if (this.#closed || this.#entries.get(room.name) !== entry) return;
+    const state = denied === null ? room.diff() : Y.encodeStateAsUpdate(new Y.Doc());
+    this.#model.store.replaceDoc(room.key.collection, room.key.id, state);
     this.#emitError(room, error);
   }
 
@@ -216,7 +225,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const name = docName(ref.collection, ref.id);
     let hold = this.#holds.get(name);
     if (!hold) {
-      hold = { ref, name, subscribes: 0, fetches: 0, room: null, loading: null, timer: null };
+      hold = { ref, name, subscribes: 0, fetches: 0, room: null, loading: null, timer: null, refused: false };
       this.#holds.set(name, hold);
     }
     if (hold.timer !== null) clearTimeout(hold.timer);
@@ -227,12 +236,17 @@ export class InProcessSync implements SyncPort, RoomPeer {
     if (mode === 'subscribe' && hold.room === null && !this.#options.fetchOnly) hold.loading = this.#load(hold, true);
     hold.loading ??= this.#load(hold, false);
     const loading = hold.loading;
-    return loading.catch((error: unknown) => {
-      // Refused (a read rule) or failed: this hold did not happen; a later one tries again.
-      if (hold.loading === loading) hold.loading = null;
-      void this.release([ref], mode);
-      throw error;
-    });
+    return loading.then(
+      () => {
+        hold.refused = false;
+      },
+      (error: unknown) => {
+        // Refused (a read rule) or failed: the count stays until released, as for a client; a later hold tries again.
+        if (hold.loading === loading) hold.loading = null;
+        hold.refused = true;
+        throw error;
+      },
+    );
   }
 
   /** Opens the room, joins it when subscribing, and brings model and room up to date with each other. */
@@ -310,9 +324,14 @@ export class InProcessSync implements SyncPort, RoomPeer {
     hold.room = null;
     if (hold.subscribes > 0 && !this.#closed) {
       hold.loading = this.#load(hold, true);
-      hold.loading.then(
+      const loading = hold.loading;
+      loading.then(
         () => this.#presences.joined(room.name),
-        (error: unknown) => this.#options.log('error', `in-process model: reloading ${room.name} failed (${String(error)})`),
+        (error: unknown) => {
+          if (hold.loading === loading) hold.loading = null;
+          if (error instanceof AccessRefusedError) this.#emitError(room, error);
+          else this.#options.log('error', `in-process model: reloading ${room.name} failed (${String(error)})`);
+        },
       );
     }
   }
@@ -341,6 +360,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   #settleHold(hold: Hold): void {
     if (hold.subscribes === 0 && hold.room) {
       this.#options.registry.leave(hold.room, this);
+      this.#gate?.forget(hold.name);
       hold.room = null;
       hold.loading = null;
     }
@@ -359,7 +379,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   holdings(): Holdings {
-    return holdingsOf(this.#holds.values());
+    return holdingsOf([...this.#holds.values()].filter((hold) => !hold.refused));
   }
 
   whenNothingPending(): Promise<void> {

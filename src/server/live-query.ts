@@ -16,8 +16,12 @@ const NO_WRITERS: ReadonlySet<unknown> = new Set();
 /** Marks a document whose previous value the server does not know. */
 export const UNKNOWN: unique symbol = Symbol('yracer:unknown');
 
-/** Hears a live query's changes: the operations from the previous ids, the new ids and the new count. */
-export type LiveQueryListener = (ops: readonly IdOp[], ids: readonly string[], count: number) => void;
+/**
+ * Hears a live query's changes: the operations from the previous ids, the
+ * new ids and the new count; `confirming` is true when the subscriber's own
+ * writes caused this run (it hears even a run that changed nothing).
+ */
+export type LiveQueryListener = (ops: readonly IdOp[], ids: readonly string[], count: number, confirming: boolean) => void;
 
 /**
  * A subscriber of a live query: who it is (the room peer whose writes it
@@ -151,13 +155,13 @@ export class LiveQuery {
       this.confirm(writers);
       return;
     }
-    for (const { listener } of [...this.subscribers]) listener(ops, ids, result.count);
+    for (const { peer, listener } of [...this.subscribers]) listener(ops, ids, result.count, writers.has(peer));
   }
 
   /** Tells the subscribers among `writers` that the current result reflects their writes (no operations). */
   confirm(writers: ReadonlySet<unknown>): void {
     if (writers.size === 0) return;
-    for (const { peer, listener } of [...this.subscribers]) if (writers.has(peer)) listener([], this.#ids, this.#count);
+    for (const { peer, listener } of [...this.subscribers]) if (writers.has(peer)) listener([], this.#ids, this.#count, true);
   }
 
   /** True when one of the subscribers is among `writers`. */

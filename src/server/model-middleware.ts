@@ -56,7 +56,8 @@ export function modelMiddleware(
     const start = async (): Promise<void> => {
       let session: Session;
       try {
-        session = authenticate ? await authenticate(request) : {};
+        // A plain-JS authenticate returning nothing gets an empty session, as sockets do (never a trusted model).
+        session = (authenticate ? await authenticate(request) : undefined) ?? {};
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         log('warn', `request authentication refused (${reason})`);

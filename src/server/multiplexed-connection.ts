@@ -52,6 +52,7 @@ export class MultiplexedConnection extends Connection {
   readonly #gate = new ReadGate({
     access: this.context.access,
     session: () => this.session ?? {},
+    log: (level, message) => this.log(level, message),
     revoke: (room, reason) => this.#revoke(room, reason),
   });
 
@@ -120,11 +121,7 @@ export class MultiplexedConnection extends Connection {
         return this.#onSubscribe(message);
       case MessageKind.Unsubscribe: {
         const room = this.#subscriptions.get(message.doc);
-        if (room) {
-          this.#subscriptions.delete(message.doc);
-          this.#gate.forget(message.doc);
-          this.context.registry.leave(room, this);
-        }
+        if (room) this.#unsubscribe(room);
         return;
       }
       case MessageKind.Query:
@@ -168,7 +165,7 @@ export class MultiplexedConnection extends Connection {
       this.#subscribing.delete(doc);
     }
     if (this.closed) return;
-    if (!known && ((await this.#refusedRead(room, { request, doc })) || this.closed)) return;
+    if ((await this.#refusedRead(room, { request, doc })) || this.closed) return;
     let diff: Uint8Array;
     try {
       diff = room.diff(message.stateVector);
@@ -219,8 +216,8 @@ export class MultiplexedConnection extends Connection {
     if (this.closed) return;
     switch (payload.type) {
       case 'step1':
-        // Reading a document by its state vector: the same read rule as a subscription.
-        if (!subscribed && (await this.#refusedRead(room, { seq, doc }))) return;
+        // Reading a document by its state vector: the same read rule as a subscription (asked again when subscribed).
+        if (await this.#refusedRead(room, { seq, doc })) return;
         try {
           this.#sendDoc(room, step2Payload(room.diff(payload.stateVector)));
         } catch {
@@ -238,18 +235,24 @@ export class MultiplexedConnection extends Connection {
         }
         return;
       case 'query-awareness': {
+        if (await this.#refusedRead(room, { seq, doc })) return;
         const state = room.awarenessState();
         if (state) this.#sendDoc(room, awarenessPayload(state));
       }
     }
   }
 
-  /** True (having sent `forbidden`) when this connection's session may not read the room's document. */
+  /**
+   * True (having sent `forbidden`) when this connection's session may not
+   * read the room's document now; a subscription to it ends then. When
+   * false, the room still holds the value that was checked.
+   */
   async #refusedRead(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }): Promise<boolean> {
     const checking = this.context.access.readDenied(this.session ?? {}, room);
     const denied = checking && (await checking);
     if (!denied) return false;
-    this.context.registry.touch(room);
+    if (this.#subscriptions.get(room.name) === room) this.#unsubscribe(room);
+    else this.context.registry.touch(room);
     this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });
     return true;
   }
@@ -280,15 +283,21 @@ export class MultiplexedConnection extends Connection {
   #adopt(name: string, room: Room): boolean {
     if (this.#subscriptions.size >= this.context.options.maxSubscriptions) return false;
     this.#subscriptions.set(name, room);
+    this.#gate.admit(room); // checked by the queries just before
     this.context.registry.join(room, this);
     return true;
+  }
+
+  #unsubscribe(room: Room): void {
+    this.#subscriptions.delete(room.name);
+    this.#gate.forget(room.name);
+    this.context.registry.leave(room, this);
   }
 
   /** The read rule now denies a subscribed document: unsubscribe and tell the client (`forbidden`, no request or seq). */
   #revoke(room: Room, reason: string): void {
     if (this.closed || this.#subscriptions.get(room.name) !== room) return;
-    this.#subscriptions.delete(room.name);
-    this.context.registry.leave(room, this);
+    this.#unsubscribe(room);
     this.#error({ doc: room.name, code: ErrorCode.Forbidden, message: `no longer readable, unsubscribed: ${reason}` });
   }
 

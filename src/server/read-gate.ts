@@ -8,7 +8,7 @@
  */
 import type { AccessRules } from './access-rules.ts';
 import type { Room } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { ServerLog, Session } from './server-options.ts';
 
 interface Gated {
   readonly room: Room;
@@ -28,6 +28,7 @@ export interface ReadGateOptions {
   readonly session: () => Session;
   /** The rule denied a document the peer holds: stop holding it (its room, its subscription) and tell the client. */
   readonly revoke: (room: Room, reason: string) => void;
+  readonly log: ServerLog;
 }
 
 /** The read check of one peer's room payloads. */
@@ -77,7 +78,7 @@ export class ReadGate {
       gated.revoked = true;
       this.#docs.delete(room.name);
       this.#options.revoke(room, denied);
-    });
+    }).catch((error: unknown) => this.#options.log('error', `delivering ${room.name} failed (${String(error)})`));
   }
 
   /** Forgets a document the peer no longer holds. */

@@ -27,6 +27,7 @@ export class StockConnection extends Connection {
   readonly #gate = new ReadGate({
     access: this.context.access,
     session: () => this.session ?? {},
+    log: (level, message) => this.log(level, message),
     revoke: (_room, reason) => {
       this.log('warn', `read revoked (${reason})`);
       this.close(CloseCode.Forbidden, 'forbidden');
@@ -52,18 +53,7 @@ export class StockConnection extends Connection {
       this.close(CloseCode.GoingAway, 'loading failed');
       return;
     }
-    if (this.closed) return;
-    const checking = this.context.access.readDenied(this.session ?? {}, room);
-    if (checking) {
-      const denied = await checking;
-      if (denied) {
-        this.context.registry.touch(room);
-        this.log('warn', `read refused (${denied})`);
-        this.close(CloseCode.Forbidden, 'forbidden');
-        return;
-      }
-      if (this.closed) return;
-    }
+    if (this.closed || (await this.#refusedRead(room)) || this.closed) return;
     this.#room = room;
     this.#gate.admit(room);
     this.context.registry.join(room, this);
@@ -95,6 +85,7 @@ export class StockConnection extends Connection {
     }
     switch (payload.type) {
       case 'step1':
+        if (await this.#refusedRead(room)) return;
         try {
           this.send(step2Payload(room.diff(payload.stateVector)));
         } catch {
@@ -120,10 +111,26 @@ export class StockConnection extends Connection {
         }
         return;
       case 'query-awareness': {
+        if (await this.#refusedRead(room)) return;
         const state = room.awarenessState();
         this.send(state ? awarenessPayload(state) : KEEP_ALIVE);
       }
     }
+  }
+
+  /**
+   * True (having closed with 4403) when the session may not read the
+   * document now. When false, the room still holds the value that was
+   * checked.
+   */
+  async #refusedRead(room: Room): Promise<boolean> {
+    const checking = this.context.access.readDenied(this.session ?? {}, room);
+    const denied = checking && (await checking);
+    if (!denied) return false;
+    if (this.#room !== room) this.context.registry.touch(room);
+    this.log('warn', `read refused (${denied})`);
+    this.close(CloseCode.Forbidden, 'forbidden');
+    return true;
   }
 
   roomLost(room: Room): void {

@@ -50,7 +50,8 @@ export interface InProcessModelOptions extends LocalModelOptions {
    * to a client: a refused subscribe or fetch rejects with an
    * `AccessRefusedError`, queries return only readable documents, and a
    * refused write rejects its callback and `whenNothingPending()`, emits
-   * `error` and returns the document to the stored state. The server's
+   * `error` and returns the document to the stored state (empty when the
+   * session may not read it). The server's
    * schema also checks local writes (unless `schema` is given). Without
    * one, the model is trusted: nothing is checked.
    */
@@ -150,9 +151,9 @@ export class SyncServer {
    */
   modelMiddleware(options: ModelMiddlewareOptions = {}): ModelMiddleware {
     return modelMiddleware((session, fetchOnly) => this.createModel({ session, fetchOnly }), {
-      authenticate: this.options.authenticate,
-      log: this.options.log,
       ...options,
+      authenticate: options.authenticate ?? this.options.authenticate,
+      log: this.options.log,
     });
   }
 

@@ -224,6 +224,20 @@ describe('read rules', () => {
     await waitFor(() => list.getIds().join() === 'private' && count.get() === 1, 3000, 'open to leave the result');
   });
 
+  it('sends a read-filtered live query no diff for an edit that changes neither its result nor its count', async () => {
+    const { t, ann } = await withPrivate();
+    const raw = resources.socket(await rawSocket(t.url, '?token=bob'));
+    raw.send(queryMessage.encode({ request: 1, collection: 'todos', mode: 0, expression: '{}' }));
+    expect(await raw.next((m) => m.kind === MessageKind.QueryResult)).toMatchObject({ ids: ['open'], count: 1 });
+    await write(ann, 'todos.open.title', 'renamed');
+    await write(ann, 'todos.private.title', 'still secret');
+    await sleep(100);
+    expect(raw.messages.filter((m) => m.kind === MessageKind.QueryDiff)).toEqual([]);
+    // A change of the result still comes.
+    await write(ann, 'todos.private.shared', true);
+    expect(await raw.next((m) => m.kind === MessageKind.QueryDiff)).toMatchObject({ count: 2 });
+  });
+
   it('keeps a raw query result to readable documents and their states', async () => {
     const { t } = await withPrivate();
     const raw = resources.socket(await rawSocket(t.url, '?token=bob'));

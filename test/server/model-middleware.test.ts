@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { describe, expect, it, vi } from 'vitest';
@@ -148,6 +148,23 @@ describe('modelMiddleware', () => {
     abort.abort();
     await pending;
     await waitFor(() => app.models[0]?.connection.state === 'offline', 2000, 'the model to close');
+  });
+
+  it('gives a request whose authenticate returns nothing an empty session, never a trusted model', async () => {
+    const sync = createServer({ storage: memoryStorage(), rules, log: () => undefined });
+    resources.defer(() => sync.close());
+    const seed = sync.createModel();
+    seed.add('notes', { id: 'n1', owner: 'ann', text: 'private' });
+    await seed.whenNothingPending();
+    seed.close();
+    const middleware = sync.modelMiddleware({ authenticate: () => undefined as unknown as Session });
+    const request = { headers: {}, url: '/' } as IncomingMessage;
+    const response = new ServerResponse(request);
+    const error = await new Promise<unknown>((resolve) => middleware(request, response, resolve));
+    expect(error).toBeUndefined();
+    const model = (request as ModelRequest).model;
+    resources.defer(() => model.close());
+    await expect(model.fetch('notes.n1')).rejects.toThrow('rule notes.read denied it');
   });
 
   it('opens no model when the client goes away while the request is authenticated', async () => {

@@ -9,10 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Model } from '../../src/index.ts';
 import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import { docMessage } from '../../src/protocol/doc-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
+import { step1Payload } from '../../src/protocol/sync-payload.ts';
 import type { Rules, Session } from '../../src/server/index.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
-import { sleep, subscribeFrame, useResources, within } from '../helpers/server-fixtures.ts';
+import { EMPTY_STATE_VECTOR, sleep, subscribeFrame, useResources, within } from '../helpers/server-fixtures.ts';
 
 const resources = useResources();
 
@@ -112,5 +114,67 @@ describe('read gate', () => {
     await sleep(100);
     expect(bob.get('todos.s.title')).toBe('shared');
     expect(bob.get('todos.s.shared')).toBe(true);
+  });
+});
+
+describe('read gate with an async read rule racing writes', () => {
+  /** Rules whose read rule answers after `delayMs` (a database lookup, say). */
+  const slowRules = (delayMs: number): Rules => ({
+    todos: { ...rules['todos'], read: async (session, id, doc: Todo | undefined) => (await sleep(delayMs), doc === undefined || doc.shared === true || doc.owner === session['user']) },
+  });
+
+  async function slowSetup() {
+    const t = resources.server(await startServer({ authenticate, rules: slowRules(30), schema: { todos: todoSchema } }));
+    const admin = resources.model(t.server.createModel()); // trusted: writes at once, no rule asked
+    await admin.subscribe('todos.s');
+    admin.set('todos.s', { owner: 'ann', title: 'public', shared: true });
+    await admin.whenNothingPending();
+    /** Makes `s` private while a read check of it runs. */
+    const hideSoon = async (): Promise<void> => {
+      await sleep(5);
+      admin.set('todos.s.shared', false);
+      admin.set('todos.s.title', 'SECRET');
+      await admin.whenNothingPending();
+    };
+    return { t, hideSoon };
+  }
+
+  it('refuses a subscribe whose document turned private while the rule ran, and sends none of it', async () => {
+    const { t, hideSoon } = await slowSetup();
+    const bob = resources.model(client(t.url, { token: 'bob' }));
+    const session = resources.model(t.server.createModel({ session: { user: 'bob' } }));
+    const [viaSocket, inProcess] = await Promise.all([
+      bob.subscribe('todos.s').then(() => null, (error: unknown) => error),
+      session.subscribe('todos.s').then(() => null, (error: unknown) => error),
+      hideSoon(),
+    ]);
+    expect(String(viaSocket)).toContain('rule todos.read denied it');
+    expect(String(inProcess)).toContain('rule todos.read denied it');
+    await sleep(100);
+    expect(JSON.stringify(bob.get('todos.s') ?? null)).not.toContain('SECRET');
+    expect(JSON.stringify(session.get('todos.s') ?? null)).not.toContain('SECRET');
+  });
+
+  it('leaves out of a query result a document that turned private after the result was read', async () => {
+    const { t, hideSoon } = await slowSetup();
+    const bob = resources.model(client(t.url, { token: 'bob' }));
+    const q = bob.query<Todo>('todos', {});
+    await Promise.all([q.fetch(), hideSoon()]);
+    await sleep(100);
+    expect(JSON.stringify(bob.get('todos.s') ?? null)).not.toContain('SECRET');
+  });
+
+  it('answers a step 1 sent while a revocation is being decided with forbidden, not the new state', async () => {
+    const { t, hideSoon } = await slowSetup();
+    const raw = resources.socket(await rawSocket(t.url, '?token=bob'));
+    raw.send(subscribeFrame(1, 'todos/s'));
+    await raw.next((m) => m.kind === MessageKind.Subscribed);
+    const seen = raw.frames.length;
+    await hideSoon();
+    raw.send(docMessage.encode({ doc: 'todos/s', seq: 7, payload: step1Payload(EMPTY_STATE_VECTOR) }));
+    expect(await raw.next((m) => m.kind === MessageKind.Error && m.seq === 7)).toMatchObject({ code: 'forbidden' });
+    await sleep(100);
+    const later = raw.frames.slice(seen).map((frame) => new TextDecoder().decode(frame));
+    expect(later.some((text) => text.includes('SECRET'))).toBe(false);
   });
 });

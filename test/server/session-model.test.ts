@@ -142,6 +142,39 @@ describe('in-process model with a session', () => {
     expect(storage.callsOf('append', 'todos/a1').length).toBe(appends);
   });
 
+  it('empties, rather than fills in, a document the session may not read after refusing a write to it', async () => {
+    const { t } = await seeded();
+    const bob = sessionModel(t, { user: 'bob' }, true);
+    const refused = await write(bob, 'todos.a1', { owner: 'bob', title: 'mine now' });
+    expect(refused).toBeInstanceOf(AccessRefusedError);
+    expect(refused?.message).toContain('rule todos.update denied it');
+    expect(bob.get('todos.a1')).toBeUndefined();
+    const bundle = JSON.stringify(await bob.bundle());
+    expect(bundle).not.toContain('ann');
+  });
+
+  it('leaves out of an in-process query a document refused when held, and releases everything when unsubscribed', async () => {
+    const storage = recordingStorage();
+    // Queries re-run 200 ms after a change: the result is read from older JSON when bob subscribes.
+    const t = resources.server(await startServer({ storage, rules, schema: { todos: todoSchema }, queryDelayMs: 200 }));
+    const admin = resources.model(t.server.createModel());
+    admin.add('todos', { id: 's', owner: 'ann', title: 'shared', shared: true, n: 1 });
+    admin.add('todos', { id: 'b', owner: 'bob', title: 'bob', n: 2 });
+    await admin.whenNothingPending();
+    const warm = sessionModel(t, { user: 'ann' });
+    await warm.query('todos', { $sort: { n: 1 } }).subscribe(); // the live query exists with s in it
+    const bob = sessionModel(t, { user: 'bob' });
+    admin.set('todos.s.shared', false);
+    await admin.whenNothingPending();
+    const q = bob.query<Todo>('todos', { $sort: { n: 1 } });
+    await q.subscribe();
+    expect(q.getIds()).toEqual(['b']);
+    expect(bob.get('todos.s')).toBeUndefined();
+    await q.unsubscribe();
+    await waitFor(() => bob.get('todos.b') === undefined, 2000, 'b to unload');
+    expect(await bob.bundle()).toMatchObject({ subscribe: [], fetch: [] });
+  });
+
   it('trusts a model without a session: no rule is asked', async () => {
     const { t } = await seeded();
     const trusted = resources.model(t.server.createModel());
