@@ -8,9 +8,10 @@ import { docMessage } from '../../src/protocol/doc-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { queryMessage } from '../../src/protocol/query-message.ts';
 import { awarenessPayload, readPayload, step1Payload, updatePayload } from '../../src/protocol/sync-payload.ts';
-import type { Rules, ServerOptions, Session } from '../../src/server/index.ts';
+import type { ServerOptions, Session } from '../../src/server/index.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 import { EMPTY_STATE_VECTOR, fieldsUpdate, loadStored, recordingStorage, sleep, subscribeFrame, useResources, within } from '../helpers/server-fixtures.ts';
+import { ownerRules } from '../helpers/owner-rules.ts';
 
 const resources = useResources();
 
@@ -20,17 +21,8 @@ const todoSchema = z.object({
   shared: z.boolean().optional(),
   tags: z.array(z.object({ name: z.string() })).optional(),
 });
-type Todo = z.infer<typeof todoSchema>;
 
-const user = (session: Session): unknown => session['user'];
-const rules: Rules = {
-  todos: {
-    read: (session, _id, doc: Todo | undefined) => doc === undefined || doc.shared === true || doc.owner === user(session),
-    create: (session, _id, doc: Todo) => doc.owner === user(session),
-    update: (session, _id, before: Todo, after: Todo) => before.owner === user(session) && after.owner === before.owner,
-    delete: (session, _id, before: Todo) => before.owner === user(session),
-  },
-};
+const rules = ownerRules;
 
 const authenticate = (request: IncomingMessage): Session => {
   const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
@@ -164,6 +156,15 @@ describe('read rules', () => {
     return s;
   }
 
+  /** Bob's live list of todos by title and their live count, once both answered. */
+  async function listAndCount(bob: ReturnType<typeof client>) {
+    const list = bob.query('todos', { $sort: { title: 1 } });
+    const count = bob.query('todos', { $count: true });
+    await Promise.all([list.subscribe(), count.subscribe()]);
+    await waitFor(() => list.status === 'complete' && count.status === 'complete', 3000, 'the query answers');
+    return { list, count };
+  }
+
   it('refuses a subscription to another user document and sends nothing of it', async () => {
     const { t, bob } = await withPrivate();
     await expect(bob.subscribe('todos.private')).rejects.toThrow(/forbidden.*rule todos.read denied it/);
@@ -187,10 +188,7 @@ describe('read rules', () => {
 
   it('returns and counts only readable documents in queries, also as they change', async () => {
     const { ann, bob } = await withPrivate();
-    const list = bob.query('todos', { $sort: { title: 1 } });
-    const count = bob.query('todos', { $count: true });
-    await Promise.all([list.subscribe(), count.subscribe()]);
-    await waitFor(() => list.status === 'complete' && count.status === 'complete', 3000, 'the query answers');
+    const { list, count } = await listAndCount(bob);
     expect(list.getIds()).toEqual(['open']);
     expect(count.get()).toBe(1);
     expect(bob.get('todos.private')).toBeUndefined();
@@ -211,10 +209,7 @@ describe('read rules', () => {
 
   it('adds a result document to a live query when it becomes readable, and removes it when it stops being', async () => {
     const { ann, bob } = await withPrivate();
-    const list = bob.query('todos', { $sort: { title: 1 } });
-    const count = bob.query('todos', { $count: true });
-    await Promise.all([list.subscribe(), count.subscribe()]);
-    await waitFor(() => list.status === 'complete' && count.status === 'complete', 3000, 'the query answers');
+    const { list, count } = await listAndCount(bob);
     expect(list.getIds()).toEqual(['open']);
     // Only `shared` changes: neither a filter nor a sort field of the query.
     await write(ann, 'todos.private.shared', true);

@@ -15,20 +15,14 @@ import { step1Payload } from '../../src/protocol/sync-payload.ts';
 import type { Rules, Session } from '../../src/server/index.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 import { EMPTY_STATE_VECTOR, sleep, subscribeFrame, useResources, within } from '../helpers/server-fixtures.ts';
+import { ownerRules } from '../helpers/owner-rules.ts';
 
 const resources = useResources();
 
 const todoSchema = z.object({ owner: z.string(), title: z.string(), shared: z.boolean().optional() });
 type Todo = z.infer<typeof todoSchema>;
 
-const rules: Rules = {
-  todos: {
-    read: (session, _id, doc: Todo | undefined) => doc === undefined || doc.shared === true || doc.owner === session['user'],
-    create: (session, _id, doc: Todo) => doc.owner === session['user'],
-    update: (session, _id, before: Todo, after: Todo) => before.owner === session['user'] && after.owner === before.owner,
-    delete: (session, _id, before: Todo) => before.owner === session['user'],
-  },
-};
+const rules = ownerRules;
 
 const authenticate = (request: IncomingMessage): Session => ({ user: new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') });
 

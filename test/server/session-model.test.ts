@@ -2,24 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Model } from '../../src/index.ts';
 import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
-import { AccessRefusedError, type Rules, type Session } from '../../src/server/index.ts';
+import { AccessRefusedError, type Session } from '../../src/server/index.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 import { loadStored, recordingStorage, sleep, useResources, within } from '../helpers/server-fixtures.ts';
+import { ownerRules } from '../helpers/owner-rules.ts';
 
 const resources = useResources();
 
 const todoSchema = z.object({ owner: z.string(), title: z.string(), shared: z.boolean().optional(), n: z.number().optional() });
 type Todo = z.infer<typeof todoSchema>;
 
-const user = (session: Session): unknown => session['user'];
-const rules: Rules = {
-  todos: {
-    read: (session, _id, doc: Todo | undefined) => doc === undefined || doc.shared === true || doc.owner === user(session),
-    create: (session, _id, doc: Todo) => doc.owner === user(session),
-    update: (session, _id, before: Todo, after: Todo) => before.owner === user(session) && after.owner === before.owner,
-    delete: (session, _id, before: Todo) => before.owner === user(session),
-  },
-};
+const rules = ownerRules;
 
 /** A server with rules and a schema, holding ann's private todos a1, a2, a3 (n 1..3), ann's shared s (n 4) and bob's b (n 5). */
 async function seeded(): Promise<{ t: TestServer; storage: ReturnType<typeof recordingStorage> }> {
