@@ -8,7 +8,6 @@
  */
 import { schemaProblem } from '../schema/validate-document.ts';
 import type { DocumentsOf, SchemaMap } from '../schema/standard-schema.ts';
-import type { Room } from './room.ts';
 import type { Session } from './server-options.ts';
 
 /** A rule's answer: true allows, false denies (or a promise of either). */
@@ -65,9 +64,6 @@ export interface WriteRefusal {
 
 type Access = 'read' | 'create' | 'update' | 'delete';
 
-/** How often a read check starts again because the document changed while the rule ran. */
-const READ_CHECK_ATTEMPTS = 5;
-
 /** The server's access rules and schema, as one checker. */
 export class AccessRules {
   readonly #rules: Rules | undefined;
@@ -105,26 +101,6 @@ export class AccessRules {
   /** Null when the session may read the document, else why not. */
   canRead(session: Session, collection: string, id: string, value: unknown): Promise<string | null> {
     return this.#allows('read', collection, [session, id, value]);
-  }
-
-  /**
-   * Null when the session may read a room's document (at once without
-   * rules), else why not. The answer is about the room's value when the
-   * promise settles: a change made while an async rule ran is checked again,
-   * so code that sends the room's state right after the await sends what was
-   * checked.
-   */
-  readDenied(session: Session, room: Room): Promise<string | null> | null {
-    return this.#rules ? this.#readDeniedNow(session, room) : null;
-  }
-
-  async #readDeniedNow(session: Session, room: Room): Promise<string | null> {
-    for (let attempt = 0; attempt < READ_CHECK_ATTEMPTS; attempt++) {
-      const value = room.value();
-      const denied = await this.canRead(session, room.key.collection, room.key.id, value);
-      if (denied !== null || room.value() === value) return denied;
-    }
-    return `${room.key.collection}.${room.key.id} kept changing while rule ${room.key.collection}.read ran, so reading it is denied for now`;
   }
 
   /**

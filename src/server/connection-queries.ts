@@ -17,6 +17,7 @@ import { queryProblem } from '../query/query-problem.ts';
 import type { ConnectionContext } from './connection.ts';
 import type { LiveQuery, LiveQueryListener, LiveQuerySubscriber } from './live-query.ts';
 import { readableResult, type ResultView } from './readable-result.ts';
+import { whenReadable } from './when-readable.ts';
 import type { Room } from './room.ts';
 import type { Session } from './server-options.ts';
 
@@ -170,33 +171,25 @@ export class ConnectionQueries {
   async #documents(collection: string, ids: readonly string[], running: (() => boolean) | null): Promise<Array<{ doc: string; update: Uint8Array }>> {
     const { registry, access } = this.#host.context;
     const missing = ids.map((id) => docName(collection, id)).filter((name) => !this.#host.isSubscribed(name));
-    const opened = await Promise.all(
+    const docs = new Map<string, { doc: string; update: Uint8Array }>();
+    await Promise.all(
       missing.map(async (name) => {
         const room = await registry.open(name, { collection, id: name.slice(collection.length + 1) }).catch(() => null);
-        if (!room || !access.checksReads) return room && { room, value: undefined };
-        const denied = await access.readDenied(this.#host.session(), room);
-        if (denied === null) return { room, value: room.value() };
-        registry.touch(room);
-        return null;
+        if (!room) return;
+        // Taken in the step that saw the read rule allow the document's current value.
+        const denied = await whenReadable(access, registry, this.#host.session(), room, () => {
+          if (this.#host.isClosed()) return;
+          if (running) {
+            if (!running() || this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
+          } else {
+            registry.touch(room);
+          }
+          docs.set(name, { doc: name, update: room.diff() });
+        });
+        if (denied !== null) registry.touch(room);
       }),
     );
-    const docs: Array<{ doc: string; update: Uint8Array }> = [];
-    opened.forEach((checked, i) => {
-      const name = missing[i] as string;
-      if (!checked || this.#host.isClosed()) return;
-      const { room } = checked;
-      if (access.checksReads && room.value() !== checked.value) {
-        registry.touch(room);
-        return;
-      }
-      if (running) {
-        if (!running() || this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
-      } else {
-        registry.touch(room);
-      }
-      docs.push({ doc: name, update: room.diff() });
-    });
-    return docs;
+    return missing.flatMap((name) => docs.get(name) ?? []);
   }
 
   /** Stops every query (the connection closed). */

@@ -31,6 +31,7 @@ import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
+import { whenReadable } from './when-readable.ts';
 import type { Room, RoomPeer } from './room.ts';
 import { InProcessConnection } from './in-process-connection.ts';
 import { InProcessPresences } from './in-process-presence.ts';
@@ -174,12 +175,15 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const entry = this.#entries.get(room.name);
     if (this.#closed || entry?.ydoc !== ydoc) return;
     // The stored state only if the session may read it (a write-only document empties).
-    const guard = this.#options.guard;
-    const denied = guard && guard.access.checksReads ? await guard.access.readDenied(guard.session, room) : null;
-    if (this.#closed || this.#entries.get(room.name) !== entry) return;
-    const state = denied === null ? room.diff() : Y.encodeStateAsUpdate(new Y.Doc());
-    this.#model.store.replaceDoc(room.key.collection, room.key.id, state);
-    this.#emitError(room, error);
+    const replace = (state: Uint8Array): void => {
+      if (this.#closed || this.#entries.get(room.name) !== entry) return;
+      this.#model.store.replaceDoc(room.key.collection, room.key.id, state);
+      this.#emitError(room, error);
+    };
+    const { guard, registry } = this.#options;
+    const denied = guard ? await whenReadable(guard.access, registry, guard.session, room, () => replace(room.diff())) : null;
+    if (!guard) replace(room.diff());
+    else if (denied !== null) replace(Y.encodeStateAsUpdate(new Y.Doc()));
   }
 
   /** Emits the model's `error` event at a room's document. */
@@ -256,12 +260,18 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const entry = this.#model.store.entry(hold.ref.collection, hold.ref.id);
     if (this.#closed || !entry || this.#holds.get(hold.name) !== hold) return;
     const guard = this.#options.guard;
-    const denied = guard ? await guard.access.readDenied(guard.session, room) : null;
+    const load = (): void => this.#loadFrom(room, hold, entry, join);
+    const denied = guard ? await whenReadable(guard.access, registry, guard.session, room, load) : (load(), null);
     if (denied) {
       registry.touch(room);
       throw new AccessRefusedError({ code: 'forbidden', message: `reading ${hold.ref.collection}.${hold.ref.id}: ${denied}` });
     }
-    if (this.#closed || this.#holds.get(hold.name) !== hold) return;
+  }
+
+  /** Joins the room when subscribing and brings model and room up to date with each other (one synchronous step). */
+  #loadFrom(room: Room, hold: Hold, entry: DocEntry, join: boolean): void {
+    const { registry } = this.#options;
+    if (this.#closed || this.#holds.get(hold.name) !== hold || this.#model.store.entry(hold.ref.collection, hold.ref.id) !== entry) return;
     if (join && hold.subscribes > 0 && hold.room === null) {
       this.#gate?.admit(room);
       registry.join(room, this);

@@ -19,6 +19,7 @@ import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPay
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
+import { whenReadable } from './when-readable.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { BadUpdateError, type Room } from './room.ts';
@@ -165,7 +166,12 @@ export class MultiplexedConnection extends Connection {
       this.#subscribing.delete(doc);
     }
     if (this.closed) return;
-    if ((await this.#refusedRead(room, { request, doc })) || this.closed) return;
+    await this.#whenReadable(room, { request, doc }, () => this.#answerSubscribe(room, message, known));
+  }
+
+  /** Subscribes (or fetches) a checked room and sends its state, then `subscribed` (one synchronous step after the read check). */
+  #answerSubscribe(room: Room, message: SubscribeMessage, known: boolean): void {
+    const { request, doc, mode } = message;
     let diff: Uint8Array;
     try {
       diff = room.diff(message.stateVector);
@@ -217,12 +223,13 @@ export class MultiplexedConnection extends Connection {
     switch (payload.type) {
       case 'step1':
         // Reading a document by its state vector: the same read rule as a subscription (asked again when subscribed).
-        if (await this.#refusedRead(room, { seq, doc })) return;
-        try {
-          this.#sendDoc(room, step2Payload(room.diff(payload.stateVector)));
-        } catch {
-          this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
-        }
+        await this.#whenReadable(room, { seq, doc }, () => {
+          try {
+            this.#sendDoc(room, step2Payload(room.diff(payload.stateVector)));
+          } catch {
+            this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
+          }
+        });
         return;
       case 'step2':
       case 'update':
@@ -234,27 +241,29 @@ export class MultiplexedConnection extends Connection {
           this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the awareness update cannot be decoded' });
         }
         return;
-      case 'query-awareness': {
-        if (await this.#refusedRead(room, { seq, doc })) return;
-        const state = room.awarenessState();
-        if (state) this.#sendDoc(room, awarenessPayload(state));
-      }
+      case 'query-awareness':
+        await this.#whenReadable(room, { seq, doc }, () => {
+          const state = room.awarenessState();
+          if (state) this.#sendDoc(room, awarenessPayload(state));
+        });
     }
   }
 
   /**
-   * True (having sent `forbidden`) when this connection's session may not
-   * read the room's document now; a subscription to it ends then. When
-   * false, the room still holds the value that was checked.
+   * Runs `then` (in the step that saw the read rule allow the room's current
+   * value) or sends `forbidden` for the request; a subscription to a
+   * document the session may no longer read ends then (with the request-less
+   * `forbidden` of a revocation).
    */
-  async #refusedRead(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }): Promise<boolean> {
-    const checking = this.context.access.readDenied(this.session ?? {}, room);
-    const denied = checking && (await checking);
-    if (!denied) return false;
-    if (this.#subscriptions.get(room.name) === room) this.#unsubscribe(room);
-    else this.context.registry.touch(room);
+  async #whenReadable(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }, then: () => void): Promise<void> {
+    const { access, registry } = this.context;
+    const denied = await whenReadable(access, registry, this.session ?? {}, room, () => {
+      if (!this.closed) then();
+    });
+    if (denied === null || this.closed) return;
+    if (this.#subscriptions.get(room.name) === room) this.#revoke(room, denied);
+    else registry.touch(room);
     this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });
-    return true;
   }
 
   async #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): Promise<void> {

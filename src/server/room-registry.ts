@@ -11,6 +11,8 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #closing = new Map<string, Promise<void>>();
   readonly #idle = new Map<Room, ReturnType<typeof setTimeout>>();
+  /** Rooms kept loaded while a check about them runs (count per room). */
+  readonly #pins = new Map<Room, number>();
   readonly #settings: RoomSettings;
   readonly #unloadDelayMs: number;
   #shutDown = false;
@@ -80,6 +82,26 @@ export class RoomRegistry {
     if (room.remove(peer)) this.#scheduleIdle(room);
   }
 
+  /**
+   * Runs `task` with the room kept loaded (its unload waits until the task
+   * settles), so a slow check (an async read rule) cannot see the room
+   * unload under it.
+   */
+  async pinned<T>(room: Room, task: () => Promise<T>): Promise<T> {
+    this.#pins.set(room, (this.#pins.get(room) ?? 0) + 1);
+    try {
+      return await task();
+    } finally {
+      const left = (this.#pins.get(room) ?? 1) - 1;
+      if (left > 0) {
+        this.#pins.set(room, left);
+      } else {
+        this.#pins.delete(room);
+        this.touch(room);
+      }
+    }
+  }
+
   /** Marks a room as used without a peer (e.g. a write without subscription). */
   touch(room: Room): void {
     if (room.peers.size === 0) this.#scheduleIdle(room);
@@ -95,7 +117,8 @@ export class RoomRegistry {
     this.#cancelIdle(room);
     const timer = setTimeout(() => {
       this.#idle.delete(room);
-      if (room.peers.size === 0) void this.#unload(room);
+      // A pinned room is touched again when its last pin goes.
+      if (room.peers.size === 0 && !this.#pins.has(room)) void this.#unload(room);
     }, this.#unloadDelayMs);
     timer.unref?.();
     this.#idle.set(room, timer);

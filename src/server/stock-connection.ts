@@ -14,6 +14,7 @@ import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { ReadGate } from './read-gate.ts';
+import { whenReadable } from './when-readable.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
 /** An empty awareness update: a valid message that changes nothing (keeps idle clients alive). */
@@ -53,13 +54,15 @@ export class StockConnection extends Connection {
       this.close(CloseCode.GoingAway, 'loading failed');
       return;
     }
-    if (this.closed || (await this.#refusedRead(room)) || this.closed) return;
-    this.#room = room;
-    this.#gate.admit(room);
-    this.context.registry.join(room, this);
-    this.send(step1Payload(room.stateVector()));
-    const awareness = room.awarenessState();
-    if (awareness) this.send(awarenessPayload(awareness));
+    if (this.closed) return;
+    await this.#whenReadable(room, () => {
+      this.#room = room;
+      this.#gate.admit(room);
+      this.context.registry.join(room, this);
+      this.send(step1Payload(room.stateVector()));
+      const awareness = room.awarenessState();
+      if (awareness) this.send(awarenessPayload(awareness));
+    });
   }
 
   /** A room's broadcast: sent once the read rules allow the document (at once without rules). */
@@ -85,12 +88,13 @@ export class StockConnection extends Connection {
     }
     switch (payload.type) {
       case 'step1':
-        if (await this.#refusedRead(room)) return;
-        try {
-          this.send(step2Payload(room.diff(payload.stateVector)));
-        } catch {
-          this.log('warn', 'a state vector could not be decoded');
-        }
+        await this.#whenReadable(room, () => {
+          try {
+            this.send(step2Payload(room.diff(payload.stateVector)));
+          } catch {
+            this.log('warn', 'a state vector could not be decoded');
+          }
+        });
         return;
       case 'step2':
       case 'update':
@@ -110,27 +114,24 @@ export class StockConnection extends Connection {
           this.log('warn', 'an awareness update could not be decoded');
         }
         return;
-      case 'query-awareness': {
-        if (await this.#refusedRead(room)) return;
-        const state = room.awarenessState();
-        this.send(state ? awarenessPayload(state) : KEEP_ALIVE);
-      }
+      case 'query-awareness':
+        await this.#whenReadable(room, () => {
+          const state = room.awarenessState();
+          this.send(state ? awarenessPayload(state) : KEEP_ALIVE);
+        });
     }
   }
 
-  /**
-   * True (having closed with 4403) when the session may not read the
-   * document now. When false, the room still holds the value that was
-   * checked.
-   */
-  async #refusedRead(room: Room): Promise<boolean> {
-    const checking = this.context.access.readDenied(this.session ?? {}, room);
-    const denied = checking && (await checking);
-    if (!denied) return false;
-    if (this.#room !== room) this.context.registry.touch(room);
+  /** Runs `then` in the step that saw the read rule allow the document's current value, or closes with 4403. */
+  async #whenReadable(room: Room, then: () => void): Promise<void> {
+    const { access, registry } = this.context;
+    const denied = await whenReadable(access, registry, this.session ?? {}, room, () => {
+      if (!this.closed) then();
+    });
+    if (denied === null || this.closed) return;
+    if (this.#room !== room) registry.touch(room);
     this.log('warn', `read refused (${denied})`);
     this.close(CloseCode.Forbidden, 'forbidden');
-    return true;
   }
 
   roomLost(room: Room): void {

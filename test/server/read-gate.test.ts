@@ -172,3 +172,119 @@ describe('read gate with an async read rule racing writes', () => {
     expect(later.some((text) => text.includes('SECRET'))).toBe(false);
   });
 });
+
+describe('read checks and the state they let through', () => {
+  it('never sends a state written in the ticks between the read rule’s answer and the send', async () => {
+    // The read and update rules wait for one shared promise (a cached lookup, say); the read rule then takes `ticks` more microtasks.
+    for (let ticks = 0; ticks <= 6; ticks++) {
+      let lookup: Promise<void> | null = null;
+      let answer = (): void => undefined;
+      let reads = 0;
+      let updates = 0;
+      const racing: Rules = {
+        todos: {
+          ...rules['todos'],
+          read: async (session, _id, doc: Todo | undefined) => {
+            reads += 1;
+            if (lookup) {
+              await lookup;
+              for (let i = 0; i < ticks; i++) await null;
+            }
+            return doc === undefined || doc.shared === true || doc.owner === session['user'];
+          },
+          update: async () => {
+            updates += 1;
+            if (lookup) await lookup;
+            return true;
+          },
+        },
+      };
+      const t = await startServer({ authenticate, rules: racing });
+      const admin = t.server.createModel();
+      await admin.subscribe('todos.s');
+      admin.set('todos.s', { owner: 'ann', title: 'public', shared: true });
+      await admin.whenNothingPending();
+      const ann = client(t.url, { token: 'ann' });
+      const bob = client(t.url, { token: 'bob' });
+      try {
+        await ann.subscribe('todos.s');
+        lookup = new Promise<void>((resolve) => (answer = resolve));
+        reads = 0;
+        const subscribed = bob.subscribe('todos.s').catch(() => undefined);
+        await waitFor(() => reads >= 1, 2000, 'bob’s read check');
+        ann.set('todos.s', { owner: 'ann', title: 'SECRET', shared: false });
+        await waitFor(() => updates >= 1, 2000, 'ann’s write check');
+        answer();
+        await subscribed;
+        await sleep(60);
+        expect(JSON.stringify(bob.get('todos.s') ?? null), `with ${ticks} ticks`).not.toContain('SECRET');
+      } finally {
+        ann.close();
+        bob.close();
+        admin.close();
+        await t.server.close();
+      }
+    }
+  });
+
+  it('keeps a room loaded while a slow read rule runs, so the subscriber gets later writes', async () => {
+    let slow = false;
+    const t = resources.server(
+      await startServer({
+        unloadDelayMs: 40,
+        rules: { todos: { read: async () => (slow && (await sleep(120)), true), create: () => true, update: () => true, delete: () => true } },
+      }),
+    );
+    const writer = t.server.createModel();
+    await writer.subscribe('todos.s');
+    writer.set('todos.s', { title: 'v1' });
+    await writer.whenNothingPending();
+    writer.close();
+    await sleep(100); // the room unloads
+    slow = true;
+    const bob = resources.model(client(t.url));
+    await bob.subscribe('todos.s');
+    slow = false;
+    expect(bob.get('todos.s.title')).toBe('v1');
+    const ann = resources.model(client(t.url));
+    await ann.subscribe('todos.s');
+    ann.set('todos.s.title', 'v2');
+    await waitFor(() => bob.get('todos.s.title') === 'v2', 3000, 'the later write at bob');
+  });
+});
+
+describe('read gate and write resets', () => {
+  it('tells a client whose reset fetch is refused that its subscription ended, so a later subscribe is live again', async () => {
+    const members = new Set(['bob']);
+    const t = resources.server(
+      await startServer({
+        authenticate,
+        rules: {
+          todos: {
+            read: (session) => members.has(session['user'] as string),
+            create: () => true,
+            update: (session, _id, _before, after: { title: string }) => members.has(session['user'] as string) && after.title !== 'bad',
+            delete: () => true,
+          },
+        },
+      }),
+    );
+    const admin = resources.model(t.server.createModel());
+    await admin.subscribe('todos.t');
+    admin.set('todos.t', { title: 'v1' });
+    await admin.whenNothingPending();
+    const bob = resources.model(client(t.url, { token: 'bob' }));
+    await bob.subscribe('todos.t');
+    members.delete('bob'); // revoked outside the document: no change of it tells the gate
+    const refused = await new Promise<Error | undefined>((resolve) => bob.set('todos.t.title', 'bad', resolve));
+    expect(refused?.message).toContain('rule todos.update denied it');
+    await sleep(100); // the reset's fetch is refused too
+    members.add('bob');
+    admin.set('todos.t.title', 'v2');
+    await admin.whenNothingPending();
+    await bob.subscribe('todos.t');
+    await waitFor(() => bob.get('todos.t.title') === 'v2', 3000, 'v2 at bob after subscribing again');
+    admin.set('todos.t.title', 'v3');
+    await waitFor(() => bob.get('todos.t.title') === 'v3', 3000, 'a live update at bob');
+  });
+});
