@@ -9,11 +9,10 @@
 import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
 import { withoutPaging } from '../query/query-expression.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import type { AccessRules } from './access-rules.ts';
+import type { SessionGuard } from './in-process-writes.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { LiveQuery, LiveQuerySubscriber } from './live-query.ts';
 import { readableResult, type ResultView } from './readable-result.ts';
-import type { Session } from './server-options.ts';
 
 /** Holding documents, as the in-process sync port does it. */
 export interface QueryHolds {
@@ -27,7 +26,7 @@ export interface InProcessQueryContext {
   /** The model's sync port: it holds the result's documents (and is the origin of the model's writes). */
   readonly holds: QueryHolds;
   /** The session whose read rules filter the result (none: every document). */
-  readonly guard?: { readonly session: Session; readonly access: AccessRules } | undefined;
+  readonly guard?: SessionGuard | undefined;
   /** Answer once even when subscribing (its documents are still held as subscribed). */
   readonly fetchOnly: boolean;
 }

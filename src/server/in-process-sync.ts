@@ -27,9 +27,7 @@ import {
 import type { WriteCallback } from '../model/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
-import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
 import { whenReadable } from './when-readable.ts';
 import type { Room, RoomPeer } from './room.ts';
@@ -38,8 +36,8 @@ import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { ServerLog, Session } from './server-options.ts';
-import { WriteQueue } from './write-queue.ts';
+import type { ServerLog } from './server-options.ts';
+import { InProcessWrites, type SessionGuard } from './in-process-writes.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */
 const ROOM_ORIGIN: unique symbol = Symbol('yracer:in-process-room');
@@ -71,7 +69,7 @@ export interface InProcessOptions {
   /** Called once when the model closes. */
   readonly onClose?: () => void;
   /** The session the model acts for, checked by the server's rules and schema (none: trusted). */
-  readonly guard?: { readonly session: Session; readonly access: AccessRules };
+  readonly guard?: SessionGuard;
   /** Subscribing loads the document once without joining its room (holdings still list it as subscribed). */
   readonly fetchOnly?: boolean;
 }
@@ -85,20 +83,27 @@ export class InProcessSync implements SyncPort, RoomPeer {
   readonly #entries = new Map<string, DocEntry>();
   readonly #detachers = new Map<DocEntry, () => void>();
   /** Writes in flight, stored in order per document. */
-  readonly #writes: WriteQueue;
-  readonly #writeCount = new WeakMap<Y.Doc, number>();
+  readonly #writes: InProcessWrites;
   readonly #presences: InProcessPresences;
   /** With a session: the read rules over what rooms send (null: trusted). */
   readonly #gate: ReadGate | null;
-  /** Yjs documents the server refused a write of: their later writes build on it and are not stored. */
-  readonly #refused = new WeakSet<Y.Doc>();
   #closed = false;
 
   constructor(model: Model, options: InProcessOptions) {
     this.#model = model;
     this.#options = options;
-    this.#writes = new WriteQueue(() => this.connection.changed());
     const { guard } = options;
+    this.#writes = new InProcessWrites({
+      registry: options.registry,
+      log: options.log,
+      guard,
+      peer: this,
+      store: model.store,
+      entry: (name) => this.#entries.get(name),
+      closed: () => this.#closed,
+      emitError: (room, error) => this.#emitError(room, error),
+      changed: () => this.connection.changed(),
+    });
     this.#gate = guard
       ? new ReadGate({ access: guard.access, session: () => guard.session, revoke: (room, reason) => this.#revoke(room, reason), log: options.log })
       : null;
@@ -127,8 +132,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     this.#entries.set(name, entry);
     const stop = onLocalUpdates(entry.ydoc, SYNC_ORIGINS, (update) => {
       if (this.#closed) return;
-      this.#writeCount.set(entry.ydoc, (this.#writeCount.get(entry.ydoc) ?? 0) + 1);
-      this.#store(name, entry.collection, entry.id, update, entry.ydoc);
+      this.#writes.local(entry, update);
     });
     this.#detachers.set(entry, stop);
   }
@@ -140,52 +144,6 @@ export class InProcessSync implements SyncPort, RoomPeer {
     if (this.#entries.get(name) === entry) this.#entries.delete(name);
   }
 
-  /** Hands a local update of `ydoc` to its room, after the document's earlier writes. */
-  #store(name: string, collection: string, id: string, update: Uint8Array, ydoc: Y.Doc): void {
-    const done = this.#writes.enqueue(name, async () => {
-      const room = await this.#options.registry.open(name, { collection, id });
-      const stored = await this.#receive(room, update, ydoc);
-      if (!this.#isMember(room)) this.#options.registry.touch(room);
-      await stored;
-    });
-    done.catch((error: unknown) => {
-      const refused = error instanceof AccessRefusedError;
-      this.#options.log(refused ? 'warn' : 'error', `in-process model: ${refused ? 'the server refused' : 'storing'} a write of ${name}${refused ? '' : ' failed'} (${String(error)})`);
-    });
-  }
-
-  /** Applies the update to its room (checked when there is a session); resolves to the promise it is stored. */
-  async #receive(room: Room, update: Uint8Array, ydoc: Y.Doc): Promise<Promise<void>> {
-    if (this.#refused.has(ydoc)) {
-      throw new AccessRefusedError({ code: 'forbidden', message: `not stored: it was made on top of a refused write of ${room.name}` });
-    }
-    const guard = this.#options.guard;
-    if (!guard) return room.receive(update, this);
-    try {
-      return (await receiveChecked(room, update, this, guard.session, guard.access)).stored;
-    } catch (error) {
-      if (error instanceof AccessRefusedError) await this.#reset(room, ydoc, error);
-      throw error;
-    }
-  }
-
-  /** Returns a document whose write was refused to the room's state (a new Yjs document) and emits `error`. */
-  async #reset(room: Room, ydoc: Y.Doc, error: AccessRefusedError): Promise<void> {
-    this.#refused.add(ydoc);
-    const entry = this.#entries.get(room.name);
-    if (this.#closed || entry?.ydoc !== ydoc) return;
-    // The stored state only if the session may read it (a write-only document empties).
-    const replace = (state: Uint8Array): void => {
-      if (this.#closed || this.#entries.get(room.name) !== entry) return;
-      this.#model.store.replaceDoc(room.key.collection, room.key.id, state);
-      this.#emitError(room, error);
-    };
-    const { guard, registry } = this.#options;
-    const denied = guard ? await whenReadable(guard.access, registry, guard.session, room, () => replace(room.diff())) : null;
-    if (!guard) replace(room.diff());
-    else if (denied !== null) replace(Y.encodeStateAsUpdate(new Y.Doc()));
-  }
-
   /** Emits the model's `error` event at a room's document. */
   #emitError(room: Room, error: Error): void {
     try {
@@ -195,29 +153,17 @@ export class InProcessSync implements SyncPort, RoomPeer {
     }
   }
 
-  #isMember(room: Room): boolean {
-    return room.peers.has(this);
-  }
-
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
     const { queries, guard, fetchOnly = false } = this.#options;
     return openInProcessQuery({ queries, holds: this, guard, fetchOnly }, spec, handler);
   }
 
   markWrite(entry: DocEntry): number {
-    return this.#writeCount.get(entry.ydoc) ?? 0;
+    return this.#writes.mark(entry);
   }
 
   settleWrite(entry: DocEntry, marker: number, callback: WriteCallback): void {
-    const outcome = this.#writes.latest(docName(entry.collection, entry.id));
-    if ((this.#writeCount.get(entry.ydoc) ?? 0) === marker || !outcome) {
-      queueMicrotask(() => callback());
-      return;
-    }
-    outcome.then(
-      () => callback(),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-    );
+    this.#writes.settle(entry, marker, callback);
   }
 
   async hold(refs: readonly DocRef[], mode: HoldMode): Promise<void> {
@@ -284,7 +230,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
     } else {
       Y.applyUpdate(entry.ydoc, room.diff(Y.encodeStateVector(entry.ydoc)), ROOM_ORIGIN);
       const missing = Y.encodeStateAsUpdate(entry.ydoc, room.stateVector());
-      if (!isEmptyUpdate(missing)) this.#store(hold.name, hold.ref.collection, hold.ref.id, missing, entry.ydoc);
+      if (!isEmptyUpdate(missing)) this.#writes.store(hold.ref.collection, hold.ref.id, missing, entry.ydoc);
       this.#model.store.markLoaded(hold.ref.collection, hold.ref.id);
     }
   }
@@ -393,7 +339,7 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   whenNothingPending(): Promise<void> {
-    return this.#writes.whenEmpty();
+    return this.#writes.whenNothingPending();
   }
 
   hasPending(doc?: DocRef): boolean {
