@@ -177,7 +177,7 @@ export class ConnectionQueries {
         const room = await registry.open(name, { collection, id: name.slice(collection.length + 1) }).catch(() => null);
         if (!room) return;
         // Taken in the step that saw the read rule allow the document's current value.
-        const denied = await whenReadable(access, registry, this.#host.session(), room, () => {
+        await whenReadable(access, registry, this.#host.session(), room, () => {
           if (this.#host.isClosed()) return;
           if (running) {
             if (!running() || this.#host.isSubscribed(name) || !this.#host.adopt(name, room)) return;
@@ -186,7 +186,6 @@ export class ConnectionQueries {
           }
           docs.set(name, { doc: name, update: room.diff() });
         });
-        if (denied !== null) registry.touch(room);
       }),
     );
     return missing.flatMap((name) => docs.get(name) ?? []);

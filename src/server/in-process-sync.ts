@@ -209,7 +209,6 @@ export class InProcessSync implements SyncPort, RoomPeer {
     const load = (): void => this.#loadFrom(room, hold, entry, join);
     const denied = guard ? await whenReadable(guard.access, registry, guard.session, room, load) : (load(), null);
     if (denied) {
-      registry.touch(room);
       throw new AccessRefusedError({ code: 'forbidden', message: `reading ${hold.ref.collection}.${hold.ref.id}: ${denied}` });
     }
   }

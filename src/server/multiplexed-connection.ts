@@ -256,13 +256,11 @@ export class MultiplexedConnection extends Connection {
    * `forbidden` of a revocation).
    */
   async #whenReadable(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }, then: () => void): Promise<void> {
-    const { access, registry } = this.context;
-    const denied = await whenReadable(access, registry, this.session ?? {}, room, () => {
+    const denied = await whenReadable(this.context.access, this.context.registry, this.session ?? {}, room, () => {
       if (!this.closed) then();
     });
     if (denied === null || this.closed) return;
     if (this.#subscriptions.get(room.name) === room) this.#revoke(room, denied);
-    else registry.touch(room);
     this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });
   }
 

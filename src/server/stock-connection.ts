@@ -124,12 +124,10 @@ export class StockConnection extends Connection {
 
   /** Runs `then` in the step that saw the read rule allow the document's current value, or closes with 4403. */
   async #whenReadable(room: Room, then: () => void): Promise<void> {
-    const { access, registry } = this.context;
-    const denied = await whenReadable(access, registry, this.session ?? {}, room, () => {
+    const denied = await whenReadable(this.context.access, this.context.registry, this.session ?? {}, room, () => {
       if (!this.closed) then();
     });
     if (denied === null || this.closed) return;
-    if (this.#room !== room) registry.touch(room);
     this.log('warn', `read refused (${denied})`);
     this.close(CloseCode.Forbidden, 'forbidden');
   }

@@ -15,9 +15,10 @@ const READ_CHECK_ATTEMPTS = 5;
 /**
  * Runs `then` once the session may read the room's current value (at once
  * without read rules) and resolves to null; or resolves to why not, without
- * running `then`. The room stays loaded while the rule runs. A room closed
- * meanwhile (unloaded or discarded) is not handed to `then`: the answer
- * says so.
+ * running `then`. The room stays loaded while the rule runs, and its unload
+ * clock restarts once the check ends (so callers need not touch a room they
+ * were refused). A room closed meanwhile (unloaded or discarded) is not
+ * handed to `then`: the answer says so.
  */
 export async function whenReadable(
   access: AccessRules,
