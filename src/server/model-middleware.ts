@@ -14,9 +14,9 @@ export type ModelRequest = IncomingMessage & { model: Model };
 export type NextFunction = (error?: unknown) => void;
 
 /**
- * The middleware: use it with `app.use()` (Express) or `app.use()`
- * (connect). It sets `req.model`; give Express's `Request` a `model: Model`
- * field (module augmentation) to type it.
+ * The middleware, for `app.use()` or a route (Express, connect). It sets
+ * `req.model`; give Express's `Request` a `model: Model` field (module
+ * augmentation) to type it.
  */
 export type ModelMiddleware = (request: IncomingMessage, response: ServerResponse, next: NextFunction) => void;
 

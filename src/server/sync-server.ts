@@ -51,9 +51,9 @@ export interface InProcessModelOptions extends LocalModelOptions {
    * `AccessRefusedError`, queries return only readable documents, and a
    * refused write rejects its callback and `whenNothingPending()`, emits
    * `error` and returns the document to the stored state (empty when the
-   * session may not read it). The server's
-   * schema also checks local writes (unless `schema` is given). Without
-   * one, the model is trusted: nothing is checked.
+   * session may not read it). The server's schema also checks local writes
+   * (unless `schema` is given). Without one, the model is trusted: nothing
+   * is checked.
    */
   readonly session?: Session;
   /**
