@@ -22,6 +22,8 @@ export interface LiveQueriesSettings {
   readonly log: ServerLog;
   /** How long changes are collected before affected queries run again, in ms. */
   readonly delayMs: number;
+  /** Settles once stored JSON values are current (after a crash, `repairJson`); queries wait for it. */
+  readonly ready?: Promise<unknown>;
 }
 
 /** Every live query of a server. */
@@ -72,7 +74,7 @@ export class LiveQueries {
       set.add(created);
       created.ready = created.run(async () => {
         const rooms = this.#registry?.roomsOf(collection) ?? [];
-        await Promise.all(rooms.map((room) => room.saveJson()));
+        await Promise.all([this.#settings.ready, ...rooms.map((room) => room.saveJson())]);
         created.update(await this.#settings.storage.query(collection, expression));
         created.settled = true;
       });
@@ -152,7 +154,7 @@ export class LiveQueries {
     }
     if (affected.size === 0 && confirmed.size === 0) return;
     // After the changes are stored (so writers have their acknowledgements first) and their JSON is.
-    await Promise.all(rooms.map((room) => room.saveJson()));
+    await Promise.all([this.#settings.ready, ...rooms.map((room) => room.saveJson())]);
     for (const query of confirmed) if (!affected.has(query)) void query.run(async () => query.confirm(writers));
     await Promise.all(
       [...affected].map((query) =>

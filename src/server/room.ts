@@ -256,7 +256,8 @@ export class Room {
       this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
       return this.#chain;
     }
-    void this.#enqueue(() => this.#settings.storage.saveJson(this.key, json), 'saving JSON failed').catch(() => undefined);
+    // As of the last append: every update in this value was queued for storage before this step.
+    void this.#enqueue(() => this.#settings.storage.saveJson(this.key, json, this.#lastSeq), 'saving JSON failed').catch(() => undefined);
     return this.#chain;
   }
 

@@ -18,6 +18,7 @@ import { InProcessSync } from './in-process-sync.ts';
 import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
 import { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
+import { repairJson } from './repair-json.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
@@ -78,13 +79,16 @@ export class SyncServer {
   readonly #models = new Set<Model>();
   readonly #keepAlive: ReturnType<typeof setInterval>;
   #closing: Promise<void> | null = null;
+  readonly #repaired: Promise<unknown>;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
     const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
     this.#access = new AccessRules(this.options.rules, this.options.schema);
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
-    this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs });
+    // JSON values a crash left behind are rebuilt before any query runs.
+    this.#repaired = repairJson(storage, log).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
+    this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs, ready: this.#repaired });
     const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
     this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, onChange }, unloadDelayMs);
     this.#queries.bind(this.#registry);
@@ -284,6 +288,7 @@ export class SyncServer {
     this.#wss.close();
     this.#queries.close();
     await this.#registry.closeAll();
+    await this.#repaired;
     await this.options.storage.close();
     for (const http of this.#owned) http.closeAllConnections?.();
     await Promise.all(stopped);

@@ -16,6 +16,10 @@ interface Entry {
   state: Uint8Array | null;
   updates: Array<{ seq: number; data: Uint8Array }>;
   json: string | null;
+  /** Sequence number of the last update appended (0 when none). */
+  head: number;
+  /** Sequence number of the last update the JSON value reflects. */
+  jsonSeq: number;
   /** `json` parsed, once a query needed it (undefined until then). */
   parsed?: unknown;
 }
@@ -30,7 +34,7 @@ export function memoryStorage(): Storage {
     const name = `${key.collection}/${key.id}`;
     let found = docs.get(name);
     if (!found) {
-      found = { collection: key.collection, id: key.id, state: null, updates: [], json: null };
+      found = { collection: key.collection, id: key.id, state: null, updates: [], json: null, head: 0, jsonSeq: 0 };
       docs.set(name, found);
     }
     return found;
@@ -40,7 +44,7 @@ export function memoryStorage(): Storage {
     return {
       state: found.state && found.state.slice(),
       updates: found.updates.map((u) => u.data.slice()),
-      seq: found.updates[found.updates.length - 1]?.seq ?? 0,
+      seq: found.head,
     };
   };
   return {
@@ -48,8 +52,10 @@ export function memoryStorage(): Storage {
       return load(key);
     },
     async append(key, update) {
+      const found = entry(key);
       seq += 1;
-      entry(key).updates.push({ seq, data: update.slice() });
+      found.updates.push({ seq, data: update.slice() });
+      found.head = seq;
       return seq;
     },
     async compact(key, state, throughSeq) {
@@ -57,10 +63,17 @@ export function memoryStorage(): Storage {
       found.state = state.slice();
       found.updates = found.updates.filter((u) => u.seq > throughSeq);
     },
-    async saveJson(key, json) {
+    async saveJson(key, json, throughSeq) {
       const found = entry(key);
+      const through = throughSeq ?? found.head;
+      if (through < found.jsonSeq) return;
       found.json = json;
+      found.jsonSeq = through;
       delete found.parsed;
+    },
+    async staleJson() {
+      if (closed) throw new Error('yracer memoryStorage: the storage is closed');
+      return [...docs.values()].filter((found) => found.head > found.jsonSeq).map(({ collection, id }) => ({ collection, id }));
     },
     async loadJson(key) {
       return entry(key).json;

@@ -43,7 +43,15 @@ export interface SqliteStorageOptions {
 /** A write waiting for the next group commit: an appended update, or a document's JSON value. */
 type PendingWrite =
   | { readonly kind: 'append'; readonly key: StorageKey; readonly update: Uint8Array; readonly resolve: (seq: number) => void; readonly reject: (error: unknown) => void }
-  | { readonly kind: 'json'; readonly key: StorageKey; readonly json: string | null; readonly resolve: (seq: number) => void; readonly reject: (error: unknown) => void };
+  | {
+      readonly kind: 'json';
+      readonly key: StorageKey;
+      readonly json: string | null;
+      /** The last update the value reflects; null: every update appended so far. */
+      readonly through: number | null;
+      readonly resolve: (seq: number) => void;
+      readonly reject: (error: unknown) => void;
+    };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS yracer_documents (
@@ -51,6 +59,8 @@ CREATE TABLE IF NOT EXISTS yracer_documents (
   id TEXT NOT NULL,
   state BLOB,
   json TEXT,
+  head_seq INTEGER NOT NULL DEFAULT 0,
+  json_seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (collection, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS yracer_updates (
@@ -61,6 +71,33 @@ CREATE TABLE IF NOT EXISTS yracer_updates (
 );
 CREATE INDEX IF NOT EXISTS yracer_updates_doc ON yracer_updates (collection, id, seq);
 `;
+
+/** The schema version this code writes (SQLite's `user_version`). */
+const SCHEMA_VERSION = 1;
+
+/**
+ * Brings a database written by an older version up to `SCHEMA_VERSION`, in
+ * one transaction. Version 1 added `head_seq` (the last update appended) and
+ * `json_seq` (the last update the JSON value reflects); documents with
+ * logged updates from before are marked stale, so their JSON is rebuilt once.
+ */
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version >= SCHEMA_VERSION) return;
+  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(yracer_documents)').all().map((column) => column.name));
+  db.transaction(() => {
+    if (!columns.has('head_seq')) {
+      db.exec(`
+        ALTER TABLE yracer_documents ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE yracer_documents ADD COLUMN json_seq INTEGER NOT NULL DEFAULT 0;
+        INSERT INTO yracer_documents (collection, id, head_seq)
+          SELECT collection, id, MAX(seq) FROM yracer_updates WHERE true GROUP BY collection, id
+          ON CONFLICT (collection, id) DO UPDATE SET head_seq = excluded.head_seq;
+      `);
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}
 
 /** How many prepared query statements are kept (least recently used go first). */
 const QUERY_CACHE_SIZE = 100;
@@ -100,9 +137,10 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec(SCHEMA);
+  migrate(db);
   for (const statement of indexes) db.exec(statement);
-  const selectState = db.prepare<[string, string], { state: Buffer | null }>(
-    'SELECT state FROM yracer_documents WHERE collection = ? AND id = ?',
+  const selectState = db.prepare<[string, string], { state: Buffer | null; head_seq: number }>(
+    'SELECT state, head_seq FROM yracer_documents WHERE collection = ? AND id = ?',
   );
   const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
     'SELECT seq, data FROM yracer_updates WHERE collection = ? AND id = ? ORDER BY seq',
@@ -113,9 +151,22 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
      ON CONFLICT (collection, id) DO UPDATE SET state = excluded.state`,
   );
   const deleteUpdates = db.prepare<[string, string, number]>('DELETE FROM yracer_updates WHERE collection = ? AND id = ? AND seq <= ?');
-  const upsertJson = db.prepare<[string, string, string | null]>(
+  const upsertHead = db.prepare<[string, string, number]>(
+    `INSERT INTO yracer_documents (collection, id, head_seq) VALUES (?, ?, ?)
+     ON CONFLICT (collection, id) DO UPDATE SET head_seq = excluded.head_seq`,
+  );
+  // A value as of an older update than the stored one is ignored (JSON values only move forward).
+  const upsertJson = db.prepare<[string, string, string | null, number]>(
+    `INSERT INTO yracer_documents (collection, id, json, json_seq) VALUES (?, ?, ?, ?)
+     ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, json_seq = excluded.json_seq
+     WHERE excluded.json_seq >= yracer_documents.json_seq`,
+  );
+  const upsertCurrentJson = db.prepare<[string, string, string | null]>(
     `INSERT INTO yracer_documents (collection, id, json) VALUES (?, ?, ?)
-     ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json`,
+     ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, json_seq = yracer_documents.head_seq`,
+  );
+  const selectStale = db.prepare<[], { collection: string; id: string }>(
+    'SELECT collection, id FROM yracer_documents WHERE head_seq > json_seq',
   );
   const selectJson = db.prepare<[string, string], { json: string | null }>(
     'SELECT json FROM yracer_documents WHERE collection = ? AND id = ?',
@@ -170,12 +221,12 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
     }
     // The states come with the rows the query visits anyway; only the update logs need a second statement.
-    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null }>;
+    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null; head_seq: number }>;
     const ids = rows.map((row) => row.id);
     const updates = loadUpdates(collection, ids);
     const stored = rows.map((row): StoredDocument => {
       const log = updates.get(row.id) ?? [];
-      return { state: row.state && bytes(row.state), updates: log.map((entry) => bytes(entry.data)), seq: log[log.length - 1]?.seq ?? 0 };
+      return { state: row.state && bytes(row.state), updates: log.map((entry) => bytes(entry.data)), seq: Math.max(row.head_seq, log[log.length - 1]?.seq ?? 0) };
     });
     return { ids, count: rows.length, json: rows.map((row) => row.json), documents: stored };
   });
@@ -183,10 +234,13 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   const writeAll = db.transaction((batch: readonly PendingWrite[]) =>
     batch.map((p) => {
       if (p.kind === 'json') {
-        upsertJson.run(p.key.collection, p.key.id, p.json);
+        if (p.through === null) upsertCurrentJson.run(p.key.collection, p.key.id, p.json);
+        else upsertJson.run(p.key.collection, p.key.id, p.json, p.through);
         return 0;
       }
-      return Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid);
+      const seq = Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid);
+      upsertHead.run(p.key.collection, p.key.id, seq);
+      return seq;
     }),
   );
   const compactOne = db.transaction((key: StorageKey, state: Uint8Array, through: number) => {
@@ -224,12 +278,13 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     async load(key): Promise<StoredDocument> {
       open();
       flush();
-      const state = selectState.get(key.collection, key.id)?.state ?? null;
+      const row = selectState.get(key.collection, key.id);
+      const state = row?.state ?? null;
       const rows = selectUpdates.all(key.collection, key.id);
       return {
         state: state && bytes(state),
-        updates: rows.map((row) => bytes(row.data)),
-        seq: rows[rows.length - 1]?.seq ?? 0,
+        updates: rows.map((update) => bytes(update.data)),
+        seq: Math.max(row?.head_seq ?? 0, rows[rows.length - 1]?.seq ?? 0),
       };
     },
     append(key, update) {
@@ -244,11 +299,16 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       flush();
       compactOne(key, state, throughSeq);
     },
-    saveJson(key, json) {
+    saveJson(key, json, throughSeq) {
       return new Promise<void>((resolve, reject) => {
         open();
-        enqueue({ kind: 'json', key, json, resolve: () => resolve(), reject });
+        enqueue({ kind: 'json', key, json, through: throughSeq ?? null, resolve: () => resolve(), reject });
       });
+    },
+    async staleJson() {
+      open();
+      flush();
+      return selectStale.all().map(({ collection, id }) => ({ collection, id }));
     },
     async loadJson(key) {
       open();

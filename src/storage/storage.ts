@@ -7,7 +7,9 @@
  * after it. The server appends each update before acknowledging it, and now
  * and then replaces the state with a merged one and drops the log entries it
  * covers (`compact`), atomically, so a crash at any point loses nothing. Each
- * document also keeps its current JSON value, for queries.
+ * document also keeps its current JSON value, for queries, with the number
+ * of the last update it reflects: a JSON value left behind by a crash is
+ * found (`staleJson`) and rebuilt when the server starts.
  */
 import type { QueryExpression } from '../query/query-expression.ts';
 
@@ -17,7 +19,11 @@ export interface StoredDocument {
   readonly state: Uint8Array | null;
   /** Updates appended after the state, in order. */
   readonly updates: readonly Uint8Array[];
-  /** Sequence number of the last update (0 when there is none); pass it to `compact`. */
+  /**
+   * Sequence number of the last update appended to the document (0 when
+   * none was), also when a compaction has dropped it from `updates`; pass it
+   * to `compact` and `saveJson`.
+   */
   readonly seq: number;
 }
 
@@ -53,8 +59,21 @@ export interface Storage {
   append(key: StorageKey, update: Uint8Array): Promise<number>;
   /** Atomically replaces the state and drops the updates with a sequence number up to `throughSeq`. */
   compact(key: StorageKey, state: Uint8Array, throughSeq: number): Promise<void>;
-  /** Stores the document's current JSON value (`null` when it does not exist). */
-  saveJson(key: StorageKey, json: string | null): Promise<void>;
+  /**
+   * Stores the document's JSON value (`null` when it does not exist), as of
+   * the update numbered `throughSeq` (what `append` returned; the value
+   * reflects that update and every earlier one). A value older than the one
+   * stored (a lower `throughSeq`) is ignored. Without `throughSeq` the value
+   * is taken as current (it reflects every update appended so far).
+   */
+  saveJson(key: StorageKey, json: string | null, throughSeq?: number): Promise<void>;
+  /**
+   * The documents whose stored JSON value may be behind their stored
+   * updates: an update was appended after the last `saveJson` (a crash in
+   * between, say). The server rebuilds their JSON from the Yjs state before
+   * it runs any query.
+   */
+  staleJson(): Promise<StorageKey[]>;
   /** Reads the stored JSON value of a document (null when none). */
   loadJson(key: StorageKey): Promise<string | null>;
   /**

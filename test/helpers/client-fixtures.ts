@@ -55,7 +55,8 @@ export function reusable(inner: Storage): Storage {
     load: (key) => inner.load(key),
     append: (key, update) => inner.append(key, update),
     compact: (key, state, through) => inner.compact(key, state, through),
-    saveJson: (key, json) => inner.saveJson(key, json),
+    saveJson: (key, json, through) => inner.saveJson(key, json, through),
+    staleJson: () => inner.staleJson(),
     loadJson: (key) => inner.loadJson(key),
     query: (collection, expression, options) => inner.query(collection, expression, options),
     close: async () => undefined,
@@ -144,8 +145,12 @@ export class GatedStorage implements Storage {
     return this.inner.compact(key, state, throughSeq);
   }
 
-  saveJson(key: StorageKey, json: string | null): Promise<void> {
-    return this.inner.saveJson(key, json);
+  saveJson(key: StorageKey, json: string | null, throughSeq?: number): Promise<void> {
+    return this.inner.saveJson(key, json, throughSeq);
+  }
+
+  staleJson(): Promise<StorageKey[]> {
+    return this.inner.staleJson();
   }
 
   loadJson(key: StorageKey): Promise<string | null> {

@@ -108,10 +108,11 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       await options.beforeCompact?.(key);
       return inner.compact(key, state, throughSeq);
     },
-    async saveJson(key, json) {
+    async saveJson(key, json, throughSeq) {
       record('saveJson', key, { json });
-      return inner.saveJson(key, json);
+      return inner.saveJson(key, json, throughSeq);
     },
+    staleJson: () => inner.staleJson(),
     loadJson(key) {
       record('loadJson', key);
       return inner.loadJson(key);

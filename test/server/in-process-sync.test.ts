@@ -31,7 +31,8 @@ function loggingStorage(inner: GatedStorage, events: string[]): Storage {
       return seq;
     },
     compact: (key, state, through) => inner.compact(key, state, through),
-    saveJson: (key, json) => inner.saveJson(key, json),
+    saveJson: (key, json, through) => inner.saveJson(key, json, through),
+    staleJson: () => inner.staleJson(),
     loadJson: (key) => inner.loadJson(key),
     query: (collection, expression, options) => inner.query(collection, expression, options),
     close: () => inner.close(),

@@ -36,6 +36,8 @@ describe('room loading', () => {
     const first = await inner.append(TODO, fieldsUpdate({ title: 'stored' }, seeded));
     await inner.compact(TODO, Y.encodeStateAsUpdate(seeded), first);
     await inner.append(TODO, fieldsUpdate({ n: 2 }, seeded));
+    // Its JSON is current, so the server's start does not load it to rebuild the JSON.
+    await inner.saveJson(TODO, JSON.stringify({ title: 'stored', n: 2 }));
     const gate = deferred();
     const storage = recordingStorage(inner, { beforeLoad: () => gate.promise });
     const t = resources.server(await startServer({ storage }));

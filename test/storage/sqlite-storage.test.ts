@@ -138,4 +138,27 @@ describe('sqliteStorage', () => {
     doc.destroy();
     copy.destroy();
   });
+
+  it('migrates a database of the first schema: documents with logged updates get their JSON rebuilt once', async () => {
+    const file = newFile();
+    const old = inspect(file);
+    old.exec(`
+      CREATE TABLE yracer_documents (collection TEXT NOT NULL, id TEXT NOT NULL, state BLOB, json TEXT, PRIMARY KEY (collection, id)) WITHOUT ROWID;
+      CREATE TABLE yracer_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, id TEXT NOT NULL, data BLOB NOT NULL);
+      INSERT INTO yracer_documents (collection, id, state, json) VALUES ('todos', 'a', x'0000', '{"n":1}'), ('todos', 'c', x'0000', '{"n":3}');
+      INSERT INTO yracer_updates (collection, id, data) VALUES ('todos', 'a', x'01'), ('todos', 'b', x'02'), ('todos', 'a', x'03');
+    `);
+    const storage = open(file);
+    expect(inspect(file).pragma('user_version', { simple: true })).toBe(1);
+    const stale = await storage.staleJson();
+    expect(stale.map((key) => key.id).sort()).toEqual(['a', 'b']);
+    expect(await storage.loadJson(todo)).toBe('{"n":1}');
+    expect(await storage.load(todo)).toMatchObject({ seq: 3 });
+    await storage.saveJson(todo, '{"n":2}', 3);
+    expect((await storage.staleJson()).map((key) => key.id)).toEqual(['b']);
+    await storage.close();
+    // Opening it again migrates nothing more.
+    const again = open(file);
+    expect((await again.staleJson()).map((key) => key.id)).toEqual(['b']);
+  });
 });

@@ -115,6 +115,47 @@ describe.each(adapters)('Storage contract: %s', (_name, make) => {
     expect([...((await storage.load(todo)).state ?? [])]).toEqual([4]);
   });
 
+  it('lists a document as stale while its JSON is as of an update older than its last one', async () => {
+    expect(await storage.staleJson()).toEqual([]);
+    const s1 = await storage.append(todo, bytes(1));
+    const s2 = await storage.append(todo, bytes(2));
+    expect(await storage.staleJson()).toEqual([todo]);
+    await storage.saveJson(todo, '{"n":1}', s1);
+    expect(await storage.staleJson()).toEqual([todo]);
+    await storage.saveJson(todo, '{"n":2}', s2);
+    expect(await storage.staleJson()).toEqual([]);
+    // A compaction keeps what the JSON is behind of.
+    const s3 = await storage.append(todo, bytes(3));
+    await storage.compact(todo, bytes(9), s3);
+    expect(await storage.staleJson()).toEqual([todo]);
+    expect((await storage.load(todo)).seq).toBe(s3);
+    await storage.saveJson(todo, '{"n":3}', s3);
+    expect(await storage.staleJson()).toEqual([]);
+  });
+
+  it('ignores a JSON value as of an older update than the stored one', async () => {
+    const s1 = await storage.append(todo, bytes(1));
+    const s2 = await storage.append(todo, bytes(2));
+    await storage.saveJson(todo, '{"n":2}', s2);
+    await storage.saveJson(todo, '{"n":1}', s1);
+    expect(await storage.loadJson(todo)).toBe('{"n":2}');
+    expect(await storage.staleJson()).toEqual([]);
+  });
+
+  it('takes a JSON value saved without a sequence number as current', async () => {
+    await storage.append(todo, bytes(1));
+    await storage.saveJson(todo, '{"n":1}');
+    expect(await storage.staleJson()).toEqual([]);
+    expect(await storage.loadJson(todo)).toBe('{"n":1}');
+  });
+
+  it('gives the last appended number as seq after a compaction dropped every update', async () => {
+    await storage.append(todo, bytes(1));
+    const last = await storage.append(todo, bytes(2));
+    await storage.compact(todo, bytes(5), last);
+    expect(await storage.load(todo)).toMatchObject({ updates: [], seq: last });
+  });
+
   it('copies appended bytes: changing the input after append() changes nothing stored', async () => {
     const update = bytes(1, 2, 3);
     const stored = storage.append(todo, update);
@@ -150,5 +191,6 @@ describe.each(adapters)('Storage contract: %s', (_name, make) => {
     await expect(storage.compact(todo, bytes(3), 1)).rejects.toThrow();
     await expect(storage.saveJson(todo, '{}')).rejects.toThrow();
     await expect(storage.loadJson(todo)).rejects.toThrow();
+    await expect(storage.staleJson()).rejects.toThrow();
   });
 });
