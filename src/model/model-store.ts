@@ -16,7 +16,7 @@ import type { SchemaMap } from '../schema/standard-schema.ts';
 import { transactionEvents } from './transaction-events.ts';
 import { WriteErrors } from './write-errors.ts';
 import { isCounter, mapGet, type YType } from './y-node.ts';
-import './yjs-patches.ts';
+import { installYjsPatches } from './yjs-patches.ts';
 
 /** Key under which a local write stores its options in `transaction.meta`. */
 export const WRITE_META = 'yracer:write';
@@ -69,6 +69,7 @@ export class ModelStore {
   #closed = false;
 
   constructor(options: ModelStoreOptions) {
+    installYjsPatches(); // a call, not a bare import: a bundler keeps it under "sideEffects": false
     this.#freeze = options.freeze;
     this.schema = options.schema;
     this.cache = new SnapshotCache(options.freeze);

@@ -1,5 +1,7 @@
 /**
- * A performance fix applied to Yjs once, when the model is first imported.
+ * A performance fix applied to Yjs once: when this module is loaded, and
+ * again (a no-op then) by `installYjsPatches()` calls in the code that needs
+ * it (every model store and server room).
  *
  * Yjs merges consecutive single-value inserts from one client into one item
  * after every transaction, and `ContentAny.mergeWith` does it with
@@ -11,6 +13,14 @@
  * Yjs' development mode content arrays are frozen; a frozen one is copied once
  * before it grows.
  * Behaviour is otherwise identical; test/model/yjs-patches.test.ts checks it.
+ *
+ * Why explicit calls and not only a bare `import './yjs-patches.ts'`: the
+ * package declares `"sideEffects": false`, so a bundler drops a module none
+ * of whose exports is used, and a bare import uses none. A consumer's
+ * production build would then ship unpatched Yjs. Importing and calling
+ * `installYjsPatches` keeps this module (and so the call below) in every
+ * bundle that holds a model or a server; test/model/yjs-patches-bundle.test.ts
+ * builds such a bundle with Vite and checks the patch works in it.
  */
 import * as Y from 'yjs';
 
@@ -22,7 +32,9 @@ interface PatchableContentAny {
 
 const proto = Y.ContentAny.prototype as unknown as Record<PropertyKey, unknown>;
 
-if (proto[PATCHED] !== true) {
+/** Patches Yjs' `ContentAny` (see above); once per copy of Yjs, later calls do nothing. */
+export function installYjsPatches(): void {
+  if (proto[PATCHED] === true) return;
   proto[PATCHED] = true;
   proto['mergeWith'] = function mergeWith(this: PatchableContentAny, right: PatchableContentAny): boolean {
     // In its development mode (NODE_ENV=development) Yjs freezes content arrays: copy once, then grow in place.
@@ -36,6 +48,8 @@ if (proto[PATCHED] !== true) {
     return new Y.ContentAny(this.arr.slice());
   };
 }
+
+installYjsPatches();
 
 /** True once the patch is installed (it is, whenever this module was imported). */
 export const yjsPatched = (): boolean => proto[PATCHED] === true;

@@ -11,6 +11,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { documentValue } from '../model/document-value.ts';
+import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
@@ -75,6 +76,7 @@ export class Room {
     this.name = name;
     this.key = key;
     this.#settings = settings;
+    installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.ready = this.#load();
