@@ -9,6 +9,14 @@ export type JsonPrimitive = null | boolean | number | string;
 /** Any JSON value, as the model stores and returns it (snapshots are read-only). */
 export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
+/**
+ * How deep values may nest inside a document: a field of the document is at
+ * level 1, a field of that field's object at level 2, and so on. Deeper
+ * values are refused (by the model and by the server), so no value can
+ * exhaust the stack of the code that walks it.
+ */
+export const MAX_DEPTH = 100;
+
 /** Where inside a value a problem sits, and what it is. */
 export interface JsonProblem {
   /** Dotted location inside the value (`''` for the value itself). */
@@ -46,12 +54,15 @@ function join(at: string, key: string | number): string {
  * Objects must be plain (prototype `Object.prototype` or `null`), numbers
  * finite, arrays dense and without `undefined`; object properties that are
  * `undefined` are skipped as `JSON.stringify` does. Shared references are
- * fine; cycles are not.
+ * fine; cycles are not. `depth` is the level the value sits at inside its
+ * document (0 for the document itself); nothing may nest past `MAX_DEPTH`.
  */
-export function findJsonProblem(value: unknown): JsonProblem | null {
+export function findJsonProblem(value: unknown, depth = 0): JsonProblem | null {
+  if (depth > MAX_DEPTH) return { at: '', reason: `values may not nest deeper than ${MAX_DEPTH} levels inside a document` };
   if (typeof value === 'string' || typeof value === 'boolean' || value === null || value === undefined) return null;
   const ancestors = new Set<object>();
-  const visit = (node: unknown, at: string, inArray: boolean): JsonProblem | null => {
+  const visit = (node: unknown, at: string, inArray: boolean, level: number): JsonProblem | null => {
+    if (level > MAX_DEPTH) return { at, reason: `values may not nest deeper than ${MAX_DEPTH} levels inside a document` };
     switch (typeof node) {
       case 'string':
       case 'boolean':
@@ -73,7 +84,7 @@ export function findJsonProblem(value: unknown): JsonProblem | null {
         if (Object.getPrototypeOf(node) !== Array.prototype) return { at, reason: `${describe(node)} is not JSON` };
         for (let i = 0; i < node.length; i++) {
           if (!(i in node)) return { at: join(at, i), reason: 'sparse arrays (holes) are not JSON' };
-          const problem = visit(node[i], join(at, i), true);
+          const problem = visit(node[i], join(at, i), true, level + 1);
           if (problem) return problem;
         }
         return null;
@@ -85,7 +96,7 @@ export function findJsonProblem(value: unknown): JsonProblem | null {
         if (child === undefined) continue;
         const bad = keyProblem(key);
         if (bad) return { at: join(at, key), reason: bad };
-        const problem = visit(child, join(at, key), false);
+        const problem = visit(child, join(at, key), false, level + 1);
         if (problem) return problem;
       }
       return null;
@@ -93,7 +104,7 @@ export function findJsonProblem(value: unknown): JsonProblem | null {
       ancestors.delete(node);
     }
   };
-  return visit(value, '', false);
+  return visit(value, '', false, depth);
 }
 
 /** Deep equality of two JSON values (key order does not matter). */

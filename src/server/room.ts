@@ -41,9 +41,21 @@ export interface RoomSettings {
   readonly onChange?: (room: Room, origin: unknown) => void;
 }
 
-/** Raised when an update cannot be decoded or applied; nothing of it was kept. */
+/** Raised when an update cannot be decoded or applied, or holds what a document may not; nothing of it was kept. */
 export class BadUpdateError extends Error {
   override readonly name = 'BadUpdateError';
+  /**
+   * True when the update could be integrated but holds what a document may
+   * not (content-check.ts): a stock client's such update is integrated and
+   * reverted at once (see `Room.receiveReverted`), so that its later updates,
+   * which build on it, still apply.
+   */
+  readonly integrable: boolean;
+
+  constructor(message: string, integrable = false) {
+    super(message);
+    this.integrable = integrable;
+  }
 }
 
 /** One loaded document and its peers. */
@@ -135,7 +147,7 @@ export class Room {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
-    if (problem) throw new BadUpdateError(problem);
+    if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
     const receiving = { from, emitted: [] as Uint8Array[] };
     this.#receiving = receiving;
     try {
@@ -160,7 +172,7 @@ export class Room {
   preview(update: Uint8Array): unknown {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const problem = updateProblem(this.doc, update);
-    if (problem) throw new BadUpdateError(problem);
+    if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
     const copy = new Y.Doc({ gc: true, guid: this.name });
     try {
       Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));

@@ -39,6 +39,21 @@ function halfUpdate(): Uint8Array {
   return full.slice(0, full.length - 1);
 }
 
+/** A BigInt 70 levels down a plain value (past the depth an earlier, recursive check looked at). */
+function deepBigInt(): Uint8Array {
+  let value: unknown = 7n;
+  for (let i = 0; i < 70; i++) value = { v: value };
+  return fieldsUpdate({ deep: value });
+}
+
+/** 200,000 characters in a root map that rules, schemas and queries never see. */
+function hiddenRoot(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap('data').set('title', 'visible');
+  doc.getMap('hidden').set('x', 'h'.repeat(200_000));
+  return Y.encodeStateAsUpdate(doc);
+}
+
 type Answer = { readonly error: Partial<ErrorMessage> } | { readonly close: number } | { readonly silent: true };
 
 interface BadCase {
@@ -105,6 +120,18 @@ const cases: readonly BadCase[] = [
     send: (r) => r.send(updateFrame(BAD, 8, halfUpdate())),
     answer: { error: { code: 'bad-update', seq: 8, doc: BAD } },
     log: /bad-update for todos\/bad/,
+  },
+  {
+    name: 'an update holding a BigInt nested 70 levels deep',
+    send: (r) => r.send(updateFrame(BAD, 10, deepBigInt())),
+    answer: { error: { code: 'bad-update', seq: 10, doc: BAD, message: expect.stringMatching(/BigInt/) as unknown as string } },
+    log: /bad-update for todos\/bad.*BigInt/,
+  },
+  {
+    name: 'an update writing to a root type other than data',
+    send: (r) => r.send(updateFrame(BAD, 11, hiddenRoot())),
+    answer: { error: { code: 'bad-update', seq: 11, doc: BAD, message: expect.stringMatching(/root type "hidden"/) as unknown as string } },
+    log: /bad-update for todos\/bad.*root type/,
   },
   {
     name: 'a sync step 2 that cannot be decoded',

@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { memoryStorage } from '../../src/server/index.ts';
-import { rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
+import { rawSocket, startServer } from '../helpers/sync-fixtures.ts';
 import { Opened, sleep } from '../helpers/client-fixtures.ts';
 import { captureUnhandledRejections, deferred, fieldsUpdate, recordingStorage, storageKey, subscribeFrame, updateFrame } from '../helpers/server-fixtures.ts';
 
@@ -164,7 +164,7 @@ it('closes a socket that sends more bytes than allowed before authentication', a
   expect(test.logs.filter((l) => l.includes('1000 bytes before authentication'))).toHaveLength(1);
 });
 
-it('logs, instead of crashing, when a document is too deeply nested to turn into JSON', async () => {
+it('refuses a document nested deeper than MAX_DEPTH (20,000 maps), storing nothing, and keeps serving', async () => {
   const test = opened.server(await startServer({ jsonDelayMs: 5 }));
   const doc = new Y.Doc();
   let map = doc.getMap('data') as Y.Map<unknown>;
@@ -178,8 +178,8 @@ it('logs, instead of crashing, when a document is too deeply nested to turn into
   const socket = await rawSocket(test.url);
   opened.defer(() => socket.ws.terminate());
   socket.send(updateFrame('todos/a', 1, Y.encodeStateAsUpdate(doc)));
-  await socket.next((m) => m.kind === 4 || m.kind === 5, 10_000);
-  await waitFor(() => test.logs.some((l) => l.includes('JSON value cannot be built')), 5000, 'the log line');
+  expect(await socket.next((m) => m.kind === 5, 10_000)).toMatchObject({ seq: 1, code: 'bad-update', message: expect.stringMatching(/deeper than 100 levels/) });
+  expect((await test.storage.load(storageKey('todos/a'))).updates).toEqual([]);
   const probe = await rawSocket(test.url);
   opened.defer(() => probe.ws.terminate());
   probe.send(subscribeFrame(1, 'todos/b'));
