@@ -7,7 +7,7 @@
  * engine state) and which documents were subscribed or fetched.
  */
 import * as Y from 'yjs';
-import type { JsonValue } from './json-value.ts';
+import { findJsonProblem, type JsonValue } from './json-value.ts';
 import type { ModelStore } from './model-store.ts';
 import { isValidCollection, isValidDocId } from './path.ts';
 import type { DocRef } from './sync-port.ts';
@@ -126,16 +126,36 @@ export interface BundleTarget {
 
 /**
  * Loads a checked bundle into a model: each synced document's state (marking
- * it loaded) and each local value. Throws an `Error` naming the document
- * whose state Yjs cannot apply.
+ * it loaded) and each local value. All or nothing: every state is first
+ * applied to a scratch Yjs document and every local value checked, so a
+ * bundle with anything the model cannot take changes nothing. Throws an
+ * `Error` naming the document whose state Yjs cannot apply, or a `TypeError`
+ * naming the local value that is not JSON.
  */
 export function loadBundle(target: BundleTarget, bundle: ReadBundle): void {
-  for (const { collection, id, state, loaded } of bundle.docs) {
-    try {
-      target.store.load(collection, id, state, loaded);
-    } catch (error) {
-      throw new Error(`yracer bundle: the state of ${collection}.${id} cannot be applied (${String(error)})`, { cause: error });
-    }
-  }
+  for (const { collection, id, state } of bundle.docs) checkState(`${collection}.${id}`, state);
+  for (const { collection, id, value } of bundle.local) checkLocalValue(`${collection}.${id}`, value);
+  for (const { collection, id, state, loaded } of bundle.docs) target.store.load(collection, id, state, loaded);
   for (const { collection, id, value } of bundle.local) target.set(`${collection}.${id}`, value);
+}
+
+/** Throws unless Yjs applies `state` (to a scratch document, dropped after). */
+function checkState(path: string, state: Uint8Array): void {
+  const scratch = new Y.Doc();
+  try {
+    Y.applyUpdate(scratch, state);
+  } catch (error) {
+    throw new Error(`yracer bundle: the state of ${path} cannot be applied (${String(error)})`, { cause: error });
+  } finally {
+    scratch.destroy();
+  }
+}
+
+/** Throws unless the model can store `value` (plain JSON with addressable keys). */
+function checkLocalValue(path: string, value: unknown): void {
+  const problem = findJsonProblem(value);
+  if (problem) {
+    const at = problem.at === '' ? 'value' : `value.${problem.at}`;
+    throw new TypeError(`yracer bundle: the value of ${path} cannot be set (${at}: ${problem.reason})`);
+  }
 }

@@ -70,11 +70,8 @@ export function useDoc<T = unknown>(collection: string, id: string, options: Use
   const snapshot = useSyncExternalStore(subscribe, read, read);
   const $doc = useMemo(() => model.at(path), [model, path]);
   const shown = useRef<{ value: T | undefined } | null>(null);
-  if (snapshot !== LOADING) {
-    shown.current = { value: snapshot };
-    return [snapshot, $doc];
-  }
-  if (shown.current) return [shown.current.value, $doc];
-  if (options.suspense) use(whenDocLoaded(model, path));
-  return [undefined, $doc];
+  if (snapshot !== LOADING) shown.current = { value: snapshot };
+  // On every render, not only while loading: React reports a use() that suspended and was not called again.
+  if (options.suspense) use(whenDocLoaded(model, path, shown.current !== null));
+  return [shown.current?.value, $doc];
 }

@@ -21,7 +21,7 @@ type ExpressionOf<C extends RegisteredCollection> = IsRegistered extends true ? 
 
 /** Options of `useQuery` and `useQueryIds`. */
 export interface UseQueryOptions {
-  /** Suspend until the server answered the query (never for a model without a server). Default false. */
+  /** Suspend the first render until the server answered the query, or an offline store gave its stored result (never for a model without a server). Default false. */
   readonly suspense?: boolean;
 }
 
@@ -52,7 +52,13 @@ function useLiveQuery<R>(hook: string, collection: string, expression: QueryExpr
   const subscribe = useCallback((onChange: () => void) => query.on('change', onChange), [query]);
   const read = (): R => select(query);
   const result = useSyncExternalStore(subscribe, read, read);
-  if (suspense && query.status !== 'complete') use(whenQueryComplete(model, query));
+  // Suspends for a query's first result only: once shown, the component keeps showing it.
+  const shown = useRef<Query<unknown> | null>(null);
+  useEffect(() => {
+    shown.current = query;
+  }, [query]);
+  // On every render, not only while waiting: React reports a use() that suspended and was not called again.
+  if (suspense) use(whenQueryComplete(model, query, query.status === 'complete' || shown.current === query));
   return [model, result, query];
 }
 

@@ -241,12 +241,20 @@ describe('malformed bundles', () => {
     expect(model.get('_page')).toBeUndefined();
   });
 
-  // Latent (not reachable through createModel, which drops the model when loadBundle throws): an
-  // undecodable Yjs state is found only while loading, after the documents before it were applied.
-  it.fails('applies nothing of a bundle whose later document state cannot be applied', () => {
+  // An undecodable Yjs state is found only by applying it: loadBundle applies every state to a
+  // scratch document first, so the documents before the bad one are not loaded either.
+  it('applies nothing of a bundle whose later document state cannot be applied', () => {
     const model = createModel();
     const bad = readBundle(with_({ docs: [['todos', 'a', state], ['todos', 'bad', toBase64(Uint8Array.of(1, 2, 3))]] }));
-    expect(() => loadBundle(model, bad)).toThrow(/todos\.bad/);
+    expect(() => loadBundle(model, bad)).toThrow(/yracer bundle: the state of todos\.bad cannot be applied/);
     expect(model.get('todos.a')).toBeUndefined();
+  });
+
+  it('applies nothing of a bundle whose later local value the model refuses', () => {
+    const model = createModel();
+    const bad = readBundle(with_({ local: [['_page', 'x', 1], ['_page', 'y', { 'a.b': 1 }]] }));
+    expect(() => loadBundle(model, bad)).toThrow(/yracer bundle: the value of _page\.y cannot be set \(value\.a\.b: the key "a\.b" contains a dot/);
+    expect(model.get('todos.a')).toBeUndefined();
+    expect(model.get('_page')).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
-import { act, StrictMode, type ReactNode } from 'react';
+import { act, StrictMode, Suspense, type ReactNode } from 'react';
 import { hydrateRoot, type Root } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Model, ModelBundle, WebSocketLike } from '../../src/index.ts';
-import { SyncProvider } from '../../src/react/index.ts';
+import { SyncProvider, useDoc, useModel } from '../../src/react/index.ts';
 import { Resources } from '../helpers/server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 import { seedTodos, TodosPage, type Todo } from '../helpers/todos-page.tsx';
@@ -265,6 +265,36 @@ describe('server-side render and hydration', () => {
     const other = opened.model(client(ssr.t.url, { WebSocket: JsdomWebSocket }));
     await other.subscribe('todos.t1');
     expect(other.get('todos.t1.title')).toBe('Milk');
+  });
+
+  it('renders a { suspense: true } useDoc of loaded data on the server and hydrates it without a warning', async () => {
+    const t = opened.server(await startServer());
+    const writer = opened.model(client(t.url, { WebSocket: JsdomWebSocket }));
+    await seedTodos(writer, TODOS);
+    let provided: Model | null = null;
+    function Row(): ReactNode {
+      const [todo] = useDoc<Todo>('todos', 't1', { suspense: true });
+      provided = useModel();
+      return <p>{todo?.title}</p>;
+    }
+    const page = <Suspense fallback={<p>fallback</p>}><Row /></Suspense>;
+    const model = t.server.createModel();
+    await model.subscribe('todos.t1');
+    container.innerHTML = renderToString(<SyncProvider model={model}>{page}</SyncProvider>);
+    const bundle = JSON.parse(JSON.stringify(await model.bundle())) as ModelBundle;
+    model.close();
+    expect(container.textContent).toBe('Milk');
+    const recoverable: unknown[] = [];
+    await act(async () => {
+      root = hydrateRoot(container, <SyncProvider url={t.url} bundle={bundle} options={{ WebSocket: JsdomWebSocket }}>{page}</SyncProvider>, {
+        onRecoverableError: (error) => recoverable.push(error),
+      });
+    });
+    expect(container.textContent).toBe('Milk');
+    await settle(() => provided?.connection.state === 'online', 'the provider to connect');
+    await act(() => (provided as Model | null)?.subscribe('todos.t1'));
+    expect(recoverable).toEqual([]);
+    expect(consoleError).not.toHaveBeenCalled();
   });
 });
 

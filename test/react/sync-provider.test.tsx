@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { act, render, renderHook, waitFor } from '@testing-library/react';
-import { StrictMode, type ReactNode } from 'react';
+import { Activity, StrictMode, Suspense, use, type ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { createModel, type Model, type ModelBundle } from '../../src/index.ts';
@@ -173,9 +173,9 @@ describe('SyncProvider', () => {
     await waitFor(() => expect(model.store.closed).toBe(true));
   });
 
-  // Bug: StrictMode calls the useState initializer twice, so the provider creates a second model
-  // (bundle loaded, its subscribe requested) that is never connected, used or closed.
-  it.fails('creates a single model under StrictMode, and closes what it created on unmount', async () => {
+  // StrictMode calls a useState initializer twice: a provider creating its model there makes a
+  // second model (bundle loaded, its subscribe requested) that is never connected, used or closed.
+  it('creates a single model under StrictMode, and closes what it created on unmount', async () => {
     const { url, bundle } = await serverWithBundle();
     const before = created.models.length;
     const view = render(
@@ -198,6 +198,67 @@ describe('SyncProvider', () => {
       await sleep(0);
       silenced.mockRestore();
     }
+  });
+
+  it('creates a single model when its first mount suspends and is retried', async () => {
+    const { url, bundle } = await serverWithBundle();
+    const before = created.models.length;
+    let resume = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (resume = resolve));
+    let open = false;
+    function Waits(): ReactNode {
+      if (!open) use(gate);
+      return <p>ready</p>;
+    }
+    const view = await act(async () =>
+      render(
+        <Suspense fallback={<p>loading</p>}>
+          <SyncProvider url={url} bundle={bundle} options={socketOptions}>
+            <Waits />
+          </SyncProvider>
+        </Suspense>,
+      ),
+    );
+    expect(view.container.textContent).toBe('loading');
+    await act(async () => {
+      open = true;
+      resume();
+      await gate;
+    });
+    await waitFor(() => expect(view.container.textContent).toBe('ready'));
+    const mine = created.models.slice(before);
+    expect(mine).toHaveLength(1);
+    await waitFor(() => expect(mine[0]?.connection.state).toBe('online'));
+    view.unmount();
+    await waitFor(() => expect(mine[0]?.store.closed).toBe(true));
+  });
+
+  it('closes its model while hidden in an <Activity>, and provides a new connected one when shown again', async () => {
+    const { url, bundle } = await serverWithBundle();
+    const seen = new Recorder<Model>();
+    const tree = (mode: 'visible' | 'hidden'): ReactNode => (
+      <Activity mode={mode}>
+        <SyncProvider url={url} bundle={bundle} options={socketOptions}>
+          <Title seen={seen} titles={new Recorder()} />
+        </SyncProvider>
+      </Activity>
+    );
+    const errors = vi.spyOn(console, 'error');
+    const view = render(tree('visible'));
+    const first = seen.last as Model;
+    await waitFor(() => expect(first.connection.state).toBe('online'));
+    view.rerender(tree('hidden'));
+    await waitFor(() => expect(first.store.closed).toBe(true));
+    view.rerender(tree('visible'));
+    await waitFor(() => expect(seen.last).not.toBe(first));
+    const second = seen.last as Model;
+    expect(second.store.closed).toBe(false);
+    await waitFor(() => expect(second.connection.state).toBe('online'));
+    await waitFor(() => expect(view.container.textContent).toBe('from the server'));
+    view.unmount();
+    await waitFor(() => expect(second.store.closed).toBe(true));
+    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    errors.mockRestore();
   });
 
   // Closing the model rejects the bundle's pending subscribe: that must not be logged as a failure.

@@ -95,10 +95,10 @@ describe('useDoc', () => {
     expect(model.get('todos.a')).toBeUndefined();
   });
 
-  // Bug: after suspending on use(), the hook stops calling use() once loaded, which React (dev)
-  // reports on the component's next render. React reports it once per module instance, so this
-  // test must stay the first in this file to render a component that suspended.
-  it.fails('with { suspense: true } re-renders after the load without React reporting a conditional use()', async () => {
+  // After suspending on use(), the hook must call use() again once loaded, or React (dev) reports it
+  // on the component's next render. React reports it once per module instance, so this test must
+  // stay the first in this file to render a component that suspended.
+  it('with { suspense: true } re-renders after the load without React reporting a conditional use()', async () => {
     const server = await gatedServer(opened, { 'todos.a': { title: 'stored' } });
     const model = opened.connect(server.url);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);

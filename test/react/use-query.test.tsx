@@ -2,6 +2,9 @@
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { Suspense, useState, type ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
+import type { OfflineStore } from '../../src/client/offline-store.ts';
 import { createModel, type Model, type QueryExpression as Query } from '../../src/index.ts';
 import { SyncProvider, useQuery, useQueryIds, type QueryInfo } from '../../src/react/index.ts';
 import { sleep } from '../helpers/server-fixtures.ts';
@@ -132,9 +135,9 @@ describe('useQuery', () => {
     }
   });
 
-  // Bug (dev warning): as useDoc, it calls use() only while not loaded; React reports it on the next
+  // As useDoc, it must call use() again after the load, or React (dev) reports it on the next
   // render. Keep this the first test of the file to render a suspending component (reported once).
-  it.fails('with { suspense: true } re-renders after the load without React reporting a conditional use()', async () => {
+  it('with { suspense: true } re-renders after the load without React reporting a conditional use()', async () => {
     const server = await gatedServer(opened, { 'todos.a': { title: 'stored', done: false, rank: 1 } });
     const model = opened.connect(server.url);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -165,10 +168,9 @@ describe('useQuery', () => {
     await waitFor(() => expect(view.container.textContent).toBe('stored'));
   });
 
-  // Bug: the suspense promise waits for a `load` event only. When the held document leaves the
-  // model before it loaded (released, then the unload delay), the collection counts as loaded
-  // but the promise never settles: the fallback stays forever.
-  it.fails('with { suspense: true } resumes when the unloaded document is released instead of loaded', async () => {
+  // The suspense waits for the server's answer to the query, not for the documents the model holds:
+  // a held document that leaves before it loaded neither ends the wait nor keeps it going.
+  it('with { suspense: true } resumes with the server answer when a held document is released instead of loaded', async () => {
     const server = await gatedServer(opened, { 'todos.a': { title: 'stored', done: false, rank: 1 } });
     const model = opened.connect(server.url, { unloadDelayMs: 10 });
     server.loads.hold();
@@ -176,8 +178,39 @@ describe('useQuery', () => {
     const view = await renderSuspending(model, <Suspense fallback={<p>loading</p>}><Titles query={{}} suspense /></Suspense>);
     expect(view.container.textContent).toBe('loading');
     await model.unsubscribe('todos.a');
-    await waitFor(() => expect(model.isLoaded('todos')).toBe(true));
-    await waitFor(() => expect(view.container.textContent).toBe(''), { timeout: 500 });
+    await waitFor(() => expect(model.isLoaded('todos')).toBe(true)); // the document left the model
+    expect(model.get('todos.a')).toBeUndefined();
+    await act(() => sleep(20));
+    expect(view.container.textContent).toBe('loading'); // the server has not answered the query yet
+    server.loads.release();
+    await waitFor(() => expect(view.container.textContent).toBe('stored'));
+  });
+
+  it('with { suspense: true } and an offline store, resumes with the stored result without React reporting an uncached promise', async () => {
+    const server = await gatedServer(opened, { 'todos.a': { title: 'stored', done: false, rank: 1 } }, { unloadDelayMs: 1 });
+    const profile = new IDBFactory();
+    const offline = (): OfflineStore => indexedDbStore({ name: 'use-query-offline', indexedDB: profile });
+    const first = opened.connect(server.url, { offline: offline() });
+    await first.query('todos', {}).subscribe();
+    await first.whenNothingPending();
+    first.close();
+    await waitFor(() => expect(server.server.roomCount).toBe(0));
+    server.loads.hold(); // the server cannot answer: only the stored result can end the wait
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const model = opened.connect(server.url, { offline: offline() });
+      const infos = new Recorder<QueryInfo>();
+      const view = await renderSuspending(model, <Suspense fallback={<p>loading</p>}><Titles query={{}} infos={infos} suspense /></Suspense>);
+      await waitFor(() => expect(view.container.textContent).toBe('stored'));
+      expect(infos.last?.status).toBe('local');
+      act(() => void model.set('todos.a.title', 'changed here'));
+      expect(view.container.textContent).toBe('changed here'); // a re-render while 'local' does not suspend again
+      server.loads.release();
+      await waitFor(() => expect(infos.last?.status).toBe('complete'));
+      expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
 
