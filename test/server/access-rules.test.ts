@@ -142,6 +142,19 @@ describe('schema', () => {
     expect(await storedValue(t, 'todos/a')).toMatchObject({ tags: [{ name: 'x' }, { name: 'z' }] });
   });
 
+  it('refuses a field the schema does not declare (a stripping object schema would pass it), naming it, and stores nothing', async () => {
+    const { t, storage, ann } = await setup();
+    await ann.subscribe('todos.a');
+    await write(ann, 'todos.a', { owner: 'ann', title: 'one' });
+    const appends = storage.callsOf('append', 'todos/a').length;
+    const bad = (await write(ann, 'todos.a.hidden', 'h'.repeat(200_000))) as SyncError;
+    expect(bad.code).toBe('invalid-document');
+    expect(bad.message).toContain('schema of todos.a: hidden:');
+    expect(storage.callsOf('append', 'todos/a')).toHaveLength(appends);
+    expect(await storedValue(t, 'todos/a')).toEqual({ owner: 'ann', title: 'one' });
+    expect(ann.get('todos.a')).toEqual({ owner: 'ann', title: 'one' });
+  });
+
   it('rejects a schema that is not a Standard Schema validator', async () => {
     await expect(startServer({ schema: { todos: { parse: () => true } as never } })).rejects.toThrow(/schema\.todos is not a Standard Schema validator/);
   });
