@@ -1,13 +1,15 @@
 /**
  * A client's update, checked against the server's rules and schema before
  * the room applies it. The check runs on a copy of the document; a refused
- * update is neither applied, stored nor relayed.
+ * update is neither applied, stored nor relayed, or, for a stock y-websocket
+ * client (`revertRefused`), applied and reverted at once so that none of its
+ * content is kept (`Room.receiveReverted`).
  */
 import * as Y from 'yjs';
 import { jsonEqual } from '../query/compare-values.ts';
 import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import type { Room, RoomPeer } from './room.ts';
+import { BadUpdateError, type Room, type RoomPeer } from './room.ts';
 import type { Session } from './server-options.ts';
 
 /** True when the update has no struct the document lacks (it can only delete). */
@@ -17,14 +19,33 @@ function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
   return true;
 }
 
+/** What became of a checked update. */
+export interface CheckedWrite {
+  /** Resolves once storage has it (the update, or with `revertRefused` its revert). */
+  readonly stored: Promise<void>;
+  /** With `revertRefused`: why the update was refused and reverted; null when it was taken. */
+  readonly refused: AccessRefusedError | BadUpdateError | null;
+}
+
+/** Options of `receiveChecked`. */
+export interface CheckOptions {
+  /**
+   * Apply and revert a refused update instead of throwing (stock clients,
+   * whose later updates build on it); `refused` says why. An update that
+   * cannot be integrated at all still throws `BadUpdateError`.
+   */
+  readonly revertRefused?: boolean;
+}
+
 /**
  * Applies a peer's update after checking it; resolves (once checked) to the
  * promise that the update is stored. Rejects with `AccessRefusedError` when
  * a rule or the schema refuses it, or `BadUpdateError` when it cannot be
- * applied; nothing of it was kept then. Checked writes of one room run one
- * at a time, so each is checked against the state it is applied to. An
- * update that changes nothing visible and adds no content (a resend, an
- * empty sync reply) passes without asking the rules.
+ * applied or holds what a document may not; nothing of it was kept then.
+ * Checked writes of one room run one at a time, so each is checked against
+ * the state it is applied to. An update that changes nothing visible and
+ * adds no content (a resend, an empty sync reply) passes without asking the
+ * rules.
  */
 export async function receiveChecked(
   room: Room,
@@ -32,15 +53,36 @@ export async function receiveChecked(
   from: RoomPeer,
   session: Session,
   access: AccessRules,
-): Promise<{ readonly stored: Promise<void> }> {
-  if (!access.checksWrites) return { stored: room.receive(update, from) };
+  options: CheckOptions = {},
+): Promise<CheckedWrite> {
+  const revert = options.revertRefused === true;
+  const reverted = (why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
+  const take = (): CheckedWrite => {
+    try {
+      return { stored: room.receive(update, from), refused: null };
+    } catch (error) {
+      if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
+      throw error;
+    }
+  };
+  if (!access.checksWrites) return take();
   return room.exclusive(async () => {
     const before = room.value();
-    const after = room.preview(update);
+    let after: unknown;
+    try {
+      after = room.preview(update);
+    } catch (error) {
+      if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
+      throw error;
+    }
     if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
       const refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
-      if (refusal) throw new AccessRefusedError(refusal);
+      if (refusal) {
+        const error = new AccessRefusedError(refusal);
+        if (revert) return reverted(error);
+        throw error;
+      }
     }
-    return { stored: room.receive(update, from) };
+    return take();
   });
 }

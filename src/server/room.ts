@@ -15,6 +15,8 @@ import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
+import { jsonEqual } from '../query/compare-values.ts';
+import { applyReverted } from './apply-reverted.ts';
 import { updateProblem } from './update-check.ts';
 
 /** Origin of transactions that load stored state (not broadcast, not stored again). */
@@ -78,7 +80,7 @@ export class Room {
   #jsonDirty = false;
   /** The document's value, computed once per change (for the stored JSON and the live queries). */
   #value: { readonly of: unknown } | null = null;
-  #receiving: { from: RoomPeer; emitted: Uint8Array[] } | null = null;
+  #receiving: { emitted: Uint8Array[] } | null = null;
   #damaged = false;
   #closed = false;
   /** Updates this room appended (a room that only loaded never compacts while closing). */
@@ -148,7 +150,7 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    const receiving = { from, emitted: [] as Uint8Array[] };
+    const receiving = { emitted: [] as Uint8Array[] };
     this.#receiving = receiving;
     try {
       Y.applyUpdate(this.doc, update, from);
@@ -162,6 +164,41 @@ export class Room {
     }
     for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
     return this.#append(update);
+  }
+
+  /**
+   * Takes a refused update of a stock y-websocket client without keeping
+   * any of its content (`applyReverted`): it is applied and reverted in one
+   * step, so the value stays the same and its structs are kept only as
+   * deleted ids, which later updates of that client build on. Every peer,
+   * the sender included (which so returns to the server's value), gets the
+   * result; resolves once it is stored. Throws `BadUpdateError` when the
+   * update cannot be integrated at all.
+   */
+  receiveReverted(update: Uint8Array): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
+    const problem = updateProblem(this.doc, update);
+    if (problem?.kind === 'structure') throw new BadUpdateError(problem.message);
+    const before = this.value();
+    // The two transactions' own updates are not sent: the net result is.
+    this.#receiving = { emitted: [] };
+    let net: Uint8Array;
+    try {
+      net = applyReverted(this.doc, update);
+    } catch (error) {
+      this.#damaged = true;
+      this.#settings.onDamaged?.(this);
+      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
+    } finally {
+      this.#receiving = null;
+    }
+    const meta = Y.parseUpdateMeta(net);
+    if (meta.to.size === 0 && Y.decodeUpdate(net).ds.clients.size === 0) return Promise.resolve();
+    this.#broadcast(net, null);
+    if (!jsonEqual(this.value(), before)) {
+      this.#settings.log('error', `room ${this.name}: reverting a refused update changed the value`);
+    }
+    return this.#append(net);
   }
 
   /**

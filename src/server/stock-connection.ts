@@ -99,10 +99,14 @@ export class StockConnection extends Connection {
       case 'step2':
       case 'update':
         try {
-          const { stored } = await receiveChecked(room, payload.update, this, this.session ?? {}, this.context.access);
+          // A refused update is applied and reverted: this client's later updates build on it.
+          const { stored, refused } = await receiveChecked(room, payload.update, this, this.session ?? {}, this.context.access, {
+            revertRefused: true,
+          });
+          if (refused) this.log('warn', `update refused and reverted (${refused.message})`);
           stored.catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
         } catch (error) {
-          // y-websocket has no error message: the update is dropped (never stored or relayed) and logged.
+          // It cannot be integrated at all: y-websocket has no error message, so it is dropped (never stored or relayed) and logged.
           if (!(error instanceof BadUpdateError) && !(error instanceof AccessRefusedError)) throw error;
           this.log('warn', `update rejected (${error.message})`);
         }
