@@ -108,7 +108,7 @@ describe('stock y-websocket connection, refused updates', () => {
     await waitFor(() => ann.get('todos.a.title') === 'after reconnect', 3000, 'a write after the reconnect');
     expect(ann.get('todos.a')).toEqual({ id: 'a', owner: 'ann', title: 'after reconnect', done: true });
     expect(data.toJSON()).toEqual(ann.get('todos.a'));
-    await eventually(async () => (await loadStored(t.storage, 'todos/a')).value?.title === 'after reconnect', 3000, 'stored');
+    await eventually(async () => ((await loadStored(t.storage, 'todos/a')).value as { title?: string } | undefined)?.title === 'after reconnect', 3000, 'stored');
     expect(await storedText(t.storage, 'todos/a')).not.toContain('mallory-owner');
     expect(t.logs.filter((line) => line.includes('depends on updates'))).toEqual([]);
   });
@@ -124,7 +124,7 @@ describe('stock y-websocket connection, refused updates', () => {
     await waitFor(() => t.logs.some((line) => line.includes('update refused and reverted (the update writes to the root type "hidden"')), 3000, 'the log');
     stock.doc.getMap('data').set('title', 'visible');
     await waitFor(() => ann.get('todos.a.title') === 'visible', 3000, 'the later write');
-    await eventually(async () => (await loadStored(t.storage, 'todos/a')).value?.title === 'visible', 3000, 'stored');
+    await eventually(async () => ((await loadStored(t.storage, 'todos/a')).value as { title?: string } | undefined)?.title === 'visible', 3000, 'stored');
     expect(await storedText(t.storage, 'todos/a')).not.toContain('hidden-hidden');
     await waitFor(() => stock.doc.getMap('hidden').size === 0, 3000, 'the provider without the hidden content');
   });
