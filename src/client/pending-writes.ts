@@ -4,7 +4,8 @@
  * it. Callbacks of writes, `whenNothingPending()` and `hasPending()` are all
  * answered from here. After a reconnect, the unacknowledged updates of a
  * document are merged and sent again under one new number that inherits their
- * callbacks (Yjs updates are idempotent, so a resend never duplicates data).
+ * callbacks (Yjs updates are idempotent, so a resend never duplicates data),
+ * or under several when together they are larger than a frame may be.
  */
 import * as Y from 'yjs';
 import type { WriteCallback } from '../model/write-scope.ts';
@@ -45,6 +46,24 @@ function spanOf(entries: readonly Pending[]): PendingSpan | null {
     return null;
   }
   return { from, to };
+}
+
+/** Consecutive runs of pending updates whose sizes add up to at most `maxBytes` (a larger one alone). */
+function within(entries: readonly Pending[], maxBytes: number): Pending[][] {
+  const groups: Pending[][] = [];
+  let current: Pending[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && size + entry.update.byteLength > maxBytes) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(entry);
+    size += entry.update.byteLength;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 interface Waiter {
@@ -140,28 +159,43 @@ export class PendingWrites {
   }
 
   /**
-   * Merges a document's pending updates under one new sequence number (for a
-   * resend); returns it with the merged update. `encode` may build it from
-   * the document instead, given the span of the pending updates (much
+   * Merges a document's pending updates for a resend, under new sequence
+   * numbers that inherit their callbacks; returns the new updates in order
+   * (empty when nothing is pending). `encode` may build the merged update
+   * from the document instead, given the span of the pending updates (much
    * faster than merging many small updates); it returns null when it cannot.
+   * Updates that only together are larger than `maxBytes` are merged into
+   * several parts, in order, each within it; a single larger one stays alone
+   * (the caller refuses it).
    */
-  rebase(doc: string, encode?: (span: PendingSpan) => Uint8Array | null): { seq: number; update: Uint8Array } | null {
+  rebase(doc: string, encode?: (span: PendingSpan) => Uint8Array | null, maxBytes = Infinity): Array<{ seq: number; update: Uint8Array }> {
     const seqs = this.#byDoc.get(doc);
-    if (!seqs) return null;
+    if (!seqs) return [];
     const entries = seqs.map((seq) => this.#pending.get(seq) as Pending);
     const fromDoc = entries.every((p) => p.fromDoc);
     // A refused update is still in the document: encoding from there would send it again.
     const span = entries.length > 1 && encode && fromDoc && !this.#refused.has(doc) ? spanOf(entries) : null;
     const encoded = span && encode ? encode(span) : null;
-    const update = encoded ?? (entries.length === 1 ? (entries[0] as Pending).update : Y.mergeUpdates(entries.map((p) => p.update)));
-    const callbacks = entries.flatMap((p) => p.callbacks);
+    let groups: Pending[][];
+    let updates: Uint8Array[];
+    if (encoded && encoded.byteLength <= maxBytes) {
+      groups = [entries];
+      updates = [encoded];
+    } else {
+      groups = within(entries, maxBytes);
+      updates = groups.map((group) => (group.length === 1 ? (group[0] as Pending).update : Y.mergeUpdates(group.map((p) => p.update))));
+    }
     for (const seq of seqs) this.#pending.delete(seq);
     this.#byDoc.delete(doc); // tracked again at once: no change to report
-    const seq = ++this.#seq;
-    this.#track(doc, seq, { doc, update, callbacks, fromDoc });
-    this.observer?.added(doc, seq, update);
+    const rebased = groups.map((group, i) => {
+      const seq = ++this.#seq;
+      const update = updates[i] as Uint8Array;
+      this.#track(doc, seq, { doc, update, callbacks: group.flatMap((p) => p.callbacks), fromDoc: group.every((p) => p.fromDoc) });
+      this.observer?.added(doc, seq, update);
+      return { seq, update };
+    });
     this.observer?.removed(doc, seqs);
-    return { seq, update };
+    return rebased;
   }
 
   /** Update `seq` (and every earlier one of the same document) is stored. */

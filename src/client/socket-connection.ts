@@ -32,6 +32,8 @@ export interface SocketConnectionOptions {
   readonly onOpen: () => void;
   readonly onMessage: (frame: Uint8Array) => void;
   readonly onState: (state: ConnectionState, error: string | null) => void;
+  /** The server closed the socket with this code (before a reconnect is scheduled). */
+  readonly onClose?: ((code: number) => void) | undefined;
   /** Builds a ping frame. */
   readonly ping: () => Uint8Array;
 }
@@ -123,6 +125,7 @@ export class SocketConnection {
       clearTimeout(handshake);
       if (this.#socket !== socket) return;
       this.#drop();
+      this.#options.onClose?.(event.code);
       if (event.code === UNAUTHORIZED) {
         this.#stopped = true;
         this.#setState('offline', 'unauthorized');

@@ -44,8 +44,9 @@ import { DocumentHolds } from './document-holds.ts';
 import { DocumentResets } from './document-resets.ts';
 import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
-import { PendingWrites } from './pending-writes.ts';
+import { PendingWrites, type PendingSpan } from './pending-writes.ts';
 import { applyServerState, missingOnServer, pendingFromDoc, REMOTE_ORIGIN } from './server-state.ts';
+import { ServerLimits } from './server-limits.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
@@ -54,6 +55,9 @@ import type { WebSocketConstructor } from './web-socket-like.ts';
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
 
 export { REMOTE_ORIGIN } from './server-state.ts';
+
+/** Error codes of a refused write, after which the document returns to the server's state. */
+const REFUSALS: ReadonlySet<string> = new Set([ErrorCode.Forbidden, ErrorCode.InvalidDocument, ErrorCode.TooLarge]);
 
 /** Origins of transactions that are not this model's own writes. */
 const SYNC_ORIGINS: readonly unknown[] = [REMOTE_ORIGIN, LOAD_ORIGIN, TAB_ORIGIN];
@@ -93,6 +97,7 @@ export class SyncClient implements SyncPort {
     latestSeq: (name) => this.#pending.latest(name),
     finish: (name, state, refused, error) => this.#finishReset(name, state, refused, error),
   });
+  readonly #limits = new ServerLimits();
   #requestId = 0;
   #connected = false;
   #closed = false;
@@ -120,6 +125,7 @@ export class SyncClient implements SyncPort {
       onOpen: () => this.#onOpen(),
       onMessage: (frame) => this.#onFrame(frame),
       onState: (state, error) => this.#onState(state, error),
+      onClose: (code) => this.#limits.closed(code),
       ping: () => pingMessage.encode({}),
     });
     this.#holds = new DocumentHolds(
@@ -213,8 +219,17 @@ export class SyncClient implements SyncPort {
   }
 
   #sendUpdate(name: string, seq: number, update: Uint8Array): void {
+    // Later parts of a document being reset build on the refused one: they fail with it.
+    if (this.#resets.has(name)) return;
     const outgoing = this.#offline ? this.#offline.outgoing(name, update) : update;
-    this.#socket.send(docMessage.encode({ doc: name, seq, payload: updatePayload(outgoing) }));
+    const frame = docMessage.encode({ doc: name, seq, payload: updatePayload(outgoing) });
+    if (frame.byteLength > this.#limits.maxFrameBytes) {
+      // The server would refuse it: refuse it here, and the document returns to the server's state.
+      const message = `the update's frame is ${frame.byteLength} bytes; the server takes frames of at most ${this.#limits.maxFrameBytes} bytes`;
+      this.#resets.start(name, seq, new SyncError(ErrorCode.TooLarge, message, name));
+      return;
+    }
+    if (this.#socket.send(frame)) this.#limits.sent(frame.byteLength);
   }
 
   markWrite(entry: DocEntry): number {
@@ -280,8 +295,9 @@ export class SyncClient implements SyncPort {
     for (const name of this.#pending.docs()) {
       if (this.#resets.has(name)) continue;
       const ydoc = this.#entries.get(name)?.ydoc;
-      const rebased = this.#pending.rebase(name, ydoc ? (span) => pendingFromDoc(ydoc, span) : undefined);
-      if (rebased) this.#sendUpdate(name, rebased.seq, rebased.update);
+      const encode = ydoc ? (span: PendingSpan) => pendingFromDoc(ydoc, span) : undefined;
+      // What grew past a frame while offline goes in several.
+      for (const part of this.#pending.rebase(name, encode, this.#limits.maxUpdateBytes(name))) this.#sendUpdate(name, part.seq, part.update);
     }
     this.#offline?.adopt();
     this.#holds.resendAll();
@@ -313,6 +329,9 @@ export class SyncClient implements SyncPort {
       case MessageKind.QueryDiff:
         this.#queries.onDiff(message);
         return;
+      case MessageKind.Limits:
+        this.#limits.announced(message);
+        return;
       case MessageKind.Ack: {
         const doc = this.#pending.docOf(message.seq);
         if (doc !== undefined && this.#resets.ignores(doc, message.seq)) return;
@@ -333,8 +352,8 @@ export class SyncClient implements SyncPort {
           return;
         }
         if (message.seq > 0 && message.doc && this.#resets.ignores(message.doc, message.seq)) return;
-        if (message.seq > 0 && message.doc && (message.code === ErrorCode.Forbidden || message.code === ErrorCode.InvalidDocument)) {
-          // Refused by a rule or the schema: the document returns to the server's state.
+        if (message.seq > 0 && message.doc && REFUSALS.has(message.code)) {
+          // Refused by a rule, the schema or for its size: the document returns to the server's state.
           this.#resets.start(message.doc, message.seq, error);
           return;
         }

@@ -31,6 +31,8 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   /** The write would make the document fail its collection's schema (the message names the field). */
   InvalidDocument: 'invalid-document',
+  /** The update is larger than the server's `maxFrameBytes` (a client refuses it itself when it knows the limit); nothing of it was stored. */
+  TooLarge: 'too-large',
 } as const;
 
 /** An error code. */

@@ -7,6 +7,7 @@ import * as decoding from 'lib0/decoding';
 import { ackMessage, type AckMessage } from './ack-message.ts';
 import { docMessage, type DocMessage } from './doc-message.ts';
 import { errorMessage, type ErrorMessage } from './error-message.ts';
+import { limitsMessage, type LimitsMessage } from './limits-message.ts';
 import { ProtocolError } from './message-schema.ts';
 import { pingMessage, type PingMessage } from './ping-message.ts';
 import { pongMessage, type PongMessage } from './pong-message.ts';
@@ -31,7 +32,8 @@ export type Message =
   | QueryMessage
   | QueryResultMessage
   | QueryDiffMessage
-  | UnqueryMessage;
+  | UnqueryMessage
+  | LimitsMessage;
 
 const definitions = [
   docMessage,
@@ -46,6 +48,7 @@ const definitions = [
   queryResultMessage,
   queryDiffMessage,
   unqueryMessage,
+  limitsMessage,
 ] as const;
 
 /** Thrown for a frame whose kind this version does not know (the frame itself may be fine). */

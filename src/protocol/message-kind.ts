@@ -12,6 +12,7 @@ export const MessageKind = {
   QueryResult: 9,
   QueryDiff: 10,
   Unquery: 11,
+  Limits: 12,
 } as const;
 
 /** A message kind number. */

@@ -103,6 +103,15 @@ export abstract class Connection implements RoomPeer {
   /** Called once when the socket has closed. */
   protected abstract onClosed(): void;
 
+  /**
+   * A frame over `maxFrameBytes` arrived (it is at most twice that: `ws`
+   * closes larger ones): answer it and return true, or return false to have
+   * the socket closed with 4413.
+   */
+  protected refuseOversized(_frame: Uint8Array): boolean {
+    return false;
+  }
+
   /** Sends a y-protocols payload about a room's document. */
   abstract sendPayload(room: Room, payload: Uint8Array): void;
 
@@ -174,6 +183,8 @@ export abstract class Connection implements RoomPeer {
       return;
     }
     if (frame.byteLength > maxFrameBytes) {
+      // Answered without closing when the protocol can say so (an update: `too-large`); otherwise closed.
+      if (this.#queue === null && this.refuseOversized(frame)) return;
       this.log('warn', `frame of ${frame.byteLength} bytes is over the limit of ${maxFrameBytes}`);
       this.close(CloseCode.FrameTooLarge, 'frame too large');
       return;

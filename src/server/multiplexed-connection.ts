@@ -9,6 +9,8 @@ import { docMessage, type DocMessage } from '../protocol/doc-message.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
 import { CloseCode, ErrorCode } from '../protocol/error-code.ts';
 import { errorMessage } from '../protocol/error-message.ts';
+import { docFrameHead } from '../protocol/doc-frame-head.ts';
+import { LimitName, limitsMessage } from '../protocol/limits-message.ts';
 import { decodeFrame, UnknownMessageError, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { ProtocolError } from '../protocol/message-schema.ts';
@@ -66,7 +68,24 @@ export class MultiplexedConnection extends Connection {
     return this.#subscriptions.size;
   }
 
-  protected async open(): Promise<void> {}
+  /** Tells the client the limits it must keep to (`limits`), before anything else. */
+  protected async open(): Promise<void> {
+    this.send(limitsMessage.encode({ limits: [{ name: LimitName.MaxFrameBytes, value: this.context.options.maxFrameBytes }] }));
+  }
+
+  /** An update over `maxFrameBytes` is refused with `too-large` (nothing of it kept); the connection stays open. */
+  protected override refuseOversized(frame: Uint8Array): boolean {
+    const head = docFrameHead(frame);
+    if (!head) return false;
+    const { maxFrameBytes } = this.context.options;
+    this.#error({
+      seq: head.seq,
+      doc: head.doc,
+      code: ErrorCode.TooLarge,
+      message: `the update's frame is ${frame.byteLength} bytes; this server takes frames of at most ${maxFrameBytes} bytes`,
+    });
+    return true;
+  }
 
   /** A room's broadcast: sent once the read rules allow the document (at once without rules). */
   sendPayload(room: Room, payload: Uint8Array): void {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { SchemaMap } from '../schema/standard-schema.ts';
 import { assertSchemaMap } from '../schema/validate-document.ts';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/limits-message.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
 
@@ -28,7 +29,12 @@ export interface ServerOptions {
   readonly authenticate?: (request: IncomingMessage) => Session | Promise<Session>;
   /** Path of the multiplexed endpoint (default `/`); stock y-websocket clients use `<path>/<collection>/<docId>`. */
   readonly path?: string;
-  /** Largest frame accepted, in bytes (default 16 MiB); a larger one closes the socket with 4413. */
+  /**
+   * Largest frame accepted, in bytes (default 16 MiB). The server announces
+   * it to yracer clients (`limits`), which refuse a larger write themselves
+   * (`too-large`). A larger update is answered with `too-large` and nothing
+   * of it is kept; any other larger frame closes the socket with 4413.
+   */
   readonly maxFrameBytes?: number;
   /** Most documents one connection may subscribe to at once (default 10,000). */
   readonly maxSubscriptions?: number;
@@ -115,7 +121,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     rules: options.rules,
     schema: options.schema,
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
-    maxFrameBytes: options.maxFrameBytes ?? 16 * 1024 * 1024,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,
     maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 1024,
     maxQueuedBytesBeforeAuth: options.maxQueuedBytesBeforeAuth ?? 1024 * 1024,

@@ -91,8 +91,9 @@ describe('PendingWrites', () => {
     const settled: number[] = [];
     for (const seq of seqs) pending.onSettled(seq, () => settled.push(seq));
 
-    const rebased = pending.rebase('todos/a');
-    expect(rebased).not.toBeNull();
+    const [rebased, ...more] = pending.rebase('todos/a');
+    expect(rebased).toBeDefined();
+    expect(more).toEqual([]);
     expect(rebased?.seq).toBeGreaterThan(other);
     expect(pending.size).toBe(2);
     expect(pending.latest('todos/a')).toBe(rebased?.seq);
@@ -108,7 +109,7 @@ describe('PendingWrites', () => {
     await tick();
     expect(settled.sort()).toEqual(seqs);
     expect(pending.size).toBe(1);
-    expect(pending.rebase('todos/c')).toBeNull();
+    expect(pending.rebase('todos/c')).toEqual([]);
     doc.destroy();
     copy.destroy();
   });
@@ -177,11 +178,12 @@ describe('PendingWrites', () => {
 
 describe('PendingWrites rebase', () => {
   /** A document and the updates of `n` local writes to it. */
-  function writes(n: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  /** `n` writes to one document, each its own update; with `size`, each a string of that many characters. */
+  function writes(n: number, size = 0): { doc: Y.Doc; updates: Uint8Array[] } {
     const doc = new Y.Doc();
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
-    for (let i = 0; i < n; i++) doc.getMap('data').set(`k${i}`, i);
+    for (let i = 0; i < n; i++) doc.getMap('data').set(`k${i}`, size > 0 ? String(i).repeat(size) : i);
     return { doc, updates };
   }
 
@@ -196,7 +198,7 @@ describe('PendingWrites rebase', () => {
     const pending = new PendingWrites();
     for (const u of updates) pending.add('items/x', u);
     let asked = 0;
-    const rebased = pending.rebase('items/x', (span) => {
+    const [rebased] = pending.rebase('items/x', (span) => {
       asked++;
       expect(span.from.get(doc.clientID)).toBe(0);
       expect(span.to.get(doc.clientID)).toBe(50);
@@ -212,7 +214,7 @@ describe('PendingWrites rebase', () => {
     pending.add('items/x', updates[0] as Uint8Array);
     pending.add('items/x', updates[1] as Uint8Array, false);
     pending.add('items/x', updates[2] as Uint8Array);
-    const rebased = pending.rebase('items/x', () => {
+    const [rebased] = pending.rebase('items/x', () => {
       throw new Error('must not encode from the document');
     });
     expect(valueOf((rebased as { update: Uint8Array }).update)).toEqual(doc.getMap('data').toJSON());
@@ -224,8 +226,41 @@ describe('PendingWrites rebase', () => {
     const seqs = updates.map((u) => pending.add('items/x', u));
     pending.fail(seqs[1] as number, new Error('refused'));
     let asked = false;
-    const rebased = pending.rebase('items/x', () => ((asked = true), null));
+    const [rebased] = pending.rebase('items/x', () => ((asked = true), null));
     expect(asked).toBe(false);
     expect((rebased as { update: Uint8Array }).update).toEqual(Y.mergeUpdates([updates[0] as Uint8Array, updates[2] as Uint8Array]));
+  });
+
+  it('resends updates that together are larger than maxBytes in parts within it, in order, each with its callbacks', async () => {
+    const { doc, updates } = writes(10, 1000);
+    const pending = new PendingWrites();
+    const seqs = updates.map((u) => pending.add('items/x', u));
+    const settled: number[] = [];
+    for (const seq of seqs) pending.onSettled(seq, () => settled.push(seq));
+    const parts = pending.rebase('items/x', () => Y.encodeStateAsUpdate(doc), 3500);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const part of parts) expect(part.update.byteLength).toBeLessThanOrEqual(3500);
+    expect(parts.map((p) => p.seq)).toEqual([...parts.map((p) => p.seq)].sort((a, b) => a - b));
+    const copy = new Y.Doc();
+    for (const part of parts) {
+      Y.applyUpdate(copy, part.update);
+      expect(copy.store.pendingStructs, 'each part applies on the ones before').toBeNull();
+    }
+    expect(copy.getMap('data').toJSON()).toEqual(doc.getMap('data').toJSON());
+    pending.ack((parts[0] as { seq: number }).seq);
+    await tick();
+    expect(settled.length).toBeGreaterThan(0);
+    expect(settled.length).toBeLessThan(10);
+    pending.ack((parts.at(-1) as { seq: number }).seq);
+    await tick();
+    expect(settled.sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('keeps a single update larger than maxBytes alone', () => {
+    const { updates } = writes(3, 2000);
+    const pending = new PendingWrites();
+    for (const u of updates) pending.add('items/x', u);
+    const parts = pending.rebase('items/x', undefined, 1000);
+    expect(parts).toHaveLength(3);
   });
 });

@@ -2,6 +2,7 @@
 import { WebSocket, type ClientOptions } from 'ws';
 import { createModel, type CreateModelOptions, type Model } from '../../src/index.ts';
 import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
+import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { createServer, memoryStorage, type ServerOptions, type Storage, type SyncServer } from '../../src/server/index.ts';
 
 /** A running test server and what it logged. */
@@ -43,6 +44,8 @@ export interface RawSocket {
   readonly messages: Message[];
   /** Raw frames received (for stock y-websocket endpoints, where frames are not multiplexed messages). */
   readonly frames: Uint8Array[];
+  /** The server's `limits` messages (kept apart: every multiplexed connection starts with one). */
+  readonly limits: Message[];
   readonly closed: Promise<{ code: number; reason: string }>;
   send(frame: Uint8Array | string): void;
   /** Waits for a message matching the predicate. */
@@ -54,17 +57,24 @@ export async function rawSocket(base: string, path = '', options: ClientOptions 
   const ws = new WebSocket(base.replace(/\/$/, '') + path, options);
   const messages: Message[] = [];
   const frames: Uint8Array[] = [];
+  const limits: Message[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
   ws.on('message', (data: Buffer) => {
     const frame = new Uint8Array(data);
-    frames.push(frame);
+    let message: Message | null = null;
     try {
-      messages.push(decodeFrame(frame));
+      message = decodeFrame(frame);
     } catch {
       // not a multiplexed frame (stock endpoint)
     }
+    if (message?.kind === MessageKind.Limits) {
+      limits.push(message);
+      return;
+    }
+    frames.push(frame);
+    if (message) messages.push(message);
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -75,6 +85,7 @@ export async function rawSocket(base: string, path = '', options: ClientOptions 
     ws,
     messages,
     frames,
+    limits,
     closed,
     send: (frame) => ws.send(frame),
     async next(match, timeoutMs = 5000) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ackMessage } from '../../src/protocol/ack-message.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { errorMessage } from '../../src/protocol/error-message.ts';
+import { limitsMessage } from '../../src/protocol/limits-message.ts';
 import { decodeFrame, UnknownMessageError } from '../../src/protocol/frame.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { ProtocolError } from '../../src/protocol/message-schema.ts';
@@ -63,6 +64,11 @@ const samples = [
     },
   },
   { definition: unqueryMessage, kind: MessageKind.Unquery, fields: { request: 9 } },
+  {
+    definition: limitsMessage,
+    kind: MessageKind.Limits,
+    fields: { limits: [{ name: 'maxFrameBytes', value: 16 * 1024 * 1024 }, { name: 'x'.repeat(64), value: 0 }] },
+  },
 ] as const;
 
 // The encoders are typed per definition; the table erases that.
@@ -146,7 +152,7 @@ describe('decodeFrame', () => {
   });
 
   it('throws UnknownMessageError (a ProtocolError) with the kind for unknown kinds', () => {
-    for (const kind of [12, 13, 127, 128, 300, 2 ** 31]) {
+    for (const kind of [20, 21, 127, 128, 300, 2 ** 31]) {
       const bytes = frame((e) => {
         encoding.writeVarUint(e, kind);
         encoding.writeVarString(e, 'whatever follows');

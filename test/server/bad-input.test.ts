@@ -178,9 +178,17 @@ const cases: readonly BadCase[] = [
     log: /bad-doc-name/,
   },
   {
-    name: 'a frame over maxFrameBytes',
+    name: 'an update over maxFrameBytes',
     options: { maxFrameBytes: 1024 },
     send: (r) => r.send(padded(1500)),
+    answer: { error: { code: 'too-large', seq: 1, doc: BAD, message: expect.stringMatching(/at most 1024 bytes/) as unknown as string } },
+    log: /too-large for todos\/bad/,
+    loadsNothing: true,
+  },
+  {
+    name: 'a frame over maxFrameBytes that is not an update',
+    options: { maxFrameBytes: 1024 },
+    send: (r) => r.send(subscribeFrame(1, BAD, 0, new Uint8Array(1500))),
     answer: { close: 4413 },
     log: /over the limit of 1024/,
     loadsNothing: true,

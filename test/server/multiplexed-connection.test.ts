@@ -47,6 +47,14 @@ function awarenessUpdate(clientID: number, state: Record<string, unknown> | null
 }
 
 describe('multiplexed connection: subscribe', () => {
+  it('announces its frame limit in a limits message', async () => {
+    const t = resources.server(await startServer({ maxFrameBytes: 12_345 }));
+    const raw = resources.socket(await rawSocket(t.url));
+    raw.send(pingMessage.encode({}));
+    await raw.next((m) => m.kind === MessageKind.Pong);
+    expect(raw.limits).toEqual([{ kind: MessageKind.Limits, limits: [{ name: 'maxFrameBytes', value: 12_345 }] }]);
+  });
+
   it('answers with sync step 2 (what the client lacks), step 1, awareness, then subscribed', async () => {
     const storage = memoryStorage();
     const source = new Y.Doc();
