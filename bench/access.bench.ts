@@ -4,7 +4,9 @@
  *    update checked on a copy of the document) vs the same server without.
  * 2. A write relayed to another client by a server with rules (each relayed
  *    change waits for the reader's read rule) vs the same server without.
- * 3. `model.set` with a client-side schema (the document is validated, and
+ * 3. A checked write to a 10,000-field document vs to a 10-field one (what
+ *    a check costs as a document grows).
+ * 4. `model.set` with a client-side schema (the document is validated, and
  *    its state kept to undo a refused write) vs without.
  * yracer is imported as the built package; `npm run bench` builds first.
  */
@@ -79,6 +81,31 @@ async function relayedWrites(checked: boolean): Promise<number> {
   }
 }
 
+/** A document of `fields` number fields. */
+const wide = (fields: number): Record<string, number> => Object.fromEntries(Array.from({ length: fields }, (_, i) => [`f${i}`, i]));
+
+/** Median time from `set` of one field to its acknowledgement, by a server with allow-all rules, on a document of `fields` fields, in ms. */
+async function ackedOnWidth(fields: number): Promise<number> {
+  const server = createServer({ storage: memoryStorage(), log: () => undefined, rules });
+  const { url } = await server.listen({ port: 0 });
+  const model = createModel({ url, WebSocket: WebSocket as never, offline: false });
+  try {
+    await model.subscribe('todos.w');
+    model.set('todos.w', wide(fields));
+    await model.whenNothingPending();
+    const times: number[] = [];
+    for (let i = 0; i < WRITES; i++) {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) => model.set(`todos.w.f${i % fields}`, -i, (error) => (error ? reject(error) : resolve())));
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  } finally {
+    model.close();
+    await server.close();
+  }
+}
+
 /** Alternating rounds of a measurement without and with rules: a row of the ratio of medians. */
 async function rulesRow(benchmark: string, measure: (checked: boolean) => Promise<number>): Promise<Row> {
   const plain: number[] = [];
@@ -109,6 +136,10 @@ async function serverRows(): Promise<Row[]> {
     await rulesRow(
       'write in A -> change in B, one field of a 50-tag todo, server with allow-all rules + zod schema (write check, then read rule per relayed change) vs no rules (same medians)',
       relayedWrites,
+    ),
+    await rulesRow(
+      'checked write -> ack, one field of a 10,000-field document vs of a 10-field one, server with allow-all rules (the check previews the write on a shadow copy kept in step; same medians)',
+      (large) => ackedOnWidth(large ? 10_000 : 10),
     ),
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * A client's update, checked against the server's rules and schema before
- * the room applies it. The check runs on a copy of the document; a refused
+ * the room applies it. The check runs on a shadow copy of the document that
+ * the room keeps in step (`Room.preview`, in proportion to the change); a refused
  * update is neither applied, stored nor relayed, or, for a stock y-websocket
  * client (`revertRefused`), applied and reverted at once so that none of its
  * content is kept (`Room.receiveReverted`).
@@ -67,22 +68,36 @@ export async function receiveChecked(
   };
   if (!access.checksWrites) return take();
   return room.exclusive(async () => {
-    const before = room.value();
-    let after: unknown;
+    let values: { readonly before: unknown; readonly after: unknown };
     try {
-      after = room.preview(update);
+      values = room.preview(update);
     } catch (error) {
       if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
       throw error;
     }
+    const { before, after } = values;
+    // Cheap: unchanged subtrees are shared, so the comparison stops at them.
     if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
-      const refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
+      let refusal: Awaited<ReturnType<AccessRules['checkWrite']>>;
+      try {
+        refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
+      } catch (error) {
+        room.previewRefused();
+        throw error;
+      }
       if (refusal) {
         const error = new AccessRefusedError(refusal);
+        // A stock client's revert keeps the preview's copy in step; otherwise it is rebuilt.
         if (revert) return reverted(error);
+        room.previewRefused();
         throw error;
       }
     }
-    return take();
+    try {
+      return take();
+    } catch (error) {
+      room.previewRefused();
+      throw error;
+    }
   });
 }

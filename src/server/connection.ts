@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../protocol/error-code.ts';
 import type { AccessRules } from './access-rules.ts';
+import { ioTurn } from './io-turns.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
@@ -213,6 +214,7 @@ export abstract class Connection implements RoomPeer {
       this.ws.pause();
     }
     this.#inbox = this.#inbox
+      .then(() => ioTurn())
       .then(() => (this.#closed ? undefined : this.handle(frame, isBinary)))
       .catch((error: unknown) => this.log('error', `handling a message failed (${String(error)})`))
       .finally(() => {

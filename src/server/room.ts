@@ -10,13 +10,14 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { documentValue } from '../model/document-value.ts';
 import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
+import { CachedValue } from './cached-value.ts';
+import { WritePreview } from './write-preview.ts';
 import { updateProblem } from './update-check.ts';
 
 /** Origin of transactions that load stored state (not broadcast, not stored again). */
@@ -78,8 +79,10 @@ export class Room {
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
-  /** The document's value, computed once per change (for the stored JSON and the live queries). */
-  #value: { readonly of: unknown } | null = null;
+  /** The document's value, kept incrementally (for the stored JSON, the rules and the live queries). */
+  readonly #values: CachedValue;
+  /** A shadow copy for checking writes (created by the first check). */
+  #preview: WritePreview | null = null;
   #receiving: { emitted: Uint8Array[] } | null = null;
   #damaged = false;
   #closed = false;
@@ -92,6 +95,7 @@ export class Room {
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
+    this.#values = new CachedValue(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.ready = this.#load();
   }
@@ -202,24 +206,27 @@ export class Room {
   }
 
   /**
-   * The document's value were `update` applied, without applying it (on a
-   * copy of the document). Throws `BadUpdateError` when the update cannot be
-   * decoded or applied. For checking a write before `receive`.
+   * The document's value before and after `update`, without applying it to
+   * the document (on a shadow copy kept in step with it: `WritePreview`, in
+   * proportion to the change). Throws `BadUpdateError` (with `integrable`
+   * for content a document may not hold) when the update cannot be taken.
+   * Call `previewRefused()` when the update is then not received.
    */
-  preview(update: Uint8Array): unknown {
+  preview(update: Uint8Array): { readonly before: unknown; readonly after: unknown } {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    const copy = new Y.Doc({ gc: true, guid: this.name });
+    this.#preview ??= new WritePreview(this.doc);
     try {
-      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
-      Y.applyUpdate(copy, update);
-      return documentValue(copy);
+      return this.#preview.preview(update);
     } catch (error) {
       throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    } finally {
-      copy.destroy();
     }
+  }
+
+  /** The update last previewed will not be received: the shadow copy is rebuilt before the next preview. */
+  previewRefused(): void {
+    this.#preview?.refused();
   }
 
   /**
@@ -285,7 +292,6 @@ export class Room {
   }
 
   #markJsonDirty(): void {
-    this.#value = null;
     this.#jsonDirty = true;
     if (this.#jsonTimer !== null) return;
     this.#jsonTimer = setTimeout(() => {
@@ -314,8 +320,7 @@ export class Room {
 
   /** The document's JSON value (undefined when it does not exist), computed once per change. */
   value(): unknown {
-    this.#value ??= { of: documentValue(this.doc) };
-    return this.#value.of;
+    return this.#values.value();
   }
 
   /** The update that brings a peer with this state vector up to date. */
@@ -395,6 +400,7 @@ export class Room {
     for (const peer of peers) peer.roomLost(this);
     await this.#chain;
     this.#awareness?.destroy();
+    this.#preview?.destroy();
     this.doc.destroy();
   }
 
@@ -410,13 +416,15 @@ export class Room {
       await this.ready;
     } catch {
       this.#awareness?.destroy();
-      this.doc.destroy();
+      this.#preview?.destroy();
+    this.doc.destroy();
       return;
     }
     await this.saveJson();
     if (this.#appended > 0) await this.compact();
     else await this.#chain;
     this.#awareness?.destroy();
+    this.#preview?.destroy();
     this.doc.destroy();
   }
 }
