@@ -31,6 +31,10 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   /** The write would make the document fail its collection's schema (the message names the field). */
   InvalidDocument: 'invalid-document',
+  /** Presence entries about an awareness client id another connection owns in the document were dropped (the message names the ids). */
+  NotYours: 'not-yours',
+  /** A presence state over a server limit was not applied (the message names the limit). */
+  TooLarge: 'too-large',
 } as const;
 
 /** An error code. */
