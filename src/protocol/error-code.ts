@@ -31,7 +31,14 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   /** The write would make the document fail its collection's schema (the message names the field). */
   InvalidDocument: 'invalid-document',
-  /** The update is larger than the server's `maxFrameBytes` (a client refuses it itself when it knows the limit); nothing of it was stored. */
+  /** Presence entries about an awareness client id another connection owns in the document were dropped (the message names the ids). */
+  NotYours: 'not-yours',
+  /**
+   * Over a server limit, nothing of it kept: an update larger than the
+   * server's `maxFrameBytes` (with `seq`; a client refuses it itself when it
+   * knows the limit), or a presence state over a presence limit (the
+   * message names the limit).
+   */
   TooLarge: 'too-large',
 } as const;
 

@@ -42,7 +42,10 @@ class InProcessPresence extends PresenceBase {
     this.#name = docName(ref.collection, ref.id);
     this.#transport = transport;
     this.#channel = new AwarenessChannel({
-      send: (update) => this.#transport.roomOf(this.#name)?.applyAwareness(update, this.#transport.peer),
+      send: (update) => {
+        const refused = this.#transport.roomOf(this.#name)?.applyAwareness(update, this.#transport.peer) ?? [];
+        for (const refusal of refused) this.#transport.log('warn', `in-process presence of ${this.path}: ${refusal.message}`);
+      },
       changed: () => this.peersChanged(this.#channel.states()),
     });
   }

@@ -253,13 +253,19 @@ export class MultiplexedConnection extends Connection {
       case 'step2':
       case 'update':
         return this.#onUpdate(room, payload.update, seq, subscribed === undefined);
-      case 'awareness':
+      case 'awareness': {
+        let refusals;
         try {
-          room.applyAwareness(payload.update, this);
-        } catch {
-          this.#error({ seq, doc, code: ErrorCode.BadPayload, message: 'the awareness update cannot be decoded' });
+          refusals = room.applyAwareness(payload.update, this);
+        } catch (error) {
+          if (!(error instanceof ProtocolError)) throw error;
+          this.#error({ seq, doc, code: ErrorCode.BadPayload, message: error.message });
+          return;
         }
+        // Entries about others' client ids, or over a limit, were dropped: one error per kind, the connection stays.
+        for (const refusal of refusals) this.#error({ seq, doc, code: refusal.code, message: refusal.message });
         return;
+      }
       case 'query-awareness':
         await this.#whenReadable(room, { seq, doc }, () => {
           const state = room.awarenessState();

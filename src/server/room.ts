@@ -5,10 +5,9 @@
  * applies updates from peers (validated first, broadcast only once applied),
  * appends each update to storage in order (an acknowledgement waits for its
  * append), keeps the stored JSON value current (debounced), compacts the
- * update log by count and by time, and relays awareness. When its last peer
+ * update log by count and by time, and holds presence (room-presence.ts). When its last peer
  * leaves it tells the registry, which unloads it after an idle delay.
  */
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
@@ -17,6 +16,7 @@ import type { ServerLog } from './server-options.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
 import { CachedValue } from './cached-value.ts';
+import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, RoomPresence, type PresenceRefusal } from './room-presence.ts';
 import { WritePreview } from './write-preview.ts';
 import { updateProblem } from './update-check.ts';
 
@@ -38,6 +38,8 @@ export interface RoomSettings {
   readonly compactAfterUpdates: number;
   readonly compactAfterMs: number;
   readonly jsonDelayMs: number;
+  /** Most bytes of JSON the presence states of the room may hold together (default 1 MiB). */
+  readonly maxPresenceBytesPerRoom?: number;
   /** Called when an update damaged the in-memory document: the registry discards the room. */
   readonly onDamaged?: (room: Room) => void;
   /** Called after every change of the document, with the transaction's origin (for live queries). */
@@ -69,8 +71,7 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   /** Resolves once the stored state is loaded (rejects when storage failed). */
   readonly ready: Promise<void>;
-  #awareness: awarenessProtocol.Awareness | null = null;
-  readonly #controlled = new Map<RoomPeer, Set<number>>();
+  readonly #presence: RoomPresence<RoomPeer>;
   readonly #settings: RoomSettings;
   #chain: Promise<void> = Promise.resolve();
   #checks: Promise<void> = Promise.resolve();
@@ -97,6 +98,15 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#values = new CachedValue(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.#presence = new RoomPresence<RoomPeer>({
+      doc: this.doc,
+      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
+      isPeer: (peer) => this.peers.has(peer),
+      relay: (update) => {
+        const payload = awarenessPayload(update);
+        for (const peer of this.peers) peer.sendPayload(this, payload);
+      },
+    });
     this.ready = this.#load();
   }
 
@@ -338,54 +348,27 @@ export class Room {
     this.peers.add(peer);
   }
 
-  /** Removes a peer and the awareness states it controlled; returns true when no peer is left. */
+  /** Removes a peer and frees the awareness client ids it owned (room-presence.ts); returns true when no peer is left. */
   remove(peer: RoomPeer): boolean {
     this.peers.delete(peer);
-    const clients = this.#controlled.get(peer);
-    this.#controlled.delete(peer);
-    if (clients && clients.size > 0 && this.#awareness) {
-      awarenessProtocol.removeAwarenessStates(this.#awareness, [...clients], null);
-    }
+    this.#presence.leave(peer);
     return this.peers.size === 0;
   }
 
-  /** Applies an awareness update from a peer (relayed to every peer, as y-websocket does). */
-  applyAwareness(update: Uint8Array, from: RoomPeer): void {
-    const awareness = this.#awarenessInstance();
-    awarenessProtocol.applyAwarenessUpdate(awareness, update, from);
+  /**
+   * Applies the entries of a peer's awareness update that it may send (its
+   * own client ids, within the size limits; room-presence.ts) and relays
+   * them to every peer, the sender included. Returns what was refused
+   * (empty when everything was taken); throws `ProtocolError`, having
+   * applied nothing, when the update cannot be read.
+   */
+  applyAwareness(update: Uint8Array, from: RoomPeer): readonly PresenceRefusal[] {
+    return this.#presence.apply(update, from);
   }
 
   /** The awareness states of everyone in the room, as one update (null when there are none). */
   awarenessState(): Uint8Array | null {
-    const awareness = this.#awareness;
-    if (!awareness || awareness.getStates().size === 0) return null;
-    return awarenessProtocol.encodeAwarenessUpdate(awareness, [...awareness.getStates().keys()]);
-  }
-
-  #awarenessInstance(): awarenessProtocol.Awareness {
-    if (this.#awareness) return this.#awareness;
-    const awareness = new awarenessProtocol.Awareness(this.doc);
-    awareness.setLocalState(null);
-    awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
-      const changed = [...added, ...updated, ...removed];
-      const from = origin as RoomPeer;
-      if (this.peers.has(from)) {
-        let set = this.#controlled.get(from);
-        if (!set) this.#controlled.set(from, (set = new Set()));
-        // A state that comes back after a removal (a client that reconnected, or set its state again
-        // after leaving) is reported as updated, not added: the peer that sent it controls it now.
-        for (const id of [...added, ...updated]) {
-          if (set.has(id)) continue;
-          for (const other of this.#controlled.values()) other.delete(id);
-          set.add(id);
-        }
-        for (const id of removed) set.delete(id);
-      }
-      const payload = awarenessPayload(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
-      for (const peer of this.peers) peer.sendPayload(this, payload);
-    });
-    this.#awareness = awareness;
-    return awareness;
+    return this.#presence.state();
   }
 
   /** Drops a damaged room: lets earlier appends finish, stores nothing derived from the document, tells the peers. */
@@ -399,7 +382,7 @@ export class Room {
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
     await this.#chain;
-    this.#awareness?.destroy();
+    this.#presence.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }
@@ -415,22 +398,16 @@ export class Room {
     try {
       await this.ready;
     } catch {
-      this.#awareness?.destroy();
+      this.#presence.destroy();
       this.#preview?.destroy();
-    this.doc.destroy();
+      this.doc.destroy();
       return;
     }
     await this.saveJson();
     if (this.#appended > 0) await this.compact();
     else await this.#chain;
-    this.#awareness?.destroy();
+    this.#presence.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }
-}
-
-interface AwarenessChanges {
-  added: number[];
-  updated: number[];
-  removed: number[];
 }

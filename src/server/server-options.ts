@@ -8,6 +8,7 @@ import { assertSchemaMap } from '../schema/validate-document.ts';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/limits-message.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
+import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
 
 /** One log line: the server logs one line per rejected input, and errors of its own. */
 export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -67,6 +68,14 @@ export interface ServerOptions {
   readonly compactAfterMs?: number;
   /** Delay before a changed document's JSON value is written to storage, in ms (default 50). */
   readonly jsonDelayMs?: number;
+  /**
+   * Most bytes of JSON (UTF-8) the presence states of one document may hold
+   * together (default 1 MiB). A state that would take a document over it is
+   * refused (not applied, not relayed: `too-large` for yracer clients, a log
+   * line for stock ones), as is a single state over 65,536 characters of
+   * JSON (the client's own limit) whatever this is.
+   */
+  readonly maxPresenceBytesPerRoom?: number;
   /** Most queries one connection may subscribe to at once (default 1,000). */
   readonly maxQueries?: number;
   /** How long document changes are collected before the live queries they affect run again, in ms (default 5). */
@@ -133,6 +142,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     compactAfterUpdates: options.compactAfterUpdates ?? 200,
     compactAfterMs: options.compactAfterMs ?? 30_000,
     jsonDelayMs: options.jsonDelayMs ?? 50,
+    maxPresenceBytesPerRoom: options.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
     maxQueries: options.maxQueries ?? 1000,
     queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,

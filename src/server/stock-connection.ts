@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { DocName } from '../protocol/doc-name.ts';
-import { CloseCode } from '../protocol/error-code.ts';
+import { CloseCode, ErrorCode } from '../protocol/error-code.ts';
 import { ProtocolError } from '../protocol/message-schema.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
@@ -25,6 +25,8 @@ export class StockConnection extends Connection {
   readonly #name: string;
   readonly #key: DocName;
   #room: Room | null = null;
+  /** Kinds of presence refusal already logged for this connection. */
+  readonly #presenceLogged = new Set<string>();
   readonly #gate = new ReadGate({
     access: this.context.access,
     session: () => this.session ?? {},
@@ -111,13 +113,23 @@ export class StockConnection extends Connection {
           this.log('warn', `update rejected (${error.message})`);
         }
         return;
-      case 'awareness':
+      case 'awareness': {
+        let refusals;
         try {
-          room.applyAwareness(payload.update, this);
-        } catch {
-          this.log('warn', 'an awareness update could not be decoded');
+          refusals = room.applyAwareness(payload.update, this);
+        } catch (error) {
+          if (!(error instanceof ProtocolError)) throw error;
+          this.log('warn', `an awareness update could not be decoded (${error.message})`);
+          return;
+        }
+        // y-websocket relays every state it sees, others' too: dropping those is routine, logged once per connection.
+        for (const refusal of refusals) {
+          if (this.#presenceLogged.has(refusal.code)) continue;
+          this.#presenceLogged.add(refusal.code);
+          this.log(refusal.code === ErrorCode.NotYours ? 'info' : 'warn', `${refusal.message} (logged once per connection)`);
         }
         return;
+      }
       case 'query-awareness':
         await this.#whenReadable(room, () => {
           const state = room.awarenessState();

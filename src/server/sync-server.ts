@@ -83,14 +83,14 @@ export class SyncServer {
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
-    const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes } = this.options;
+    const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes, maxPresenceBytesPerRoom } = this.options;
     this.#access = new AccessRules(this.options.rules, this.options.schema);
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     // JSON values a crash left behind are rebuilt before any query runs.
     this.#repaired = repairJson(storage, log).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
     this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs, ready: this.#repaired });
     const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
-    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, onChange }, unloadDelayMs);
+    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange }, unloadDelayMs);
     this.#queries.bind(this.#registry);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import type { SyncClient } from '../../src/client/sync-client.ts';
 import { Opened } from '../helpers/client-fixtures.ts';
 import { announce, names, pair, rawAwareness, rawPresence, rawSubscriber, ROOM, timed } from '../helpers/presence-fixtures.ts';
@@ -80,6 +81,41 @@ describe('presence', () => {
     second.ws.terminate();
     const ms = await timed(() => pb.others().length === 0, 'the second connection to disappear');
     expect(ms).toBeLessThan(5000);
+  });
+
+  it('a client that reconnects while the server still holds its old socket takes its state over when keep-alive drops that socket', async () => {
+    const { url } = await opened.serve({ keepAliveMs: 200 });
+    const sockets: VanishingSocket[] = [];
+    /** A socket whose network can vanish: the client hears a close, the server hears nothing more (no pongs either). */
+    class VanishingSocket extends WebSocket {
+      #vanished = false;
+      constructor(address: string) {
+        super(address);
+        sockets.push(this);
+        opened.defer(() => this.terminate());
+      }
+      vanish(): void {
+        this.#vanished = true;
+        this.pause();
+        this.emit('close', 1006, Buffer.from(''));
+      }
+      override close(code?: number, reason?: string): void {
+        if (!this.#vanished) super.close(code, reason);
+      }
+    }
+    const a = opened.connect(url, { WebSocket: VanishingSocket as never });
+    const pa = a.at(ROOM).presence;
+    const pb = opened.connect(url).at(ROOM).presence;
+    pb.subscribe(() => undefined);
+    pa.set({ name: 'ada' });
+    await waitFor(() => names(pb).includes('ada'), 5000, 'b to see a');
+    sockets[0]?.vanish();
+    await waitFor(() => sockets.length === 2 && a.connection.state === 'online', 5000, 'a to reconnect on a new socket');
+    // The old socket still owns a's client id on the server: this state waits until keep-alive drops that socket.
+    pa.set({ name: 'ada, reconnected' });
+    const ms = await timed(() => names(pb).includes('ada, reconnected'), 'the state sent on the new socket to take over');
+    expect(ms).toBeLessThan(3000); // keep-alive drops the old socket within about 2 × keepAliveMs; the renewal would take 15 s
+    expect(pb.others().map((peer) => peer.clientId)).toEqual([pa.clientId]);
   });
 
   it('a state set again after leaving disappears when its connection is cut', async () => {
