@@ -6,7 +6,7 @@
  * is refused here next time instead of being sent again and again.
  */
 import { CloseCode } from '../protocol/error-code.ts';
-import { DEFAULT_MAX_FRAME_BYTES, LimitName, type LimitsMessage } from '../protocol/limits-message.ts';
+import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SECOND, LimitName, type LimitsMessage } from '../protocol/limits-message.ts';
 
 /** What a `doc` frame adds around its update, at most, besides the document name. */
 const FRAME_OVERHEAD = 32;
@@ -18,6 +18,10 @@ const MESSAGE_TOO_BIG = 1009;
 export class ServerLimits {
   /** The largest frame the server takes. */
   maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  /** Messages per second the server takes, sustained (0: no limit). */
+  messagesPerSecond = DEFAULT_MESSAGES_PER_SECOND;
+  /** Messages the server takes at once. */
+  messageBurst = DEFAULT_MESSAGE_BURST;
   /** The largest update frame sent on the current socket. */
   #largest = 0;
 
@@ -25,6 +29,8 @@ export class ServerLimits {
   announced(message: LimitsMessage): void {
     for (const { name, value } of message.limits) {
       if (name === LimitName.MaxFrameBytes && value > 0) this.maxFrameBytes = value;
+      else if (name === LimitName.MaxMessagesPerSecond) this.messagesPerSecond = value;
+      else if (name === LimitName.MessageBurst && value > 0) this.messageBurst = value;
     }
   }
 

@@ -11,6 +11,7 @@
  */
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { browserOnline, watchNetwork } from './network-status.ts';
+import { SendPacer } from './send-pacer.ts';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
 import type { ConnectionState } from '../model/sync-port.ts';
 
@@ -51,6 +52,10 @@ export class SocketConnection {
   #openedAt = 0;
   #stopped = false;
   #unwatch: (() => void) | null = null;
+  readonly #pacer = new SendPacer((frame) => {
+    const socket = this.#socket;
+    if (socket && socket.readyState === OPEN) socket.send(frame);
+  });
 
   constructor(options: SocketConnectionOptions) {
     this.#options = options;
@@ -140,6 +145,7 @@ export class SocketConnection {
   #drop(): void {
     const socket = this.#socket;
     this.#socket = null;
+    this.#pacer.reset();
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     if (socket) {
@@ -206,12 +212,21 @@ export class SocketConnection {
     this.#options.onState(state, error);
   }
 
-  /** Sends a frame if online; returns false when it could not. */
+  /**
+   * Sends a frame if online (at once, or shortly after, in order, to stay
+   * under the server's rate limit: see `pace`); returns false when offline.
+   * A frame still waiting when the socket drops is not sent.
+   */
   send(frame: Uint8Array): boolean {
     const socket = this.#socket;
     if (!socket || socket.readyState !== OPEN) return false;
-    socket.send(frame);
+    this.#pacer.send(frame);
     return true;
+  }
+
+  /** The server's message rate limit (per second, 0: none, and at once): sends stay under it. */
+  pace(rate: number, burst: number): void {
+    this.#pacer.limit(rate, burst);
   }
 
   /** Closes the current socket; a reconnect follows with backoff (for tests and "go offline" buttons). */

@@ -33,7 +33,7 @@ import { ErrorCode } from '../protocol/error-code.ts';
 import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { pingMessage } from '../protocol/ping-message.ts';
-import { SubscribeMode, subscribeMessage } from '../protocol/subscribe-message.ts';
+import { SubscribeMode } from '../protocol/subscribe-message.ts';
 import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
@@ -48,6 +48,7 @@ import { PendingWrites, type PendingSpan } from './pending-writes.ts';
 import { applyServerState, missingOnServer, pendingFromDoc, REMOTE_ORIGIN } from './server-state.ts';
 import { ServerLimits } from './server-limits.ts';
 import { SocketConnection } from './socket-connection.ts';
+import { SubscribeBatch } from './subscribe-batch.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
 
@@ -92,12 +93,14 @@ export class SyncClient implements SyncPort {
   readonly #offline: OfflineCache | null;
   readonly #presences: ClientPresences;
   readonly #resets = new DocumentResets({
-    send: (frame) => void this.#socket.send(frame),
+    send: (frame) => void this.#send(frame),
     nextRequest: () => ++this.#requestId,
     latestSeq: (name) => this.#pending.latest(name),
     finish: (name, state, refused, error) => this.#finishReset(name, state, refused, error),
   });
   readonly #limits = new ServerLimits();
+  /** Subscribe requests of one turn, sent together (`subscribe-many`). */
+  readonly #subscribes = new SubscribeBatch((frame) => void this.#socket.send(frame));
   #requestId = 0;
   #connected = false;
   #closed = false;
@@ -131,7 +134,7 @@ export class SyncClient implements SyncPort {
     this.#holds = new DocumentHolds(
       {
         request: (name, mode) => this.#request(name, mode),
-        unsubscribe: (name) => void this.#socket.send(unsubscribeMessage.encode({ doc: name })),
+        unsubscribe: (name) => void this.#send(unsubscribeMessage.encode({ doc: name })),
         ensureEntry: (ref) => void model.store.ensureEntry(ref.collection, ref.id),
         unloadEntry: (ref) => void model.store.unload(ref.collection, ref.id),
         hasPending: (name) => this.#pending.hasDoc(name),
@@ -142,15 +145,15 @@ export class SyncClient implements SyncPort {
     this.#queries = new ClientQueries({
       holds: this.#holds,
       nextRequest: () => ++this.#requestId,
-      send: (frame) => void this.#socket.send(frame),
-      unsubscribe: (name) => void this.#socket.send(unsubscribeMessage.encode({ doc: name })),
+      send: (frame) => void this.#send(frame),
+      unsubscribe: (name) => void this.#send(unsubscribeMessage.encode({ doc: name })),
       load: (ref, update) => this.#load(ref, update),
       offline: this.#offline,
     });
     this.#presences = new ClientPresences({
       hold: (ref) => this.hold([ref], 'subscribe'),
       release: (ref) => void this.release([ref], 'subscribe'),
-      send: (name, payload) => void this.#socket.send(docMessage.encode({ doc: name, seq: 0, payload })),
+      send: (name, payload) => void this.#send(docMessage.encode({ doc: name, seq: 0, payload })),
       closed: () => this.#closed,
     });
     this.#status = new ClientConnectionStatus(options.url, this.#socket);
@@ -218,6 +221,12 @@ export class SyncClient implements SyncPort {
     this.#sendUpdate(name, this.#pending.add(name, update, fromDoc), update);
   }
 
+  /** Sends a frame after the subscribe requests made before it (they are batched until the end of the turn). */
+  #send(frame: Uint8Array): boolean {
+    this.#subscribes.flush();
+    return this.#socket.send(frame);
+  }
+
   #sendUpdate(name: string, seq: number, update: Uint8Array): void {
     // Later parts of a document being reset build on the refused one: they fail with it.
     if (this.#resets.has(name)) return;
@@ -229,7 +238,7 @@ export class SyncClient implements SyncPort {
       this.#resets.start(name, seq, new SyncError(ErrorCode.TooLarge, message, name));
       return;
     }
-    if (this.#socket.send(frame)) this.#limits.sent(frame.byteLength);
+    if (this.#send(frame)) this.#limits.sent(frame.byteLength);
   }
 
   markWrite(entry: DocEntry): number {
@@ -252,14 +261,11 @@ export class SyncClient implements SyncPort {
   #request(name: string, mode: HoldMode): number {
     const id = ++this.#requestId;
     const entry = this.#entries.get(name);
-    this.#socket.send(
-      subscribeMessage.encode({
-        request: id,
-        doc: name,
-        mode: mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch,
-        stateVector: entry ? Y.encodeStateVector(entry.ydoc) : EMPTY_STATE_VECTOR,
-      }),
-    );
+    this.#subscribes.add(mode === 'subscribe' ? SubscribeMode.Subscribe : SubscribeMode.Fetch, {
+      request: id,
+      doc: name,
+      stateVector: entry ? Y.encodeStateVector(entry.ydoc) : EMPTY_STATE_VECTOR,
+    });
     return id;
   }
 
@@ -331,6 +337,7 @@ export class SyncClient implements SyncPort {
         return;
       case MessageKind.Limits:
         this.#limits.announced(message);
+        this.#socket.pace(this.#limits.messagesPerSecond, this.#limits.messageBurst);
         return;
       case MessageKind.Ack: {
         const doc = this.#pending.docOf(message.seq);

@@ -14,6 +14,7 @@ import { pongMessage, type PongMessage } from './pong-message.ts';
 import { queryDiffMessage, type QueryDiffMessage } from './query-diff-message.ts';
 import { queryMessage, type QueryMessage } from './query-message.ts';
 import { queryResultMessage, type QueryResultMessage } from './query-result-message.ts';
+import { subscribeManyMessage, type SubscribeManyMessage } from './subscribe-many-message.ts';
 import { subscribeMessage, type SubscribeMessage } from './subscribe-message.ts';
 import { subscribedMessage, type SubscribedMessage } from './subscribed-message.ts';
 import { unqueryMessage, type UnqueryMessage } from './unquery-message.ts';
@@ -33,7 +34,8 @@ export type Message =
   | QueryResultMessage
   | QueryDiffMessage
   | UnqueryMessage
-  | LimitsMessage;
+  | LimitsMessage
+  | SubscribeManyMessage;
 
 const definitions = [
   docMessage,
@@ -49,6 +51,7 @@ const definitions = [
   queryDiffMessage,
   unqueryMessage,
   limitsMessage,
+  subscribeManyMessage,
 ] as const;
 
 /** Thrown for a frame whose kind this version does not know (the frame itself may be fine). */

@@ -13,6 +13,7 @@ export const MessageKind = {
   QueryDiff: 10,
   Unquery: 11,
   Limits: 12,
+  SubscribeMany: 13,
 } as const;
 
 /** A message kind number. */

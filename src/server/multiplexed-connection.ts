@@ -24,6 +24,7 @@ import { ReadGate } from './read-gate.ts';
 import { whenReadable } from './when-readable.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
+import { FetchedRooms } from './fetched-rooms.ts';
 import { BadUpdateError, type Room } from './room.ts';
 
 interface ErrorReport {
@@ -42,6 +43,8 @@ export class MultiplexedConnection extends Connection {
   readonly #subscriptions = new Map<string, Room>();
   /** Documents whose subscribe request is being answered. */
   readonly #subscribing = new Set<string>();
+  /** Documents loaded for this connection without a subscription; they count against `maxSubscriptions`. */
+  readonly #fetched = new FetchedRooms(this.context.options.unloadDelayMs);
   readonly #queries = new ConnectionQueries({
     context: this.context,
     isClosed: () => this.closed,
@@ -70,7 +73,15 @@ export class MultiplexedConnection extends Connection {
 
   /** Tells the client the limits it must keep to (`limits`), before anything else. */
   protected async open(): Promise<void> {
-    this.send(limitsMessage.encode({ limits: [{ name: LimitName.MaxFrameBytes, value: this.context.options.maxFrameBytes }] }));
+    const { maxFrameBytes, maxMessagesPerSecond, messageBurst, maxSubscriptions } = this.context.options;
+    const limits = [
+      { name: LimitName.MaxFrameBytes, value: maxFrameBytes },
+      // 0: no limit (the option is Infinity).
+      { name: LimitName.MaxMessagesPerSecond, value: Number.isFinite(maxMessagesPerSecond) ? Math.floor(maxMessagesPerSecond) : 0 },
+      { name: LimitName.MessageBurst, value: Number.isFinite(messageBurst) ? Math.floor(messageBurst) : 0 },
+      { name: LimitName.MaxSubscriptions, value: maxSubscriptions },
+    ];
+    this.send(limitsMessage.encode({ limits }));
   }
 
   /** An update over `maxFrameBytes` is refused with `too-large` (nothing of it kept); the connection stays open. */
@@ -139,6 +150,13 @@ export class MultiplexedConnection extends Connection {
         return this.#onDoc(message);
       case MessageKind.Subscribe:
         return this.#onSubscribe(message);
+      case MessageKind.SubscribeMany:
+        // Each entry as its own subscribe, in order.
+        for (const { request, doc, stateVector } of message.docs) {
+          if (this.closed) return;
+          await this.#onSubscribe({ kind: MessageKind.Subscribe, request, doc, mode: message.mode, stateVector });
+        }
+        return;
       case MessageKind.Unsubscribe: {
         const room = this.#subscriptions.get(message.doc);
         if (room) this.#unsubscribe(room);
@@ -169,9 +187,8 @@ export class MultiplexedConnection extends Connection {
       return;
     }
     const known = this.#subscriptions.has(doc);
-    const { maxSubscriptions } = this.context.options;
-    if (mode === SubscribeMode.Subscribe && !known && this.#subscriptions.size >= maxSubscriptions) {
-      this.#error({ request, doc, code: ErrorCode.TooManySubscriptions, message: `at most ${maxSubscriptions} subscriptions per connection` });
+    if (!known && !this.#mayHold(doc)) {
+      this.#error({ request, doc, code: ErrorCode.TooManySubscriptions, message: this.#holdLimit() });
       return;
     }
     let room: Room;
@@ -199,10 +216,12 @@ export class MultiplexedConnection extends Connection {
       return;
     }
     if (mode === SubscribeMode.Subscribe && !this.#subscriptions.has(doc)) {
+      this.#fetched.forget(doc);
       this.#subscriptions.set(doc, room);
       this.#gate.admit(room);
       this.context.registry.join(room, this);
     } else if (!known) {
+      this.#fetched.touch(doc);
       this.context.registry.touch(room);
     }
     this.#sendDoc(room, step2Payload(diff));
@@ -230,6 +249,13 @@ export class MultiplexedConnection extends Connection {
     if ((payload.type === 'awareness' || payload.type === 'query-awareness') && !subscribed) {
       this.#error({ seq, doc, code: ErrorCode.NotSubscribed, message: 'awareness needs a subscription to the document' });
       return;
+    }
+    if (!subscribed) {
+      if (!this.#mayHold(doc)) {
+        this.#error({ seq, doc, code: ErrorCode.TooManySubscriptions, message: this.#holdLimit() });
+        return;
+      }
+      this.#fetched.touch(doc);
     }
     let room: Room;
     try {
@@ -310,6 +336,17 @@ export class MultiplexedConnection extends Connection {
       },
       (error: unknown) => this.#error({ seq, doc: room.name, code: ErrorCode.StorageFailed, message: `storing failed: ${String(error)}` }),
     );
+  }
+
+  /** True when the connection may have one more document loaded (`doc` counts already when it is held). */
+  #mayHold(doc: string): boolean {
+    if (this.#subscriptions.has(doc) || this.#fetched.has(doc)) return true;
+    return this.#subscriptions.size + this.#subscribing.size + this.#fetched.count() < this.context.options.maxSubscriptions;
+  }
+
+  #holdLimit(): string {
+    const { maxSubscriptions, unloadDelayMs } = this.context.options;
+    return `at most ${maxSubscriptions} documents per connection (subscribed, or fetched or written in the last ${Math.round(unloadDelayMs / 1000)} s)`;
   }
 
   #adopt(name: string, room: Room): boolean {

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { SchemaMap } from '../schema/standard-schema.ts';
 import { assertSchemaMap } from '../schema/validate-document.ts';
-import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/limits-message.ts';
+import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SECOND } from '../protocol/limits-message.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
@@ -37,7 +37,12 @@ export interface ServerOptions {
    * of it is kept; any other larger frame closes the socket with 4413.
    */
   readonly maxFrameBytes?: number;
-  /** Most documents one connection may subscribe to at once (default 10,000). */
+  /**
+   * Most documents one connection may hold at once (default 10,000):
+   * subscribed, or fetched, read or written without a subscription within
+   * the last `unloadDelayMs` (the server keeps those loaded on its account).
+   * More is refused with `too-many-subscriptions`.
+   */
   readonly maxSubscriptions?: number;
   /** Most messages queued while authentication runs (default 1,024); more closes the socket with 4429. */
   readonly maxQueuedBeforeAuth?: number;
@@ -49,13 +54,15 @@ export interface ServerOptions {
    * Messages one connection may send per second, sustained (default 1,000);
    * a connection that sends faster once its `messageBurst` is used up is
    * closed with 4429, and nothing past the limit is handled. Infinity turns
-   * the limit off.
+   * the limit off. The server announces it (`limits`), and yracer clients
+   * pace what they send to stay under it.
    */
   readonly maxMessagesPerSecond?: number;
   /**
    * Messages one connection may send at once, over `maxMessagesPerSecond`
-   * (default 20,000: a client holding `maxSubscriptions` documents with a
-   * write pending on each resends them all at once when it reconnects).
+   * (default 2,000). A yracer client re-subscribes everything it holds in a
+   * few `subscribe-many` messages and paces its resent writes, so a
+   * reconnect stays under it.
    */
   readonly messageBurst?: number;
   /** How long a document stays in memory after its last subscriber left, in ms (default 30,000). */
@@ -135,8 +142,8 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxQueuedBeforeAuth: options.maxQueuedBeforeAuth ?? 1024,
     maxQueuedBytesBeforeAuth: options.maxQueuedBytesBeforeAuth ?? 1024 * 1024,
     maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
-    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 1000,
-    messageBurst: options.messageBurst ?? 20_000,
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND,
+    messageBurst: options.messageBurst ?? DEFAULT_MESSAGE_BURST,
     unloadDelayMs: options.unloadDelayMs ?? 30_000,
     keepAliveMs: options.keepAliveMs ?? 15_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 200,

@@ -13,6 +13,7 @@ import { fromWireOps, queryDiffMessage, toWireOps } from '../../src/protocol/que
 import { diffIds } from '../../src/query/id-diff.ts';
 import { queryMessage } from '../../src/protocol/query-message.ts';
 import { queryResultMessage } from '../../src/protocol/query-result-message.ts';
+import { subscribeManyMessage } from '../../src/protocol/subscribe-many-message.ts';
 import { subscribeMessage } from '../../src/protocol/subscribe-message.ts';
 import { unqueryMessage } from '../../src/protocol/unquery-message.ts';
 import { subscribedMessage } from '../../src/protocol/subscribed-message.ts';
@@ -68,6 +69,11 @@ const samples = [
     definition: limitsMessage,
     kind: MessageKind.Limits,
     fields: { limits: [{ name: 'maxFrameBytes', value: 16 * 1024 * 1024 }, { name: 'x'.repeat(64), value: 0 }] },
+  },
+  {
+    definition: subscribeManyMessage,
+    kind: MessageKind.SubscribeMany,
+    fields: { mode: 0, docs: [{ request: 1, doc: 'todos/a', stateVector: bytesOf(0) }, { request: 2, doc: 'todos/ä', stateVector: bytesOf(1, 5, 3) }] },
   },
 ] as const;
 
@@ -152,7 +158,7 @@ describe('decodeFrame', () => {
   });
 
   it('throws UnknownMessageError (a ProtocolError) with the kind for unknown kinds', () => {
-    for (const kind of [20, 21, 127, 128, 300, 2 ** 31]) {
+    for (const kind of [14, 21, 127, 128, 300, 2 ** 31]) {
       const bytes = frame((e) => {
         encoding.writeVarUint(e, kind);
         encoding.writeVarString(e, 'whatever follows');

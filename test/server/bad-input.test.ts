@@ -216,6 +216,31 @@ const cases: readonly BadCase[] = [
     loadsNothing: true,
   },
   {
+    name: 'a fetch over maxSubscriptions, counting documents fetched lately',
+    options: { maxSubscriptions: 2 },
+    async prepare(raw) {
+      raw.send(subscribeFrame(1, 'todos/s1', 1));
+      raw.send(subscribeFrame(2, 'todos/s2', 1));
+      await subscribed(raw, 2);
+    },
+    send: (r) => r.send(subscribeFrame(3, BAD, 1)),
+    answer: { error: { code: 'too-many-subscriptions', request: 3, doc: BAD, message: expect.stringMatching(/fetched or written/) as unknown as string } },
+    log: /too-many-subscriptions/,
+    loadsNothing: true,
+  },
+  {
+    name: 'a write to one more unsubscribed document than maxSubscriptions',
+    options: { maxSubscriptions: 1 },
+    async prepare(raw) {
+      raw.send(updateFrame('todos/ok', 1, fieldsUpdate({ m: 1 })));
+      await raw.next((m) => m.kind === MessageKind.Ack && m.seq === 1);
+    },
+    send: (r) => r.send(updateFrame(BAD, 2, secret())),
+    answer: { error: { code: 'too-many-subscriptions', seq: 2, doc: BAD } },
+    log: /too-many-subscriptions/,
+    loadsNothing: true,
+  },
+  {
     name: 'more messages than maxQueuedBeforeAuth while authenticating',
     options: { maxQueuedBeforeAuth: 3 },
     path: '/?token=slow',

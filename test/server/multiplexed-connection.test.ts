@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { docMessage } from '../../src/protocol/doc-message.ts';
+import { subscribeManyMessage } from '../../src/protocol/subscribe-many-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { pingMessage } from '../../src/protocol/ping-message.ts';
 import { awarenessPayload, readPayload, step1Payload, type SyncPayload } from '../../src/protocol/sync-payload.ts';
@@ -47,12 +48,43 @@ function awarenessUpdate(clientID: number, state: Record<string, unknown> | null
 }
 
 describe('multiplexed connection: subscribe', () => {
-  it('announces its frame limit in a limits message', async () => {
+  it('announces its limits in a limits message', async () => {
     const t = resources.server(await startServer({ maxFrameBytes: 12_345 }));
     const raw = resources.socket(await rawSocket(t.url));
     raw.send(pingMessage.encode({}));
     await raw.next((m) => m.kind === MessageKind.Pong);
-    expect(raw.limits).toEqual([{ kind: MessageKind.Limits, limits: [{ name: 'maxFrameBytes', value: 12_345 }] }]);
+    expect(raw.limits).toEqual([
+      {
+        kind: MessageKind.Limits,
+        limits: [
+          { name: 'maxFrameBytes', value: 12_345 },
+          { name: 'maxMessagesPerSecond', value: 1000 },
+          { name: 'messageBurst', value: 2000 },
+          { name: 'maxSubscriptions', value: 10_000 },
+        ],
+      },
+    ]);
+  });
+
+  it('answers each entry of a subscribe-many as its own subscribe', async () => {
+    const t = resources.server(await startServer());
+    const raw = resources.socket(await rawSocket(t.url));
+    const EMPTY = Y.encodeStateVector(new Y.Doc());
+    raw.send(
+      subscribeManyMessage.encode({
+        mode: 0,
+        docs: [
+          { request: 1, doc: 'todos/a', stateVector: EMPTY },
+          { request: 2, doc: 'bad name', stateVector: EMPTY },
+          { request: 3, doc: 'todos/b', stateVector: EMPTY },
+        ],
+      }),
+    );
+    await raw.next((m) => m.kind === MessageKind.Subscribed && m.request === 3);
+    expect(raw.messages.filter((m) => m.kind === MessageKind.Subscribed).map((m) => (m as { request: number }).request)).toEqual([1, 3]);
+    expect(raw.messages.find((m) => m.kind === MessageKind.Error)).toMatchObject({ request: 2, code: 'bad-doc-name' });
+    raw.send(updateFrame('todos/b', 1, fieldsUpdate({ later: true })));
+    await raw.next((m) => m.kind === MessageKind.Ack);
   });
 
   it('answers with sync step 2 (what the client lacks), step 1, awareness, then subscribed', async () => {

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Model } from '../../src/index.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
+import { pingMessage } from '../../src/protocol/ping-message.ts';
 import { readPayload, updatePayload } from '../../src/protocol/sync-payload.ts';
 import { resolveServerOptions } from '../../src/server/server-options.ts';
 import { memoryStorage } from '../../src/server/index.ts';
+import { freePort, reusable, startServerOn } from '../helpers/client-fixtures.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 import {
   closedWithin,
@@ -69,11 +71,37 @@ class Probe {
 }
 
 describe('rate limit', () => {
-  it('defaults to 1,000 messages a second with bursts of 20,000', () => {
+  it('defaults to 1,000 messages a second with bursts of 2,000', () => {
     const options = resolveServerOptions({ storage: memoryStorage() });
     expect(options.maxMessagesPerSecond).toBe(1000);
-    expect(options.messageBurst).toBe(20_000);
+    expect(options.messageBurst).toBe(2000);
   });
+
+  it('closes a raw burst of 10,000 messages with 4429 under the default limits', async () => {
+    const t = resources.server(await startServer());
+    const flooder = resources.socket(await rawSocket(t.url));
+    for (let i = 0; i < FLOOD; i++) flooder.send(pingMessage.encode({}));
+    expect(await within(flooder.closed, 10_000, 'the flooder to be closed')).toEqual({ code: 4429, reason: 'too many messages' });
+    expect(flooder.messages.filter((m) => m.kind === MessageKind.Pong).length).toBeLessThan(FLOOD);
+  });
+
+  it('never closes a yracer client that reconnects holding 3,000 documents with a write pending on each, under the default limits', async () => {
+    const port = await freePort();
+    const storage = memoryStorage();
+    const first = resources.server(await startServerOn(port, { storage: reusable(storage) }));
+    const model = resources.model(client(first.url));
+    const names = Array.from({ length: 3000 }, (_, i) => `todos.d${i}`);
+    await model.subscribe(...names);
+    await first.server.close();
+    await waitFor(() => model.connection.state !== 'online', 3000, 'offline');
+    names.forEach((name, i) => model.set(`${name}.n`, i));
+    const second = resources.server(await startServerOn(port, { storage: reusable(storage) }));
+    await within(model.whenNothingPending(), 20_000, 'every pending write stored');
+    expect(second.logs.filter((line) => line.includes('too many messages') || line.includes('too-many'))).toEqual([]);
+    const reader = resources.model(client(second.url));
+    await reader.fetch('todos.d0', 'todos.d2999');
+    expect([reader.get('todos.d0.n'), reader.get('todos.d2999.n')]).toEqual([0, 2999]);
+  }, 40_000);
 
   it('closes a connection that sends a burst of 10,000 updates with 4429, handles nothing past the limit, and keeps serving others', async () => {
     const storage = recordingStorage();
