@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, browserTestsRun, ExampleInBrowser } from '../helpers/e2e-fixtures.ts';
-import { addTodo, offline, online, row, titles } from '../helpers/todos-e2e-page.ts';
+import { addTodo, offline, online, row, storedOffline, titles } from '../helpers/todos-e2e-page.ts';
 
 /** Waits until the page's service worker controls it (the shell is cached). */
 async function shellCached(page: Page): Promise<void> {
@@ -94,7 +94,8 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     await example.stop();
     await offline(pageA);
     await addTodo(pageA, 'Written with the server down');
-    await row(pageA, 'Written with the server down').waitFor({ timeout: 1000 });
+    await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
+    await storedOffline(pageA); // in IndexedDB before the reload, not racing it
     await pageA.reload(); // the service worker serves the page; the data comes from IndexedDB
     await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
     await pageA.screenshot({ path: join(ARTIFACTS, 'todos-server-down-reloaded.png') });
