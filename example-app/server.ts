@@ -135,15 +135,14 @@ function portFromEnv(value: string | undefined): number {
   return port;
 }
 
-/** The command line: starts the server from the environment and closes it on SIGINT/SIGTERM. */
+/**
+ * The command line: starts the server from the environment and closes it on
+ * SIGINT/SIGTERM. Signals are handled from the start: one that comes while
+ * the server starts closes it as soon as it is up (what it opened), then
+ * exits 0; a second signal exits 1 at once.
+ */
 export async function main(options: { dev?: boolean; distDir?: string } = {}): Promise<void> {
-  const server = await startTodosServer({
-    ...options,
-    port: portFromEnv(process.env['PORT']),
-    host: process.env['HOST'] || 'localhost',
-    dataDir: process.env['DATA_DIR'] || 'data',
-  });
-  console.log(`todos example${options.dev ? ' (dev)' : ''}: ${server.url}`);
+  let starting: Promise<TodosServer> | null = null;
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -151,16 +150,31 @@ export async function main(options: { dev?: boolean; distDir?: string } = {}): P
       process.exit(1);
     }
     stopping = true;
-    server.close().then(
+    console.log(`todos example: ${signal}, closing`);
+    // A start that fails closes what it opened itself (and `main` rejects): nothing is left to close.
+    const started = starting ?? Promise.reject(new Error('not started'));
+    started.then(
+      (server) =>
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error('todos example: closing failed:', error);
+            process.exit(1);
+          },
+        ),
       () => process.exit(0),
-      (error: unknown) => {
-        console.error('todos example: closing failed:', error);
-        process.exit(1);
-      },
     );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  starting = startTodosServer({
+    ...options,
+    port: portFromEnv(process.env['PORT']),
+    host: process.env['HOST'] || 'localhost',
+    dataDir: process.env['DATA_DIR'] || 'data',
+  });
+  const server = await starting;
+  if (!stopping) console.log(`todos example${options.dev ? ' (dev)' : ''}: ${server.url}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -8,8 +8,23 @@
 // Options: --dev; --skip-library-build (dist/ is already built, as in
 // `npm test`); --skip-example-build (the Vite build in --out is current);
 // --out DIR (where the Vite build goes; default example-app/dist).
-import { spawnSync } from 'node:child_process';
+//
+// SIGINT/SIGTERM work from the first moment: during the builds they stop
+// the build (the tsc child gets the signal too) and exit 0; once the server
+// starts, example-app/server.ts handles them (it closes the server, then
+// exits 0).
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+
+/** The build running in a child process, if any: it gets the signal too. */
+let building = null;
+const stopBuilding = (signal) => {
+  console.log(`${signal}: stopping`);
+  building?.kill(signal);
+  process.exit(0);
+};
+process.on('SIGINT', stopBuilding);
+process.on('SIGTERM', stopBuilding);
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -27,10 +42,16 @@ if (!dev) process.env.NODE_ENV ||= 'production';
 
 if (!args.includes('--skip-library-build')) {
   console.log('building yracer (tsc)...');
-  const tsc = spawnSync(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', resolve(root, 'tsconfig.build.json')], {
+  // Not spawnSync: this process must stay free to handle a signal (and pass it on) while tsc runs.
+  building = spawn(process.execPath, [resolve(root, 'node_modules/typescript/bin/tsc'), '-p', resolve(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const status = await new Promise((done) => {
+    building.once('error', () => done(1));
+    building.once('exit', (code) => done(code ?? 1));
+  });
+  building = null;
+  if (status !== 0) process.exit(status);
 }
 
 if (!dev && !args.includes('--skip-example-build')) {
@@ -46,8 +67,13 @@ if (!dev && !args.includes('--skip-example-build')) {
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../example-app/server.ts');
+console.log(`starting the todos example${dev ? ' (dev)' : ''}...`);
+// main() handles signals from its first step on (it closes what it started): this script's own handling ends there.
+const running = main({ dev, distDir });
+process.off('SIGINT', stopBuilding);
+process.off('SIGTERM', stopBuilding);
 try {
-  await main({ dev, distDir });
+  await running;
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

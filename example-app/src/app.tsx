@@ -11,6 +11,7 @@ import { RemainingCount } from './remaining-count.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { deleteTodos, moveTodo } from './todo-actions.ts';
 import { TodoRow, type DropSide } from './todo-row.tsx';
+import { useExposedModel } from './use-exposed-model.ts';
 import { LIST_ID, type Filter, type TodoList } from './todo.ts';
 import { useDragReorder } from './use-drag-reorder.ts';
 
@@ -29,6 +30,7 @@ const EMPTY_MESSAGES: Record<Filter, string> = {
 
 export function App() {
   const model = useModel();
+  useExposedModel(model);
   const [list] = useDoc<TodoList>('lists', LIST_ID);
   const order = list?.order ?? NO_IDS;
 

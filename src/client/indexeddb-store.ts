@@ -6,10 +6,12 @@
  * holds three object stores: `updates` (every stored Yjs update, with an
  * index on the document), `pending` (unacknowledged local updates, keyed by
  * owner, document and sequence number) and `queries` (last server results).
- * Writes queued in one turn of the event loop commit in one transaction; a
- * document with many stored updates is compacted into one.
+ * Writes of one turn of the event loop commit in one transaction, started in
+ * that turn (indexeddb-writes.ts); a document with many stored updates is
+ * compacted into one.
  */
 import * as Y from 'yjs';
+import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
 
 /** Options of `indexedDbStore`. */
@@ -33,24 +35,10 @@ interface QueryRecord extends StoredQuery {
   readonly key: string;
 }
 
-type Write = (tx: IDBTransaction) => void;
-
 const VERSION = 1;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('yracer: an IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('yracer: an IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('yracer: an IndexedDB transaction was aborted'));
-  });
-}
+/** The object stores every write transaction covers. */
+const STORES = ['updates', 'pending', 'queries'] as const;
 
 function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   const req = factory.open(name, VERSION);
@@ -133,15 +121,13 @@ class IndexedDbStore implements OfflineStore {
   readonly owner = randomOwner();
   readonly name: string;
   readonly #db: Promise<IDBDatabase>;
+  readonly #writes = new IndexedDbWrites(STORES);
   readonly #compactAt: number;
   readonly #releaseLock: () => void;
-  #queue: Write[] = [];
-  #scheduled = false;
-  /** True while a background commit runs. */
-  #committing = false;
-  #lastCommit: Promise<void> = Promise.resolve();
   /** True once `adoptPending` ran. */
   #adopted = false;
+  /** True once `close` was called. */
+  #closed = false;
   /** Updates stored per document, as far as this client knows (for compaction). */
   readonly #counts = new Map<string, number>();
 
@@ -151,57 +137,17 @@ class IndexedDbStore implements OfflineStore {
     this.#keyRange = keyRange;
     this.name = name;
     this.#db = openDatabase(factory, name);
-    this.#db.catch(() => undefined); // reported by the calls that use it
+    this.#db.then(
+      (db) => this.#writes.opened(db),
+      () => undefined, // reported by the calls that use it
+    );
     this.#compactAt = compactAt;
     this.#releaseLock = holdOwnerLock(this.owner);
   }
 
-  /**
-   * Queues a write. Writes commit in the background, one transaction at a
-   * time: what is queued while one commits goes into the next, so a burst of
-   * writes (one per task, as typing makes them) costs a few transactions,
-   * not one each, and an idle store starts committing at once.
-   */
-  #enqueue(write: Write): void {
-    this.#queue.push(write);
-    if (this.#scheduled || this.#committing) return;
-    this.#scheduled = true;
-    queueMicrotask(() => void this.#background());
-  }
-
-  async #background(): Promise<void> {
-    this.#committing = true;
-    try {
-      await this.#commit();
-    } catch (error) {
-      console.error('yracer: storing offline data failed', error);
-    } finally {
-      this.#committing = false;
-      if (this.#queue.length > 0 && !this.#scheduled) {
-        this.#scheduled = true;
-        queueMicrotask(() => void this.#background());
-      }
-    }
-  }
-
-  /** Starts a transaction with everything queued (in queue order); resolves when it committed. */
-  #commit(): Promise<void> {
-    this.#scheduled = false;
-    const writes = this.#queue;
-    this.#queue = [];
-    if (writes.length === 0) return this.#lastCommit;
-    const committed = this.#db.then((db) => {
-      const tx = db.transaction(['updates', 'pending', 'queries'], 'readwrite');
-      for (const write of writes) write(tx);
-      return done(tx);
-    });
-    this.#lastCommit = committed.catch(() => undefined);
-    return committed;
-  }
-
   async loadDocs(names: readonly string[]): Promise<Map<string, Uint8Array>> {
-    void this.#commit().catch(() => undefined); // queued writes first: transactions run in order
     const db = await this.#db;
+    this.#writes.startWaiting(); // writes made before this read first: transactions run in order
     const index = db.transaction('updates', 'readonly').objectStore('updates').index('doc');
     const keyRange = this.#keyRange;
     const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
@@ -217,16 +163,16 @@ class IndexedDbStore implements OfflineStore {
   }
 
   append(doc: string, update: Uint8Array): void {
-    this.#enqueue((tx) => void tx.objectStore('updates').add({ doc, update } satisfies UpdateRecord));
+    this.#writes.write((tx) => void tx.objectStore('updates').add({ doc, update } satisfies UpdateRecord));
     const count = (this.#counts.get(doc) ?? 0) + 1;
     this.#counts.set(doc, count);
     if (count >= this.#compactAt) this.#compact(doc);
   }
 
-  /** Replaces a document's stored updates with their merge (inside the next write transaction). */
+  /** Replaces a document's stored updates with their merge (in this turn's write transaction). */
   #compact(doc: string): void {
     this.#counts.set(doc, 1);
-    this.#enqueue((tx) => {
+    this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const index = store.index('doc');
       const keys = index.getAllKeys(doc);
@@ -237,67 +183,89 @@ class IndexedDbStore implements OfflineStore {
         for (const key of keys.result) store.delete(key);
         store.add({ doc, update: Y.mergeUpdates(records.map((r) => r.update)) } satisfies UpdateRecord);
       };
-    });
+    }, true);
   }
 
   forget(doc: string): void {
     this.#counts.delete(doc);
-    this.#enqueue((tx) => {
+    this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const keys = store.index('doc').getAllKeys(doc);
       keys.onsuccess = () => {
         for (const key of keys.result) store.delete(key);
       };
-    });
+    }, true);
   }
 
   addPending(doc: string, seq: number, update: Uint8Array): void {
     const record: StoredPending = { owner: this.owner, doc, seq, update };
-    this.#enqueue((tx) => void tx.objectStore('pending').put(record));
+    this.#writes.write((tx) => void tx.objectStore('pending').put(record));
   }
 
   removePending(doc: string, seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const keys = seqs.map((seq) => [this.owner, doc, seq]);
-    this.#enqueue((tx) => {
+    this.#writes.write((tx) => {
       const store = tx.objectStore('pending');
       for (const key of keys) store.delete(key);
     });
   }
 
-  async adoptPending(): Promise<StoredPending[]> {
+  async adoptPending(resend?: (taken: readonly StoredPending[]) => void): Promise<StoredPending[]> {
     const alive = await liveOwners();
     // Without Web Locks a live owner cannot be told from a gone one: take over only when this store opens.
     if (!alive && this.#adopted) return [];
     this.#adopted = true;
-    await this.#commit().catch(() => undefined);
     const db = await this.#db;
-    const tx = db.transaction('pending', 'readwrite');
+    this.#writes.startWaiting();
+    const tx = db.transaction([...STORES], 'readwrite');
+    const committed = done(tx);
     const store = tx.objectStore('pending');
-    const records = (await request(store.getAll())) as StoredPending[];
-    const adopted = records.filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
-    for (const r of adopted) store.delete([r.owner, r.doc, r.seq]);
-    await done(tx);
+    const all = store.getAll();
+    let adopted: StoredPending[] = [];
+    all.onsuccess = () => {
+      // Closed meanwhile: they stay for the next page load.
+      if (this.#closed) return void tx.abort();
+      adopted = (all.result as StoredPending[]).filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
+      for (const r of adopted) store.delete([r.owner, r.doc, r.seq]);
+      if (!resend || adopted.length === 0) return;
+      // What `resend` stores (`addPending`) commits in this transaction: taken over and stored again at once, or not at all.
+      const taken = adopted;
+      this.#writes.within(tx, () => {
+        try {
+          resend(taken);
+        } catch (error) {
+          console.error('yracer: sending the pending writes of an earlier page load threw', error);
+        }
+      });
+    };
+    try {
+      await committed;
+    } catch (error) {
+      if (this.#closed) return [];
+      throw error;
+    }
     return adopted;
   }
 
   async loadQuery(key: string): Promise<StoredQuery | null> {
-    void this.#commit().catch(() => undefined);
     const db = await this.#db;
+    this.#writes.startWaiting();
     const record = (await request(db.transaction('queries', 'readonly').objectStore('queries').get(key))) as QueryRecord | undefined;
     return record ? { ids: record.ids, count: record.count } : null;
   }
 
   saveQuery(key: string, result: StoredQuery): void {
     const record: QueryRecord = { key, ids: [...result.ids], count: result.count };
-    this.#enqueue((tx) => void tx.objectStore('queries').put(record));
+    this.#writes.write((tx) => void tx.objectStore('queries').put(record));
   }
 
-  async flush(): Promise<void> {
-    await this.#commit();
+  flush(): Promise<void> {
+    return this.#writes.flush(this.#db);
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     try {
       await this.flush();
     } finally {

@@ -8,8 +8,9 @@ import type { Model } from '../model/model.ts';
 import type { DocRef } from '../model/sync-port.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate } from '../protocol/sync-payload.ts';
-import type { OfflineStore, StoredQuery } from './offline-store.ts';
+import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
 import type { PendingObserver } from './pending-writes.ts';
+import { onPageHide } from './page-hide.ts';
 import { TabChannel } from './tab-channel.ts';
 
 /** The key of a query in the offline store. */
@@ -52,6 +53,8 @@ export class OfflineCache implements PendingObserver {
   readonly #adopted = new Set<string>();
   /** Documents kept loaded because another tab wrote them and the server does not have that yet. */
   readonly #fromTabs = new Set<string>();
+  /** Stops committing the store's writes when the page is hidden or unloaded. */
+  readonly #stopPageHide: () => void;
 
   constructor(model: Model, store: OfflineStore, host: OfflineHost, tabs: boolean) {
     this.#model = model;
@@ -68,6 +71,13 @@ export class OfflineCache implements PendingObserver {
           },
         )
       : null;
+    // The page may be going away: what is written so far commits now (failures are reported by the store).
+    this.#stopPageHide = onPageHide(() => void this.flush().catch(() => undefined));
+  }
+
+  /** Resolves once every write made so far (local changes, server updates, pending writes) is committed to the store. */
+  flush(): Promise<void> {
+    return this.store.flush();
   }
 
   /**
@@ -200,16 +210,7 @@ export class OfflineCache implements PendingObserver {
    */
   adopt(): void {
     if (this.#adopting || this.#closed) return;
-    const adopting = this.#adoptPending((doc, update) => {
-      if (this.#closed) return;
-      this.#host.sendTracked(doc, update);
-      const ref = parseDocName(doc);
-      if (ref && !this.#adopted.has(doc) && this.#host.hasPending(doc)) {
-        this.#adopted.add(doc);
-        this.#host.keep(ref);
-      }
-    });
-    this.#adopting = adopting.finally(() => (this.#adopting = null));
+    this.#adopting = this.#adoptPending().finally(() => (this.#adopting = null));
   }
 
   /** Resolves once a running `adopt` is done (at once when none runs). */
@@ -222,14 +223,24 @@ export class OfflineCache implements PendingObserver {
     return this.#adopting !== null;
   }
 
-  async #adoptPending(add: (doc: string, update: Uint8Array) => void): Promise<void> {
-    let records;
+  async #adoptPending(): Promise<void> {
+    // The store hands them over inside the transaction that removes them, where it can: they are stored again at once.
+    let resent = false;
+    let records: readonly StoredPending[];
     try {
-      records = await this.store.adoptPending();
+      records = await this.store.adoptPending((taken) => {
+        resent = true;
+        this.#resend(taken);
+      });
     } catch (error) {
       console.error('yracer: reading pending writes from the offline store failed', error);
       return;
     }
+    if (!resent) this.#resend(records);
+  }
+
+  /** Sends taken-over pending writes as this client's, merged per document, and keeps their documents loaded. */
+  #resend(records: readonly StoredPending[]): void {
     const byDoc = new Map<string, Uint8Array[]>();
     for (const record of records) {
       if (!parseDocName(record.doc)) continue;
@@ -237,7 +248,15 @@ export class OfflineCache implements PendingObserver {
       if (list) list.push(record.update);
       else byDoc.set(record.doc, [record.update]);
     }
-    for (const [doc, updates] of byDoc) add(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+    for (const [doc, updates] of byDoc) {
+      if (this.#closed) return;
+      this.#host.sendTracked(doc, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+      const ref = parseDocName(doc);
+      if (ref && !this.#adopted.has(doc) && this.#host.hasPending(doc)) {
+        this.#adopted.add(doc);
+        this.#host.keep(ref);
+      }
+    }
   }
 
   /** A query's stored result, or null (also when the store fails). */
@@ -259,6 +278,7 @@ export class OfflineCache implements PendingObserver {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopPageHide();
     this.#tabs?.close();
     void this.store.close().catch((error: unknown) => console.error('yracer: closing the offline store failed', error));
   }

@@ -25,9 +25,10 @@ export interface StoredQuery {
 
 /**
  * Stores documents, pending writes and query results of one client.
- * Writes (`append`, `addPending`, ...) are queued and committed together in
- * one transaction shortly after; `flush()` waits for them. Reads see every
- * write queued before them.
+ * Writes (`append`, `addPending`, ...) return at once; a store should start
+ * committing them in the caller's turn (writes of one turn may share a
+ * transaction), so a page closed or reloaded right after an edit still has
+ * it. `flush()` waits for them. Reads see every write made before them.
  */
 export interface OfflineStore {
   /** The store's name (tabs with stores of one name share their updates). */
@@ -48,14 +49,19 @@ export interface OfflineStore {
    * Takes over the pending updates of owners that are gone: removes them
    * and returns them, so they are sent once, by this client. Where the
    * environment cannot tell which owners are alive (no Web Locks), only the
-   * first call takes over, and it takes every other owner's.
+   * first call takes over, and it takes every other owner's. A store may
+   * call `resend` with them (synchronously, before it resolves) so that the
+   * pending updates `resend` stores again under this owner (`addPending`)
+   * commit in the transaction that removes them: a page closed meanwhile
+   * then loses none of them. The client handles the returned updates itself
+   * when `resend` was not called.
    */
-  adoptPending(): Promise<StoredPending[]>;
+  adoptPending(resend?: (taken: readonly StoredPending[]) => void): Promise<StoredPending[]>;
   /** The stored result of a query (key: collection and expression), or null. */
   loadQuery(key: string): Promise<StoredQuery | null>;
   /** Stores a query's result. */
   saveQuery(key: string, result: StoredQuery): void;
-  /** Resolves once every queued write is committed. */
+  /** Commits the writes made so far (starting now what has not started: the page may be going away); resolves once they are committed. */
   flush(): Promise<void>;
   /** Commits what is queued and closes the store. */
   close(): Promise<void>;

@@ -428,6 +428,10 @@ export class SyncClient implements SyncPort {
     });
   }
 
+  whenStoredOffline(): Promise<void> {
+    return this.#offline ? this.#offline.flush() : Promise.resolve();
+  }
+
   hasPending(doc?: DocRef): boolean {
     if (!doc) return this.#pending.size > 0;
     const name = docName(doc.collection, doc.id);

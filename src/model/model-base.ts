@@ -302,6 +302,21 @@ export abstract class ModelBase implements WriteScope {
   }
 
   /**
+   * Resolves once every local change made so far is committed to the offline
+   * store (IndexedDB in a browser, docs/offline.md), so it survives a reload
+   * or a closed tab before the server has it; rejects when storing it failed.
+   * Resolves at once without an offline store (a local model, Node,
+   * `offline: false`).
+   *
+   * @example
+   * model.add('todos', { title: 'milk' });
+   * await model.whenStoredOffline(); // a reload now keeps it
+   */
+  whenStoredOffline(): Promise<void> {
+    return this.store.sync?.whenStoredOffline() ?? Promise.resolve();
+  }
+
+  /**
    * True while a local change is not yet stored by the server: of the
    * document at or above `subpath` when given, else of any document.
    */

@@ -117,6 +117,8 @@ export interface SyncPort {
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery;
   /** Resolves once every local change is stored by the server (rejects if one was refused). */
   whenNothingPending(): Promise<void>;
+  /** Resolves once every local change made so far is committed to the offline store (at once without one). */
+  whenStoredOffline(): Promise<void>;
   /** True while a local change (of one document, when given) is not yet acknowledged. */
   hasPending(doc?: DocRef): boolean;
   /** The documents held, by mode (a document both subscribed and fetched is listed as subscribed). */

@@ -4,16 +4,63 @@
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]
  *
  * Starts a sync server on SQLite, prints the URL it listens on, and shuts
- * down gracefully on SIGINT/SIGTERM.
+ * down gracefully on SIGINT/SIGTERM: from the first moment of start-up on
+ * (bin/yracer.mjs handles signals while the package loads, `main` before it
+ * opens anything), a signal closes what is open (the server, its sockets,
+ * SQLite, after storing what is pending) and exits 0; a second signal
+ * exits 1 at once.
  */
 import { parseArgs } from 'node:util';
 import { sqliteStorage } from '../storage/sqlite-storage.ts';
 import { createServer } from './create-server.ts';
+import type { SyncServer } from './sync-server.ts';
 
 const USAGE = 'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]';
 
-/** Runs the CLI with the given arguments (without `node` and the script). */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Closes `server()` (what is open so far, null before anything is) on the
+ * first SIGINT/SIGTERM, then calls `exit(0)` (`exit(1)` when closing
+ * failed); a second signal calls `exit(1)` at once. Installed before `serve`
+ * opens anything, so no moment of start-up ignores a signal. `closing` says
+ * whether a signal came.
+ */
+function closeOnSignals(server: () => SyncServer | null, exit: (code: number) => void): { readonly closing: boolean } {
+  let closing = false;
+  const finish = (code: number): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    exit(code);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    if (closing) {
+      console.error(`yracer: ${signal} again, exiting without waiting`);
+      return finish(1);
+    }
+    closing = true;
+    console.log(`yracer: ${signal}, closing`);
+    Promise.resolve(server()?.close()).then(
+      () => finish(0),
+      (error: unknown) => {
+        console.error(`yracer: closing failed (${error instanceof Error ? error.message : String(error)})`);
+        finish(1);
+      },
+    );
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get closing() {
+      return closing;
+    },
+  };
+}
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script).
+ * Resolves with the exit code, or -1 while `serve` runs (it calls `exit`
+ * once a signal closed it).
+ */
+export async function main(argv: readonly string[], exit: (code: number) => void = (code) => process.exit(code)): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -44,9 +91,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`yracer: --port must be a number from 0 to 65535, got "${values.port}"`);
     return 2;
   }
-  const server = createServer({ storage: sqliteStorage(values.db) });
-  const { url } = await server.listen({ port, host: values.host });
-  console.log(`yracer listening on ${url} (SQLite: ${values.db})`);
-  server.closeOnSignals();
+  let server: SyncServer | null = null;
+  const signals = closeOnSignals(() => server, exit);
+  server = createServer({ storage: sqliteStorage(values.db) });
+  let url: string;
+  try {
+    ({ url } = await server.listen({ port, host: values.host }));
+  } catch (error) {
+    if (signals.closing) return -1; // closed while it started: the signal handler exits
+    throw error;
+  }
+  if (!signals.closing) console.log(`yracer listening on ${url} (SQLite: ${values.db})`);
   return -1;
 }

@@ -341,6 +341,11 @@ export class InProcessSync implements SyncPort, RoomPeer {
     return this.#writes.whenNothingPending();
   }
 
+  /** An in-process model has no offline store: resolves at once. */
+  whenStoredOffline(): Promise<void> {
+    return Promise.resolve();
+  }
+
   hasPending(doc?: DocRef): boolean {
     return this.#writes.has(doc ? docName(doc.collection, doc.id) : undefined);
   }

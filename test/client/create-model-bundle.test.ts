@@ -75,8 +75,8 @@ describe('createModel({ url, bundle })', () => {
     await waitFor(() => model.connection.state === 'online', 3000, 'online');
     writer.set('todos.b.title', 'Rye');
     writer.set('todos.a.title', 'marker');
-    await waitFor(() => watcher.get('todos.b.title') === 'Rye' && model.get('todos.a.title') === 'marker', 3000, 'the changes');
-    await sleep(30);
+    // The writer's change of todos.b went to the server before its marker: relayed to the model, it would have come first.
+    await waitFor(() => watcher.get('todos.b.title') === 'Rye' && model.get('todos.a.title') === 'marker', 5000, 'the changes');
     expect(model.get('todos.b.title')).toBe('Bread');
   });
 

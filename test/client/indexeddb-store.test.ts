@@ -1,5 +1,5 @@
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { IDBDatabase, IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
 import type { OfflineStore } from '../../src/client/offline-store.ts';
@@ -126,6 +126,31 @@ describe('indexedDbStore', () => {
     const store = open(new IDBFactory());
     store.addPending('todos/a', 1, edits(1).updates[0] as Uint8Array);
     expect(await store.adoptPending()).toEqual([]);
+  });
+
+  it('starts the transaction of a write in the write\'s own turn, also while an earlier one commits', async () => {
+    const factory = new IDBFactory();
+    const store = open(factory);
+    await store.loadDocs(['todos/a']); // the database is open
+    const started: IDBTransactionMode[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      started.push(args[1] ?? 'readonly');
+      return original.apply(this, args);
+    });
+    try {
+      const { updates } = edits(2);
+      store.append('todos/a', updates[0] as Uint8Array);
+      expect(started).toEqual(['readwrite']); // synchronously: a reload right after cannot beat it
+      await Promise.resolve(); // a later turn, the first transaction still committing
+      store.addPending('todos/a', 1, updates[1] as Uint8Array);
+      expect(started).toEqual(['readwrite', 'readwrite']);
+    } finally {
+      transaction.mockRestore();
+    }
+    await store.flush();
+    const reopened = open(factory);
+    expect(valueOf((await reopened.loadDocs(['todos/a'])).get('todos/a'))).toEqual({ k0: 0 });
   });
 
   it('throws a TypeError naming the problem when no IndexedDB exists', () => {

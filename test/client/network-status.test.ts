@@ -32,15 +32,14 @@ describe('network status', () => {
 
     goOffline();
     expect(model.connection.state).toBe('offline');
-    await waitFor(() => server.connectionCount === 0, 2000, 'the server to see the socket close');
+    await waitFor(() => server.connectionCount === 0, 5000, 'the server to see the socket close');
     model.set('todos.a.title', 'offline edit');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(model.connection.state).toBe('offline'); // no attempts while the browser is offline
 
-    const back = Date.now();
     goOnline();
-    await waitFor(() => model.connection.state === 'online', 2000, 'the reconnect');
-    expect(Date.now() - back).toBeLessThan(1000);
+    // Well within the 60 s backoff: only the online event can have started this attempt (no wall-clock bound: CI is busy).
+    await waitFor(() => model.connection.state === 'online', 10_000, 'the reconnect');
     await model.whenNothingPending();
     const reader = opened.model(client(url));
     await reader.subscribe('todos.a');
@@ -56,6 +55,6 @@ describe('network status', () => {
     expect(model.connection.state).toBe('offline');
     expect(server.connectionCount).toBe(0);
     goOnline();
-    await waitFor(() => model.connection.state === 'online', 2000, 'the connection once online');
+    await waitFor(() => model.connection.state === 'online', 10_000, 'the connection once online');
   });
 });

@@ -1,7 +1,8 @@
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { IDBDatabase, IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
-import type { Model } from '../../src/index.ts';
+import { createModel, type Model } from '../../src/index.ts';
 import { memoryStorage } from '../../src/server/index.ts';
 import { freePort, Opened, reusable, startServerOn } from '../helpers/client-fixtures.ts';
 import { client, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
@@ -39,6 +40,58 @@ class RestartableServer {
   async stop(): Promise<void> {
     await this.current?.server.close();
     this.current = null;
+  }
+}
+
+/**
+ * Watches the read-write transactions every IndexedDB connection starts;
+ * `abortFrom(n)`: the n-th one and later abort as soon as they start (the
+ * page died).
+ */
+function watchTransactions() {
+  const started: IDBTransaction[] = [];
+  const finished = new Set<IDBTransaction>();
+  let abortFrom = Infinity;
+  const original = IDBDatabase.prototype.transaction;
+  const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+    const tx = original.apply(this, args);
+    if (args[1] !== 'readwrite') return tx;
+    started.push(tx);
+    const settle = (): void => void finished.add(tx);
+    tx.addEventListener('complete', settle);
+    tx.addEventListener('abort', settle);
+    if (started.length >= abortFrom) tx.abort();
+    return tx;
+  });
+  opened.defer(() => spy.mockRestore());
+  return {
+    started,
+    /** True when the transaction committed or aborted. */
+    settled: (tx: IDBTransaction | undefined) => tx !== undefined && finished.has(tx),
+    /** True when every transaction started so far committed or aborted. */
+    allSettled: () => started.every((tx) => finished.has(tx)),
+    abortFrom(n: number): void {
+      abortFrom = n;
+    },
+    restore: () => spy.mockRestore(),
+  };
+}
+
+/** A URL where no server listens. */
+async function nowhere(): Promise<string> {
+  return `ws://127.0.0.1:${await freePort()}/`;
+}
+
+/** The value of a stored document (the merge of its updates), as a fresh page load reads it. */
+async function storedValue(profile: Profile, doc: string): Promise<unknown> {
+  const store = indexedDbStore({ name: profile.name, indexedDB: profile.factory });
+  try {
+    const update = (await store.loadDocs([doc])).get(doc);
+    const ydoc = new Y.Doc();
+    if (update) Y.applyUpdate(ydoc, update);
+    return update ? ydoc.getMap('data').toJSON() : undefined;
+  } finally {
+    await store.close();
   }
 }
 
@@ -204,6 +257,51 @@ describe('offline store', () => {
     await page.subscribe('todos.new');
     expect(page.get('todos.new')).toBeUndefined();
     expect(page.connection.state).toBe('online');
+  });
+
+  it('starts storing a write in the write\'s turn, and whenStoredOffline resolves once it is committed', async () => {
+    const profile = new Profile();
+    const page = profile.page(await nowhere());
+    await page.whenStoredOffline(); // the database is open
+    const transactions = watchTransactions();
+    page.add('todos', { id: 'a', title: 'milk' });
+    // No microtask or timer before the transaction: a reload right after the edit cannot beat it.
+    expect(transactions.started).toHaveLength(1);
+    const stored = page.whenStoredOffline();
+    page.set('todos.a.done', true);
+    await within(stored, 5000, 'whenStoredOffline');
+    expect(transactions.settled(transactions.started[0])).toBe(true);
+    await page.whenStoredOffline();
+    expect(transactions.allSettled()).toBe(true);
+    transactions.restore();
+    expect(await storedValue(profile, 'todos/a')).toMatchObject({ title: 'milk', done: true });
+  });
+
+  it('resolves whenStoredOffline at once without an offline store', async () => {
+    await expect(opened.model(client(await nowhere(), { offline: false })).whenStoredOffline()).resolves.toBeUndefined();
+    await expect(createModel().whenStoredOffline()).resolves.toBeUndefined();
+  });
+
+  it('keeps the pending writes of an earlier page load when the page taking them over dies right after', async () => {
+    const url = await nowhere();
+    const profile = new Profile();
+    const first = profile.page(url);
+    first.add('todos', { id: 'a', title: 'written offline' });
+    await first.whenStoredOffline();
+    first.close();
+
+    // The next load takes them over; its page dies right after: every later transaction aborts.
+    const transactions = watchTransactions();
+    transactions.abortFrom(2);
+    const second = profile.page(url);
+    await waitFor(() => second.hasPending(), 5000, 'the writes taken over');
+    await waitFor(() => transactions.allSettled(), 5000, 'the transactions to settle');
+    transactions.restore();
+
+    const third = indexedDbStore({ name: profile.name, indexedDB: profile.factory });
+    opened.defer(() => third.close());
+    const taken = await third.adoptPending();
+    expect(taken.map((record) => record.doc)).toEqual(['todos/a']);
   });
 
   it('throws a TypeError naming the option when offline is not a store', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, browserTestsRun, ExampleInBrowser } from '../helpers/e2e-fixtures.ts';
-import { addTodo, offline, online, row, titles } from '../helpers/todos-e2e-page.ts';
+import { addTodo, offline, online, row, storedOffline, titles } from '../helpers/todos-e2e-page.ts';
 
 /** Waits until the page's service worker controls it (the shell is cached). */
 async function shellCached(page: Page): Promise<void> {
@@ -43,7 +43,7 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
 
   it('keeps working offline through a reload and merges every edit when back online', async () => {
     await addTodo(pageA, 'Shared');
-    await row(pageB, 'Shared').waitFor({ timeout: 2000 });
+    await row(pageB, 'Shared').waitFor({ timeout: 5000 });
     await online(pageB);
 
     await contextB.setOffline(true);
@@ -51,7 +51,7 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     await addTodo(pageA, 'From A while B is offline');
     await addTodo(pageB, 'From B offline');
     await row(pageB, 'Shared').getByTestId('todo-toggle').check();
-    await row(pageB, 'From B offline').waitFor({ timeout: 1000 });
+    await row(pageB, 'From B offline').waitFor({ timeout: 5000 });
 
     await pageB.reload();
     await row(pageB, 'From B offline').waitFor({ timeout: 5000 });
@@ -59,14 +59,14 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     expect(await row(pageB, 'Shared').getByTestId('todo-toggle').isChecked()).toBe(true);
     await pageB.screenshot({ path: join(ARTIFACTS, 'todos-offline-reloaded.png') });
     await addTodo(pageB, 'From B after the reload');
-    await row(pageB, 'From B after the reload').waitFor({ timeout: 1000 });
+    await row(pageB, 'From B after the reload').waitFor({ timeout: 5000 });
 
     const started = Date.now();
     await contextB.setOffline(false);
     const everything = ['From A while B is offline', 'From B after the reload', 'From B offline', 'Shared'];
     await expect.poll(() => sortedTitles(pageA), { timeout: 10_000 }).toEqual(everything);
     await expect.poll(() => sortedTitles(pageB), { timeout: 10_000 }).toEqual(everything);
-    await expect.poll(() => row(pageA, 'Shared').getByTestId('todo-toggle').isChecked(), { timeout: 2000 }).toBe(true);
+    await expect.poll(() => row(pageA, 'Shared').getByTestId('todo-toggle').isChecked(), { timeout: 5000 }).toBe(true);
     const converged = Date.now() - started;
     console.log(`todos offline e2e: converged ${converged} ms after B went online (including B's reconnect backoff)`);
     expect(await titles(pageA)).toEqual(await titles(pageB));
@@ -80,9 +80,9 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     await offline(pageB);
     await offline(secondTab);
     await addTodo(pageB, 'Tab one, offline');
-    await row(secondTab, 'Tab one, offline').waitFor({ timeout: 2000 });
+    await row(secondTab, 'Tab one, offline').waitFor({ timeout: 5000 });
     await row(secondTab, 'Tab one, offline').getByTestId('todo-toggle').check();
-    await expect.poll(() => row(pageB, 'Tab one, offline').getByTestId('todo-toggle').isChecked(), { timeout: 2000 }).toBe(true);
+    await expect.poll(() => row(pageB, 'Tab one, offline').getByTestId('todo-toggle').isChecked(), { timeout: 5000 }).toBe(true);
     await contextB.setOffline(false);
     await row(pageA, 'Tab one, offline').waitFor({ timeout: 5000 });
     await expect.poll(() => row(pageA, 'Tab one, offline').getByTestId('todo-toggle').isChecked(), { timeout: 5000 }).toBe(true);
@@ -94,7 +94,8 @@ describe.runIf(browserTestsRun('browser end-to-end tests (offline)'))('todos exa
     await example.stop();
     await offline(pageA);
     await addTodo(pageA, 'Written with the server down');
-    await row(pageA, 'Written with the server down').waitFor({ timeout: 1000 });
+    await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
+    await storedOffline(pageA); // in IndexedDB before the reload, not racing it
     await pageA.reload(); // the service worker serves the page; the data comes from IndexedDB
     await row(pageA, 'Written with the server down').waitFor({ timeout: 5000 });
     await pageA.screenshot({ path: join(ARTIFACTS, 'todos-server-down-reloaded.png') });

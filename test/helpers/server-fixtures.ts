@@ -11,10 +11,12 @@ import * as Y from 'yjs';
 import type { Model } from '../../src/index.ts';
 import { documentValue } from '../../src/model/document-value.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
+import { MessageKind } from '../../src/protocol/message-kind.ts';
+import { pingMessage } from '../../src/protocol/ping-message.ts';
 import { subscribeMessage } from '../../src/protocol/subscribe-message.ts';
 import { updatePayload } from '../../src/protocol/sync-payload.ts';
 import { memoryStorage, type Storage, type StorageKey, type StoredDocument } from '../../src/server/index.ts';
-import { rawSocket, type RawSocket, type TestServer } from './sync-fixtures.ts';
+import { rawSocket, waitFor, type RawSocket, type TestServer } from './sync-fixtures.ts';
 
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,6 +59,8 @@ export interface StorageCall {
   readonly json?: string | null;
   /** When the call started (Date.now()). */
   readonly at: number;
+  /** compact, saveJson: true once the wrapped storage finished it. */
+  done?: boolean;
 }
 
 /** Options of `recordingStorage`. */
@@ -77,6 +81,8 @@ export interface RecordingStorage extends Storage {
   readonly calls: StorageCall[];
   /** The calls of one method (for one document when given). */
   callsOf(method: StorageCall['method'], doc?: string): StorageCall[];
+  /** The calls of one method that the wrapped storage finished (compact, saveJson). */
+  doneOf(method: 'compact' | 'saveJson', doc?: string): StorageCall[];
 }
 
 /** Wraps a storage (memory storage by default) to record its calls. */
@@ -91,6 +97,7 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
     inner,
     calls,
     callsOf: (method, doc) => calls.filter((c) => c.method === method && (doc === undefined || c.doc === doc)),
+    doneOf: (method, doc) => calls.filter((c) => c.method === method && c.done === true && (doc === undefined || c.doc === doc)),
     async load(key) {
       record('load', key);
       await options.beforeLoad?.(key);
@@ -104,13 +111,15 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       return seq;
     },
     async compact(key, state, throughSeq) {
-      record('compact', key, { seq: throughSeq });
+      const call = record('compact', key, { seq: throughSeq });
       await options.beforeCompact?.(key);
-      return inner.compact(key, state, throughSeq);
+      await inner.compact(key, state, throughSeq);
+      call.done = true;
     },
     async saveJson(key, json, throughSeq) {
-      record('saveJson', key, { json });
-      return inner.saveJson(key, json, throughSeq);
+      const call = record('saveJson', key, { json });
+      await inner.saveJson(key, json, throughSeq);
+      call.done = true;
     },
     staleJson: () => inner.staleJson(),
     loadJson(key) {
@@ -281,6 +290,24 @@ export function within<T>(promise: Promise<T>, ms = 3000, what = 'a promise'): P
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Sends a ping on a multiplexed raw socket and waits for its pong. The
+ * server handles a connection's messages one after the other, so the pong
+ * means it has handled everything this socket sent before, and everything it
+ * sent this socket before has arrived: a test asserting that something did
+ * NOT happen waits on this instead of a fixed delay. (Not while a message of
+ * this socket waits on storage: the ping waits behind it.)
+ */
+export async function roundTrip(socket: RawSocket, timeoutMs = 5000): Promise<void> {
+  const pongs = (): number => socket.messages.filter((m) => m.kind === MessageKind.Pong).length;
+  const before = pongs();
+  socket.send(pingMessage.encode({}));
+  await waitFor(() => pongs() > before, timeoutMs, 'the pong');
+}
+
+/** A socket's messages other than pongs (see `roundTrip`). */
+export const withoutPongs = (socket: RawSocket) => socket.messages.filter((m) => m.kind !== MessageKind.Pong);
 
 /** The close code and reason of a raw socket, within `ms`. */
 export const closedWithin = (socket: RawSocket, ms = 3000): Promise<{ code: number; reason: string }> =>

@@ -17,6 +17,19 @@ export async function offline(page: Page, timeout = 5000): Promise<void> {
   await page.waitForSelector('[data-testid="status-badge"][data-status="offline"]', { timeout });
 }
 
+/**
+ * Waits until the page's model has committed every local change made so far
+ * to IndexedDB (`model.whenStoredOffline()`; the example exposes its model
+ * to automated browsers): a reload after this keeps them.
+ */
+export async function storedOffline(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const model = window.__YRACER_MODEL__;
+    if (!model) throw new Error('the page exposes no model (window.__YRACER_MODEL__)');
+    await model.whenStoredOffline();
+  });
+}
+
 /** Adds a todo through the input. */
 export async function addTodo(page: Page, title: string): Promise<void> {
   const input = page.getByTestId('new-todo');

@@ -18,8 +18,8 @@ import { waitFor } from '../helpers/sync-fixtures.ts';
 
 const resources = useResources();
 
-/** Runs scripts/start.mjs and waits for the URL it prints. */
-async function start(args: readonly string[], dataDir: string) {
+/** Runs scripts/start.mjs; `printed(pattern)` resolves once its output matches. */
+function spawnStart(args: readonly string[], dataDir: string) {
   if (!existsSync(join(ROOT, 'dist/react/index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const { NODE_ENV: _vitestSetsTest, ...env } = process.env;
   const child = spawn(process.execPath, ['scripts/start.mjs', '--skip-library-build', ...args], {
@@ -31,16 +31,36 @@ async function start(args: readonly string[], dataDir: string) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const watchers: Array<() => void> = [];
+  const append = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const watcher of [...watchers]) watcher();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
+  const printed = (pattern: RegExp): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (pattern.test(output)) resolve();
+      };
+      watchers.push(check);
+      check();
+    });
+  const spawned = new Promise<void>((resolve) => child.once('spawn', () => resolve()));
+  return { child, exited, spawned, printed, output: () => output };
+}
+
+/** Runs scripts/start.mjs and waits for the URL it prints. */
+async function start(args: readonly string[], dataDir: string) {
+  const running = spawnStart(args, dataDir);
   const printed = /todos example(?: \(dev\))?: (http:\/\/localhost:\d+)/;
-  await waitFor(() => printed.test(output) || child.exitCode !== null, 45_000, 'the URL on stdout');
-  const url = printed.exec(output)?.[1];
-  if (!url) throw new Error(`scripts/start.mjs did not print a URL:\n${output}`);
-  return { child, url, exited, output: () => output };
+  await waitFor(() => printed.test(running.output()) || running.child.exitCode !== null, 45_000, 'the URL on stdout');
+  const url = printed.exec(running.output())?.[1];
+  if (!url) throw new Error(`scripts/start.mjs did not print a URL:\n${running.output()}`);
+  return { child: running.child, url, exited: running.exited, output: running.output };
 }
 
 /** Adds a todo through the sync server, as a browser would. */
@@ -120,5 +140,45 @@ describe('npm run dev', () => {
 
     running.child.kill('SIGINT');
     expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('npm start and signals during start-up', () => {
+  /** A temporary --out folder inside the repository (the server-side render imports react from its node_modules). */
+  function outDir(): string {
+    mkdirSync(join(ROOT, 'example-app/dist'), { recursive: true });
+    const out = mkdtempSync(join(ROOT, 'example-app/dist/test-'));
+    resources.defer(() => rmSync(out, { recursive: true, force: true }));
+    return out;
+  }
+
+  function dataDir(): string {
+    const data = tempDir('yracer-start-signal-');
+    resources.defer(() => data.remove());
+    return data.dir;
+  }
+
+  it('exits promptly on SIGINT sent as soon as the process is spawned', async () => {
+    const running = spawnStart(['--out', outDir()], dataDir());
+    await running.spawned;
+    running.child.kill('SIGINT');
+    const exit = await within(running.exited, 20_000, 'the exit');
+    // Before Node runs the script's first line the signal ends it the default way; from then on the script exits 0.
+    expect([JSON.stringify({ code: 0, signal: null }), JSON.stringify({ code: null, signal: 'SIGINT' })]).toContain(JSON.stringify(exit));
+  });
+
+  it('stops the Vite build and exits 0 on SIGINT sent while it builds', async () => {
+    const running = spawnStart(['--out', outDir()], dataDir());
+    await within(running.printed(/building the todos example/), 30_000, 'the build to start');
+    running.child.kill('SIGINT');
+    expect(await within(running.exited, 20_000, 'the exit')).toEqual({ code: 0, signal: null });
+  });
+
+  it('closes the server and exits 0 on SIGTERM sent while the server starts (dev)', async () => {
+    const running = spawnStart(['--dev'], dataDir());
+    await within(running.printed(/starting the todos example/), 30_000, 'the server to start starting');
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 30_000, 'the exit')).toEqual({ code: 0, signal: null });
+    expect(running.output()).toMatch(/SIGTERM, closing/);
   });
 });

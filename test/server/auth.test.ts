@@ -105,7 +105,8 @@ describe('authenticate', () => {
     const update = fieldsUpdate({ title: 'sneaky' });
     raw.send(path ? updatePayload(update) : updateFrame('todos/a', 1, update));
     expect(await closedWithin(raw)).toEqual({ code: 4401, reason: 'unauthorized' });
-    await sleep(50);
+    await waitFor(() => logsSince(t.logs, from).length > 0, 5000, 'the log line');
+    await sleep(50); // a second line would have had its chance (no later event to wait for on a closed socket)
     const lines = logsSince(t.logs, from);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^warn: .*authentication refused \(no\)/);

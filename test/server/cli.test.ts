@@ -6,10 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/server/cli.ts';
 import { sqliteStorage } from '../../src/server/index.ts';
+import { freePort } from '../helpers/client-fixtures.ts';
 import { client, waitFor } from '../helpers/sync-fixtures.ts';
 import { loadStored, useResources, within } from '../helpers/server-fixtures.ts';
 
@@ -71,6 +73,76 @@ describe('yracer serve', () => {
     } finally {
       await storage.close();
     }
+  });
+});
+
+/** Spawns `node bin/yracer.mjs ...args` without waiting for anything. */
+function spawnServe(args: readonly string[]) {
+  if (!existsSync('dist/server/cli.js')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const child = spawn(process.execPath, ['bin/yracer.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  resources.defer(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  const firstOutput = new Promise<void>((resolve) => {
+    const seen = (chunk: Buffer): void => {
+      output += chunk.toString();
+      resolve();
+    };
+    child.stdout?.on('data', seen);
+    child.stderr?.on('data', seen);
+  });
+  const spawned = new Promise<void>((resolve) => child.once('spawn', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, spawned, firstOutput, exited, output: () => output };
+}
+
+describe('yracer serve and signals during start-up', () => {
+  it('exits promptly on SIGINT sent as soon as the process is spawned', async () => {
+    const running = spawnServe(['serve', '--port', '0', '--db', join(dir, 'at-spawn', 'x.db')]);
+    await running.spawned;
+    running.child.kill('SIGINT');
+    const exit = await within(running.exited, 15_000, 'the exit');
+    // Before Node runs the command's first line the signal ends it the default way; from then on the command exits 0.
+    expect([JSON.stringify({ code: 0, signal: null }), JSON.stringify({ code: null, signal: 'SIGINT' })]).toContain(JSON.stringify(exit));
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('closes and exits 0 on %s sent when it prints its first line, before it listens', async (signal) => {
+    const running = spawnServe(['serve', '--port', '0', '--db', join(dir, `first-line-${signal}`, 'x.db')]);
+    await within(running.firstOutput, 15_000, 'the first line');
+    running.child.kill(signal);
+    expect(await within(running.exited, 15_000, 'the exit')).toEqual({ code: 0, signal: null });
+    expect(running.output()).toMatch(new RegExp(`${signal}, closing`));
+  });
+
+  it('closes what it opened and exits 0 on a signal that comes before it listens (in process)', async () => {
+    const db = join(dir, 'in-process', 'x.db');
+    const port = await freePort();
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      let exited: (code: number) => void = () => undefined;
+      const exitCode = new Promise<number>((resolve) => (exited = resolve));
+      void main(['serve', '--port', String(port), '--db', db], (code) => exited(code));
+      process.emit('SIGINT', 'SIGINT'); // main has opened SQLite and is about to listen
+      expect(await within(exitCode, 15_000, 'exit(code)')).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).not.toMatch(/listening on/);
+      expect(process.listenerCount('SIGINT')).toBe(0);
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+      error.mockRestore();
+    }
+    // Nothing listens on the port any more.
+    const probe = createNetServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', () => resolve());
+    });
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
   });
 });
 

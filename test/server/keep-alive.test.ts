@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { readPayload } from '../../src/protocol/sync-payload.ts';
 import { rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
-import { closedWithin, rawSocketWith, sleep, subscribeFrame, useResources } from '../helpers/server-fixtures.ts';
+import { closedWithin, rawSocketWith, subscribeFrame, useResources } from '../helpers/server-fixtures.ts';
 
 const resources = useResources();
 
@@ -18,12 +18,12 @@ describe('keep-alive', () => {
     await waitFor(() => provider.synced, 3000, 'the provider synced');
     const states = provider.awareness.getStates().size;
 
-    // y-websocket drops a socket that heard nothing for 30 s; here "nothing" never lasts long.
-    const silences: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      await sleep(75);
-      silences.push(Date.now() - provider.wsLastMessageReceived);
-    }
+    // y-websocket drops a socket that heard nothing for 30 s; here "nothing" never lasts long: 8 messages in a row come close together.
+    const heard: number[] = [provider.wsLastMessageReceived];
+    const socket = provider.ws as unknown as WebSocket;
+    socket.addEventListener('message', () => heard.push(Date.now()));
+    await waitFor(() => heard.length > 8, 10_000, 'eight keep-alive messages');
+    const silences = heard.slice(1).map((at, i) => at - (heard[i] as number));
     expect(Math.max(...silences)).toBeLessThan(500);
     expect(provider.wsconnected).toBe(true);
     expect(provider.awareness.getStates().size).toBe(states);
@@ -35,9 +35,8 @@ describe('keep-alive', () => {
     const stock = resources.socket(await rawSocket(t.url, '/todos/a'));
     await waitFor(() => stock.frames.length > 0, 2000, 'the step 1');
     const after = stock.frames.length;
-    await sleep(500);
+    await waitFor(() => stock.frames.length >= after + 2, 5000, 'two keep-alive frames');
     const extra = stock.frames.slice(after);
-    expect(extra.length).toBeGreaterThanOrEqual(2);
     for (const frame of extra) expect(readPayload(frame)).toEqual({ type: 'awareness', update: Uint8Array.from([0]) });
   });
 
@@ -46,8 +45,7 @@ describe('keep-alive', () => {
     const raw = resources.socket(await rawSocket(t.url));
     let pings = 0;
     raw.ws.on('ping', () => (pings += 1));
-    await sleep(400);
-    expect(pings).toBeGreaterThanOrEqual(3);
+    await waitFor(() => pings >= 3, 5000, 'three pings');
     expect(raw.frames).toEqual([]);
     expect(raw.ws.readyState).toBe(WebSocket.OPEN);
   });
@@ -66,10 +64,14 @@ describe('keep-alive', () => {
     await waitFor(() => t.server.roomCount === 1, 2000, 'the room loaded');
     expect(t.server.connectionCount).toBe(2);
 
-    const closed = await closedWithin(dead, 2000);
+    let alivePings = 0;
+    alive.ws.on('ping', () => (alivePings += 1));
+    const closed = await closedWithin(dead, 5000);
     expect(closed.code).toBe(1006);
-    await waitFor(() => t.server.connectionCount === 1, 2000, 'the dead connection dropped');
-    await sleep(300);
+    await waitFor(() => t.server.connectionCount === 1, 5000, 'the dead connection dropped');
+    // Three more rounds of pings, each of which would have dropped a socket that had not answered the one before.
+    const pingsThen = alivePings;
+    await waitFor(() => alivePings >= pingsThen + 3, 5000, 'three more pings of the live socket');
     expect(alive.ws.readyState).toBe(WebSocket.OPEN);
     expect(t.server.connectionCount).toBe(1);
     // The dead socket's subscription is released (todos/b unloads; the stock socket's todos/a stays).

@@ -15,12 +15,14 @@ import {
   fieldsUpdate,
   loadStored,
   recordingStorage,
+  roundTrip,
   sleep,
   storageKey,
   subscribeFrame,
   updateFrame,
   updateValue,
   useResources,
+  withoutPongs,
 } from '../helpers/server-fixtures.ts';
 
 const resources = useResources();
@@ -138,10 +140,11 @@ describe('multiplexed connection: subscribe', () => {
     await writer.next((m) => m.kind === MessageKind.Ack && m.seq === 1);
     await waitFor(() => payloads(subscriber, 'todos/a', 'update').length === 1, 2000, 'the relayed update');
     subscriber.send(unsubscribeMessage.encode({ doc: 'todos/a' }));
-    await sleep(30);
+    await roundTrip(subscriber); // the unsubscribe is handled
     writer.send(updateFrame('todos/a', 2, fieldsUpdate({ n: 2 }, source)));
     await writer.next((m) => m.kind === MessageKind.Ack && m.seq === 2);
-    await sleep(50);
+    // A relay of update 2 would reach each socket before the answer to a ping sent after its ack.
+    await Promise.all([roundTrip(subscriber), roundTrip(fetcher), roundTrip(writer)]);
     expect(payloads(subscriber, 'todos/a', 'update')).toHaveLength(1);
     expect(payloads(fetcher, 'todos/a', 'update')).toHaveLength(0);
     expect(payloads(writer, 'todos/a', 'update')).toHaveLength(0);
@@ -162,8 +165,8 @@ describe('multiplexed connection: writes', () => {
     expect(raw.messages).toEqual([]);
     gate.resolve();
     await raw.next((m) => m.kind === MessageKind.Ack);
-    await sleep(50);
-    expect(raw.messages.map(describeMessage)).toEqual(['ack 5']);
+    await roundTrip(raw); // both updates handled: an ack of the untracked one would have come before the pong
+    expect(withoutPongs(raw).map(describeMessage)).toEqual(['ack 5']);
     expect((await loadStored(storage, 'todos/a')).value).toEqual({ untracked: true, tracked: true });
   });
 
@@ -217,9 +220,10 @@ describe('multiplexed connection: writes', () => {
     const t = resources.server(await startServer({ storage }));
     const raw = resources.socket(await rawSocket(t.url));
     raw.send(subscribeFrame(1, 'todos/a'));
-    await waitFor(() => raw.frames.length > 0, 2000, 'an answer');
-    await sleep(20);
-    expect(raw.frames.length).toBe(1);
+    await waitFor(() => raw.frames.length > 0, 5000, 'an answer');
+    await roundTrip(raw); // nothing else follows the error
+    expect(raw.frames.length).toBe(2); // the error and the pong, both decoded
+    expect(raw.messages).toHaveLength(2);
     expect(raw.messages[0]).toMatchObject({ kind: MessageKind.Error, code: 'storage-failed', request: 1, doc: 'todos/a' });
   });
 });

@@ -9,6 +9,7 @@ import { unqueryMessage } from '../../src/protocol/unquery-message.ts';
 import { memoryStorage, sqliteStorage, type Storage } from '../../src/server/index.ts';
 import { tempDir } from '../helpers/client-fixtures.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
+import { roundTrip } from '../helpers/server-fixtures.ts';
 
 const open: Array<{ close(): unknown }> = [];
 afterEach(async () => {
@@ -90,11 +91,19 @@ describe('query messages', () => {
     expect(count.kind === MessageKind.QueryDiff && count.count).toBe(3);
     socket.send(unqueryMessage.encode({ request: 1 }));
     socket.send(unqueryMessage.encode({ request: 2 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await roundTrip(socket); // the unqueries are handled
+    // Another socket keeps the same queries: its diffs for the next write show when this one's would have come.
+    const control = await rawSocket(url);
+    open.push({ close: () => control.ws.close() });
+    control.send(query(1, '{"done":false,"$sort":{"title":1}}'));
+    control.send(query(2, '{"done":false,"$count":true}'));
+    await control.next((m) => m.kind === MessageKind.QueryResult && m.request === 2);
     const before = socket.messages.filter((m) => m.kind === MessageKind.QueryDiff).length;
     writer.add('todos', { id: 't4', title: 'b', done: false });
     await writer.whenNothingPending();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await control.next((m) => m.kind === MessageKind.QueryDiff && m.request === 2);
+    await control.next((m) => m.kind === MessageKind.QueryDiff && m.request === 1);
+    await roundTrip(socket);
     expect(socket.messages.filter((m) => m.kind === MessageKind.QueryDiff).length).toBe(before);
   });
 });

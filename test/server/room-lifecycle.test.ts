@@ -164,9 +164,8 @@ describe('compaction', () => {
     expect(storage.callsOf('compact')).toHaveLength(0);
 
     await write(raw, 'todos/a', 3, fieldsUpdate({ f3: 3 }, source));
-    await waitFor(() => storage.callsOf('compact').length === 1, 2000, 'the compaction');
+    await waitFor(() => storage.doneOf('compact').length === 1, 5000, 'the compaction');
     expect(storage.callsOf('compact')[0]?.seq).toBe(storage.callsOf('append')[2]?.seq);
-    await sleep(20);
     const loaded = await loadStored(storage, 'todos/a');
     expect(loaded.stored.updates).toHaveLength(0);
     expect(loaded.stored.state).not.toBeNull();
@@ -178,8 +177,7 @@ describe('compaction', () => {
     await sleep(60);
     expect(storage.callsOf('compact')).toHaveLength(1);
     await write(raw, 'todos/a', 6, fieldsUpdate({ f6: 6 }, source));
-    await waitFor(() => storage.callsOf('compact').length === 2, 2000, 'the second compaction');
-    await sleep(20);
+    await waitFor(() => storage.doneOf('compact').length === 2, 5000, 'the second compaction');
     const again = await loadStored(storage, 'todos/a');
     expect(again.stored.updates).toHaveLength(0);
     expect(again.value).toEqual({ f1: 1, f2: 2, f3: 3, f4: 4, f5: 5, f6: 6 });
@@ -194,17 +192,15 @@ describe('compaction', () => {
     const firstAppend = storage.callsOf('append')[0]?.at ?? 0;
     await write(raw, 'todos/a', 2, fieldsUpdate({ n: 2 }, source));
     expect(storage.callsOf('compact')).toHaveLength(0);
-    await waitFor(() => storage.callsOf('compact').length === 1, 3000, 'the timed compaction');
+    await waitFor(() => storage.doneOf('compact').length === 1, 5000, 'the timed compaction');
     expect((storage.callsOf('compact')[0]?.at ?? 0) - firstAppend).toBeGreaterThanOrEqual(140);
-    await sleep(20);
     const loaded = await loadStored(storage, 'todos/a');
     expect(loaded.stored.updates).toHaveLength(0);
     expect(loaded.value).toEqual({ title: 'one', n: 2 });
     expect(Y.encodeStateVector(loaded.doc)).toEqual(Y.encodeStateVector(source));
 
     await write(raw, 'todos/a', 3, fieldsUpdate({ n: 3 }, source));
-    await waitFor(() => storage.callsOf('compact').length === 2, 3000, 'the next timed compaction');
-    await sleep(20);
+    await waitFor(() => storage.doneOf('compact').length === 2, 5000, 'the next timed compaction');
     expect((await loadStored(storage, 'todos/a')).value).toEqual({ title: 'one', n: 3 });
   });
 });
@@ -221,7 +217,7 @@ describe('JSON value', () => {
     await model.whenNothingPending();
     expect(storage.callsOf('saveJson')).toHaveLength(0);
 
-    await waitFor(() => storage.callsOf('saveJson').length === 1, 3000, 'the JSON write');
+    await waitFor(() => storage.doneOf('saveJson').length === 1, 5000, 'the JSON write');
     const json = await storage.loadJson(TODO);
     expect(JSON.parse(json ?? 'null')).toEqual({ title: 'x', tags: ['a'], views: 5 });
     expect(JSON.parse(json ?? 'null')).toEqual(model.get('todos.a'));
@@ -230,7 +226,7 @@ describe('JSON value', () => {
 
     model.del('todos.a');
     await model.whenNothingPending();
-    await waitFor(() => storage.callsOf('saveJson').length === 2, 3000, 'the JSON delete');
+    await waitFor(() => storage.doneOf('saveJson').length === 2, 5000, 'the JSON delete');
     expect(storage.callsOf('saveJson')[1]?.json).toBeNull();
     expect(await storage.loadJson(TODO)).toBeNull();
   });

@@ -3,8 +3,9 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { memoryStorage } from '../../src/server/index.ts';
-import { rawSocket, startServer } from '../helpers/sync-fixtures.ts';
+import { rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 import { Opened, sleep } from '../helpers/client-fixtures.ts';
 import { captureUnhandledRejections, deferred, fieldsUpdate, recordingStorage, storageKey, subscribeFrame, updateFrame } from '../helpers/server-fixtures.ts';
 
@@ -63,14 +64,13 @@ it('gives a subscriber a working room even when a bad update arrived just before
   const victim = await rawSocket(test.url);
   opened.defer(() => { attacker.ws.terminate(); victim.ws.terminate(); });
   attacker.send(updateFrame('todos/a', 1, forwardOriginUpdate())); // waits for the load
-  await sleep(50);
-  victim.send(subscribeFrame(1, 'todos/a')); // waits for the same load
+  await waitFor(() => storage.callsOf('load', 'todos/a').length === 1, 5000, 'the load to start');
+  victim.send(subscribeFrame(1, 'todos/a')); // waits for the same load (no event tells when it is queued behind it)
   await sleep(50);
   gate.resolve();
-  await victim.next((m) => m.kind === 2);
+  await victim.next((m) => m.kind === MessageKind.Subscribed);
   victim.send(updateFrame('todos/a', 5, fieldsUpdate({ title: 'hello' })));
-  await sleep(300);
-  expect(victim.messages.some((m) => m.kind === 4)).toBe(true);
+  await victim.next((m) => m.kind === MessageKind.Ack && m.seq === 5);
 });
 
 it('waits for a loading document on close and touches storage no more afterwards', async () => {
@@ -83,7 +83,7 @@ it('waits for a loading document on close and touches storage no more afterwards
   const socket = await rawSocket(test.url);
   opened.defer(() => socket.ws.terminate());
   socket.send(updateFrame('todos/a', 1, fieldsUpdate({ b: 2 })));
-  await sleep(50);
+  await waitFor(() => storage.callsOf('load', 'todos/a').length === 1, 5000, 'the load to start');
   const closed = test.server.close();
   await sleep(50);
   gate.resolve();
