@@ -49,6 +49,20 @@ export class SendPacer {
     this.#flush();
   }
 
+  /** True when a frame sent now goes out at once (a token is there and nothing waits). */
+  ready(): boolean {
+    if (this.#waiting.length > 0) return false;
+    this.#refill();
+    return this.#tokens >= 1;
+  }
+
+  /** Milliseconds until the next token. */
+  msUntilToken(): number {
+    this.#refill();
+    if (this.#tokens >= 1) return 0;
+    return Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate));
+  }
+
   /** Frames waiting for tokens. */
   get waiting(): number {
     return this.#waiting.length;

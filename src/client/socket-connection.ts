@@ -224,6 +224,22 @@ export class SocketConnection {
     return true;
   }
 
+  /** True while the socket is open. */
+  get open(): boolean {
+    return this.#socket !== null && this.#socket.readyState === OPEN;
+  }
+
+  /** True when a frame sent now goes out at once: online, within the rate limit, nothing waiting. */
+  ready(): boolean {
+    const socket = this.#socket;
+    return socket !== null && socket.readyState === OPEN && this.#pacer.ready();
+  }
+
+  /** Milliseconds until a frame could go out at once (online). */
+  msUntilReady(): number {
+    return this.#pacer.msUntilToken();
+  }
+
   /** The server's message rate limit (per second, 0: none, and at once): sends stay under it. */
   pace(rate: number, burst: number): void {
     this.#pacer.limit(rate, burst);

@@ -34,7 +34,7 @@ import { decodeFrame, type Message } from '../protocol/frame.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
 import { pingMessage } from '../protocol/ping-message.ts';
 import { SubscribeMode } from '../protocol/subscribe-message.ts';
-import { readPayload, updatePayload } from '../protocol/sync-payload.ts';
+import { readPayload } from '../protocol/sync-payload.ts';
 import { unsubscribeMessage } from '../protocol/unsubscribe-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ClientConnectionStatus, guard } from './client-connection-status.ts';
@@ -46,8 +46,8 @@ import { OfflineCache, TAB_ORIGIN } from './offline-cache.ts';
 import type { OfflineStore } from './offline-store.ts';
 import { PendingWrites, type PendingSpan } from './pending-writes.ts';
 import { applyServerState, missingOnServer, pendingFromDoc, REMOTE_ORIGIN } from './server-state.ts';
-import { ServerLimits } from './server-limits.ts';
 import { SocketConnection } from './socket-connection.ts';
+import { WriteSender } from './write-sender.ts';
 import { SubscribeBatch } from './subscribe-batch.ts';
 import { SyncError } from './sync-error.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
@@ -98,7 +98,17 @@ export class SyncClient implements SyncPort {
     latestSeq: (name) => this.#pending.latest(name),
     finish: (name, state, refused, error) => this.#finishReset(name, state, refused, error),
   });
-  readonly #limits = new ServerLimits();
+  /** Sends tracked updates within the server's limits (merged while the rate limit holds them back). */
+  readonly #writer: WriteSender = new WriteSender({
+    open: () => this.#socket.open,
+    ready: () => this.#socket.ready(),
+    msUntilReady: () => this.#socket.msUntilReady(),
+    send: (frame) => this.#send(frame),
+    pace: (rate, burst) => this.#socket.pace(rate, burst),
+    resetting: (doc) => this.#resets.has(doc),
+    refuse: (doc, seq, error) => this.#resets.start(doc, seq, error),
+    outgoing: (doc, update) => (this.#offline ? this.#offline.outgoing(doc, update) : update),
+  });
   /** Subscribe requests of one turn, sent together (`subscribe-many`). */
   readonly #subscribes = new SubscribeBatch((frame) => void this.#socket.send(frame));
   #requestId = 0;
@@ -128,7 +138,7 @@ export class SyncClient implements SyncPort {
       onOpen: () => this.#onOpen(),
       onMessage: (frame) => this.#onFrame(frame),
       onState: (state, error) => this.#onState(state, error),
-      onClose: (code) => this.#limits.closed(code),
+      onClose: (code) => this.#writer.closed(code),
       ping: () => pingMessage.encode({}),
     });
     this.#holds = new DocumentHolds(
@@ -184,7 +194,11 @@ export class SyncClient implements SyncPort {
       guard('a $connection listener', () => this.#model.set('$connection.error', error));
     }
     this.#status.stateChanged(state);
-    if (state === 'offline') this.#presences.dropped();
+    if (state === 'offline') {
+      this.#presences.dropped();
+      // Pending writes are resent on the next socket.
+      this.#writer.closed();
+    }
     if (error === 'unauthorized') {
       // The server refused the credentials for good: nothing waiting can be answered.
       const refusal = new SyncError('unauthorized', 'the server refused the credentials', null);
@@ -228,17 +242,7 @@ export class SyncClient implements SyncPort {
   }
 
   #sendUpdate(name: string, seq: number, update: Uint8Array): void {
-    // Later parts of a document being reset build on the refused one: they fail with it.
-    if (this.#resets.has(name)) return;
-    const outgoing = this.#offline ? this.#offline.outgoing(name, update) : update;
-    const frame = docMessage.encode({ doc: name, seq, payload: updatePayload(outgoing) });
-    if (frame.byteLength > this.#limits.maxFrameBytes) {
-      // The server would refuse it: refuse it here, and the document returns to the server's state.
-      const message = `the update's frame is ${frame.byteLength} bytes; the server takes frames of at most ${this.#limits.maxFrameBytes} bytes`;
-      this.#resets.start(name, seq, new SyncError(ErrorCode.TooLarge, message, name));
-      return;
-    }
-    if (this.#send(frame)) this.#limits.sent(frame.byteLength);
+    this.#writer.send(name, seq, update);
   }
 
   markWrite(entry: DocEntry): number {
@@ -303,7 +307,7 @@ export class SyncClient implements SyncPort {
       const ydoc = this.#entries.get(name)?.ydoc;
       const encode = ydoc ? (span: PendingSpan) => pendingFromDoc(ydoc, span) : undefined;
       // What grew past a frame while offline goes in several.
-      for (const part of this.#pending.rebase(name, encode, this.#limits.maxUpdateBytes(name))) this.#sendUpdate(name, part.seq, part.update);
+      for (const part of this.#pending.rebase(name, encode, this.#writer.limits.maxUpdateBytes(name))) this.#sendUpdate(name, part.seq, part.update);
     }
     this.#offline?.adopt();
     this.#holds.resendAll();
@@ -336,11 +340,11 @@ export class SyncClient implements SyncPort {
         this.#queries.onDiff(message);
         return;
       case MessageKind.Limits:
-        this.#limits.announced(message);
-        this.#socket.pace(this.#limits.messagesPerSecond, this.#limits.messageBurst);
+        this.#writer.announced(message);
         return;
       case MessageKind.Ack: {
         const doc = this.#pending.docOf(message.seq);
+        this.#writer.acked(message.seq);
         if (doc !== undefined && this.#resets.ignores(doc, message.seq)) return;
         this.#pending.ack(message.seq);
         return;
@@ -366,6 +370,7 @@ export class SyncClient implements SyncPort {
         }
         if (message.request > 0 && this.#resets.answered(message.request, error)) return;
         if (message.seq > 0) {
+          for (const covered of this.#writer.refused(message.seq)) this.#pending.fail(covered, error);
           this.#pending.fail(message.seq, error);
           // The stored copy holds the refused change: the next load comes from the server.
           if (message.doc) this.#offline?.forget(message.doc);
