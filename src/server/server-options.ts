@@ -61,7 +61,16 @@ export interface ServerOptions {
   readonly compactAfterMs?: number;
   /** Delay before a changed document's JSON value is written to storage, in ms (default 50). */
   readonly jsonDelayMs?: number;
-  /** Most queries one connection may subscribe to at once (default 1,000). */
+  /**
+   * Most live (subscribed) queries one connection may hold at once (default
+   * 100); one more is answered with `too-many-queries` and the connection
+   * keeps everything else. An in-process model with a session counts the
+   * same way (its query gets an `error`). Fetches do not count. Why 100: a
+   * screen shows a few dozen lists at most, while every live query costs the
+   * server work on each change of its collection, and with read rules each
+   * is the connection's own (not shared with other clients), so one client
+   * must not be able to make the server hold thousands.
+   */
   readonly maxQueries?: number;
   /** How long document changes are collected before the live queries they affect run again, in ms (default 5). */
   readonly queryDelayMs?: number;
@@ -127,7 +136,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     compactAfterUpdates: options.compactAfterUpdates ?? 200,
     compactAfterMs: options.compactAfterMs ?? 30_000,
     jsonDelayMs: options.jsonDelayMs ?? 50,
-    maxQueries: options.maxQueries ?? 1000,
+    maxQueries: options.maxQueries ?? 100,
     queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,
   };
