@@ -11,12 +11,12 @@ import type { QueryMessage } from '../protocol/query-message.ts';
 import { queryDiffMessage, toWireOps } from '../protocol/query-diff-message.ts';
 import { queryResultMessage } from '../protocol/query-result-message.ts';
 import { SubscribeMode } from '../protocol/subscribe-message.ts';
-import { diffIds, type IdOp } from '../query/id-diff.ts';
-import { withoutPaging, type QueryExpression } from '../query/query-expression.ts';
+import type { IdOp } from '../query/id-diff.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
 import { queryProblem } from '../query/query-problem.ts';
 import type { ConnectionContext } from './connection.ts';
 import type { LiveQuery, LiveQueryListener, LiveQuerySubscriber } from './live-query.ts';
-import { readableResult, type ResultView } from './readable-result.ts';
+import type { ReadFilter } from './query-readable.ts';
 import { whenReadable } from './when-readable.ts';
 import type { Room } from './room.ts';
 import type { Session } from './server-options.ts';
@@ -77,9 +77,11 @@ export class ConnectionQueries {
     const problem = queryProblem(expression);
     if (problem) return fail(ErrorCode.BadQuery, problem);
     const { queries, access } = this.#host.context;
-    // With read rules the query runs unpaged; each connection pages what its session may read.
-    const filtered = access.checksReads;
-    const query = filtered ? queries.acquire(collection, withoutPaging(expression), true) : queries.acquire(collection, expression);
+    // With read rules the query is this connection's own, holding what its session may read.
+    const filter: ReadFilter | undefined = access.checksReads
+      ? async (id, value) => (await access.canRead(this.#host.session(), collection, id, value)) === null
+      : undefined;
+    const query = queries.acquire(collection, expression, filter);
     try {
       await query.ready;
     } catch (error) {
@@ -90,30 +92,9 @@ export class ConnectionQueries {
       queries.release(query);
       return;
     }
-    let view: ResultView = { ids: query.ids, count: query.count };
-    if (filtered) {
-      try {
-        view = await readableResult(query, expression, this.#host.session(), access);
-      } catch (error) {
-        queries.release(query);
-        return fail(ErrorCode.QueryFailed, `checking read rules failed: ${String(error)}`);
-      }
-    }
-    const { ids, count } = view;
+    const { ids, count } = query;
     if (mode === SubscribeMode.Subscribe) {
-      let shown = view;
-      const listener: LiveQueryListener = filtered
-        ? (_ops, _ids, _count, confirming) =>
-            this.#enqueue(async () => {
-              if (!this.#runs(request, query)) return;
-              const next = await readableResult(query, expression, this.#host.session(), access);
-              const changes = diffIds(shown.ids, next.ids);
-              // An empty run still tells a writer the result reflects its writes; others hear only changes.
-              if (!confirming && changes.length === 0 && next.count === shown.count) return;
-              shown = next;
-              await this.#sendDiff(request, query, changes, next.count);
-            })
-        : (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
+      const listener: LiveQueryListener = (ops, _ids, next) => this.#enqueue(() => this.#sendDiff(request, query, ops, next));
       const subscriber: LiveQuerySubscriber = { peer: this.#host.peer, listener };
       query.subscribers.add(subscriber);
       this.#active.set(request, { query, subscriber });

@@ -3,16 +3,16 @@
  * live queries, without a socket. Result documents are held through the
  * model's sync port (so they load like any subscription) before each result
  * is reported, and released when they leave the result or the query closes.
- * With a session, the result holds only the documents it may read (paged and
- * counted after filtering, as for a connection); `fetchOnly` answers once.
+ * With a session, the query is the model's own and its result holds only
+ * the documents the session may read (paged and counted after filtering, as
+ * for a connection); `fetchOnly` answers once.
  */
 import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
-import { withoutPaging } from '../query/query-expression.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import type { SessionGuard } from './in-process-writes.ts';
 import type { LiveQueries } from './live-queries.ts';
-import type { LiveQuery, LiveQuerySubscriber } from './live-query.ts';
-import { readableResult, type ResultView } from './readable-result.ts';
+import type { LiveQuerySubscriber } from './live-query.ts';
+import type { ReadFilter } from './query-readable.ts';
 
 /** Holding documents, as the in-process sync port does it. */
 export interface QueryHolds {
@@ -29,6 +29,12 @@ export interface InProcessQueryContext {
   readonly guard?: SessionGuard | undefined;
   /** Answer once even when subscribing (its documents are still held as subscribed). */
   readonly fetchOnly: boolean;
+  /**
+   * The model's live queries and how many it may hold (a model with a
+   * session: the server's `maxQueries`); a live query past it gets an
+   * `error` naming the limit and runs nothing. None: no limit.
+   */
+  readonly quota?: { readonly held: Set<object>; readonly max: number } | undefined;
 }
 
 const isRefusal = (outcome: PromiseSettledResult<void> | undefined): boolean =>
@@ -40,11 +46,18 @@ export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQ
   // The port is the origin of the model's writes in the rooms.
   const peer: unknown = holds;
   const { collection, mode, expression } = spec;
-  const filtered = guard?.access.checksReads === true ? guard : undefined;
+  const { quota } = context;
+  const live = mode === 'subscribe' && !context.fetchOnly;
+  if (quota && live && quota.held.size >= quota.max) {
+    const refusal = new Error(`yracer: too-many-queries: at most ${quota.max} live queries per model with a session (the server's maxQueries)`);
+    // After this returns, as a server's answer would.
+    queueMicrotask(() => handler.error(refusal));
+    return { close: () => undefined };
+  }
+  const filter: ReadFilter | undefined =
+    guard?.access.checksReads === true ? async (id, value) => (await guard.access.canRead(guard.session, collection, id, value)) === null : undefined;
   const refs = (ids: readonly string[]): DocRef[] => ids.map((id) => ({ collection, id }));
-  const query = filtered ? queries.acquire(collection, withoutPaging(expression), true) : queries.acquire(collection, expression);
-  const view = async (live: LiveQuery): Promise<ResultView> =>
-    filtered ? readableResult(live, expression, filtered.session, filtered.access) : { ids: live.ids, count: live.count };
+  const query = queries.acquire(collection, expression, filter);
   let acquired = true;
   let closed = false;
   let held: readonly string[] = [];
@@ -57,8 +70,7 @@ export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQ
     chain = chain
       .then(async () => {
         if (closed) return;
-        const result = await view(query);
-        if (closed) return;
+        const result = { ids: query.ids, count: query.count };
         const before = new Set(held);
         const added = result.ids.filter((id) => !before.has(id));
         // Each document is held on its own: one the read rule refuses now (the result was read from older JSON) is left out.
@@ -103,10 +115,11 @@ export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQ
       if (!closed) handler.error(new Error(`yracer: running the query failed: ${String(error)}`));
     },
   );
-  return {
+  const handle: ServerQuery = {
     close: () => {
       if (closed) return;
       closed = true;
+      quota?.held.delete(handle);
       query.subscribers.delete(subscriber);
       letGo();
       const release = held;
@@ -114,4 +127,6 @@ export function openInProcessQuery(context: InProcessQueryContext, spec: ServerQ
       chain = chain.then(() => holds.release(refs(release), mode)).catch(() => undefined);
     },
   };
+  if (live) quota?.held.add(handle);
+  return handle;
 }

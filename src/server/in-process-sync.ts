@@ -72,6 +72,8 @@ export interface InProcessOptions {
   readonly guard?: SessionGuard;
   /** Subscribing loads the document once without joining its room (holdings still list it as subscribed). */
   readonly fetchOnly?: boolean;
+  /** With a session: most live queries the model may hold at once (the server's `maxQueries`); no limit when absent. */
+  readonly maxQueries?: number;
 }
 
 /** Connects an in-process model to the server's rooms. */
@@ -87,6 +89,8 @@ export class InProcessSync implements SyncPort, RoomPeer {
   readonly #presences: InProcessPresences;
   /** With a session: the read rules over what rooms send (null: trusted). */
   readonly #gate: ReadGate | null;
+  /** The live queries counted against `maxQueries` (a model with a session). */
+  readonly #liveQueries = new Set<object>();
   #closed = false;
 
   constructor(model: Model, options: InProcessOptions) {
@@ -154,8 +158,10 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
-    const { queries, guard, fetchOnly = false } = this.#options;
-    return openInProcessQuery({ queries, holds: this, guard, fetchOnly }, spec, handler);
+    const { queries, guard, fetchOnly = false, maxQueries = Infinity } = this.#options;
+    // A model acting for a session holds at most maxQueries live queries, as a connection does.
+    const quota = guard ? { held: this.#liveQueries, max: maxQueries } : undefined;
+    return openInProcessQuery({ queries, holds: this, guard, fetchOnly, quota }, spec, handler);
   }
 
   markWrite(entry: DocEntry): number {

@@ -7,14 +7,23 @@
  * document is checked against every live query of its collection, and only
  * the queries it may affect are run again in storage, after the changed
  * documents' JSON values are stored. Listeners get the difference.
+ *
+ * With read rules, a query runs for one session (`acquire` with a read
+ * filter): it is not shared, and runs in storage page by page until it has
+ * the readable documents it returns (`queryReadable`), so what it holds
+ * follows its result, not its collection.
  */
 import type * as Y from 'yjs';
 import type { QueryExpression } from '../query/query-expression.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, StoredQueryResult } from '../storage/storage.ts';
 import { LiveQuery, UNKNOWN } from './live-query.ts';
+import { queryReadable, type ReadFilter } from './query-readable.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
 import type { ServerLog } from './server-options.ts';
+
+/** How many affected queries of a batch run at once; the server serves sockets between groups. */
+const RERUN_GROUP = 32;
 
 /** What the live queries need from the server. */
 export interface LiveQueriesSettings {
@@ -38,6 +47,8 @@ export class LiveQueries {
   readonly #seen = new WeakMap<Y.Doc, { readonly value: unknown; readonly epoch: number }>();
   /** Per collection, bumped whenever it stops having live queries: older `#seen` values may be stale. */
   readonly #epochs = new Map<string, number>();
+  /** Numbers the filtered queries (each is its own). */
+  #filtered = 0;
   #registry: RoomRegistry | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #flushing: Promise<void> | null = null;
@@ -58,15 +69,18 @@ export class LiveQueries {
 
   /**
    * The live query for a collection and a valid expression (created and run
-   * when new); release it when done. `followsValues` (for results filtered
-   * by read rules) tells subscribers of every change of a result document's
-   * value, not only of changes to the ids and the count.
+   * when new); release it when done. Without `filter` one query serves
+   * every holder of the same expression. With one (a session's read rule),
+   * the query is the caller's own: its result holds only the documents
+   * `filter` allows, `$skip`, `$limit` and `$count` applying to those, and
+   * it runs again whenever a change may change what is readable in it.
    */
-  acquire(collection: string, expression: QueryExpression, followsValues = false): LiveQuery {
-    const key = `${collection}\u0000${JSON.stringify(expression)}${followsValues ? '\u0000values' : ''}`;
+  acquire(collection: string, expression: QueryExpression, filter?: ReadFilter): LiveQuery {
+    const text = `${collection}\u0000${JSON.stringify(expression)}`;
+    const key = filter ? `${text}\u0000filtered ${(this.#filtered += 1)}` : text;
     let query = this.#queries.get(key);
     if (!query) {
-      const created = new LiveQuery(collection, expression, key, followsValues);
+      const created = new LiveQuery(collection, expression, key, filter ?? null);
       query = created;
       this.#queries.set(key, created);
       let set = this.#byCollection.get(collection);
@@ -75,13 +89,19 @@ export class LiveQueries {
       created.ready = created.run(async () => {
         const rooms = this.#registry?.roomsOf(collection) ?? [];
         await Promise.all([this.#settings.ready, ...rooms.map((room) => room.saveJson())]);
-        created.update(await this.#settings.storage.query(collection, expression));
+        created.update(await this.#read(created));
         created.settled = true;
       });
       created.ready.catch(() => this.#drop(created));
     }
     query.refs += 1;
     return query;
+  }
+
+  /** Runs a query in storage (a filtered one page by page, keeping what its session may read). */
+  #read(query: LiveQuery): Promise<StoredQueryResult> {
+    const { storage } = this.#settings;
+    return query.filter ? queryReadable(storage, query.collection, query.expression, query.filter) : storage.query(query.collection, query.expression);
   }
 
   /** Releases a query taken with `acquire`; it stops at 0 holders. */
@@ -131,6 +151,8 @@ export class LiveQueries {
     this.#writers = new Set();
     const affected = new Set<LiveQuery>();
     const confirmed = new Set<LiveQuery>();
+    // Filtered queries a document may enter if their read filter allows its new value.
+    const ifReadable: Array<{ readonly query: LiveQuery; readonly id: string; readonly value: unknown }> = [];
     for (const room of rooms) {
       const queries = this.#byCollection.get(room.key.collection);
       if (!queries) continue;
@@ -148,22 +170,38 @@ export class LiveQueries {
       for (const query of queries) {
         if (affected.has(query)) continue;
         // A closed room's last value is only in storage: run the query again to be sure.
-        if (next === UNKNOWN || query.affectedBy(room.key.id, next, previous)) affected.add(query);
+        const verdict = next === UNKNOWN || query.affectedBy(room.key.id, next, previous);
+        if (verdict === 'if-readable') ifReadable.push({ query, id: room.key.id, value: next });
+        else if (verdict) affected.add(query);
         else if (query.heardBy(writers)) confirmed.add(query);
       }
     }
+    await Promise.all(
+      ifReadable.map(async ({ query, id, value }) => {
+        if (affected.has(query)) return;
+        // A filter that fails runs the query again (which reports the failure).
+        const readable = await new Promise<boolean>((resolve) => resolve(query.filter?.(id, value) ?? true)).catch(() => true);
+        if (readable === true) affected.add(query);
+        else if (query.heardBy(writers)) confirmed.add(query);
+      }),
+    );
     if (affected.size === 0 && confirmed.size === 0) return;
     // After the changes are stored (so writers have their acknowledgements first) and their JSON is.
     await Promise.all([this.#settings.ready, ...rooms.map((room) => room.saveJson())]);
     for (const query of confirmed) if (!affected.has(query)) void query.run(async () => query.confirm(writers));
-    await Promise.all(
-      [...affected].map((query) =>
-        query.run(async () => {
-          if (this.#queries.get(query.key) !== query) return;
-          query.update(await this.#settings.storage.query(query.collection, query.expression), writers);
-        }),
-      ),
-    );
+    // In groups, letting sockets be served in between: storage may answer synchronously (SQLite).
+    const queue = [...affected];
+    for (let start = 0; start < queue.length; start += RERUN_GROUP) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(
+        queue.slice(start, start + RERUN_GROUP).map((query) =>
+          query.run(async () => {
+            if (this.#queries.get(query.key) !== query) return;
+            query.update(await this.#read(query), writers);
+          }),
+        ),
+      );
+    }
   }
 
   /** Stops batching (the server is closing). */

@@ -10,6 +10,7 @@ import { diffIds, type IdOp } from '../query/id-diff.ts';
 import { fieldValue, matchesQuery } from '../query/match-query.ts';
 import { modifiersOf, type QueryExpression, type QueryModifiers } from '../query/query-expression.ts';
 import type { StoredQueryResult } from '../storage/storage.ts';
+import type { ReadFilter } from './query-readable.ts';
 
 const NO_WRITERS: ReadonlySet<unknown> = new Set();
 
@@ -32,7 +33,12 @@ export interface LiveQuerySubscriber {
   readonly listener: LiveQueryListener;
 }
 
-/** A query kept up to date by the server. */
+/**
+ * A query kept up to date by the server. Its result is what storage returns
+ * (with a read filter, what `queryReadable` returns: the session's readable
+ * documents, paged and counted); it holds the ids and JSON values of that
+ * result only, so its memory follows the result, not the collection.
+ */
 export class LiveQuery {
   readonly collection: string;
   readonly expression: QueryExpression;
@@ -53,17 +59,18 @@ export class LiveQuery {
   #candidate: { id: string; value: unknown } | null = null;
   #runs: Promise<void> = Promise.resolve();
   /**
-   * True for a query whose subscribers filter the result with read rules:
-   * any change of a result document's value can change what they may see,
-   * so every such change runs the query again and is told to them.
+   * The read rule of the one session this query runs for (null: a query
+   * shared by everyone, unfiltered). With one, any change of a document's
+   * value may change whether it is readable, so it runs the query again
+   * when the document is in the result or may enter it.
    */
-  readonly followsValues: boolean;
+  readonly filter: ReadFilter | null;
 
-  constructor(collection: string, expression: QueryExpression, key: string, followsValues = false) {
+  constructor(collection: string, expression: QueryExpression, key: string, filter: ReadFilter | null = null) {
     this.collection = collection;
     this.expression = expression;
     this.key = key;
-    this.followsValues = followsValues;
+    this.filter = filter;
     this.#fields = queryFields(expression);
     this.#modifiers = modifiersOf(expression);
     const compare = sortComparator(expression, (id) =>
@@ -87,6 +94,11 @@ export class LiveQuery {
     return this.#count;
   }
 
+  /** Number of JSON values held (those of the result's documents). */
+  get heldValues(): number {
+    return this.#values.size;
+  }
+
   /** Runs `step` after every earlier run of this query (results are applied in the order they were read). */
   run(step: () => Promise<void>): Promise<void> {
     const done = this.#runs.then(step);
@@ -97,19 +109,25 @@ export class LiveQuery {
   /**
    * Whether a change of document `id` (to `next`, undefined when deleted;
    * `previous` is its value at the last check, or `UNKNOWN`) can change the
-   * result. False only when it certainly cannot.
+   * result. False only when it certainly cannot. `'if-readable'` (a query
+   * with a read filter): only when the filter allows `next`, as the
+   * document was not in the result and enters it only if readable now.
    */
-  affectedBy(id: string, next: unknown, previous: unknown): boolean {
+  affectedBy(id: string, next: unknown, previous: unknown): boolean | 'if-readable' {
     if (!this.settled) return true;
     const now = next !== undefined && matchesQuery(next, this.expression);
+    const entering = this.filter ? 'if-readable' : true;
     if (this.#modifiers.count) {
       if (previous === UNKNOWN) return true;
-      return now !== (previous !== undefined && matchesQuery(previous, this.expression));
+      const was = previous !== undefined && matchesQuery(previous, this.expression);
+      if (now && !was) return entering;
+      // Filtered: a matching document's new value may change whether it is readable (so counted).
+      return now !== was || (this.filter !== null && now && !jsonEqual(previous, next));
     }
     if (this.#values.has(id)) {
       if (next === undefined) return true;
       const before = this.#values.get(id);
-      if (this.followsValues) return !jsonEqual(before, next);
+      if (this.filter) return !jsonEqual(before, next);
       for (const field of this.#fields) if (!jsonEqual(fieldValue(before, field), fieldValue(next, field))) return true;
       return false;
     }
@@ -119,7 +137,8 @@ export class LiveQuery {
     if (skip > 0 && previous !== undefined && (previous === UNKNOWN || matchesQuery(previous, this.expression))) {
       if (previous === UNKNOWN || !this.#afterWindow(id, previous)) return true;
     }
-    return now && !this.#afterWindow(id, next);
+    // Filtered, the window is of readable documents: one sorting before its end enters it if readable now.
+    return now && !this.#afterWindow(id, next) ? entering : false;
   }
 
   /** True when the window is full and a document with this value sorts after its last one (so it is not in it). */
@@ -140,15 +159,13 @@ export class LiveQuery {
    */
   update(result: StoredQueryResult, writers: ReadonlySet<unknown> = NO_WRITERS): void {
     const ids = this.#modifiers.count ? [] : [...result.ids];
-    const previous = this.followsValues ? new Map(this.#values) : null;
     this.#values.clear();
     ids.forEach((id, i) => {
       const json = result.json[i];
       this.#values.set(id, json === undefined ? undefined : (JSON.parse(json) as unknown));
     });
     const ops = diffIds(this.#ids, ids);
-    const valuesChanged = previous !== null && ids.some((id) => !jsonEqual(previous.get(id), this.#values.get(id)));
-    const changed = ops.length > 0 || result.count !== this.#count || valuesChanged;
+    const changed = ops.length > 0 || result.count !== this.#count;
     this.#ids = ids;
     this.#count = result.count;
     if (!changed) {

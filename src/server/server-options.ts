@@ -83,7 +83,16 @@ export interface ServerOptions {
    * JSON (the client's own limit) whatever this is.
    */
   readonly maxPresenceBytesPerRoom?: number;
-  /** Most queries one connection may subscribe to at once (default 1,000). */
+  /**
+   * Most live (subscribed) queries one connection may hold at once (default
+   * 100); one more is answered with `too-many-queries` and the connection
+   * keeps everything else. An in-process model with a session counts the
+   * same way (its query gets an `error`). Fetches do not count. Why 100: a
+   * screen shows a few dozen lists at most, while every live query costs the
+   * server work on each change of its collection, and with read rules each
+   * is the connection's own (not shared with other clients), so one client
+   * must not be able to make the server hold thousands.
+   */
   readonly maxQueries?: number;
   /** How long document changes are collected before the live queries they affect run again, in ms (default 5). */
   readonly queryDelayMs?: number;
@@ -150,7 +159,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     compactAfterMs: options.compactAfterMs ?? 30_000,
     jsonDelayMs: options.jsonDelayMs ?? 50,
     maxPresenceBytesPerRoom: options.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
-    maxQueries: options.maxQueries ?? 1000,
+    maxQueries: options.maxQueries ?? 100,
     queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,
   };

@@ -132,7 +132,7 @@ export class SyncServer {
       log: this.options.log,
       unloadDelayMs: options.unloadDelayMs ?? 1000,
       onClose: () => this.#models.delete(model),
-      ...(session ? { guard: { session, access: this.#access } } : {}),
+      ...(session ? { guard: { session, access: this.#access }, maxQueries: this.options.maxQueries } : {}),
       fetchOnly: options.fetchOnly ?? false,
     });
     this.#models.add(model);

@@ -1,6 +1,6 @@
 /**
  * Fixtures for server tests (on top of sync-fixtures.ts): a Storage wrapper
- * that records calls and can hold loads back, reading a stored document,
+ * that records calls and can hold loads back, one that counts query rows, reading a stored document,
  * building frames, raw sockets with `ws` options, HTTP upgrade probes, and
  * cleanup of everything a test opened.
  */
@@ -132,6 +132,38 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       if (!options.keepOpen) await inner.close();
     },
   };
+}
+
+/** What a storage's queries returned (see `countingStorage`). */
+export interface QueryStats {
+  /** Queries started (counted when called). */
+  calls: number;
+  /** Rows (ids with their JSON) returned, over every call. */
+  rows: number;
+  /** Most rows one call returned. */
+  largest: number;
+}
+
+/** Wraps a storage (memory storage by default) to count the rows its queries return. */
+export function countingStorage(inner: Storage = memoryStorage()): { storage: Storage; stats: QueryStats } {
+  const stats: QueryStats = { calls: 0, rows: 0, largest: 0 };
+  const storage: Storage = {
+    load: (key) => inner.load(key),
+    append: (key, update) => inner.append(key, update),
+    compact: (key, state, through) => inner.compact(key, state, through),
+    saveJson: (key, json, through) => inner.saveJson(key, json, through),
+    staleJson: () => inner.staleJson(),
+    loadJson: (key) => inner.loadJson(key),
+    close: () => inner.close(),
+    async query(collection, expression, options) {
+      stats.calls += 1;
+      const result = await inner.query(collection, expression, options);
+      stats.rows += result.ids.length;
+      stats.largest = Math.max(stats.largest, result.ids.length);
+      return result;
+    },
+  };
+  return { storage, stats };
 }
 
 /** A document as storage has it: the raw stored parts, a Y.Doc built from them, and its JSON value. */

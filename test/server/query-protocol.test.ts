@@ -126,6 +126,25 @@ describe('query limits and failures', () => {
     await socket.next((m) => m.kind === MessageKind.QueryResult && m.request === 4);
   });
 
+  it('holds at most 100 subscribed queries per connection by default: the 101st is too-many-queries, other connections keep querying', async () => {
+    const { url } = await seeded();
+    const socket = await rawSocket(url);
+    open.push({ close: () => socket.ws.close() });
+    for (let request = 1; request <= 101; request++) socket.send(query(request, JSON.stringify({ n: request })));
+    const refused = await socket.next((m) => m.kind === MessageKind.Error && m.request === 101);
+    expect(refused.kind === MessageKind.Error && [refused.code, refused.message]).toEqual(['too-many-queries', 'at most 100 queries per connection']);
+    await waitFor(() => socket.messages.filter((m) => m.kind === MessageKind.QueryResult).length === 100, 5000, 'the first 100 results');
+    // A fetch does not count, and the connection keeps being served.
+    socket.send(query(102, '{}', 'todos', 1));
+    const fetched = await socket.next((m) => m.kind === MessageKind.QueryResult && m.request === 102);
+    expect(fetched.kind === MessageKind.QueryResult && fetched.ids).toEqual(['t1', 't2']);
+    const other = await rawSocket(url);
+    open.push({ close: () => other.ws.close() });
+    other.send(query(1, '{}'));
+    const result = await other.next((m) => m.kind === MessageKind.QueryResult && m.request === 1);
+    expect(result.kind === MessageKind.QueryResult && result.ids).toEqual(['t1', 't2']);
+  });
+
   it('answers query-failed when storage fails, stores nothing, and keeps serving', async () => {
     const inner = memoryStorage();
     let fail = true;

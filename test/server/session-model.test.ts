@@ -168,6 +168,23 @@ describe('in-process model with a session', () => {
     expect(await bob.bundle()).toMatchObject({ subscribe: [], fetch: [] });
   });
 
+  it('holds at most maxQueries live queries per model with a session, as a connection does; fetches and trusted models are not limited', async () => {
+    const t = resources.server(await startServer({ rules, schema: { todos: todoSchema }, maxQueries: 2 }));
+    const bob = sessionModel(t, { user: 'bob' });
+    await Promise.all([bob.query('todos', { n: 1 }).subscribe(), bob.query('todos', { n: 2 }).subscribe()]);
+    const third = bob.query('todos', { n: 3 });
+    const errors: Error[] = [];
+    third.on('error', ({ error }) => errors.push(error));
+    await expect(third.subscribe()).rejects.toThrow(/too-many-queries: at most 2 live queries per model with a session/);
+    expect(errors).toHaveLength(1);
+    await expect(bob.query('todos', { n: 4 }).fetch()).resolves.toBeUndefined();
+    // Stopping one makes room.
+    await bob.query('todos', { n: 1 }).unsubscribe();
+    await expect(third.subscribe()).resolves.toBeUndefined();
+    const trusted = resources.model(t.server.createModel());
+    await Promise.all([1, 2, 3].map((n) => trusted.query('todos', { n }).subscribe()));
+  });
+
   it('trusts a model without a session: no rule is asked', async () => {
     const { t } = await seeded();
     const trusted = resources.model(t.server.createModel());
