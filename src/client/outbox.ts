@@ -7,6 +7,7 @@
  * costs fewer messages, not throughput.
  */
 import * as Y from 'yjs';
+import { runsWithin } from './runs-within.ts';
 
 /** What the outbox needs from its sync client. */
 export interface OutboxHost {
@@ -53,7 +54,7 @@ export class Outbox {
     for (const [doc, list] of this.#waiting) {
       if (!this.#host.ready()) break;
       this.#waiting.delete(doc);
-      for (const part of mergeWithin(list, this.#host.maxBytes(doc))) {
+      for (const part of runsWithin(list, (w) => w.update.byteLength, this.#host.maxBytes(doc))) {
         const last = part[part.length - 1] as Waiting;
         const update = part.length === 1 ? last.update : Y.mergeUpdates(part.map((w) => w.update));
         this.#host.send(
@@ -77,22 +78,4 @@ export class Outbox {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
   }
-}
-
-/** Consecutive runs of waiting updates whose sizes add up to at most `maxBytes` (a larger one alone). */
-function mergeWithin(list: readonly Waiting[], maxBytes: number): Waiting[][] {
-  const parts: Waiting[][] = [];
-  let current: Waiting[] = [];
-  let size = 0;
-  for (const waiting of list) {
-    if (current.length > 0 && size + waiting.update.byteLength > maxBytes) {
-      parts.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(waiting);
-    size += waiting.update.byteLength;
-  }
-  if (current.length > 0) parts.push(current);
-  return parts;
 }

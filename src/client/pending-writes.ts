@@ -8,6 +8,7 @@
  * or under several when together they are larger than a frame may be.
  */
 import * as Y from 'yjs';
+import { runsWithin } from './runs-within.ts';
 import type { WriteCallback } from '../model/write-scope.ts';
 
 interface Pending {
@@ -46,24 +47,6 @@ function spanOf(entries: readonly Pending[]): PendingSpan | null {
     return null;
   }
   return { from, to };
-}
-
-/** Consecutive runs of pending updates whose sizes add up to at most `maxBytes` (a larger one alone). */
-function within(entries: readonly Pending[], maxBytes: number): Pending[][] {
-  const groups: Pending[][] = [];
-  let current: Pending[] = [];
-  let size = 0;
-  for (const entry of entries) {
-    if (current.length > 0 && size + entry.update.byteLength > maxBytes) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += entry.update.byteLength;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }
 
 interface Waiter {
@@ -182,7 +165,7 @@ export class PendingWrites {
       groups = [entries];
       updates = [encoded];
     } else {
-      groups = within(entries, maxBytes);
+      groups = runsWithin(entries, (p) => p.update.byteLength, maxBytes);
       updates = groups.map((group) => (group.length === 1 ? (group[0] as Pending).update : Y.mergeUpdates(group.map((p) => p.update))));
     }
     for (const seq of seqs) this.#pending.delete(seq);

@@ -15,6 +15,7 @@ import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
 import type { QueryExpression } from '../../src/query/query-expression.ts';
 import { createServer, memoryStorage, type ServerOptions, type Storage, type StorageKey, type StoredDocument } from '../../src/server/index.ts';
 import type { StorageQueryOptions, StoredQueryResult } from '../../src/storage/storage.ts';
+import { wrapStorage } from './server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
 
 /** The repository root. */
@@ -51,16 +52,7 @@ export async function startServerOn(port: number, options: Partial<ServerOptions
 
 /** A storage whose `close()` does nothing, so a restarted server can use the same (memory) data. */
 export function reusable(inner: Storage): Storage {
-  return {
-    load: (key) => inner.load(key),
-    append: (key, update) => inner.append(key, update),
-    compact: (key, state, through) => inner.compact(key, state, through),
-    saveJson: (key, json, through) => inner.saveJson(key, json, through),
-    staleJson: () => inner.staleJson(),
-    loadJson: (key) => inner.loadJson(key),
-    query: (collection, expression, options) => inner.query(collection, expression, options),
-    close: async () => undefined,
-  };
+  return wrapStorage(inner, { close: async () => undefined });
 }
 
 /** Holds storage calls back: while held, every gated call waits until `release()`. */

@@ -144,17 +144,25 @@ export interface QueryStats {
   largest: number;
 }
 
-/** Wraps a storage (memory storage by default) to count the rows its queries return. */
-export function countingStorage(inner: Storage = memoryStorage()): { storage: Storage; stats: QueryStats } {
-  const stats: QueryStats = { calls: 0, rows: 0, largest: 0 };
-  const storage: Storage = {
+/** A storage that forwards every call to `inner`, but for the methods given in `overrides`. */
+export function wrapStorage(inner: Storage, overrides: Partial<Storage> = {}): Storage {
+  return {
     load: (key) => inner.load(key),
     append: (key, update) => inner.append(key, update),
     compact: (key, state, through) => inner.compact(key, state, through),
     saveJson: (key, json, through) => inner.saveJson(key, json, through),
     staleJson: () => inner.staleJson(),
     loadJson: (key) => inner.loadJson(key),
+    query: (collection, expression, options) => inner.query(collection, expression, options),
     close: () => inner.close(),
+    ...overrides,
+  };
+}
+
+/** Wraps a storage (memory storage by default) to count the rows its queries return. */
+export function countingStorage(inner: Storage = memoryStorage()): { storage: Storage; stats: QueryStats } {
+  const stats: QueryStats = { calls: 0, rows: 0, largest: 0 };
+  const storage: Storage = wrapStorage(inner, {
     async query(collection, expression, options) {
       stats.calls += 1;
       const result = await inner.query(collection, expression, options);
@@ -162,7 +170,7 @@ export function countingStorage(inner: Storage = memoryStorage()): { storage: St
       stats.largest = Math.max(stats.largest, result.ids.length);
       return result;
     },
-  };
+  });
   return { storage, stats };
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/index.ts';
 import { createServer, memoryStorage, sqliteStorage, type Storage, type StorageKey } from '../../src/server/index.ts';
 import { GatedStorage, Opened, sleep, tempDir } from '../helpers/client-fixtures.ts';
-import { loadStored } from '../helpers/server-fixtures.ts';
+import { loadStored, wrapStorage } from '../helpers/server-fixtures.ts';
 import { waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 
 const opened = new Opened();
@@ -23,20 +23,13 @@ const inProcess = (t: TestServer, options: { unloadDelayMs?: number } = {}): Mod
 
 /** A storage whose appends are recorded in `events` once the wrapped storage has them. */
 function loggingStorage(inner: GatedStorage, events: string[]): Storage {
-  return {
-    load: (key) => inner.load(key),
+  return wrapStorage(inner, {
     append: async (key: StorageKey, update: Uint8Array) => {
       const seq = await inner.append(key, update);
       events.push(`stored ${key.collection}.${key.id}`);
       return seq;
     },
-    compact: (key, state, through) => inner.compact(key, state, through),
-    saveJson: (key, json, through) => inner.saveJson(key, json, through),
-    staleJson: () => inner.staleJson(),
-    loadJson: (key) => inner.loadJson(key),
-    query: (collection, expression, options) => inner.query(collection, expression, options),
-    close: () => inner.close(),
-  };
+  });
 }
 
 describe('in-process model reads', () => {

@@ -3,7 +3,7 @@ import { evaluateQuery, type Model, type QueryExpression } from '../../src/index
 import { Random } from '../helpers/random.ts';
 import type { SyncClient } from '../../src/client/sync-client.ts';
 import { memoryStorage, type Storage } from '../../src/server/index.ts';
-import { within } from '../helpers/server-fixtures.ts';
+import { within, wrapStorage } from '../helpers/server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 
 interface Todo {
@@ -266,20 +266,13 @@ describe('live queries: edge cases', () => {
   it('keeps up with a change made while a new query runs for the first time', async () => {
     const inner = memoryStorage();
     let slow = false;
-    const storage: Storage = {
-      ...inner,
-      load: (key) => inner.load(key),
-      append: (key, update) => inner.append(key, update),
-      compact: (key, state, through) => inner.compact(key, state, through),
-      saveJson: (key, json) => inner.saveJson(key, json),
-      loadJson: (key) => inner.loadJson(key),
-      close: () => inner.close(),
+    const storage: Storage = wrapStorage(inner, {
       query: async (collection, expression, options) => {
         const result = await inner.query(collection, expression, options);
         if (slow) await sleep(150);
         return result;
       },
-    };
+    });
     const server = await startServer({ queryDelayMs: 2, storage });
     open.push(server.server);
     const a = client(server.url);

@@ -9,7 +9,7 @@ import { unqueryMessage } from '../../src/protocol/unquery-message.ts';
 import { memoryStorage, sqliteStorage, type Storage } from '../../src/server/index.ts';
 import { tempDir } from '../helpers/client-fixtures.ts';
 import { client, rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';
-import { roundTrip } from '../helpers/server-fixtures.ts';
+import { roundTrip, wrapStorage } from '../helpers/server-fixtures.ts';
 
 const open: Array<{ close(): unknown }> = [];
 afterEach(async () => {
@@ -148,16 +148,9 @@ describe('query limits and failures', () => {
   it('answers query-failed when storage fails, stores nothing, and keeps serving', async () => {
     const inner = memoryStorage();
     let fail = true;
-    const storage: Storage = {
-      load: (key) => inner.load(key),
-      append: (key, update) => inner.append(key, update),
-      compact: (key, state, through) => inner.compact(key, state, through),
-      saveJson: (key, json, through) => inner.saveJson(key, json, through),
-    staleJson: () => inner.staleJson(),
-      loadJson: (key) => inner.loadJson(key),
+    const storage: Storage = wrapStorage(inner, {
       query: (collection, expression, options) => (fail ? Promise.reject(new Error('disk on fire')) : inner.query(collection, expression, options)),
-      close: () => inner.close(),
-    };
+    });
     const { url } = await seeded({ storage });
     const socket = await rawSocket(url);
     open.push({ close: () => socket.ws.close() });
