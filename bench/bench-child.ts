@@ -54,7 +54,10 @@ export class BenchChild {
 
   /** Starts `script` (a path) with `args` and waits (30 s at most) for its first line. */
   static async start(label: string, script: string, args: readonly string[], nodeArgs: readonly string[] = []): Promise<BenchChild> {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+    // YRACER_BENCH_PROFILE=<dir>: every child writes a CPU profile there (node --cpu-prof), to see where a row's time goes.
+    const profile = process.env['YRACER_BENCH_PROFILE'];
+    const profiling = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(process.execPath, [...profiling, ...nodeArgs, '--import', 'tsx', script, ...args], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout });
     const first = new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
