@@ -71,7 +71,8 @@ export class Room {
   readonly peers = new Set<RoomPeer>();
   /** Resolves once the stored state is loaded (rejects when storage failed). */
   readonly ready: Promise<void>;
-  readonly #presence: RoomPresence<RoomPeer>;
+  /** Presence of the room (created when first used: most rooms never have any). */
+  #presence: RoomPresence<RoomPeer> | null = null;
   readonly #settings: RoomSettings;
   #chain: Promise<void> = Promise.resolve();
   #checks: Promise<void> = Promise.resolve();
@@ -81,7 +82,8 @@ export class Room {
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
   /** The document's value, kept incrementally (for the stored JSON, the rules and the live queries). */
-  readonly #values: CachedValue;
+  /** The value, kept incrementally from the first read on (most idle rooms are never read). */
+  #values: CachedValue | null = null;
   /** A shadow copy for checking writes (created by the first check). */
   #preview: WritePreview | null = null;
   #receiving: { emitted: Uint8Array[] } | null = null;
@@ -96,17 +98,7 @@ export class Room {
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
-    this.#values = new CachedValue(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
-    this.#presence = new RoomPresence<RoomPeer>({
-      doc: this.doc,
-      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
-      isPeer: (peer) => this.peers.has(peer),
-      relay: (update) => {
-        const payload = awarenessPayload(update);
-        for (const peer of this.peers) peer.sendPayload(this, payload);
-      },
-    });
     this.ready = this.#load();
   }
 
@@ -147,6 +139,20 @@ export class Room {
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
     for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
+  }
+
+  /** The room's presence, created on first use. */
+  #presenceOf(): RoomPresence<RoomPeer> {
+    this.#presence ??= new RoomPresence<RoomPeer>({
+      doc: this.doc,
+      maxBytes: this.#settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
+      isPeer: (peer) => this.peers.has(peer),
+      relay: (update) => {
+        const payload = awarenessPayload(update);
+        for (const peer of this.peers) peer.sendPayload(this, payload);
+      },
+    });
+    return this.#presence;
   }
 
   /** True once the room was closed or discarded (its document is gone). */
@@ -330,6 +336,7 @@ export class Room {
 
   /** The document's JSON value (undefined when it does not exist), computed once per change. */
   value(): unknown {
+    this.#values ??= new CachedValue(this.doc);
     return this.#values.value();
   }
 
@@ -351,7 +358,7 @@ export class Room {
   /** Removes a peer and frees the awareness client ids it owned (room-presence.ts); returns true when no peer is left. */
   remove(peer: RoomPeer): boolean {
     this.peers.delete(peer);
-    this.#presence.leave(peer);
+    this.#presence?.leave(peer);
     return this.peers.size === 0;
   }
 
@@ -363,12 +370,12 @@ export class Room {
    * applied nothing, when the update cannot be read.
    */
   applyAwareness(update: Uint8Array, from: RoomPeer): readonly PresenceRefusal[] {
-    return this.#presence.apply(update, from);
+    return this.#presenceOf().apply(update, from);
   }
 
   /** The awareness states of everyone in the room, as one update (null when there are none). */
   awarenessState(): Uint8Array | null {
-    return this.#presence.state();
+    return this.#presence?.state() ?? null;
   }
 
   /** Drops a damaged room: lets earlier appends finish, stores nothing derived from the document, tells the peers. */
@@ -382,7 +389,7 @@ export class Room {
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
     await this.#chain;
-    this.#presence.destroy();
+    this.#presence?.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }
@@ -398,7 +405,7 @@ export class Room {
     try {
       await this.ready;
     } catch {
-      this.#presence.destroy();
+      this.#presence?.destroy();
       this.#preview?.destroy();
       this.doc.destroy();
       return;
@@ -406,7 +413,7 @@ export class Room {
     await this.saveJson();
     if (this.#appended > 0) await this.compact();
     else await this.#chain;
-    this.#presence.destroy();
+    this.#presence?.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }
