@@ -58,9 +58,10 @@ export function parseTarget(method: string, path: string): Target {
 }
 
 /** Throws unless the value is JSON (undefined allowed where it means "delete"). */
-export function assertJson(target: { method: string; path: string }, value: unknown, what = 'value'): void {
+export function assertJson(target: { method: string; path: string; segments?: readonly string[] }, value: unknown, what = 'value'): void {
   // A field of the document is at level 1 (the path's segments after collection and id).
-  const problem = findJsonProblem(value, Math.max(0, splitPath(target.path).length - 2));
+  const segments = target.segments ?? splitPath(target.path);
+  const problem = findJsonProblem(value, Math.max(0, segments.length - 2));
   if (problem) {
     const at = problem.at === '' ? what : `${what}.${problem.at}`;
     throw modelError('type', target.method, target.path, `${at}: ${problem.reason}`);

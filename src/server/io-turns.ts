@@ -10,6 +10,11 @@
  * delays the others by about that much at most.
  */
 
+/** Settles after the event loop had a turn (always: for work that yields after each step of its own). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Longest run of promise callbacks before the event loop gets a turn, in ms. */
 export const SLICE_MS = 10;
 

@@ -17,6 +17,7 @@ import type * as Y from 'yjs';
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { Storage, StoredQueryResult } from '../storage/storage.ts';
 import { LiveQuery, UNKNOWN } from './live-query.ts';
+import { nextTurn } from './io-turns.ts';
 import { queryReadable, type ReadFilter } from './query-readable.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
@@ -192,7 +193,7 @@ export class LiveQueries {
     // In groups, letting sockets be served in between: storage may answer synchronously (SQLite).
     const queue = [...affected];
     for (let start = 0; start < queue.length; start += RERUN_GROUP) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (start > 0) await nextTurn();
       await Promise.all(
         queue.slice(start, start + RERUN_GROUP).map((query) =>
           query.run(async () => {

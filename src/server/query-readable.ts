@@ -20,6 +20,7 @@
  */
 import { modifiersOf, withoutPaging, type QueryExpression } from '../query/query-expression.ts';
 import type { Storage, StoredQueryResult } from '../storage/storage.ts';
+import { nextTurn } from './io-turns.ts';
 
 /** Whether the session may read document `id` with this (stored) value. */
 export type ReadFilter = (id: string, value: unknown) => Promise<boolean> | boolean;
@@ -28,9 +29,6 @@ export type ReadFilter = (id: string, value: unknown) => Promise<boolean> | bool
 export const MIN_PAGE = 16;
 /** Most rows of one page read from storage (pages double up to it). */
 export const MAX_PAGE = 1024;
-
-/** Lets other work (socket reads, acknowledgements) run between pages of a long walk. */
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The result of `expression` (a valid query) over `collection`, keeping
@@ -68,7 +66,8 @@ export async function queryReadable(storage: Storage, collection: string, expres
       if (readable >= wanted || page.ids.length < size) break;
       offset += page.ids.length;
       size = Math.min(MAX_PAGE, size * 2);
-      await yieldToEvents();
+      // Other work (socket reads, acknowledgements) runs between pages of a long walk.
+      await nextTurn();
     }
   }
   if (count) return { ids: [], count: Math.max(0, readable - skip), json: [] };

@@ -5,8 +5,9 @@
  * applies updates from peers (validated first, broadcast only once applied),
  * appends each update to storage in order (an acknowledgement waits for its
  * append), keeps the stored JSON value current (debounced), compacts the
- * update log by count and by time, and holds presence (room-presence.ts). When its last peer
- * leaves it tells the registry, which unloads it after an idle delay.
+ * update log by count and by time, and holds presence (room-presence.ts).
+ * When its last peer leaves it tells the registry, which unloads it after an
+ * idle delay.
  */
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
@@ -81,8 +82,7 @@ export class Room {
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
-  /** The document's value, kept incrementally (for the stored JSON, the rules and the live queries). */
-  /** The value, kept incrementally from the first read on (most idle rooms are never read). */
+  /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
   #values: CachedValue | null = null;
   /** A shadow copy for checking writes (created by the first check). */
   #preview: WritePreview | null = null;
@@ -334,7 +334,7 @@ export class Room {
     return this.#chain;
   }
 
-  /** The document's JSON value (undefined when it does not exist), computed once per change. */
+  /** The document's JSON value (undefined when it does not exist), rebuilt only where a change touched it. */
   value(): unknown {
     this.#values ??= new CachedValue(this.doc);
     return this.#values.value();

@@ -82,13 +82,10 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
     }
     return findCovering(ownItems.get(id.client) ?? [], id.clock);
   };
+  /** True when `id` holds a shared type, or a struct of the document that was collected (Yjs collects what goes into it). */
   const isTypeAt = (id: Y.ID): boolean => {
-    if (id.clock < Y.getState(store, id.client)) {
-      const found = Y.getItem(store, id);
-      return !(found instanceof Y.Item) || found.content instanceof Y.ContentType;
-    }
-    const item = findCovering(ownItems.get(id.client) ?? [], id.clock);
-    return item !== undefined && item.content instanceof Y.ContentType;
+    const item = itemAt(id);
+    return item ? item.content instanceof Y.ContentType : id.clock < Y.getState(store, id.client);
   };
   for (const items of ownItems.values()) {
     for (const item of items) {
@@ -140,11 +137,14 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
     if (parent instanceof Y.AbstractType) return parent._item ?? (doc.share.get(DATA_ROOT) === parent ? rootNamed(DATA_ROOT) : 'the update writes to a root type other than "data"');
     return 'the update names an unknown parent';
   };
-  const places = new Map<Y.Item, TypePlace | string>();
-  /** Where the type held by `typeItem` sits (or why nothing may go into it), walking up at most MAX_DEPTH + 1 types. */
-  const placeOf = (typeItem: Y.Item): TypePlace | string => {
+  const places = new Map<Y.Item, TypePlace | string | null>();
+  /**
+   * Where the type held by `typeItem` sits (or why nothing may go into it;
+   * null when Yjs collects it), walking up at most MAX_DEPTH + 1 types.
+   */
+  const placeOf = (typeItem: Y.Item): TypePlace | string | null => {
     const chain: Y.Item[] = [];
-    let above: TypePlace | string;
+    let above: TypePlace | string | null;
     for (let at = typeItem; ; ) {
       const known = places.get(at);
       if (known !== undefined) {
@@ -159,15 +159,15 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
       }
       const up = parentOf(at);
       if (!(up instanceof Y.Item)) {
-        // A type Yjs collects holds nothing: what goes into it is collected too.
-        above = up ?? 'collected';
+        // A type Yjs collects holds nothing: what goes into it is collected too (null).
+        above = up;
         break;
       }
       at = up;
     }
     for (let i = chain.length - 1; i >= 0; i--) {
       const link = chain[i] as Y.Item;
-      if (typeof above !== 'string') {
+      if (above !== null && typeof above !== 'string') {
         const kind = typeKind((link.content as Y.ContentType).type);
         if (!kind) above = 'the update writes into a type documents do not hold';
         else if (above.depth + 1 > MAX_DEPTH) above = `the update nests values deeper than ${MAX_DEPTH} levels`;
@@ -182,7 +182,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
       const up = parentOf(item);
       if (up === null) continue; // Yjs collects it on arrival: nothing of it is kept
       const place = up instanceof Y.Item ? placeOf(up) : up;
-      if (place === 'collected') continue;
+      if (place === null) continue;
       if (typeof place === 'string') return content(place);
       const problem = itemContentProblem(item, place.kind, place.depth + 1, effective(item)?.sub ?? null);
       if (problem) return content(problem);

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Rolldown } from 'vite';
+import { concatOutput } from '../helpers/concat-output.ts';
 
 // Nothing here imports yjs or src/: the bundle's Yjs is the only one in this process.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -45,23 +46,6 @@ globalThis.${PROBE} = {
   },
 };
 `;
-
-/** The elements `Array.prototype.concat` produces while `fn` runs. */
-function concatOutput(fn: () => void): number {
-  const realConcat = Array.prototype.concat;
-  let produced = 0;
-  Array.prototype.concat = function concat(this: unknown[], ...args: unknown[]): unknown[] {
-    const result = realConcat.apply(this, args as never) as unknown[];
-    produced += result.length;
-    return result;
-  } as typeof realConcat;
-  try {
-    fn();
-  } finally {
-    Array.prototype.concat = realConcat;
-  }
-  return produced;
-}
 
 /** Builds the app with Vite in production mode into `dir`/out; returns the entry chunk's file and code. */
 async function buildApp(dir: string): Promise<{ readonly file: string; readonly code: string }> {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createModel } from '../../src/index.ts';
 import { yjsPatched } from '../../src/model/yjs-patches.ts';
+import { concatOutput } from '../helpers/concat-output.ts';
 
 type Primitive = number | string | boolean | null;
 
@@ -25,23 +26,6 @@ function items<T>(array: Y.Array<T>): Y.Item[] {
   const out: Y.Item[] = [];
   for (let item = array._start; item !== null; item = item.right) out.push(item);
   return out;
-}
-
-/** Counts the elements `Array.prototype.concat` produces while `fn` runs. */
-function concatOutput(fn: () => void): number {
-  const realConcat = Array.prototype.concat;
-  let produced = 0;
-  Array.prototype.concat = function concat(this: unknown[], ...args: unknown[]): unknown[] {
-    const result = realConcat.apply(this, args as never) as unknown[];
-    produced += result.length;
-    return result;
-  } as typeof realConcat;
-  try {
-    fn();
-  } finally {
-    Array.prototype.concat = realConcat;
-  }
-  return produced;
 }
 
 describe('yjs patches', () => {
