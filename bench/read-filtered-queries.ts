@@ -93,7 +93,9 @@ function heapMb(): number {
 function counting(inner: Storage): Storage {
   return {
     load: (key) => inner.load(key),
-    append: (key, update) => inner.append(key, update),
+    append: (key, updates, options) => inner.append(key, updates, options),
+    readSince: (key, version) => inner.readSince(key, version),
+    heads: (keys) => inner.heads(keys),
     compact: (key, state, through) => inner.compact(key, state, through),
     saveJson: (key, json, through) => inner.saveJson(key, json, through),
     staleJson: () => inner.staleJson(),

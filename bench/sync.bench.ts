@@ -231,7 +231,7 @@ async function sqliteAppendAlone(dir: string): Promise<Figures> {
   try {
     for (let i = 0; i < 20 + PAIR_SAMPLES; i++) {
       const start = performance.now();
-      await storage.append({ collection: 'todos', id: 'a' }, update);
+      await storage.append({ collection: 'todos', id: 'a' }, [update]);
       if (i >= 20) times.push(performance.now() - start);
     }
   } finally {

@@ -27,7 +27,7 @@ export async function repairJson(storage: Storage, log: ServerLog): Promise<numb
       for (const part of stored.state ? [stored.state, ...stored.updates] : stored.updates) Y.applyUpdate(doc, part);
       const value = documentValue(doc);
       // As of the last stored update: a room that saved a newer value meanwhile keeps it.
-      await storage.saveJson(key, value === undefined ? null : JSON.stringify(value), stored.seq);
+      await storage.saveJson(key, value === undefined ? null : JSON.stringify(value), stored.version);
       repaired += 1;
     } catch (error) {
       log('error', `the JSON of ${key.collection}/${key.id} could not be rebuilt (${String(error)}); queries may miss its latest value`);

@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
+import { RoomVersions, type Announced } from './room-versions.ts';
 import type { ServerLog } from './server-options.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
@@ -23,6 +24,9 @@ import { updateProblem } from './update-check.ts';
 
 /** Origin of transactions that load stored state (not broadcast, not stored again). */
 export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
+
+/** Origin of transactions that apply what other processes stored (broadcast, not stored again). */
+export const REMOTE_ORIGIN: unique symbol = Symbol('yracer-server:remote');
 
 /** Something in a room that receives its messages: a multiplexed or a stock connection. */
 export interface RoomPeer {
@@ -45,6 +49,18 @@ export interface RoomSettings {
   readonly onDamaged?: (room: Room) => void;
   /** Called after every change of the document, with the transaction's origin (for live queries). */
   readonly onChange?: (room: Room, origin: unknown) => void;
+  /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
+  readonly onStored?: (room: Room, announced: Announced) => void;
+  /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */
+  readonly onJsonSaved?: (room: Room, json: string | null, version: number) => void;
+  /**
+   * Storage is shared with other server processes: a checked write is
+   * stored at the version it was checked against (`receiveAt`) before it is
+   * applied, and a gap in the versions is read from storage (`catchUp`).
+   */
+  readonly shared?: boolean;
+  /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
+  readonly gapWaitMs?: number;
 }
 
 /** Raised when an update cannot be decoded or applied, or holds what a document may not; nothing of it was kept. */
@@ -77,7 +93,13 @@ export class Room {
   readonly #settings: RoomSettings;
   #chain: Promise<void> = Promise.resolve();
   #checks: Promise<void> = Promise.resolve();
-  #lastSeq = 0;
+  /** The stored versions applied to the document. */
+  readonly #versions = new RoomVersions();
+  #loaded = false;
+  /** The running or queued read of what other processes stored (`catchUp`). */
+  #catching: Promise<void> | null = null;
+  #catchAgain = false;
+  #gapTimer: ReturnType<typeof setTimeout> | null = null;
   #sinceCompaction = 0;
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
@@ -113,7 +135,8 @@ export class Room {
         this.#settings.log('error', `room ${this.name}: a stored update could not be applied (${String(error)}); skipped`);
       }
     }
-    this.#lastSeq = stored.seq;
+    this.#versions.reached(stored.version);
+    this.#loaded = true;
     this.#sinceCompaction = stored.updates.length;
     if (this.#sinceCompaction > 0 && !this.#closed) this.#scheduleCompaction();
   }
@@ -126,7 +149,7 @@ export class Room {
     }
     this.#broadcast(update, origin);
     // Changes made on the server itself (in-process models) are stored here; peers' updates in receive().
-    if (!this.#isPeer(origin)) void this.#append(update).catch(() => undefined);
+    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#append(update).catch(() => undefined);
   }
 
   #isPeer(origin: unknown): boolean {
@@ -170,6 +193,12 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
+    this.#integrate(update, from);
+    return this.#append(update);
+  }
+
+  /** Applies a checked update to the document and sends what it changed to the other peers. */
+  #integrate(update: Uint8Array, from: RoomPeer): void {
     const receiving = { emitted: [] as Uint8Array[] };
     this.#receiving = receiving;
     try {
@@ -183,7 +212,127 @@ export class Room {
       this.#receiving = null;
     }
     for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
-    return this.#append(update);
+  }
+
+  /** True when storage is shared with other processes (see `RoomSettings.shared`). */
+  get shared(): boolean {
+    return this.#settings.shared === true;
+  }
+
+  /** Every stored update through this version is applied to the document. */
+  get version(): number {
+    return this.#versions.version;
+  }
+
+  /**
+   * Stores a checked update at the version after `expectVersion` (the one
+   * it was checked against), after every earlier storage step of the room,
+   * then applies it and sends it to the other peers; resolves once both are
+   * done. Rejects with `VersionConflictError` when another writer stored
+   * first: then nothing of the update was stored or applied (`catchUp`,
+   * check it again, retry).
+   */
+  async receiveAt(update: Uint8Array, from: RoomPeer, expectVersion: number): Promise<void> {
+    if (this.#closed) throw new Error(`room ${this.name} is closed`);
+    const stored = this.#chain.then(() => this.#settings.storage.append(this.key, [update], { expectVersion }));
+    this.#chain = stored.then(
+      () => undefined,
+      () => undefined,
+    );
+    const last = await stored;
+    if (this.#closed) return;
+    this.#integrate(update, from);
+    this.#stored(last, update);
+  }
+
+  /**
+   * Applies an update another process stored at versions `first..last`, as
+   * its fan-out message announced it: at once when it follows the versions
+   * applied, otherwise once the ones before it are (read from storage after
+   * `gapWaitMs` when they do not come). Applied updates go to every peer and
+   * are not stored again.
+   */
+  receiveAnnounced(announced: Announced): void {
+    if (this.#closed) return;
+    if (!this.#loaded) {
+      this.ready.then(
+        () => this.receiveAnnounced(announced),
+        () => undefined,
+      );
+      return;
+    }
+    let next = this.#versions.announce(announced);
+    while (next && !this.#closed) {
+      this.#applyRemote(next.update);
+      this.#versions.applied(next.first, next.last);
+      next = this.#versions.next();
+    }
+    if (this.#versions.gap) this.#watchGap();
+  }
+
+  #applyRemote(update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } catch (error) {
+      this.#settings.log('error', `room ${this.name}: an update from storage could not be applied (${String(error)})`);
+      this.#damaged = true;
+      this.#settings.onDamaged?.(this);
+    }
+  }
+
+  #watchGap(): void {
+    if (this.#gapTimer !== null || this.#closed) return;
+    this.#gapTimer = setTimeout(() => {
+      this.#gapTimer = null;
+      if (this.#versions.gap) void this.catchUp();
+    }, this.#settings.gapWaitMs ?? 20);
+    this.#gapTimer.unref?.();
+  }
+
+  /**
+   * Reads what other processes stored after the versions applied and
+   * applies it (a gap in the announcements, a lost last one, a fan-out
+   * reconnect). Calls made while one runs share one more read after it.
+   * Never rejects: a failed read is logged and retried by the next call.
+   */
+  catchUp(): Promise<void> {
+    if (this.#catching) {
+      this.#catchAgain = true;
+      return this.#catching;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.#catchAgain = false;
+        await this.ready;
+        if (this.#closed) return;
+        const read = await this.#settings.storage.readSince(this.key, this.#versions.version);
+        if (this.#closed) return;
+        for (const part of read.state ? [read.state, ...read.updates] : read.updates) this.#applyRemote(part);
+        this.#versions.reached(read.version);
+        for (let next = this.#versions.next(); next; next = this.#versions.next()) {
+          this.#applyRemote(next.update);
+          this.#versions.applied(next.first, next.last);
+        }
+      } while (this.#catchAgain && !this.#closed);
+      if (this.#versions.gap) this.#watchGap();
+    };
+    this.#catching = run()
+      .catch((error: unknown) => this.#settings.log('error', `room ${this.name}: reading newer updates failed (${String(error)})`))
+      .finally(() => {
+        this.#catching = null;
+      });
+    return this.#catching;
+  }
+
+  /** The room stored an update of its own at version `last`. */
+  #stored(last: number, update: Uint8Array): void {
+    this.#versions.applied(last, last);
+    this.#sinceCompaction += 1;
+    this.#appended += 1;
+    this.#settings.onStored?.(this, { first: last, last, update });
+    if (this.#versions.gap) this.#watchGap();
+    if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
+    else this.#scheduleCompaction();
   }
 
   /**
@@ -273,11 +422,7 @@ export class Room {
 
   #append(update: Uint8Array): Promise<void> {
     return this.#enqueue(async () => {
-      this.#lastSeq = await this.#settings.storage.append(this.key, update);
-      this.#sinceCompaction += 1;
-      this.#appended += 1;
-      if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
-      else this.#scheduleCompaction();
+      this.#stored(await this.#settings.storage.append(this.key, [update]), update);
     }, 'storage append failed');
   }
 
@@ -299,7 +444,7 @@ export class Room {
   compact(): Promise<void> {
     void this.#enqueue(async () => {
       if (this.#sinceCompaction === 0 || this.#damaged) return;
-      const through = this.#lastSeq;
+      const through = this.#versions.version;
       const count = this.#sinceCompaction;
       await this.#settings.storage.compact(this.key, Y.encodeStateAsUpdate(this.doc), through);
       this.#sinceCompaction -= count;
@@ -329,8 +474,12 @@ export class Room {
       this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
       return this.#chain;
     }
-    // As of the last append: every update in this value was queued for storage before this step.
-    void this.#enqueue(() => this.#settings.storage.saveJson(this.key, json, this.#lastSeq), 'saving JSON failed').catch(() => undefined);
+    // Every update through the versions applied now is in this value (it may hold later ones too).
+    const version = this.#versions.version;
+    void this.#enqueue(async () => {
+      await this.#settings.storage.saveJson(this.key, json, version);
+      this.#settings.onJsonSaved?.(this, json, version);
+    }, 'saving JSON failed').catch(() => undefined);
     return this.#chain;
   }
 
@@ -385,6 +534,7 @@ export class Room {
     this.#damaged = true;
     if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
     if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
+    if (this.#gapTimer !== null) clearTimeout(this.#gapTimer);
     const peers = [...this.peers];
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
@@ -400,6 +550,7 @@ export class Room {
     this.#closed = true;
     if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
     if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
+    if (this.#gapTimer !== null) clearTimeout(this.#gapTimer);
     this.#compactTimer = null;
     this.#jsonTimer = null;
     try {

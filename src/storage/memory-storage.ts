@@ -1,25 +1,29 @@
 /**
  * `memoryStorage()`: a Storage that keeps everything in memory, for tests and
  * demos. It behaves like the durable adapters (copies bytes in and out,
- * sequence numbers, atomic compaction) but loses everything on exit.
- * Queries run `evaluateQuery` over the parsed JSON values, so they give what
- * `sqliteStorage` gives (the agreement tests check it case by case).
+ * per-document versions, `expectVersion`, forward-only compaction and JSON)
+ * but loses everything on exit. Queries run `evaluateQuery` over the parsed
+ * JSON values, so they give what `sqliteStorage` gives (the agreement tests
+ * check it case by case).
  */
 import { evaluateQuery } from '../query/evaluate-query.ts';
 import { modifiersOf } from '../query/query-expression.ts';
 import { compileQuery } from './sqlite-query.ts';
-import type { Storage, StorageKey, StoredDocument, StoredQueryResult } from './storage.ts';
+import { VersionConflictError, type Storage, type StorageKey, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
 
 interface Entry {
   readonly collection: string;
   readonly id: string;
   state: Uint8Array | null;
-  updates: Array<{ seq: number; data: Uint8Array }>;
+  /** The version the state reflects (0 when never compacted). */
+  stateVersion: number;
+  /** The log: updates after `stateVersion`, the first at version `stateVersion + 1`. */
+  updates: Uint8Array[];
   json: string | null;
-  /** Sequence number of the last update appended (0 when none). */
-  head: number;
-  /** Sequence number of the last update the JSON value reflects. */
-  jsonSeq: number;
+  /** Version of the last update appended (0 when none). */
+  version: number;
+  /** The version the JSON value reflects. */
+  jsonVersion: number;
   /** `json` parsed, once a query needed it (undefined until then). */
   parsed?: unknown;
 }
@@ -27,59 +31,73 @@ interface Entry {
 /** Creates an in-memory storage. */
 export function memoryStorage(): Storage {
   const docs = new Map<string, Entry>();
-  let seq = 0;
   let closed = false;
-  const entry = (key: StorageKey): Entry => {
+  const open = (): void => {
     if (closed) throw new Error('yracer memoryStorage: the storage is closed');
+  };
+  const entry = (key: StorageKey): Entry => {
+    open();
     const name = `${key.collection}/${key.id}`;
     let found = docs.get(name);
     if (!found) {
-      found = { collection: key.collection, id: key.id, state: null, updates: [], json: null, head: 0, jsonSeq: 0 };
+      found = { collection: key.collection, id: key.id, state: null, stateVersion: 0, updates: [], json: null, version: 0, jsonVersion: 0 };
       docs.set(name, found);
     }
     return found;
   };
   const load = (key: StorageKey): StoredDocument => {
     const found = entry(key);
-    return {
-      state: found.state && found.state.slice(),
-      updates: found.updates.map((u) => u.data.slice()),
-      seq: found.head,
-    };
+    return { state: found.state && found.state.slice(), updates: found.updates.map((u) => u.slice()), version: found.version };
   };
   return {
     async load(key) {
       return load(key);
     },
-    async append(key, update) {
+    async append(key, updates, options = {}) {
       const found = entry(key);
-      seq += 1;
-      found.updates.push({ seq, data: update.slice() });
-      found.head = seq;
-      return seq;
+      if (options.expectVersion !== undefined && options.expectVersion !== found.version) {
+        throw new VersionConflictError(key, options.expectVersion, found.version);
+      }
+      for (const update of updates) found.updates.push(update.slice());
+      found.version += updates.length;
+      return found.version;
     },
-    async compact(key, state, throughSeq) {
+    async readSince(key, version): Promise<StoredUpdates> {
       const found = entry(key);
+      if (version >= found.stateVersion) {
+        return { state: null, updates: found.updates.slice(version - found.stateVersion).map((u) => u.slice()), version: found.version };
+      }
+      return { state: found.state && found.state.slice(), updates: found.updates.map((u) => u.slice()), version: found.version };
+    },
+    async heads(keys) {
+      open();
+      return keys.map((key) => docs.get(`${key.collection}/${key.id}`)?.version ?? 0);
+    },
+    async compact(key, state, through) {
+      const found = entry(key);
+      if (through > found.version) throw new RangeError(`yracer memoryStorage: ${key.collection}/${key.id} has no version ${through}`);
+      if (through <= found.stateVersion) return;
       found.state = state.slice();
-      found.updates = found.updates.filter((u) => u.seq > throughSeq);
+      found.updates = found.updates.slice(through - found.stateVersion);
+      found.stateVersion = through;
     },
-    async saveJson(key, json, throughSeq) {
+    async saveJson(key, json, version) {
       const found = entry(key);
-      const through = throughSeq ?? found.head;
-      if (through < found.jsonSeq) return;
+      const through = version ?? found.version;
+      if (through < found.jsonVersion) return;
       found.json = json;
-      found.jsonSeq = through;
+      found.jsonVersion = through;
       delete found.parsed;
     },
     async staleJson() {
-      if (closed) throw new Error('yracer memoryStorage: the storage is closed');
-      return [...docs.values()].filter((found) => found.head > found.jsonSeq).map(({ collection, id }) => ({ collection, id }));
+      open();
+      return [...docs.values()].filter((found) => found.version > found.jsonVersion).map(({ collection, id }) => ({ collection, id }));
     },
     async loadJson(key) {
       return entry(key).json;
     },
     async query(collection, expression, options = {}): Promise<StoredQueryResult> {
-      if (closed) throw new Error('yracer memoryStorage: the storage is closed');
+      open();
       // Rejects exactly what sqliteStorage rejects (queryProblem, plus the SQL compiler's own field checks).
       compileQuery(collection, expression);
       const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;

@@ -35,7 +35,7 @@ export interface CompiledQuery {
   readonly params: ReadonlyArray<string | number>;
   /** True for a `$count` query. */
   readonly count: boolean;
-  /** For a document query: the same SQL, its rows also giving `state` and `head_seq`. */
+  /** For a document query: the same SQL, its rows also giving `state` and `version`. */
   readonly documentsSql?: string;
 }
 
@@ -297,5 +297,5 @@ export function compileQuery(collection: string, expression: QueryExpression, in
   const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
   const order = [...sort.map(([field, direction]) => `${sortKeySql(field)} ${direction === 1 ? 'ASC' : 'DESC'}`), `id ${last === 1 ? 'ASC' : 'DESC'}`];
   const rest = `FROM ${table} WHERE ${where} ORDER BY ${order.join(', ')}${paging}`;
-  return { sql: `SELECT id, json ${rest}`, documentsSql: `SELECT id, json, state, head_seq ${rest}`, params: compiler.params, count: false };
+  return { sql: `SELECT id, json ${rest}`, documentsSql: `SELECT id, json, state, version ${rest}`, params: compiler.params, count: false };
 }

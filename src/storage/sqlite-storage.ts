@@ -17,8 +17,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
+import { sqliteDocuments, type DocumentWrite, type WriteOutcome } from './sqlite-documents.ts';
+import { migrate } from './sqlite-schema.ts';
 import { indexSql } from './sqlite-sort.ts';
-import type { Storage, StorageKey, StorageQueryOptions, StoredDocument, StoredQueryResult } from './storage.ts';
+import type { Storage, StorageQueryOptions, StoredDocument, StoredQueryResult } from './storage.ts';
 
 /** Options of `sqliteStorage`. */
 export interface SqliteStorageOptions {
@@ -38,65 +40,6 @@ export interface SqliteStorageOptions {
    * sqliteStorage(file, { indexes: { todos: [['createdAt'], ['listId', 'createdAt']] } });
    */
   readonly indexes?: Readonly<Record<string, ReadonlyArray<readonly string[]>>>;
-}
-
-/** A write waiting for the next group commit: an appended update, or a document's JSON value. */
-type PendingWrite =
-  | { readonly kind: 'append'; readonly key: StorageKey; readonly update: Uint8Array; readonly resolve: (seq: number) => void; readonly reject: (error: unknown) => void }
-  | {
-      readonly kind: 'json';
-      readonly key: StorageKey;
-      readonly json: string | null;
-      /** The last update the value reflects; null: every update appended so far. */
-      readonly through: number | null;
-      readonly resolve: (seq: number) => void;
-      readonly reject: (error: unknown) => void;
-    };
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS yracer_documents (
-  collection TEXT NOT NULL,
-  id TEXT NOT NULL,
-  state BLOB,
-  json TEXT,
-  head_seq INTEGER NOT NULL DEFAULT 0,
-  json_seq INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (collection, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS yracer_updates (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  collection TEXT NOT NULL,
-  id TEXT NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS yracer_updates_doc ON yracer_updates (collection, id, seq);
-`;
-
-/** The schema version this code writes (SQLite's `user_version`). */
-const SCHEMA_VERSION = 1;
-
-/**
- * Brings a database written by an older version up to `SCHEMA_VERSION`, in
- * one transaction. Version 1 added `head_seq` (the last update appended) and
- * `json_seq` (the last update the JSON value reflects); documents with
- * logged updates from before are marked stale, so their JSON is rebuilt once.
- */
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version >= SCHEMA_VERSION) return;
-  const columns = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(yracer_documents)').all().map((column) => column.name));
-  db.transaction(() => {
-    if (!columns.has('head_seq')) {
-      db.exec(`
-        ALTER TABLE yracer_documents ADD COLUMN head_seq INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE yracer_documents ADD COLUMN json_seq INTEGER NOT NULL DEFAULT 0;
-        INSERT INTO yracer_documents (collection, id, head_seq)
-          SELECT collection, id, MAX(seq) FROM yracer_updates WHERE true GROUP BY collection, id
-          ON CONFLICT (collection, id) DO UPDATE SET head_seq = excluded.head_seq;
-      `);
-    }
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  })();
 }
 
 /** How many prepared query statements are kept (least recently used go first). */
@@ -136,44 +79,9 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-  db.exec(SCHEMA);
   migrate(db);
   for (const statement of indexes) db.exec(statement);
-  const selectState = db.prepare<[string, string], { state: Buffer | null; head_seq: number }>(
-    'SELECT state, head_seq FROM yracer_documents WHERE collection = ? AND id = ?',
-  );
-  const selectUpdates = db.prepare<[string, string], { seq: number; data: Buffer }>(
-    'SELECT seq, data FROM yracer_updates WHERE collection = ? AND id = ? ORDER BY seq',
-  );
-  const insertUpdate = db.prepare<[string, string, Uint8Array]>('INSERT INTO yracer_updates (collection, id, data) VALUES (?, ?, ?)');
-  const upsertState = db.prepare<[string, string, Uint8Array]>(
-    `INSERT INTO yracer_documents (collection, id, state) VALUES (?, ?, ?)
-     ON CONFLICT (collection, id) DO UPDATE SET state = excluded.state`,
-  );
-  const deleteUpdates = db.prepare<[string, string, number]>('DELETE FROM yracer_updates WHERE collection = ? AND id = ? AND seq <= ?');
-  const upsertHead = db.prepare<[string, string, number]>(
-    `INSERT INTO yracer_documents (collection, id, head_seq) VALUES (?, ?, ?)
-     ON CONFLICT (collection, id) DO UPDATE SET head_seq = excluded.head_seq`,
-  );
-  // A value as of an older update than the stored one is ignored (JSON values only move forward).
-  const upsertJson = db.prepare<[string, string, string | null, number]>(
-    `INSERT INTO yracer_documents (collection, id, json, json_seq) VALUES (?, ?, ?, ?)
-     ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, json_seq = excluded.json_seq
-     WHERE excluded.json_seq >= yracer_documents.json_seq`,
-  );
-  const upsertCurrentJson = db.prepare<[string, string, string | null]>(
-    `INSERT INTO yracer_documents (collection, id, json) VALUES (?, ?, ?)
-     ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, json_seq = yracer_documents.head_seq`,
-  );
-  const selectStale = db.prepare<[], { collection: string; id: string }>(
-    'SELECT collection, id FROM yracer_documents WHERE head_seq > json_seq',
-  );
-  const selectJson = db.prepare<[string, string], { json: string | null }>(
-    'SELECT json FROM yracer_documents WHERE collection = ? AND id = ?',
-  );
-  const selectAllUpdates = db.prepare<[string, string], { id: string; seq: number; data: Buffer }>(
-    'SELECT id, seq, data FROM yracer_updates WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY seq',
-  );
+  const documents = sqliteDocuments(db);
   const queries = new Map<string, Database.Statement<unknown[], unknown>>();
   // Compiled queries by collection and expression text (a live query runs the same expression again and again).
   const compiledQueries = new Map<string, CompiledQuery>();
@@ -203,67 +111,44 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     queries.set(sql, statement);
     return statement;
   };
-  /** The update logs of many documents of one collection, with one statement. */
-  const loadUpdates = (collection: string, ids: readonly string[]): Map<string, Array<{ seq: number; data: Buffer }>> => {
-    const updates = new Map<string, Array<{ seq: number; data: Buffer }>>();
-    for (const row of selectAllUpdates.all(collection, JSON.stringify(ids))) {
-      const rows = updates.get(row.id) ?? [];
-      rows.push(row);
-      updates.set(row.id, rows);
-    }
-    return updates;
-  };
   /** Runs a compiled query (and reads its documents) in one read transaction, so all of it sees one snapshot. */
-  const runQuery = db.transaction((collection: string, compiled: CompiledQuery, documents: boolean): StoredQueryResult => {
+  const runQuery = db.transaction((collection: string, compiled: CompiledQuery, withDocuments: boolean): StoredQueryResult => {
     if (compiled.count) return { ids: [], count: (prepared(compiled.sql).get(...compiled.params) as { count: number }).count, json: [] };
-    if (!documents || compiled.documentsSql === undefined) {
+    if (!withDocuments || compiled.documentsSql === undefined) {
       const rows = prepared(compiled.sql).all(...compiled.params) as Array<{ id: string; json: string }>;
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
     }
     // The states come with the rows the query visits anyway; only the update logs need a second statement.
-    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null; head_seq: number }>;
+    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null; version: number }>;
     const ids = rows.map((row) => row.id);
-    const updates = loadUpdates(collection, ids);
-    const stored = rows.map((row): StoredDocument => {
-      const log = updates.get(row.id) ?? [];
-      return { state: row.state && bytes(row.state), updates: log.map((entry) => bytes(entry.data)), seq: Math.max(row.head_seq, log[log.length - 1]?.seq ?? 0) };
-    });
+    const logs = documents.logsOf(collection, ids);
+    const stored = rows.map((row): StoredDocument => ({ state: row.state && bytes(row.state), updates: logs.get(row.id) ?? [], version: row.version }));
     return { ids, count: rows.length, json: rows.map((row) => row.json), documents: stored };
   });
-  // Appends and JSON values of one event-loop turn commit together, in the order they were made.
-  const writeAll = db.transaction((batch: readonly PendingWrite[]) =>
-    batch.map((p) => {
-      if (p.kind === 'json') {
-        if (p.through === null) upsertCurrentJson.run(p.key.collection, p.key.id, p.json);
-        else upsertJson.run(p.key.collection, p.key.id, p.json, p.through);
-        return 0;
-      }
-      const seq = Number(insertUpdate.run(p.key.collection, p.key.id, p.update).lastInsertRowid);
-      upsertHead.run(p.key.collection, p.key.id, seq);
-      return seq;
-    }),
-  );
-  const compactOne = db.transaction((key: StorageKey, state: Uint8Array, through: number) => {
-    upsertState.run(key.collection, key.id, state);
-    deleteUpdates.run(key.collection, key.id, through);
-  });
 
-  let queue: PendingWrite[] = [];
+  /** A write of the next group commit, with its promise's callbacks. */
+  type Pending = DocumentWrite & { readonly resolve: (version: number) => void; readonly reject: (error: unknown) => void };
+  let queue: Pending[] = [];
   let scheduled = false;
   let closed = false;
+  // Appends and JSON values of one event-loop turn commit together, in the order they were made.
   const flush = (): void => {
     scheduled = false;
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
     try {
-      const seqs = writeAll(batch);
-      batch.forEach((p, i) => p.resolve(seqs[i] as number));
+      const outcomes = documents.writeAll(batch);
+      batch.forEach((write, i) => {
+        const outcome = outcomes[i] as WriteOutcome;
+        if (typeof outcome === 'number') write.resolve(outcome);
+        else write.reject(outcome);
+      });
     } catch (error) {
-      for (const p of batch) p.reject(error);
+      for (const write of batch) write.reject(error);
     }
   };
-  const enqueue = (write: PendingWrite): void => {
+  const enqueue = (write: Pending): void => {
     queue.push(write);
     if (!scheduled) {
       scheduled = true;
@@ -274,46 +159,49 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     if (closed) throw new Error(`yracer sqliteStorage(${file}): the storage is closed`);
   };
 
+  /** Checks the storage is open and commits what is queued, so a read sees every earlier write. */
+  const current = (): void => {
+    open();
+    flush();
+  };
+
   return {
     async load(key): Promise<StoredDocument> {
-      open();
-      flush();
-      const row = selectState.get(key.collection, key.id);
-      const state = row?.state ?? null;
-      const rows = selectUpdates.all(key.collection, key.id);
-      return {
-        state: state && bytes(state),
-        updates: rows.map((update) => bytes(update.data)),
-        seq: Math.max(row?.head_seq ?? 0, rows[rows.length - 1]?.seq ?? 0),
-      };
+      current();
+      return documents.load(key);
     },
-    append(key, update) {
+    append(key, updates, appendOptions = {}) {
       return new Promise<number>((resolve, reject) => {
         open();
-        // Copy now: the caller may reuse its buffer before the batch commits.
-        enqueue({ kind: 'append', key, update: update.slice(), resolve, reject });
+        // Copy now: the caller may reuse its buffers before the batch commits.
+        enqueue({ kind: 'append', key, updates: updates.map((u) => u.slice()), expectVersion: appendOptions.expectVersion, resolve, reject });
       });
     },
-    async compact(key, state, throughSeq) {
-      open();
-      flush();
-      compactOne(key, state, throughSeq);
+    async readSince(key, version) {
+      current();
+      return documents.readSince(key, version);
     },
-    saveJson(key, json, throughSeq) {
+    async heads(keys) {
+      current();
+      return documents.heads(keys);
+    },
+    async compact(key, state, through) {
+      current();
+      documents.compact(key, state, through);
+    },
+    saveJson(key, json, version) {
       return new Promise<void>((resolve, reject) => {
         open();
-        enqueue({ kind: 'json', key, json, through: throughSeq ?? null, resolve: () => resolve(), reject });
+        enqueue({ kind: 'json', key, json, version: version ?? null, resolve: () => resolve(), reject });
       });
     },
     async staleJson() {
-      open();
-      flush();
-      return selectStale.all().map(({ collection, id }) => ({ collection, id }));
+      current();
+      return documents.staleJson();
     },
     async loadJson(key) {
-      open();
-      flush();
-      return selectJson.get(key.collection, key.id)?.json ?? null;
+      current();
+      return documents.loadJson(key);
     },
     async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
       open();

@@ -1,15 +1,20 @@
 /**
  * The persistence interface of the server: bytes and JSON only (it knows
  * nothing about Yjs). Every method returns a promise, so adapters may be
- * remote (Postgres) and nothing may assume a synchronous, single-process store.
+ * remote (Postgres) and shared by several server processes.
  *
  * A document is stored as a compacted state plus a log of updates appended
- * after it. The server appends each update before acknowledging it, and now
- * and then replaces the state with a merged one and drops the log entries it
- * covers (`compact`), atomically, so a crash at any point loses nothing. Each
- * document also keeps its current JSON value, for queries, with the number
- * of the last update it reflects: a JSON value left behind by a crash is
- * found (`staleJson`) and rebuilt when the server starts.
+ * after it. Each document numbers its updates with a gapless version of its
+ * own (1, 2, 3, ...), assigned at commit under a per-document lock, so two
+ * processes appending to the same document get distinct, consecutive
+ * versions, and a process that sees a gap reads what it missed
+ * (`readSince`). The server appends each update before acknowledging it,
+ * and now and then replaces the state with a merged one and drops the log
+ * entries it covers (`compact`), atomically and only forward, so neither a
+ * crash nor another process compacting at the same time loses an update.
+ * Each document also keeps its current JSON value, for queries, with the
+ * version it reflects: a JSON value left behind by a crash is found
+ * (`staleJson`) and rebuilt.
  */
 import type { QueryExpression } from '../query/query-expression.ts';
 
@@ -17,20 +22,59 @@ import type { QueryExpression } from '../query/query-expression.ts';
 export interface StoredDocument {
   /** The compacted state (a Yjs update), or null when never compacted. */
   readonly state: Uint8Array | null;
-  /** Updates appended after the state, in order. */
+  /** Updates appended after the state, in version order. */
   readonly updates: readonly Uint8Array[];
   /**
-   * Sequence number of the last update appended to the document (0 when
-   * none was), also when a compaction has dropped it from `updates`; pass it
-   * to `compact` and `saveJson`.
+   * Version of the last update appended to the document (0 when none was),
+   * also when a compaction has dropped it from `updates`: the state and the
+   * updates together reflect every update through it.
    */
-  readonly seq: number;
+  readonly version: number;
+}
+
+/** What `readSince` returns: what a holder of a document at some version lacks. */
+export interface StoredUpdates {
+  /**
+   * Null when the log still holds every update after the version asked for
+   * (they are `updates`); otherwise a compaction dropped some of them, and
+   * this is the compacted state, which `updates` follow.
+   */
+  readonly state: Uint8Array | null;
+  /** The updates after the version asked for (or after `state`), in version order. */
+  readonly updates: readonly Uint8Array[];
+  /** The document's version: of the last update appended (0 when none). */
+  readonly version: number;
 }
 
 /** A document name split into its parts (`collection/id`). */
 export interface StorageKey {
   readonly collection: string;
   readonly id: string;
+}
+
+/** Options of `Storage.append`. */
+export interface AppendOptions {
+  /**
+   * Append only if the document's version is still this one (the version
+   * the caller checked the updates against); otherwise reject with
+   * `VersionConflictError` and store nothing of them.
+   */
+  readonly expectVersion?: number;
+}
+
+/** Raised by `append` with `expectVersion` when another writer appended first; nothing was stored. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+  /** The version the caller expected. */
+  readonly expected: number;
+  /** The document's version at the time. */
+  readonly actual: number;
+
+  constructor(key: StorageKey, expected: number, actual: number) {
+    super(`yracer storage: ${key.collection}/${key.id} is at version ${actual}, not ${expected}`);
+    this.expected = expected;
+    this.actual = actual;
+  }
 }
 
 /** Options of `Storage.query`. */
@@ -53,20 +97,43 @@ export interface StoredQueryResult {
 
 /** Persistence for the sync server. */
 export interface Storage {
-  /** Loads a document; a document never stored gives `{ state: null, updates: [], seq: 0 }`. */
+  /** Loads a document; a document never stored gives `{ state: null, updates: [], version: 0 }`. */
   load(key: StorageKey): Promise<StoredDocument>;
-  /** Appends an update durably (resolved means stored) and returns its sequence number. */
-  append(key: StorageKey, update: Uint8Array): Promise<number>;
-  /** Atomically replaces the state and drops the updates with a sequence number up to `throughSeq`. */
-  compact(key: StorageKey, state: Uint8Array, throughSeq: number): Promise<void>;
+  /**
+   * Appends updates durably, in order, at the document's next versions
+   * (resolved means committed), and resolves to the version of the last one
+   * (the first is that minus `updates.length - 1`). Appends made in one
+   * turn of the event loop may commit together. An empty list stores
+   * nothing and resolves to the current version. With `expectVersion`,
+   * rejects with `VersionConflictError` (storing nothing) when the
+   * document is at another version.
+   */
+  append(key: StorageKey, updates: readonly Uint8Array[], options?: AppendOptions): Promise<number>;
+  /**
+   * What was appended to a document after `version`: the updates from
+   * `version + 1` on, or, when a compaction dropped some of those, the
+   * compacted state and every update after it.
+   */
+  readSince(key: StorageKey, version: number): Promise<StoredUpdates>;
+  /** The current version of each document, in the order of `keys` (0 for one never stored). */
+  heads(keys: readonly StorageKey[]): Promise<number[]>;
+  /**
+   * Atomically replaces the state with `state`, which must reflect every
+   * update through version `through`, and drops those updates from the log.
+   * Only moves forward: a compaction through a version not above the last
+   * one is ignored, so one that lost a race never replaces a newer state,
+   * and updates after `through` (another process's, say) are always kept.
+   * Rejects with a `RangeError` when `through` is above the document's version.
+   */
+  compact(key: StorageKey, state: Uint8Array, through: number): Promise<void>;
   /**
    * Stores the document's JSON value (`null` when it does not exist), as of
-   * the update numbered `throughSeq` (what `append` returned; the value
-   * reflects that update and every earlier one). A value older than the one
-   * stored (a lower `throughSeq`) is ignored. Without `throughSeq` the value
-   * is taken as current (it reflects every update appended so far).
+   * version `version` (the value reflects every update through it). Only
+   * moves forward: a value as of an older version than the stored one is
+   * ignored. Without `version` the value is taken as current (as of the
+   * document's version now).
    */
-  saveJson(key: StorageKey, json: string | null, throughSeq?: number): Promise<void>;
+  saveJson(key: StorageKey, json: string | null, version?: number): Promise<void>;
   /**
    * The documents whose stored JSON value may be behind their stored
    * updates: an update was appended after the last `saveJson` (a crash in

@@ -14,7 +14,7 @@ import type { ConnectionState, CreateModelOptions, Model } from '../../src/index
 import { decodeFrame, type Message } from '../../src/protocol/frame.ts';
 import type { QueryExpression } from '../../src/query/query-expression.ts';
 import { createServer, memoryStorage, type ServerOptions, type Storage, type StorageKey, type StoredDocument } from '../../src/server/index.ts';
-import type { StorageQueryOptions, StoredQueryResult } from '../../src/storage/storage.ts';
+import type { AppendOptions, StorageQueryOptions, StoredQueryResult, StoredUpdates } from '../../src/storage/storage.ts';
 import { wrapStorage } from './server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from './sync-fixtures.ts';
 
@@ -123,22 +123,30 @@ export class GatedStorage implements Storage {
     return this.inner.load(key);
   }
 
-  async append(key: StorageKey, update: Uint8Array): Promise<number> {
+  async append(key: StorageKey, updates: readonly Uint8Array[], options?: AppendOptions): Promise<number> {
     this.appends += 1;
     await this.#gate.pass();
     if (this.#failures > 0) {
       this.#failures -= 1;
       throw new Error('disk full (test storage)');
     }
-    return this.inner.append(key, update);
+    return this.inner.append(key, updates, options);
   }
 
-  compact(key: StorageKey, state: Uint8Array, throughSeq: number): Promise<void> {
-    return this.inner.compact(key, state, throughSeq);
+  readSince(key: StorageKey, version: number): Promise<StoredUpdates> {
+    return this.inner.readSince(key, version);
   }
 
-  saveJson(key: StorageKey, json: string | null, throughSeq?: number): Promise<void> {
-    return this.inner.saveJson(key, json, throughSeq);
+  heads(keys: readonly StorageKey[]): Promise<number[]> {
+    return this.inner.heads(keys);
+  }
+
+  compact(key: StorageKey, state: Uint8Array, through: number): Promise<void> {
+    return this.inner.compact(key, state, through);
+  }
+
+  saveJson(key: StorageKey, json: string | null, version?: number): Promise<void> {
+    return this.inner.saveJson(key, json, version);
   }
 
   staleJson(): Promise<StorageKey[]> {

@@ -89,7 +89,7 @@ export class Recorder<T> {
 /** Appends documents (`collection.id` -> fields) to a storage, as if a client had written them. */
 export async function seed(storage: Storage, docs: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<void> {
   for (const [path, fields] of Object.entries(docs)) {
-    await storage.append(keyOf(path), fieldsUpdate({ ...fields }));
+    await storage.append(keyOf(path), [fieldsUpdate({ ...fields })]);
     await storage.saveJson(keyOf(path), JSON.stringify(fields));
   }
 }

@@ -53,7 +53,7 @@ export interface StorageCall {
   readonly method: 'load' | 'append' | 'compact' | 'saveJson' | 'loadJson' | 'close';
   /** `collection/id`, or '' for close. */
   readonly doc: string;
-  /** append: the sequence number it returned; compact: throughSeq. */
+  /** append: the version it returned; compact: the version it compacts through. */
   seq?: number;
   /** saveJson: the JSON written. */
   readonly json?: string | null;
@@ -103,10 +103,10 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       await options.beforeLoad?.(key);
       return inner.load(key);
     },
-    async append(key, update) {
+    async append(key, updates, appendOptions) {
       const call = record('append', key);
       await options.beforeAppend?.(key);
-      const seq = await inner.append(key, update);
+      const seq = await inner.append(key, updates, appendOptions);
       call.seq = seq;
       return seq;
     },
@@ -121,6 +121,8 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       await inner.saveJson(key, json, throughSeq);
       call.done = true;
     },
+    readSince: (key, version) => inner.readSince(key, version),
+    heads: (keys) => inner.heads(keys),
     staleJson: () => inner.staleJson(),
     loadJson(key) {
       record('loadJson', key);
@@ -148,7 +150,9 @@ export interface QueryStats {
 export function wrapStorage(inner: Storage, overrides: Partial<Storage> = {}): Storage {
   return {
     load: (key) => inner.load(key),
-    append: (key, update) => inner.append(key, update),
+    append: (key, updates, options) => inner.append(key, updates, options),
+    readSince: (key, version) => inner.readSince(key, version),
+    heads: (keys) => inner.heads(keys),
     compact: (key, state, through) => inner.compact(key, state, through),
     saveJson: (key, json, through) => inner.saveJson(key, json, through),
     staleJson: () => inner.staleJson(),

@@ -65,7 +65,7 @@ beforeAll(async () => {
     await storage.saveJson({ collection: 'other', id: 'a' }, JSON.stringify(QUERY_DOCS['a']));
     await storage.saveJson({ collection: 'things', id: 'deleted' }, JSON.stringify({ n: 1 }));
     await storage.saveJson({ collection: 'things', id: 'deleted' }, null);
-    await storage.append({ collection: 'things', id: 'unsaved' }, new Uint8Array([1]));
+    await storage.append({ collection: 'things', id: 'unsaved' }, [new Uint8Array([1])]);
   }
 });
 afterAll(async () => {

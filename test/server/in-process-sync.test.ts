@@ -24,8 +24,8 @@ const inProcess = (t: TestServer, options: { unloadDelayMs?: number } = {}): Mod
 /** A storage whose appends are recorded in `events` once the wrapped storage has them. */
 function loggingStorage(inner: GatedStorage, events: string[]): Storage {
   return wrapStorage(inner, {
-    append: async (key: StorageKey, update: Uint8Array) => {
-      const seq = await inner.append(key, update);
+    append: async (key: StorageKey, updates: readonly Uint8Array[]) => {
+      const seq = await inner.append(key, updates);
       events.push(`stored ${key.collection}.${key.id}`);
       return seq;
     },

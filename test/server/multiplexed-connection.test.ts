@@ -93,9 +93,9 @@ describe('multiplexed connection: subscribe', () => {
     const storage = memoryStorage();
     const source = new Y.Doc();
     const first = fieldsUpdate({ one: 1 }, source);
-    await storage.append(storageKey('todos/a'), first);
+    await storage.append(storageKey('todos/a'), [first]);
     const clientKnows = Y.encodeStateVector(source);
-    await storage.append(storageKey('todos/a'), fieldsUpdate({ two: 2 }, source));
+    await storage.append(storageKey('todos/a'), [fieldsUpdate({ two: 2 }, source)]);
     const t = resources.server(await startServer({ storage }));
     const present = resources.socket(await rawSocket(t.url));
     present.send(subscribeFrame(1, 'todos/a'));
@@ -172,7 +172,7 @@ describe('multiplexed connection: writes', () => {
 
   it('answers a sync step 1 from the client with what it lacks', async () => {
     const storage = memoryStorage();
-    await storage.append(storageKey('todos/a'), fieldsUpdate({ title: 'stored' }));
+    await storage.append(storageKey('todos/a'), [fieldsUpdate({ title: 'stored' })]);
     const t = resources.server(await startServer({ storage }));
     const raw = resources.socket(await rawSocket(t.url));
     raw.send(docMessage.encode({ doc: 'todos/a', seq: 0, payload: step1Payload(Y.encodeStateVector(new Y.Doc())) }));
@@ -198,8 +198,8 @@ describe('multiplexed connection: writes', () => {
       ...inner,
       load: (key: { collection: string; id: string }) =>
         key.id === 'broken' && failLoads-- > 0 ? Promise.reject(new Error('disk on fire')) : inner.load(key),
-      append: (key: { collection: string; id: string }, update: Uint8Array) =>
-        key.id === 'readonly' ? Promise.reject(new Error('read-only')) : inner.append(key, update),
+      append: (key: { collection: string; id: string }, updates: readonly Uint8Array[]) =>
+        key.id === 'readonly' ? Promise.reject(new Error('read-only')) : inner.append(key, updates),
     };
     const t = resources.server(await startServer({ storage }));
     const raw = resources.socket(await rawSocket(t.url));

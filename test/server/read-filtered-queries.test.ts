@@ -50,7 +50,7 @@ async function twoThousand(storage: Storage): Promise<void> {
   for (let i = 0; i < 2000; i++) {
     const value = { owner: i % 2 === 0 ? 'ann' : 'bob', title: `todo ${i}` };
     const key = { collection: 'todos', id: `d${String(i).padStart(4, '0')}` };
-    await storage.compact(key, fieldsUpdate(value), 0);
+    await storage.append(key, [fieldsUpdate(value)]);
     await storage.saveJson(key, JSON.stringify(value));
   }
 }

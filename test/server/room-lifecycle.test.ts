@@ -33,9 +33,9 @@ describe('room loading', () => {
   it('answers subscribers only once storage has loaded the document, never with an empty one first', async () => {
     const inner = memoryStorage();
     const seeded = new Y.Doc();
-    const first = await inner.append(TODO, fieldsUpdate({ title: 'stored' }, seeded));
+    const first = await inner.append(TODO, [fieldsUpdate({ title: 'stored' }, seeded)]);
     await inner.compact(TODO, Y.encodeStateAsUpdate(seeded), first);
-    await inner.append(TODO, fieldsUpdate({ n: 2 }, seeded));
+    await inner.append(TODO, [fieldsUpdate({ n: 2 }, seeded)]);
     // Its JSON is current, so the server's start does not load it to rebuild the JSON.
     await inner.saveJson(TODO, JSON.stringify({ title: 'stored', n: 2 }));
     const gate = deferred();

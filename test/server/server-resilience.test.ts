@@ -76,7 +76,7 @@ it('gives a subscriber a working room even when a bad update arrived just before
 it('waits for a loading document on close and touches storage no more afterwards', async () => {
   const gate = deferred();
   const inner = memoryStorage();
-  await inner.append(storageKey('todos/a'), fieldsUpdate({ a: 1 }));
+  await inner.append(storageKey('todos/a'), [fieldsUpdate({ a: 1 })]);
   const storage = recordingStorage(inner, { beforeLoad: () => gate.promise, keepOpen: true });
   const unhandled = captureUnhandledRejections();
   const test = await startServer({ storage, compactAfterMs: 50 });

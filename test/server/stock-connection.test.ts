@@ -18,7 +18,7 @@ function provider(url: string, name: string, doc = new Y.Doc()): WebsocketProvid
 describe('stock y-websocket connection', () => {
   it('gives a stock provider the stored document on connect', async () => {
     const storage = memoryStorage();
-    await storage.append(storageKey('todos/a'), fieldsUpdate({ title: 'stored' }));
+    await storage.append(storageKey('todos/a'), [fieldsUpdate({ title: 'stored' })]);
     const t = resources.server(await startServer({ storage }));
     const stock = provider(t.url, 'todos/a');
     await waitFor(() => stock.synced, 3000, 'the provider synced');
@@ -43,7 +43,7 @@ describe('stock y-websocket connection', () => {
 
   it('brings a stock provider with offline edits and the server to the same state', async () => {
     const storage = memoryStorage();
-    await storage.append(storageKey('todos/a'), fieldsUpdate({ server: 1 }));
+    await storage.append(storageKey('todos/a'), [fieldsUpdate({ server: 1 })]);
     const t = resources.server(await startServer({ storage }));
     const offline = new Y.Doc();
     offline.getMap('data').set('offline', 2);

@@ -110,7 +110,7 @@ describe('sqliteStorage query: results', () => {
     await fill(storage, { a: { n: 1 }, b: { n: 2 }, c: { n: 3 } });
     await storage.saveJson({ collection: 'todos', id: 'b' }, null);
     await storage.saveJson({ collection: 'others', id: 'd' }, '{"n":1}');
-    await storage.append({ collection: 'todos', id: 'e' }, new Uint8Array([1]));
+    await storage.append({ collection: 'todos', id: 'e' }, [new Uint8Array([1])]);
     expect(await storage.query('todos', {})).toEqual({ ids: ['a', 'c'], count: 2, json: ['{"n":1}', '{"n":3}'] });
     expect(await storage.query('todos', { n: { $exists: false } })).toEqual({ ids: [], count: 0, json: [] });
     expect(await storage.query('todos', { $count: true })).toEqual({ ids: [], count: 2, json: [] });
@@ -121,21 +121,21 @@ describe('sqliteStorage query: results', () => {
       await fill(storage, { a: { n: 3 }, b: { n: 1 }, c: { n: 2 }, d: { n: 4 } });
       const a = { collection: 'todos', id: 'a' };
       const c = { collection: 'todos', id: 'c' };
-      await storage.append(a, new Uint8Array([1]));
-      const seq = await storage.append(a, new Uint8Array([2]));
+      await storage.append(a, [new Uint8Array([1])]);
+      const seq = await storage.append(a, [new Uint8Array([2])]);
       await storage.compact(a, new Uint8Array([9, 9]), seq);
-      await storage.append(a, new Uint8Array([3]));
-      await storage.append(c, new Uint8Array([4]));
-      void storage.append(c, new Uint8Array([5])); // still queued when the query runs
+      await storage.append(a, [new Uint8Array([3])]);
+      await storage.append(c, [new Uint8Array([4])]);
+      void storage.append(c, [new Uint8Array([5])]); // still queued when the query runs
       const result = await storage.query('todos', { n: { $gte: 2 }, $sort: { n: -1 } }, { documents: true });
       expect(result.ids).toEqual(['d', 'a', 'c']);
       const loaded = await Promise.all(result.ids.map((id) => storage.load({ collection: 'todos', id })));
-      const plain = (docs: typeof loaded): unknown => docs.map((doc) => ({ state: doc.state && [...doc.state], updates: doc.updates.map((u) => [...u]), seq: doc.seq }));
+      const plain = (docs: typeof loaded): unknown => docs.map((doc) => ({ state: doc.state && [...doc.state], updates: doc.updates.map((u) => [...u]), version: doc.version }));
       expect(plain([...(result.documents ?? [])])).toEqual(plain(loaded));
       expect(plain(loaded)).toEqual([
-        { state: null, updates: [], seq: 0 },
-        { state: [9, 9], updates: [[3]], seq: expect.any(Number) },
-        { state: null, updates: [[4], [5]], seq: expect.any(Number) },
+        { state: null, updates: [], version: 0 },
+        { state: [9, 9], updates: [[3]], version: 3 },
+        { state: null, updates: [[4], [5]], version: 2 },
       ]);
       expect((await storage.query('todos', { n: 99 }, { documents: true })).documents).toEqual([]);
       await storage.close();
