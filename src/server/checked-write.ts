@@ -8,6 +8,7 @@
  */
 import * as Y from 'yjs';
 import { jsonEqual } from '../query/compare-values.ts';
+import { VersionConflictError } from '../storage/storage.ts';
 import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { BadUpdateError, type Room, type RoomPeer } from './room.ts';
@@ -19,6 +20,9 @@ function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
   for (const [client, clock] of meta.to) if (clock > Y.getState(doc.store, client)) return false;
   return true;
 }
+
+/** How many times a write is checked when other processes keep storing first (shared storage). */
+const MAX_CHECK_ATTEMPTS = 8;
 
 /** What became of a checked update. */
 export interface CheckedWrite {
@@ -44,7 +48,10 @@ export interface CheckOptions {
  * a rule or the schema refuses it, or `BadUpdateError` when it cannot be
  * applied or holds what a document may not; nothing of it was kept then.
  * Checked writes of one room run one at a time, so each is checked against
- * the state it is applied to. An update that changes nothing visible and
+ * the state it is applied to; with shared storage (`Room.shared`) it is
+ * stored at the version it was checked against, and checked again when
+ * another process stored first (rejecting with `VersionConflictError` after
+ * a few tries). An update that changes nothing visible and
  * adds no content (a resend, an empty sync reply) passes without asking the
  * rules.
  */
@@ -68,36 +75,50 @@ export async function receiveChecked(
   };
   if (!access.checksWrites) return take();
   return room.exclusive(async () => {
-    let values: { readonly before: unknown; readonly after: unknown };
-    try {
-      values = room.preview(update);
-    } catch (error) {
-      if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
-      throw error;
-    }
-    const { before, after } = values;
-    // Cheap: unchanged subtrees are shared, so the comparison stops at them.
-    if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
-      let refusal: Awaited<ReturnType<AccessRules['checkWrite']>>;
+    // With shared storage another process may store first: then catch up, check again (bounded).
+    for (let attempt = 1; ; attempt++) {
+      const version = room.version;
+      let values: { readonly before: unknown; readonly after: unknown };
       try {
-        refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
+        values = room.preview(update);
+      } catch (error) {
+        if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
+        throw error;
+      }
+      const { before, after } = values;
+      // Cheap: unchanged subtrees are shared, so the comparison stops at them.
+      if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
+        let refusal: Awaited<ReturnType<AccessRules['checkWrite']>>;
+        try {
+          refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
+        } catch (error) {
+          room.previewRefused();
+          throw error;
+        }
+        if (refusal) {
+          const error = new AccessRefusedError(refusal);
+          // A stock client's revert keeps the preview's copy in step; otherwise it is rebuilt.
+          if (revert) return reverted(error);
+          room.previewRefused();
+          throw error;
+        }
+      }
+      if (!room.shared) {
+        try {
+          return take();
+        } catch (error) {
+          room.previewRefused();
+          throw error;
+        }
+      }
+      try {
+        await room.receiveAt(update, from, version);
+        return { stored: Promise.resolve(), refused: null };
       } catch (error) {
         room.previewRefused();
-        throw error;
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_CHECK_ATTEMPTS) throw error;
+        await room.catchUp();
       }
-      if (refusal) {
-        const error = new AccessRefusedError(refusal);
-        // A stock client's revert keeps the preview's copy in step; otherwise it is rebuilt.
-        if (revert) return reverted(error);
-        room.previewRefused();
-        throw error;
-      }
-    }
-    try {
-      return take();
-    } catch (error) {
-      room.previewRefused();
-      throw error;
     }
   });
 }

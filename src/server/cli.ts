@@ -2,20 +2,30 @@
  * The `yracer` command line.
  *
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]
+ *                [--postgres URL] [--redis URL] [--workers N]
  *
- * Starts a sync server on SQLite, prints the URL it listens on, and shuts
+ * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
+ * changes with other processes through Redis with `--redis`), prints the URL
+ * it listens on, and shuts
  * down gracefully on SIGINT/SIGTERM: from the first moment of start-up on
  * (bin/yracer.mjs handles signals while the package loads, `main` before it
  * opens anything), a signal closes what is open (the server, its sockets,
  * SQLite, after storing what is pending) and exits 0; a second signal
- * exits 1 at once.
+ * exits 1 at once. `--workers N` (needs `--postgres` and `--redis`) forks N
+ * server processes on one port with `node:cluster` (cli-workers.ts), so one
+ * machine's cores are used.
  */
 import { parseArgs } from 'node:util';
+import cluster from 'node:cluster';
 import { sqliteStorage } from '../storage/sqlite-storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { Fanout } from '../fanout/fanout.ts';
+import { runWorkers } from './cli-workers.ts';
 import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
-const USAGE = 'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]';
+const USAGE =
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--postgres URL] [--redis URL] [--workers N]';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -70,6 +80,9 @@ export async function main(argv: readonly string[], exit: (code: number) => void
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './data/yracer.db' },
+        postgres: { type: 'string' },
+        redis: { type: 'string' },
+        workers: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -91,9 +104,25 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     console.error(`yracer: --port must be a number from 0 to 65535, got "${values.port}"`);
     return 2;
   }
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    console.error(`yracer: --workers must be a number from 1 to 256, got "${values.workers}"`);
+    return 2;
+  }
+  if (workers > 1 && (values.postgres === undefined || values.redis === undefined)) {
+    console.error('yracer: --workers needs --postgres and --redis (the processes share storage and changes)');
+    return 2;
+  }
+  if (workers > 1 && cluster.isPrimary) return runWorkers(workers, port, values.host, exit);
   let server: SyncServer | null = null;
   const signals = closeOnSignals(() => server, exit);
-  server = createServer({ storage: sqliteStorage(values.db) });
+  // Loaded only when asked for, so the SQLite default needs neither driver.
+  const storage: Storage =
+    values.postgres === undefined
+      ? sqliteStorage(values.db)
+      : (await import('../storage/postgres-storage.ts')).postgresStorage(values.postgres);
+  const fanout: Fanout | undefined = values.redis === undefined ? undefined : (await import('../fanout/redis-fanout.ts')).redisFanout(values.redis);
+  server = createServer({ storage, ...(fanout ? { fanout } : {}) });
   let url: string;
   try {
     ({ url } = await server.listen({ port, host: values.host }));
@@ -101,6 +130,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     if (signals.closing) return -1; // closed while it started: the signal handler exits
     throw error;
   }
-  if (!signals.closing) console.log(`yracer listening on ${url} (SQLite: ${values.db})`);
+  const where = values.postgres === undefined ? `SQLite: ${values.db}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
+  if (!signals.closing) console.log(`yracer listening on ${url} (${where}${cluster.isWorker ? `, worker ${process.pid}` : ''})`);
   return -1;
 }

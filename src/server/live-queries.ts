@@ -34,6 +34,8 @@ export interface LiveQueriesSettings {
   readonly delayMs: number;
   /** Settles once stored JSON values are current (after a crash, `repairJson`); queries wait for it. */
   readonly ready?: Promise<unknown>;
+  /** Called when a collection gets its first live query (`true`) and loses its last (`false`): other processes' changes matter while it has one. */
+  readonly watch?: (collection: string, watching: boolean) => void;
 }
 
 /** Every live query of a server. */
@@ -42,6 +44,10 @@ export class LiveQueries {
   readonly #queries = new Map<string, LiveQuery>();
   readonly #byCollection = new Map<string, Set<LiveQuery>>();
   readonly #changed = new Set<Room>();
+  /** Documents other server processes changed (not loaded here), by `collection/id`, with their new values (or UNKNOWN). */
+  readonly #remote = new Map<string, { readonly collection: string; readonly id: string; readonly value: unknown }>();
+  /** Collections every query of which runs again at the next batch (a fan-out message was missed). */
+  readonly #stale = new Set<string>();
   /** Who made the changes of the coming batch (room peers: connections, in-process models). */
   #writers = new Set<unknown>();
   /** Each changed document's value at the last batch, with its collection's epoch then. */
@@ -85,7 +91,10 @@ export class LiveQueries {
       query = created;
       this.#queries.set(key, created);
       let set = this.#byCollection.get(collection);
-      if (!set) this.#byCollection.set(collection, (set = new Set()));
+      if (!set) {
+        this.#byCollection.set(collection, (set = new Set()));
+        this.#settings.watch?.(collection, true);
+      }
       set.add(created);
       created.ready = created.run(async () => {
         const rooms = this.#registry?.roomsOf(collection) ?? [];
@@ -119,6 +128,7 @@ export class LiveQueries {
     if (set?.size === 0) {
       // Changes are not followed while a collection has no live query: what was seen goes stale.
       this.#byCollection.delete(query.collection);
+      this.#settings.watch?.(query.collection, false);
       this.#epochs.set(query.collection, (this.#epochs.get(query.collection) ?? 0) + 1);
     }
   }
@@ -131,6 +141,31 @@ export class LiveQueries {
     this.#schedule();
   }
 
+  /**
+   * Another server process stored a document's JSON value (its fan-out
+   * message said so): the queries it may affect run again at the next batch.
+   * `value` is the parsed value (undefined when the document does not
+   * exist), or `UNKNOWN` when the message did not carry it.
+   */
+  remoteChanged(collection: string, id: string, value: unknown): void {
+    if (!this.#byCollection.has(collection)) return;
+    this.#remote.set(`${collection}/${id}`, { collection, id, value });
+    this.#schedule();
+  }
+
+  /** Runs every query of a collection (of every collection without one) again at the next batch: changes may have been missed. */
+  rerun(collection?: string): void {
+    for (const name of collection === undefined ? this.#byCollection.keys() : [collection]) {
+      if (this.#byCollection.has(name)) this.#stale.add(name);
+    }
+    if (this.#stale.size > 0) this.#schedule();
+  }
+
+  /** True when changes wait for the next batch. */
+  #pending(): boolean {
+    return this.#changed.size > 0 || this.#remote.size > 0 || this.#stale.size > 0;
+  }
+
   #schedule(): void {
     if (this.#timer !== null || this.#flushing) return;
     this.#timer = setTimeout(() => {
@@ -139,7 +174,7 @@ export class LiveQueries {
         .catch((error: unknown) => this.#settings.log('error', `live queries: re-running failed (${String(error)})`))
         .finally(() => {
           this.#flushing = null;
-          if (this.#changed.size > 0) this.#schedule();
+          if (this.#pending()) this.#schedule();
         });
     }, this.#settings.delayMs);
     this.#timer.unref?.();
@@ -148,12 +183,26 @@ export class LiveQueries {
   async #flush(): Promise<void> {
     const rooms = [...this.#changed];
     this.#changed.clear();
+    const remote = [...this.#remote.values()];
+    this.#remote.clear();
+    const stale = [...this.#stale];
+    this.#stale.clear();
     const writers = this.#writers;
     this.#writers = new Set();
     const affected = new Set<LiveQuery>();
     const confirmed = new Set<LiveQuery>();
     // Filtered queries a document may enter if their read filter allows its new value.
     const ifReadable: Array<{ readonly query: LiveQuery; readonly id: string; readonly value: unknown }> = [];
+    for (const collection of stale) for (const query of this.#byCollection.get(collection) ?? []) affected.add(query);
+    for (const { collection, id, value } of remote) {
+      for (const query of this.#byCollection.get(collection) ?? []) {
+        if (affected.has(query)) continue;
+        // Another process's change: what the document was before is not known here.
+        const verdict = value === UNKNOWN || query.affectedBy(id, value, UNKNOWN);
+        if (verdict === 'if-readable') ifReadable.push({ query, id, value });
+        else if (verdict) affected.add(query);
+      }
+    }
     for (const room of rooms) {
       const queries = this.#byCollection.get(room.key.collection);
       if (!queries) continue;
@@ -210,5 +259,7 @@ export class LiveQueries {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#changed.clear();
+    this.#remote.clear();
+    this.#stale.clear();
   }
 }

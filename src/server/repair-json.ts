@@ -9,16 +9,17 @@
  */
 import * as Y from 'yjs';
 import { documentValue } from '../model/document-value.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
 
 /**
- * Rebuilds the JSON value of every document whose stored JSON is stale,
- * from its stored state, and resolves to how many there were. A document
- * whose JSON cannot be built is logged and left as it is.
+ * Rebuilds the JSON value of every document whose stored JSON is stale (or
+ * of the documents given), from its stored state, and resolves to how many
+ * there were. A document whose JSON cannot be built is logged and left as
+ * it is.
  */
-export async function repairJson(storage: Storage, log: ServerLog): Promise<number> {
-  const stale = await storage.staleJson();
+export async function repairJson(storage: Storage, log: ServerLog, keys?: readonly StorageKey[]): Promise<number> {
+  const stale = keys ?? (await storage.staleJson());
   let repaired = 0;
   for (const key of stale) {
     const stored = await storage.load(key);
@@ -35,6 +36,6 @@ export async function repairJson(storage: Storage, log: ServerLog): Promise<numb
       doc.destroy();
     }
   }
-  if (stale.length > 0) log('info', `rebuilt the JSON value of ${repaired} of ${stale.length} documents left behind by an earlier stop`);
+  if (stale.length > 0) log('info', `rebuilt the JSON value of ${repaired} of ${stale.length} documents left behind by ${keys ? 'a stopped process' : 'an earlier stop'}`);
   return repaired;
 }

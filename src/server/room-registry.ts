@@ -6,6 +6,12 @@
 import type { StorageKey } from '../storage/storage.ts';
 import { Room, type RoomPeer, type RoomSettings } from './room.ts';
 
+/** Called when a room is created (before its document loads) and when it is removed. */
+export interface RoomLifecycle {
+  readonly opened?: (room: Room) => void;
+  readonly closed?: (room: Room) => void;
+}
+
 /** Loads rooms on demand and unloads idle ones. */
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
@@ -16,10 +22,22 @@ export class RoomRegistry {
   readonly #settings: RoomSettings;
   readonly #unloadDelayMs: number;
   #shutDown = false;
+  readonly #lifecycle: RoomLifecycle;
 
-  constructor(settings: RoomSettings, unloadDelayMs: number) {
+  constructor(settings: RoomSettings, unloadDelayMs: number, lifecycle: RoomLifecycle = {}) {
     this.#settings = { ...settings, onDamaged: (room) => void this.#discard(room) };
     this.#unloadDelayMs = unloadDelayMs;
+    this.#lifecycle = lifecycle;
+  }
+
+  /** The room of a document when it is in memory (loaded or loading). */
+  get(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
+  /** Every room in memory. */
+  all(): IterableIterator<Room> {
+    return this.#rooms.values();
   }
 
   /** Number of rooms in memory. */
@@ -40,13 +58,16 @@ export class RoomRegistry {
       const created = new Room(name, key, this.#settings);
       room = created;
       this.#rooms.set(name, created);
+      this.#lifecycle.opened?.(created);
       // The idle clock starts once loaded: a slow load must not unload the room under a waiting request.
       created.ready.then(
         () => {
           if (created.peers.size === 0 && this.#rooms.get(name) === created) this.#scheduleIdle(created);
         },
         () => {
-          if (this.#rooms.get(name) === created) this.#rooms.delete(name);
+          if (this.#rooms.get(name) !== created) return;
+          this.#rooms.delete(name);
+          this.#lifecycle.closed?.(created);
         },
       );
     }
@@ -59,6 +80,7 @@ export class RoomRegistry {
   #discard(room: Room): Promise<void> {
     if (this.#rooms.get(room.name) !== room) return Promise.resolve();
     this.#rooms.delete(room.name);
+    this.#lifecycle.closed?.(room);
     this.#cancelIdle(room);
     this.#settings.log('warn', `room ${room.name}: discarded after an update damaged it; it reloads from storage`);
     const closing = room.discard().finally(() => this.#closing.delete(room.name));
@@ -127,6 +149,7 @@ export class RoomRegistry {
   #unload(room: Room): Promise<void> {
     if (this.#rooms.get(room.name) !== room) return Promise.resolve();
     this.#rooms.delete(room.name);
+    this.#lifecycle.closed?.(room);
     const closing = room
       .close()
       .catch((error: unknown) => this.#settings.log('error', `room ${room.name}: unloading failed (${String(error)})`))

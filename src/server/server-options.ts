@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SchemaMap } from '../schema/standard-schema.ts';
 import { assertSchemaMap } from '../schema/validate-document.ts';
 import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SECOND } from '../protocol/limits-message.ts';
+import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
@@ -20,6 +21,29 @@ export type Session = Readonly<Record<string, unknown>>;
 export interface ServerOptions {
   /** Where documents are stored: `sqliteStorage(file)`, `memoryStorage()`, ... */
   readonly storage: Storage;
+  /**
+   * Carries changes between server processes that share `storage`
+   * (`redisFanout(url)`; `memoryFanoutHub().connect()` inside one process).
+   * With one, rooms announce what they store to the other processes and
+   * read storage for anything they missed, live queries follow other
+   * processes' writes, and checked writes are stored at the version they
+   * were checked against (so two processes cannot each pass a check that
+   * the merged result breaks). The server closes it when it closes.
+   * Without one the server assumes it is storage's only writer.
+   */
+  readonly fanout?: Fanout;
+  /**
+   * With `fanout`: how often loaded documents are compared with storage (for
+   * an announcement lost on the way) and collection heartbeats are sent, in
+   * ms (default 1,000).
+   */
+  readonly fanoutPollMs?: number;
+  /**
+   * With `fanout`: how often stored JSON values left behind by a process
+   * that stopped are looked for and rebuilt, in ms (default 2,000; a value is
+   * rebuilt once it stayed behind for a whole period).
+   */
+  readonly jsonRepairMs?: number;
   /**
    * Called for every WebSocket connection at the upgrade (read a token from
    * `request.url`'s query or a header). Return a session to accept; throw or
@@ -116,7 +140,8 @@ export interface ServerOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate' | 'rules' | 'schema'>> & {
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate' | 'rules' | 'schema' | 'fanout'>> & {
+  readonly fanout: Fanout | undefined;
   readonly authenticate: ServerOptions['authenticate'] | undefined;
   readonly rules: Rules | undefined;
   readonly schema: SchemaMap | undefined;
@@ -142,6 +167,9 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
   if (options.schema !== undefined) assertSchemaMap(options.schema, 'yracer createServer()');
   return {
     storage: options.storage,
+    fanout: options.fanout,
+    fanoutPollMs: options.fanoutPollMs ?? 1000,
+    jsonRepairMs: options.jsonRepairMs ?? 2000,
     authenticate: options.authenticate,
     rules: options.rules,
     schema: options.schema,

@@ -20,7 +20,8 @@ import { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { repairJson } from './repair-json.ts';
 import { RoomRegistry } from './room-registry.ts';
-import type { Room } from './room.ts';
+import type { Room, RoomSettings } from './room.ts';
+import { FanoutLink } from './fanout-link.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
@@ -80,6 +81,7 @@ export class SyncServer {
   readonly #keepAlive: ReturnType<typeof setInterval>;
   #closing: Promise<void> | null = null;
   readonly #repaired: Promise<unknown>;
+  readonly #link: FanoutLink | null;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -88,10 +90,32 @@ export class SyncServer {
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     // JSON values a crash left behind are rebuilt before any query runs.
     this.#repaired = repairJson(storage, log).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
-    this.#queries = new LiveQueries({ storage, log, delayMs: this.options.queryDelayMs, ready: this.#repaired });
+    const { fanout } = this.options;
+    const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: this.options.fanoutPollMs, repairMs: this.options.jsonRepairMs }) : null;
+    this.#link = link;
+    this.#queries = new LiveQueries({
+      storage,
+      log,
+      delayMs: this.options.queryDelayMs,
+      ready: this.#repaired,
+      ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
+    });
     const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
-    this.#registry = new RoomRegistry({ storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange }, unloadDelayMs);
+    const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
+    this.#registry = link
+      ? new RoomRegistry(
+          {
+            ...settings,
+            shared: true,
+            onStored: (room, announced) => link.stored(room, announced),
+            onJsonSaved: (room, json) => link.jsonSaved(room, json),
+          },
+          unloadDelayMs,
+          { opened: (room) => link.roomOpened(room), closed: (room) => link.roomClosed(room) },
+        )
+      : new RoomRegistry(settings, unloadDelayMs);
     this.#queries.bind(this.#registry);
+    link?.bind(this.#registry, this.#queries);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
     this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);
@@ -288,6 +312,9 @@ export class SyncServer {
     this.#wss.close();
     this.#queries.close();
     await this.#registry.closeAll();
+    // After the rooms' last stores, which it announces.
+    this.#link?.close();
+    await this.options.fanout?.close().catch((error: unknown) => this.options.log('warn', `closing the fan-out failed (${String(error)})`));
     await this.#repaired;
     await this.options.storage.close();
     for (const http of this.#owned) http.closeAllConnections?.();
