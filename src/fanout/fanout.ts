@@ -24,6 +24,12 @@ export interface Fanout {
   publish(channel: string, message: Uint8Array): void;
   /** Called with `'up'` when the transport (re)connects (after a reconnect, messages may have been missed: receivers catch up) and `'down'` when it loses its connection. Returns a function that stops listening. */
   onStatus(listener: (status: 'up' | 'down') => void): () => void;
+  /**
+   * Resolves once every subscription made so far is active (messages
+   * published from then on reach it). Optional: without it, a receiver
+   * relies on its polling for what was published before.
+   */
+  settled?(): Promise<void>;
   /** True while connected. */
   readonly connected: boolean;
   /** Unsubscribes everything and closes connections. */

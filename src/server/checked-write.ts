@@ -11,7 +11,8 @@ import { jsonEqual } from '../query/compare-values.ts';
 import { VersionConflictError } from '../storage/storage.ts';
 import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import { BadUpdateError, type Room, type RoomPeer } from './room.ts';
+import { BadUpdateError } from './room-settings.ts';
+import type { Room, RoomPeer } from './room.ts';
 import type { Session } from './server-options.ts';
 
 /** True when the update has no struct the document lacks (it can only delete). */
@@ -50,8 +51,9 @@ export interface CheckOptions {
  * Checked writes of one room run one at a time, so each is checked against
  * the state it is applied to; with shared storage (`Room.shared`) it is
  * stored at the version it was checked against, and checked again when
- * another process stored first (rejecting with `VersionConflictError` after
- * a few tries). An update that changes nothing visible and
+ * another process stored first; when it cannot be stored (storage
+ * failed, or `VersionConflictError` after a few tries), `stored` rejects
+ * and nothing of it was applied. An update that changes nothing visible and
  * adds no content (a resend, an empty sync reply) passes without asking the
  * rules.
  */
@@ -116,7 +118,8 @@ export async function receiveChecked(
         return { stored: Promise.resolve(), refused: null };
       } catch (error) {
         room.previewRefused();
-        if (!(error instanceof VersionConflictError) || attempt >= MAX_CHECK_ATTEMPTS) throw error;
+        // Not stored (storage failed, or other processes kept storing first): the writer is told so.
+        if (!(error instanceof VersionConflictError) || attempt >= MAX_CHECK_ATTEMPTS) return { stored: Promise.reject(error as Error), refused: null };
         await room.catchUp();
       }
     }

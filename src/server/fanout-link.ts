@@ -83,10 +83,15 @@ export class FanoutLink {
 
   /** A room was created: listen on its document's channel. */
   roomOpened(room: Room): void {
+    const { fanout } = this.#settings;
     this.#rooms.set(
       room,
-      this.#settings.fanout.subscribe(docChannel(room.name), (message) => this.#announced(room, message)),
+      fanout.subscribe(docChannel(room.name), (message) => this.#announced(room, message)),
     );
+    // What was stored between the room's load and its subscription becoming active is announced to nobody: read it.
+    void fanout.settled?.().then(() => {
+      if (!room.closed && this.#rooms.has(room)) void room.catchUp();
+    });
   }
 
   /** A room was removed: stop listening. */

@@ -25,7 +25,8 @@ import { whenReadable } from './when-readable.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { FetchedRooms } from './fetched-rooms.ts';
-import { BadUpdateError, type Room } from './room.ts';
+import { BadUpdateError } from './room-settings.ts';
+import type { Room } from './room.ts';
 
 interface ErrorReport {
   readonly seq?: number;

@@ -4,7 +4,8 @@
  * for the idle delay; a request during unloading waits and gets a fresh room.
  */
 import type { StorageKey } from '../storage/storage.ts';
-import { Room, type RoomPeer, type RoomSettings } from './room.ts';
+import type { RoomSettings } from './room-settings.ts';
+import { Room, type RoomPeer } from './room.ts';
 
 /** Called when a room is created (before its document loads) and when it is removed. */
 export interface RoomLifecycle {

@@ -12,9 +12,10 @@
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
 import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
-import type { Storage, StorageKey } from '../storage/storage.ts';
-import { RoomVersions, type Announced } from './room-versions.ts';
-import type { ServerLog } from './server-options.ts';
+import type { StorageKey } from '../storage/storage.ts';
+import { BadUpdateError, type RoomSettings } from './room-settings.ts';
+import { RoomStore } from './room-store.ts';
+import type { Announced } from './room-versions.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
 import { CachedValue } from './cached-value.ts';
@@ -36,50 +37,6 @@ export interface RoomPeer {
   roomLost(room: Room): void;
 }
 
-/** Tuning of a room, from the server options. */
-export interface RoomSettings {
-  readonly storage: Storage;
-  readonly log: ServerLog;
-  readonly compactAfterUpdates: number;
-  readonly compactAfterMs: number;
-  readonly jsonDelayMs: number;
-  /** Most bytes of JSON the presence states of the room may hold together (default 1 MiB). */
-  readonly maxPresenceBytesPerRoom?: number;
-  /** Called when an update damaged the in-memory document: the registry discards the room. */
-  readonly onDamaged?: (room: Room) => void;
-  /** Called after every change of the document, with the transaction's origin (for live queries). */
-  readonly onChange?: (room: Room, origin: unknown) => void;
-  /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
-  readonly onStored?: (room: Room, announced: Announced) => void;
-  /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */
-  readonly onJsonSaved?: (room: Room, json: string | null, version: number) => void;
-  /**
-   * Storage is shared with other server processes: a checked write is
-   * stored at the version it was checked against (`receiveAt`) before it is
-   * applied, and a gap in the versions is read from storage (`catchUp`).
-   */
-  readonly shared?: boolean;
-  /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
-  readonly gapWaitMs?: number;
-}
-
-/** Raised when an update cannot be decoded or applied, or holds what a document may not; nothing of it was kept. */
-export class BadUpdateError extends Error {
-  override readonly name = 'BadUpdateError';
-  /**
-   * True when the update could be integrated but holds what a document may
-   * not (content-check.ts): a stock client's such update is integrated and
-   * reverted at once (see `Room.receiveReverted`), so that its later updates,
-   * which build on it, still apply.
-   */
-  readonly integrable: boolean;
-
-  constructor(message: string, integrable = false) {
-    super(message);
-    this.integrable = integrable;
-  }
-}
-
 /** One loaded document and its peers. */
 export class Room {
   readonly name: string;
@@ -91,19 +48,9 @@ export class Room {
   /** Presence of the room (created when first used: most rooms never have any). */
   #presence: RoomPresence<RoomPeer> | null = null;
   readonly #settings: RoomSettings;
-  #chain: Promise<void> = Promise.resolve();
   #checks: Promise<void> = Promise.resolve();
-  /** The stored versions applied to the document. */
-  readonly #versions = new RoomVersions();
-  #loaded = false;
-  /** The running or queued read of what other processes stored (`catchUp`). */
-  #catching: Promise<void> | null = null;
-  #catchAgain = false;
-  #gapTimer: ReturnType<typeof setTimeout> | null = null;
-  #sinceCompaction = 0;
-  #compactTimer: ReturnType<typeof setTimeout> | null = null;
-  #jsonTimer: ReturnType<typeof setTimeout> | null = null;
-  #jsonDirty = false;
+  /** Appends, versions, JSON and compaction (room-store.ts). */
+  readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
   #values: CachedValue | null = null;
   /** A shadow copy for checking writes (created by the first check). */
@@ -111,8 +58,6 @@ export class Room {
   #receiving: { emitted: Uint8Array[] } | null = null;
   #damaged = false;
   #closed = false;
-  /** Updates this room appended (a room that only loaded never compacts while closing). */
-  #appended = 0;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
     this.name = name;
@@ -122,6 +67,21 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.ready = this.#load();
+    this.#store = new RoomStore(
+      {
+        name,
+        key,
+        doc: this.doc,
+        ready: this.ready,
+        closed: () => this.#closed,
+        damaged: () => this.#damaged,
+        value: () => this.value(),
+        applyRemote: (update) => this.#applyRemote(update),
+      },
+      settings,
+      (announced) => settings.onStored?.(this, announced),
+      (json, version) => settings.onJsonSaved?.(this, json, version),
+    );
   }
 
   async #load(): Promise<void> {
@@ -135,10 +95,7 @@ export class Room {
         this.#settings.log('error', `room ${this.name}: a stored update could not be applied (${String(error)}); skipped`);
       }
     }
-    this.#versions.reached(stored.version);
-    this.#loaded = true;
-    this.#sinceCompaction = stored.updates.length;
-    if (this.#sinceCompaction > 0 && !this.#closed) this.#scheduleCompaction();
+    this.#store.loaded(stored);
   }
 
   #onUpdate(update: Uint8Array, origin: unknown): void {
@@ -149,7 +106,7 @@ export class Room {
     }
     this.#broadcast(update, origin);
     // Changes made on the server itself (in-process models) are stored here; peers' updates in receive().
-    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#append(update).catch(() => undefined);
+    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#store.append(update).catch(() => undefined);
   }
 
   #isPeer(origin: unknown): boolean {
@@ -157,7 +114,7 @@ export class Room {
   }
 
   #broadcast(update: Uint8Array, origin: unknown): void {
-    this.#markJsonDirty();
+    this.#store.markJsonDirty();
     this.#settings.onChange?.(this, origin);
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
@@ -194,7 +151,7 @@ export class Room {
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
     this.#integrate(update, from);
-    return this.#append(update);
+    return this.#store.append(update);
   }
 
   /** Applies a checked update to the document and sends what it changed to the other peers. */
@@ -221,7 +178,7 @@ export class Room {
 
   /** Every stored update through this version is applied to the document. */
   get version(): number {
-    return this.#versions.version;
+    return this.#store.version;
   }
 
   /**
@@ -234,15 +191,10 @@ export class Room {
    */
   async receiveAt(update: Uint8Array, from: RoomPeer, expectVersion: number): Promise<void> {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
-    const stored = this.#chain.then(() => this.#settings.storage.append(this.key, [update], { expectVersion }));
-    this.#chain = stored.then(
-      () => undefined,
-      () => undefined,
-    );
-    const last = await stored;
+    const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
     this.#integrate(update, from);
-    this.#stored(last, update);
+    this.#store.stored(last, update);
   }
 
   /**
@@ -253,21 +205,7 @@ export class Room {
    * are not stored again.
    */
   receiveAnnounced(announced: Announced): void {
-    if (this.#closed) return;
-    if (!this.#loaded) {
-      this.ready.then(
-        () => this.receiveAnnounced(announced),
-        () => undefined,
-      );
-      return;
-    }
-    let next = this.#versions.announce(announced);
-    while (next && !this.#closed) {
-      this.#applyRemote(next.update);
-      this.#versions.applied(next.first, next.last);
-      next = this.#versions.next();
-    }
-    if (this.#versions.gap) this.#watchGap();
+    this.#store.receiveAnnounced(announced);
   }
 
   #applyRemote(update: Uint8Array): void {
@@ -280,15 +218,6 @@ export class Room {
     }
   }
 
-  #watchGap(): void {
-    if (this.#gapTimer !== null || this.#closed) return;
-    this.#gapTimer = setTimeout(() => {
-      this.#gapTimer = null;
-      if (this.#versions.gap) void this.catchUp();
-    }, this.#settings.gapWaitMs ?? 20);
-    this.#gapTimer.unref?.();
-  }
-
   /**
    * Reads what other processes stored after the versions applied and
    * applies it (a gap in the announcements, a lost last one, a fan-out
@@ -296,43 +225,7 @@ export class Room {
    * Never rejects: a failed read is logged and retried by the next call.
    */
   catchUp(): Promise<void> {
-    if (this.#catching) {
-      this.#catchAgain = true;
-      return this.#catching;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.#catchAgain = false;
-        await this.ready;
-        if (this.#closed) return;
-        const read = await this.#settings.storage.readSince(this.key, this.#versions.version);
-        if (this.#closed) return;
-        for (const part of read.state ? [read.state, ...read.updates] : read.updates) this.#applyRemote(part);
-        this.#versions.reached(read.version);
-        for (let next = this.#versions.next(); next; next = this.#versions.next()) {
-          this.#applyRemote(next.update);
-          this.#versions.applied(next.first, next.last);
-        }
-      } while (this.#catchAgain && !this.#closed);
-      if (this.#versions.gap) this.#watchGap();
-    };
-    this.#catching = run()
-      .catch((error: unknown) => this.#settings.log('error', `room ${this.name}: reading newer updates failed (${String(error)})`))
-      .finally(() => {
-        this.#catching = null;
-      });
-    return this.#catching;
-  }
-
-  /** The room stored an update of its own at version `last`. */
-  #stored(last: number, update: Uint8Array): void {
-    this.#versions.applied(last, last);
-    this.#sinceCompaction += 1;
-    this.#appended += 1;
-    this.#settings.onStored?.(this, { first: last, last, update });
-    if (this.#versions.gap) this.#watchGap();
-    if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
-    else this.#scheduleCompaction();
+    return this.#store.catchUp();
   }
 
   /**
@@ -367,7 +260,7 @@ export class Room {
     if (!jsonEqual(this.value(), before)) {
       this.#settings.log('error', `room ${this.name}: reverting a refused update changed the value`);
     }
-    return this.#append(net);
+    return this.#store.append(net);
   }
 
   /**
@@ -407,80 +300,14 @@ export class Room {
     return done;
   }
 
-  /**
-   * Runs a storage step after every earlier one, in order. The returned
-   * promise rejects when the step fails; the chain itself logs the failure and
-   * goes on with the next step.
-   */
-  #enqueue(step: () => Promise<void>, failure: string): Promise<void> {
-    const done = this.#chain.then(step);
-    this.#chain = done.catch((error: unknown) => {
-      this.#settings.log('error', `room ${this.name}: ${failure} (${String(error)})`);
-    });
-    return done;
-  }
-
-  #append(update: Uint8Array): Promise<void> {
-    return this.#enqueue(async () => {
-      this.#stored(await this.#settings.storage.append(this.key, [update]), update);
-    }, 'storage append failed');
-  }
-
-  #scheduleCompaction(): void {
-    if (this.#compactTimer === null) this.#compactSoon(this.#settings.compactAfterMs);
-  }
-
-  #compactSoon(delay: number): void {
-    if (this.#closed) return;
-    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
-    this.#compactTimer = setTimeout(() => {
-      this.#compactTimer = null;
-      void this.compact();
-    }, delay);
-    this.#compactTimer.unref?.();
-  }
-
   /** Merges the update log into one stored state (in one storage transaction). */
   compact(): Promise<void> {
-    void this.#enqueue(async () => {
-      if (this.#sinceCompaction === 0 || this.#damaged) return;
-      const through = this.#versions.version;
-      const count = this.#sinceCompaction;
-      await this.#settings.storage.compact(this.key, Y.encodeStateAsUpdate(this.doc), through);
-      this.#sinceCompaction -= count;
-    }, 'compaction failed, keeping the log').catch(() => undefined);
-    return this.#chain;
-  }
-
-  #markJsonDirty(): void {
-    this.#jsonDirty = true;
-    if (this.#jsonTimer !== null) return;
-    this.#jsonTimer = setTimeout(() => {
-      this.#jsonTimer = null;
-      void this.saveJson();
-    }, this.#settings.jsonDelayMs);
-    this.#jsonTimer.unref?.();
+    return this.#store.compact();
   }
 
   /** Writes the document's current JSON value to storage if it changed. */
   saveJson(): Promise<void> {
-    if (!this.#jsonDirty || this.#damaged) return this.#chain;
-    this.#jsonDirty = false;
-    let json: string | null;
-    try {
-      const value = this.value();
-      json = value === undefined ? null : JSON.stringify(value);
-    } catch (error) {
-      this.#settings.log('error', `room ${this.name}: its JSON value cannot be built (${String(error)}); not saved`);
-      return this.#chain;
-    }
-    // Every update through the versions applied now is in this value (it may hold later ones too).
-    const version = this.#versions.version;
-    void this.#enqueue(async () => {
-      await this.#settings.storage.saveJson(this.key, json, version);
-      this.#settings.onJsonSaved?.(this, json, version);
-    }, 'saving JSON failed').catch(() => undefined);
-    return this.#chain;
+    return this.#store.saveJson();
   }
 
   /** The document's JSON value (undefined when it does not exist), rebuilt only where a change touched it. */
@@ -532,13 +359,11 @@ export class Room {
     if (this.#closed) return;
     this.#closed = true;
     this.#damaged = true;
-    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
-    if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
-    if (this.#gapTimer !== null) clearTimeout(this.#gapTimer);
+    this.#store.stop();
     const peers = [...this.peers];
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
-    await this.#chain;
+    await this.#store.idle;
     this.#presence?.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
@@ -548,11 +373,7 @@ export class Room {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
-    if (this.#jsonTimer !== null) clearTimeout(this.#jsonTimer);
-    if (this.#gapTimer !== null) clearTimeout(this.#gapTimer);
-    this.#compactTimer = null;
-    this.#jsonTimer = null;
+    this.#store.stop();
     try {
       await this.ready;
     } catch {
@@ -561,9 +382,9 @@ export class Room {
       this.doc.destroy();
       return;
     }
-    await this.saveJson();
-    if (this.#appended > 0) await this.compact();
-    else await this.#chain;
+    await this.#store.saveJson();
+    if (this.#store.appended) await this.#store.compact();
+    else await this.#store.idle;
     this.#presence?.destroy();
     this.#preview?.destroy();
     this.doc.destroy();

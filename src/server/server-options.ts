@@ -39,6 +39,13 @@ export interface ServerOptions {
    */
   readonly fanoutPollMs?: number;
   /**
+   * With `fanout`: how long a storage write that fails (the database
+   * unreachable for a while) is tried again before the writer gets
+   * `storage-failed`, in ms (default 30,000). Meanwhile the write is not
+   * acknowledged, so the client keeps it pending.
+   */
+  readonly storageRetryMs?: number;
+  /**
    * With `fanout`: how often stored JSON values left behind by a process
    * that stopped are looked for and rebuilt, in ms (default 2,000; a value is
    * rebuilt once it stayed behind for a whole period).
@@ -170,6 +177,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     fanout: options.fanout,
     fanoutPollMs: options.fanoutPollMs ?? 1000,
     jsonRepairMs: options.jsonRepairMs ?? 2000,
+    storageRetryMs: options.storageRetryMs ?? 30_000,
     authenticate: options.authenticate,
     rules: options.rules,
     schema: options.schema,

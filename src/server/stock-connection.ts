@@ -15,7 +15,8 @@ import { receiveChecked } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { ReadGate } from './read-gate.ts';
 import { whenReadable } from './when-readable.ts';
-import { BadUpdateError, type Room } from './room.ts';
+import { BadUpdateError } from './room-settings.ts';
+import type { Room } from './room.ts';
 
 /** An empty awareness update: a valid message that changes nothing (keeps idle clients alive). */
 const KEEP_ALIVE = awarenessPayload(new Uint8Array([0]));

@@ -20,7 +20,8 @@ import { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { repairJson } from './repair-json.ts';
 import { RoomRegistry } from './room-registry.ts';
-import type { Room, RoomSettings } from './room.ts';
+import type { RoomSettings } from './room-settings.ts';
+import type { Room } from './room.ts';
 import { FanoutLink } from './fanout-link.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
@@ -107,6 +108,7 @@ export class SyncServer {
           {
             ...settings,
             shared: true,
+            storageRetryMs: this.options.storageRetryMs,
             onStored: (room, announced) => link.stored(room, announced),
             onJsonSaved: (room, json) => link.jsonSaved(room, json),
           },

@@ -80,7 +80,7 @@ describe('y-websocket compatibility', () => {
     // Appended to the update log (not only kept in memory until shutdown).
     const db = new Database(file, { readonly: true });
     opened.defer(() => db.close());
-    const count = db.prepare("SELECT count(*) AS n FROM yracer_updates WHERE collection = 'todos' AND id = 'a'");
+    const count = db.prepare("SELECT count(*) AS n FROM yracer_log WHERE collection = 'todos' AND id = 'a'");
     await waitFor(() => (count.get() as { n: number }).n >= 3, 5000, 'the stock updates in the log');
 
     stock.provider.destroy();

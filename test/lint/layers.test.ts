@@ -32,4 +32,10 @@ describe('layer lint rules', () => {
     const code = "import { x } from '../server/index.ts';\nexport const all = [x];\n";
     expect(await restrictedImports('src/client/example.ts', code)).toHaveLength(1);
   });
+
+  it('keeps src/fanout a transport of bytes and the browser client away from it', async () => {
+    expect(await restrictedImports('src/fanout/example.ts', "import { a } from '../server/index.ts';\nimport * as Y from 'yjs';\nexport const all = [a, Y];\n")).toHaveLength(2);
+    expect(await restrictedImports('src/fanout/example.ts', "import { createClient } from '@redis/client';\nexport const all = [createClient];\n")).toEqual([]);
+    expect(await restrictedImports('src/client/example.ts', "import { x } from '../fanout/fanout.ts';\nexport const all = [x];\n")).toHaveLength(1);
+  });
 });

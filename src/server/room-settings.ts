@@ -1,0 +1,54 @@
+/**
+ * What a room is told by its server (`RoomSettings`), and the error it
+ * raises for an update it cannot take (`BadUpdateError`).
+ */
+import type { Storage } from '../storage/storage.ts';
+import type { Announced } from './room-versions.ts';
+import type { Room } from './room.ts';
+import type { ServerLog } from './server-options.ts';
+
+/** Tuning of a room, from the server options. */
+export interface RoomSettings {
+  readonly storage: Storage;
+  readonly log: ServerLog;
+  readonly compactAfterUpdates: number;
+  readonly compactAfterMs: number;
+  readonly jsonDelayMs: number;
+  /** Most bytes of JSON the presence states of the room may hold together (default 1 MiB). */
+  readonly maxPresenceBytesPerRoom?: number;
+  /** Called when an update damaged the in-memory document: the registry discards the room. */
+  readonly onDamaged?: (room: Room) => void;
+  /** Called after every change of the document, with the transaction's origin (for live queries). */
+  readonly onChange?: (room: Room, origin: unknown) => void;
+  /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
+  readonly onStored?: (room: Room, announced: Announced) => void;
+  /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */
+  readonly onJsonSaved?: (room: Room, json: string | null, version: number) => void;
+  /**
+   * Storage is shared with other server processes: a checked write is
+   * stored at the version it was checked against (`receiveAt`) before it is
+   * applied, and a gap in the versions is read from storage (`catchUp`).
+   */
+  readonly shared?: boolean;
+  /** How long a failing storage write is tried again before it fails, in ms (default 0: not tried again). */
+  readonly storageRetryMs?: number;
+  /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
+  readonly gapWaitMs?: number;
+}
+
+/** Raised when an update cannot be decoded or applied, or holds what a document may not; nothing of it was kept. */
+export class BadUpdateError extends Error {
+  override readonly name = 'BadUpdateError';
+  /**
+   * True when the update could be integrated but holds what a document may
+   * not (content-check.ts): a stock client's such update is integrated and
+   * reverted at once (see `Room.receiveReverted`), so that its later updates,
+   * which build on it, still apply.
+   */
+  readonly integrable: boolean;
+
+  constructor(message: string, integrable = false) {
+    super(message);
+    this.integrable = integrable;
+  }
+}

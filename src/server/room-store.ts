@@ -1,0 +1,279 @@
+/**
+ * `RoomStore`: the storage side of a room. It appends the room's updates in
+ * order (an acknowledgement waits for its append), records which stored
+ * versions the document holds (`RoomVersions`), applies what other
+ * processes stored (announced, or read from storage on a gap: `catchUp`),
+ * keeps the stored JSON value current (debounced) and compacts the update
+ * log by count and by time. Every storage step runs after the previous one.
+ */
+import * as Y from 'yjs';
+import { VersionConflictError, type StorageKey, type StoredDocument } from '../storage/storage.ts';
+import { RoomVersions, type Announced } from './room-versions.ts';
+import type { RoomSettings } from './room-settings.ts';
+
+/** What the store needs from its room. */
+export interface StoredRoom {
+  readonly name: string;
+  readonly key: StorageKey;
+  readonly doc: Y.Doc;
+  /** Settles once the stored state is applied. */
+  readonly ready: Promise<void>;
+  /** True once the room was closed or discarded. */
+  closed(): boolean;
+  /** True once an update damaged the document (nothing derived from it is stored then). */
+  damaged(): boolean;
+  /** The document's JSON value (undefined when it does not exist). */
+  value(): unknown;
+  /** Applies an update another process stored (broadcast, not stored again). */
+  applyRemote(update: Uint8Array): void;
+}
+
+/** The storage side of one room. */
+export class RoomStore {
+  readonly #room: StoredRoom;
+  readonly #settings: RoomSettings;
+  /** Announces the room's own stored updates and JSON values (bound to the room by its owner). */
+  readonly #onStored: (announced: Announced) => void;
+  readonly #onJsonSaved: (json: string | null, version: number) => void;
+  #chain: Promise<void> = Promise.resolve();
+  readonly #versions = new RoomVersions();
+  #loaded = false;
+  /** The running read of what other processes stored (`catchUp`), and whether another is wanted after it. */
+  #catching: Promise<void> | null = null;
+  #catchAgain = false;
+  #gapTimer: ReturnType<typeof setTimeout> | null = null;
+  #sinceCompaction = 0;
+  #compactTimer: ReturnType<typeof setTimeout> | null = null;
+  #jsonTimer: ReturnType<typeof setTimeout> | null = null;
+  #jsonDirty = false;
+  #stopped = false;
+  /** Updates this room appended (a room that only loaded never compacts while closing). */
+  #appended = 0;
+  /** True while a storage write is being retried (logged once per outage). */
+  #retrying = false;
+
+  constructor(room: StoredRoom, settings: RoomSettings, onStored: (announced: Announced) => void, onJsonSaved: (json: string | null, version: number) => void) {
+    this.#room = room;
+    this.#settings = settings;
+    this.#onStored = onStored;
+    this.#onJsonSaved = onJsonSaved;
+  }
+
+  /** Every stored update through this version is applied to the document. */
+  get version(): number {
+    return this.#versions.version;
+  }
+
+  /** Settles after every storage step queued so far. */
+  get idle(): Promise<void> {
+    return this.#chain;
+  }
+
+  /** True when this room appended anything since it loaded. */
+  get appended(): boolean {
+    return this.#appended > 0;
+  }
+
+  /** The stored document was applied: its version is held. */
+  loaded(stored: StoredDocument): void {
+    this.#versions.reached(stored.version);
+    this.#loaded = true;
+    this.#sinceCompaction = stored.updates.length;
+    if (this.#sinceCompaction > 0 && !this.#stopped) this.#scheduleCompaction();
+  }
+
+  /**
+   * Runs a storage step after every earlier one, in order. The returned
+   * promise rejects when the step fails; the chain itself logs the failure and
+   * goes on with the next step.
+   */
+  #enqueue(step: () => Promise<void>, failure: string): Promise<void> {
+    const done = this.#chain.then(step);
+    this.#chain = done.catch((error: unknown) => {
+      this.#settings.log('error', `room ${this.#room.name}: ${failure} (${String(error)})`);
+    });
+    return done;
+  }
+
+  /**
+   * Runs a storage write, trying again with backoff for up to
+   * `storageRetryMs` when it fails (storage unreachable for a while); a
+   * version conflict, a closed room or the end of that time rejects.
+   */
+  async #retried<T>(write: () => Promise<T>): Promise<T> {
+    const limit = this.#settings.storageRetryMs ?? 0;
+    const deadline = Date.now() + limit;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        const result = await write();
+        if (this.#retrying) this.#settings.log('info', `room ${this.#room.name}: storage works again`);
+        this.#retrying = false;
+        return result;
+      } catch (error) {
+        if (error instanceof VersionConflictError || this.#stopped || Date.now() + delay > deadline) throw error;
+        if (!this.#retrying) this.#settings.log('warn', `room ${this.#room.name}: storing failed (${String(error)}); trying again for up to ${Math.round(limit / 1000)} s`);
+        this.#retrying = true;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Appends an update applied to the document; resolves once stored (and every earlier one). */
+  append(update: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      this.stored(await this.#retried(() => this.#settings.storage.append(this.#room.key, [update])), update);
+    }, 'storage append failed');
+  }
+
+  /**
+   * Appends an update not applied yet, at the version after `expectVersion`,
+   * after every earlier storage step; resolves to its version (apply it, then
+   * call `stored`). Rejects with `VersionConflictError` when another writer
+   * stored first; nothing was stored then.
+   */
+  appendAt(update: Uint8Array, expectVersion: number): Promise<number> {
+    const stored = this.#chain.then(() => this.#retried(() => this.#settings.storage.append(this.#room.key, [update], { expectVersion })));
+    this.#chain = stored.then(
+      () => undefined,
+      () => undefined,
+    );
+    return stored;
+  }
+
+  /** The room stored an update of its own at version `last` (and applied it). */
+  stored(last: number, update: Uint8Array): void {
+    this.#versions.applied(last, last);
+    this.#sinceCompaction += 1;
+    this.#appended += 1;
+    this.#onStored({ first: last, last, update });
+    if (this.#versions.gap) this.#watchGap();
+    if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
+    else this.#scheduleCompaction();
+  }
+
+  /** See `Room.receiveAnnounced`. */
+  receiveAnnounced(announced: Announced): void {
+    if (this.#room.closed()) return;
+    if (!this.#loaded) {
+      this.#room.ready.then(
+        () => this.receiveAnnounced(announced),
+        () => undefined,
+      );
+      return;
+    }
+    let next = this.#versions.announce(announced);
+    while (next && !this.#room.closed()) {
+      this.#room.applyRemote(next.update);
+      this.#versions.applied(next.first, next.last);
+      next = this.#versions.next();
+    }
+    if (this.#versions.gap) this.#watchGap();
+  }
+
+  #watchGap(): void {
+    if (this.#gapTimer !== null || this.#stopped) return;
+    this.#gapTimer = setTimeout(() => {
+      this.#gapTimer = null;
+      if (this.#versions.gap) void this.catchUp();
+    }, this.#settings.gapWaitMs ?? 20);
+    this.#gapTimer.unref?.();
+  }
+
+  /** See `Room.catchUp`. */
+  catchUp(): Promise<void> {
+    if (this.#catching) {
+      this.#catchAgain = true;
+      return this.#catching;
+    }
+    const room = this.#room;
+    const run = async (): Promise<void> => {
+      do {
+        this.#catchAgain = false;
+        await room.ready;
+        if (room.closed()) return;
+        const read = await this.#settings.storage.readSince(room.key, this.#versions.version);
+        if (room.closed()) return;
+        for (const part of read.state ? [read.state, ...read.updates] : read.updates) room.applyRemote(part);
+        this.#versions.reached(read.version);
+        for (let next = this.#versions.next(); next; next = this.#versions.next()) {
+          room.applyRemote(next.update);
+          this.#versions.applied(next.first, next.last);
+        }
+      } while (this.#catchAgain && !room.closed());
+      if (this.#versions.gap) this.#watchGap();
+    };
+    this.#catching = run()
+      .catch((error: unknown) => this.#settings.log('error', `room ${room.name}: reading newer updates failed (${String(error)})`))
+      .finally(() => {
+        this.#catching = null;
+      });
+    return this.#catching;
+  }
+
+  #scheduleCompaction(): void {
+    if (this.#compactTimer === null) this.#compactSoon(this.#settings.compactAfterMs);
+  }
+
+  #compactSoon(delay: number): void {
+    if (this.#stopped) return;
+    if (this.#compactTimer !== null) clearTimeout(this.#compactTimer);
+    this.#compactTimer = setTimeout(() => {
+      this.#compactTimer = null;
+      void this.compact();
+    }, delay);
+    this.#compactTimer.unref?.();
+  }
+
+  /** Merges the update log into one stored state, through the versions the document holds (in one storage transaction). */
+  compact(): Promise<void> {
+    void this.#enqueue(async () => {
+      if (this.#sinceCompaction === 0 || this.#room.damaged()) return;
+      const through = this.#versions.version;
+      const count = this.#sinceCompaction;
+      await this.#settings.storage.compact(this.#room.key, Y.encodeStateAsUpdate(this.#room.doc), through);
+      this.#sinceCompaction -= count;
+    }, 'compaction failed, keeping the log').catch(() => undefined);
+    return this.#chain;
+  }
+
+  /** The document changed: its JSON value is saved after the JSON delay. */
+  markJsonDirty(): void {
+    this.#jsonDirty = true;
+    if (this.#jsonTimer !== null || this.#stopped) return;
+    this.#jsonTimer = setTimeout(() => {
+      this.#jsonTimer = null;
+      void this.saveJson();
+    }, this.#settings.jsonDelayMs);
+    this.#jsonTimer.unref?.();
+  }
+
+  /** Writes the document's current JSON value to storage if it changed. */
+  saveJson(): Promise<void> {
+    if (!this.#jsonDirty || this.#room.damaged()) return this.#chain;
+    this.#jsonDirty = false;
+    let json: string | null;
+    try {
+      const value = this.#room.value();
+      json = value === undefined ? null : JSON.stringify(value);
+    } catch (error) {
+      this.#settings.log('error', `room ${this.#room.name}: its JSON value cannot be built (${String(error)}); not saved`);
+      return this.#chain;
+    }
+    // Every update through the versions applied now is in this value (it may hold later ones too).
+    const version = this.#versions.version;
+    void this.#enqueue(async () => {
+      await this.#settings.storage.saveJson(this.#room.key, json, version);
+      this.#onJsonSaved(json, version);
+    }, 'saving JSON failed').catch(() => undefined);
+    return this.#chain;
+  }
+
+  /** Stops every timer (the room is closing; its last steps are called directly). */
+  stop(): void {
+    this.#stopped = true;
+    for (const timer of [this.#compactTimer, this.#jsonTimer, this.#gapTimer]) if (timer !== null) clearTimeout(timer);
+    this.#compactTimer = null;
+    this.#jsonTimer = null;
+    this.#gapTimer = null;
+  }
+}
