@@ -25,7 +25,12 @@ export interface PostgresMigration {
  * Every migration, in order. Version 1 creates the documents (compacted
  * state, version, JSON text and its `jsonb` copy) and the update log.
  * Names and ids use `COLLATE "C"`, so they sort by code point and their
- * primary keys serve the id order of query results.
+ * primary keys serve the id order of query results. A change to the schema
+ * is a new entry at the end, never an edit of an applied one.
+ *
+ * @example
+ * // The next one would read:
+ * { version: 2, description: 'the stale JSON index', sql: (schema) => `CREATE INDEX ... ON ${schema}.yracer_documents ...` }
  */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {

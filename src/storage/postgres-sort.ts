@@ -14,19 +14,44 @@
  */
 import { fieldSegments } from './sqlite-sort.ts';
 
-/** The `jsonb` value at a dotted field below `base` (a `jsonb` SQL expression): NULL when missing. */
+/**
+ * The `jsonb` value at a dotted field below `base` (a `jsonb` SQL
+ * expression): NULL when missing. Throws a `TypeError` naming a field that
+ * is not a valid path.
+ *
+ * @example
+ * pathSql('doc', 'items.0.name'); // `(doc #> '{"items","0","name"}')`
+ */
 export function pathSql(base: string, field: string): string {
   const segments = fieldSegments(field);
   return `(${base} #> '{${segments.map((segment) => `"${segment}"`).join(',')}}')`;
 }
 
-/** `value` (a `jsonb` expression) as `float8` when it is a JSON number, else NULL (never an error). */
+/**
+ * `value` (a `jsonb` expression) as `float8` when it is a JSON number, else
+ * NULL; never an error, since the cast only sees numbers.
+ *
+ * @example
+ * `${numberSql(pathSql('doc', 'n'))} > $2::float8`;
+ */
 export const numberSql = (value: string): string => `CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::float8 END`;
 
-/** `value` (a `jsonb` expression) as text in code point order (`COLLATE "C"`) when it is a JSON string, else NULL. */
+/**
+ * `value` (a `jsonb` expression) as text in code point order (`COLLATE "C"`)
+ * when it is a JSON string, else NULL.
+ *
+ * @example
+ * `${stringSql(pathSql('doc', 's'))} >= $2::text`;
+ */
 export const stringSql = (value: string): string => `CASE WHEN jsonb_typeof(${value}) = 'string' THEN (${value} #>> '{}') COLLATE "C" END`;
 
-/** The type rank of `sortRank`, false and true apart: 0 missing or null, 1 number, 2 string, 3 object, 4 array, 5 false, 6 true. */
+/**
+ * The type rank of `sortRank` as SQL, with false and true apart: 0 missing
+ * or null, 1 number, 2 string, 3 object, 4 array, 5 false, 6 true.
+ *
+ * @example
+ * `ORDER BY ${rankSql(pathSql('doc', 'n'))}`;
+ */
 export const rankSql = (value: string): string =>
   `CASE jsonb_typeof(${value}) WHEN 'number' THEN 1 WHEN 'string' THEN 2 WHEN 'object' THEN 3 WHEN 'array' THEN 4 ` +
   `WHEN 'boolean' THEN CASE WHEN ${value} = 'true'::jsonb THEN 6 ELSE 5 END ELSE 0 END`;
@@ -41,13 +66,22 @@ export const rankSql = (value: string): string =>
  *
  * Queries order by these expressions and `postgresStorage`'s `indexes`
  * option indexes the identical text, so the index serves the `ORDER BY`.
+ *
+ * @example
+ * const order = sortKeySql('createdAt').map((key) => `${key} DESC`).join(', ');
  */
 export function sortKeySql(field: string, base = 'doc'): readonly [rank: string, number: string, string: string] {
   const value = pathSql(base, field);
   return [rankSql(value), numberSql(value), stringSql(value)];
 }
 
-/** How many fields one index may hold: Postgres allows 32 columns, each field takes 3, plus `collection` and `id`. */
+/**
+ * How many fields one index may hold: Postgres allows 32 columns, each field
+ * takes 3, plus `collection` and `id`.
+ *
+ * @example
+ * if (fields.length > MAX_INDEX_FIELDS) throw new TypeError('too many fields');
+ */
 export const MAX_INDEX_FIELDS = 10;
 
 /** FNV-1a, 32 bits, as 8 hex digits: a short stable hash for index names. */

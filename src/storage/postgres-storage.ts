@@ -171,9 +171,10 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       `SELECT d.version FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(collection, id, n) ` +
       `LEFT JOIN ${tables.documents} AS d ON d.collection = k.collection AND d.id = k.id ORDER BY k.n`,
     lock: `SELECT version, state_version FROM ${tables.documents} WHERE collection = $1 AND id = $2 FOR UPDATE`,
+    // Guarded again in SQL (under the lock it always holds): only forward, and the log only with the state.
     compact:
-      `WITH state AS (UPDATE ${tables.documents} SET state = $3, state_version = $4 WHERE collection = $1 AND id = $2) ` +
-      `DELETE FROM ${tables.updates} WHERE collection = $1 AND id = $2 AND version <= $4`,
+      `WITH state AS (UPDATE ${tables.documents} SET state = $3, state_version = $4 WHERE collection = $1 AND id = $2 AND state_version < $4 RETURNING 1) ` +
+      `DELETE FROM ${tables.updates} WHERE collection = $1 AND id = $2 AND version <= $4 AND EXISTS (SELECT 1 FROM state)`,
     stale: `SELECT collection, id FROM ${tables.documents} WHERE version > json_version ORDER BY collection, id`,
     json: `SELECT json FROM ${tables.documents} WHERE collection = $1 AND id = $2`,
   };

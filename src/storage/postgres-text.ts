@@ -58,7 +58,13 @@ export function assertStorableName(name: string): void {
   if (HAS_UNSAFE.test(name)) throw new TypeError(`yracer postgresStorage: ${JSON.stringify(name.slice(0, 100))} holds U+0000 or an unpaired surrogate and cannot be stored`);
 }
 
-/** `assertStorableName` for both parts of a document name. */
+/**
+ * Throws a `TypeError` when either part of a document name cannot be stored
+ * (see `assertStorableName`).
+ *
+ * @example
+ * assertStorableKey({ collection: 'todos', id: 'a' }); // fine
+ */
 export function assertStorableKey(key: StorageKey): void {
   assertStorableName(key.collection);
   assertStorableName(key.id);

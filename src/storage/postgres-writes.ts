@@ -53,6 +53,9 @@ const MAX_BATCH = 500;
 /** How often an append whose expected version turned up just after its check is tried again. */
 const EXPECT_RETRIES = 3;
 
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const compareKeys = (a: StorageKey, b: StorageKey): number => compareText(a.collection, b.collection) || compareText(a.id, b.id);
+
 /** Writes grouped by document, each group in the order written, the groups ordered by collection and id. */
 function byDocument(batch: readonly PostgresWrite[]): PostgresWrite[] {
   const groups = new Map<string, PostgresWrite[]>();
@@ -62,10 +65,7 @@ function byDocument(batch: readonly PostgresWrite[]): PostgresWrite[] {
     if (group) group.push(write);
     else groups.set(name, [write]);
   }
-  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...groups.values()]
-    .sort(([a], [b]) => compare((a as PostgresWrite).key.collection, (b as PostgresWrite).key.collection) || compare((a as PostgresWrite).key.id, (b as PostgresWrite).key.id))
-    .flat();
+  return [...groups.values()].sort((a, b) => compareKeys((a[0] as PostgresWrite).key, (b[0] as PostgresWrite).key)).flat();
 }
 
 /** Statements of the writer, for its tables. */
