@@ -19,7 +19,7 @@
  *   a query compares with, so such a value is still found (and also by a
  *   query for U+FFFD at that place); see `postgres-text.ts`.
  *
- * Needs PostgreSQL 12 or later.
+ * Needs PostgreSQL 11 or later (casts from jsonb to float8); tested on 15.
  */
 import { Buffer } from 'node:buffer';
 import pg, { type PoolConfig } from 'pg';
@@ -31,7 +31,16 @@ import { assertStorableKey, assertStorableName, jsonbText } from './postgres-tex
 import { PostgresWriter } from './postgres-writes.ts';
 import type { Storage, StorageKey, StorageQueryOptions, StoredDocument, StoredQueryResult, StoredUpdates } from './storage.ts';
 
-/** Options of `postgresStorage`. */
+/**
+ * Options of `postgresStorage(connection, options)`. The connection itself
+ * is a URL (`postgres://user:password@host:5432/database`) or a `pg`
+ * `PoolConfig` (host, user, password, ssl, ...). node-postgres waits for a
+ * connection forever by default: set `connectionTimeoutMillis` in the
+ * config to have calls reject when the server does not answer.
+ *
+ * @example
+ * postgresStorage({ host: 'db', user: 'yracer', database: 'app', connectionTimeoutMillis: 5000 }, { schema: 'yracer', poolSize: 20 });
+ */
 export interface PostgresStorageOptions {
   /**
    * The Postgres schema of the tables (created when missing): letters,
@@ -218,20 +227,22 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       await beforeRead();
       const client = await pool.connect();
       let failure: Error | undefined;
+      let refused: RangeError | null = null;
       try {
         await client.query('BEGIN');
         // The row lock orders this compaction after every append committed so far; the next statement sees all of their updates.
         const { rows } = await client.query<{ version: string; state_version: string }>(sql.lock, [key.collection, key.id]);
         const version = Number(rows[0]?.version ?? 0);
-        if (through > version) throw new RangeError(`yracer postgresStorage: cannot compact ${key.collection}/${key.id} through ${through}, it is at version ${version}`);
-        if (through > Number(rows[0]?.state_version ?? 0)) await client.query(sql.compact, [key.collection, key.id, copy, through]);
-        await client.query('COMMIT');
+        if (through > version) refused = new RangeError(`yracer postgresStorage: cannot compact ${key.collection}/${key.id} through ${through}, it is at version ${version}`);
+        else if (through > Number(rows[0]?.state_version ?? 0)) await client.query(sql.compact, [key.collection, key.id, copy, through]);
+        await client.query(refused ? 'ROLLBACK' : 'COMMIT');
       } catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
         throw error;
       } finally {
         client.release(failure); // discarded after an error, which also rolls back
       }
+      if (refused) throw refused;
     },
     saveJson(key, json, version) {
       return new Promise<void>((resolve, reject) => {

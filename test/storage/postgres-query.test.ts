@@ -227,4 +227,14 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
     expect(plan).not.toMatch(/\bSort\b/);
     expect((await indexed.query('todos', query)).ids).toEqual(evaluateQuery(docs, query).ids);
   });
+
+  it('creates each declared index once, named from its fields and shared by collections, also when two storages start at once', async () => {
+    const schema = await scope.freshSchema({ create: false });
+    const indexes = { todos: [['createdAt'], ['listId', 'createdAt']], lists: [['createdAt']] };
+    await Promise.all([scope.open(schema, { indexes }).heads([]), scope.open(schema, { indexes: { todos: [['createdAt']] } }).heads([])]);
+    const { rows } = await scope.admin().query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'yracer_idx_%' ORDER BY indexname", [schema]);
+    const table = `"${schema}".yracer_documents`;
+    expect(rows.map((row) => row.indexname)).toEqual([indexSql(table, ['createdAt']).name, indexSql(table, ['listId', 'createdAt']).name].sort());
+  });
 });
+
