@@ -8,9 +8,13 @@ export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
 export { AccessRefusedError } from './access-refused-error.ts';
 export type { SchemaMap, StandardSchemaV1 } from '../schema/standard-schema.ts';
-export type { Storage, StorageKey, StoredDocument } from '../storage/storage.ts';
+export { VersionConflictError, type AppendOptions, type Storage, type StorageKey, type StoredDocument, type StoredUpdates } from '../storage/storage.ts';
 export { memoryStorage } from '../storage/memory-storage.ts';
 export { sqliteStorage, type SqliteStorageOptions } from '../storage/sqlite-storage.ts';
+export { postgresStorage, type PostgresStorageOptions } from '../storage/postgres-storage.ts';
+export type { Fanout, FanoutLog } from '../fanout/fanout.ts';
+export { redisFanout, type RedisFanout, type RedisFanoutOptions } from '../fanout/redis-fanout.ts';
+export { memoryFanoutHub, type MemoryFanout, type MemoryFanoutHub, type MemoryFanoutOptions } from '../fanout/memory-fanout.ts';
 export { CloseCode, ErrorCode } from '../protocol/error-code.ts';
 export {
   UnauthorizedError,
