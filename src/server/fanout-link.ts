@@ -21,6 +21,7 @@ import type { Storage, StorageKey } from '../storage/storage.ts';
 import { decodeCollectionChange, encodeCollectionChange, type CollectionChange } from './collection-change.ts';
 import { decodeAnnouncement, encodeAnnouncement } from './document-announcement.ts';
 import type { LiveQueries } from './live-queries.ts';
+import { decodePresenceRelay, encodePresenceQuery, encodePresenceRelay, PRESENCE_KIND, PRESENCE_QUERY_KIND } from './presence-relay.ts';
 import { UNKNOWN } from './live-query.ts';
 import { repairJson } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -89,8 +90,11 @@ export class FanoutLink {
       fanout.subscribe(docChannel(room.name), (message) => this.#announced(room, message)),
     );
     // What was stored between the room's load and its subscription becoming active is announced to nobody: read it.
-    void fanout.settled?.().then(() => {
-      if (!room.closed && this.#rooms.has(room)) void room.catchUp();
+    // Presence is not stored: ask the other processes for theirs.
+    void (fanout.settled?.() ?? Promise.resolve()).then(() => {
+      if (room.closed || !this.#rooms.has(room)) return;
+      void room.catchUp();
+      fanout.publish(docChannel(room.name), encodePresenceQuery(fanout.process));
     });
   }
 
@@ -103,6 +107,11 @@ export class FanoutLink {
   /** A room stored an update of its own: announce it. */
   stored(room: Room, announced: Announced): void {
     this.#settings.fanout.publish(docChannel(room.name), encodeAnnouncement(announced));
+  }
+
+  /** A room's presence changed because of this process's clients: relay it. */
+  awareness(room: Room, update: Uint8Array): void {
+    this.#settings.fanout.publish(docChannel(room.name), encodePresenceRelay({ process: this.#settings.fanout.process, update }));
   }
 
   /** A room stored its JSON value: tell the collection's other processes. */
@@ -132,9 +141,19 @@ export class FanoutLink {
   }
 
   #announced(room: Room, message: Uint8Array): void {
+    if (message[0] === PRESENCE_QUERY_KIND) {
+      const state = room.localAwarenessState();
+      if (state) this.awareness(room, state);
+      return;
+    }
+    if (message[0] === PRESENCE_KIND) {
+      const relay = decodePresenceRelay(message);
+      if (relay && relay.process !== this.#settings.fanout.process) room.applyRemoteAwareness(relay.process, relay.update);
+      return;
+    }
     const announced = decodeAnnouncement(message);
     if (!announced) {
-      this.#settings.log('warn', `fan-out: an unreadable announcement for ${room.name} was ignored`);
+      this.#settings.log('warn', `fan-out: an unreadable message for ${room.name} was ignored`);
       return;
     }
     // Too large to carry: read it from storage.

@@ -135,6 +135,14 @@ export class RoomPresence<Peer> {
     return awarenessProtocol.encodeAwarenessUpdate(awareness, [...awareness.getStates().keys()]);
   }
 
+  /** The states whose owners `include` accepts, as one awareness update (null when there are none). */
+  ownedState(include: (peer: Peer) => boolean): Uint8Array | null {
+    const awareness = this.#awareness;
+    if (!awareness) return null;
+    const ids = [...this.#owners].filter(([id, peer]) => include(peer) && awareness.states.has(id)).map(([id]) => id);
+    return ids.length === 0 ? null : awarenessProtocol.encodeAwarenessUpdate(awareness, ids);
+  }
+
   /**
    * A peer left the room: its client ids are free, and their states are
    * removed, or replaced by a newer state another connection sent for them

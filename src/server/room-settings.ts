@@ -22,6 +22,8 @@ export interface RoomSettings {
   readonly onChange?: (room: Room, origin: unknown) => void;
   /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
   readonly onStored?: (room: Room, announced: Announced) => void;
+  /** Called when the room's presence changed because of this process's clients (to relay it to other processes). */
+  readonly onAwareness?: (room: Room, update: Uint8Array) => void;
   /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */
   readonly onJsonSaved?: (room: Room, json: string | null, version: number) => void;
   /**

@@ -11,15 +11,16 @@
  */
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
-import { awarenessPayload, updatePayload } from '../protocol/sync-payload.ts';
+import { updatePayload } from '../protocol/sync-payload.ts';
 import type { StorageKey } from '../storage/storage.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
+import { RoomAwareness } from './room-awareness.ts';
 import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
 import { CachedValue } from './cached-value.ts';
-import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, RoomPresence, type PresenceRefusal } from './room-presence.ts';
+import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, type PresenceRefusal } from './room-presence.ts';
 import { WritePreview } from './write-preview.ts';
 import { updateProblem } from './update-check.ts';
 
@@ -46,7 +47,7 @@ export class Room {
   /** Resolves once the stored state is loaded (rejects when storage failed). */
   readonly ready: Promise<void>;
   /** Presence of the room (created when first used: most rooms never have any). */
-  #presence: RoomPresence<RoomPeer> | null = null;
+  readonly #presence: RoomAwareness;
   readonly #settings: RoomSettings;
   #checks: Promise<void> = Promise.resolve();
   /** Appends, versions, JSON and compaction (room-store.ts). */
@@ -67,6 +68,15 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
     this.ready = this.#load();
+    this.#presence = new RoomAwareness({
+      name,
+      doc: this.doc,
+      peers: this.peers,
+      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
+      log: settings.log,
+      send: (peer, payload) => peer.sendPayload(this, payload),
+      relay: (update) => settings.onAwareness?.(this, update),
+    });
     this.#store = new RoomStore(
       {
         name,
@@ -119,20 +129,6 @@ export class Room {
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
     for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
-  }
-
-  /** The room's presence, created on first use. */
-  #presenceOf(): RoomPresence<RoomPeer> {
-    this.#presence ??= new RoomPresence<RoomPeer>({
-      doc: this.doc,
-      maxBytes: this.#settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
-      isPeer: (peer) => this.peers.has(peer),
-      relay: (update) => {
-        const payload = awarenessPayload(update);
-        for (const peer of this.peers) peer.sendPayload(this, payload);
-      },
-    });
-    return this.#presence;
   }
 
   /** True once the room was closed or discarded (its document is gone). */
@@ -334,7 +330,7 @@ export class Room {
   /** Removes a peer and frees the awareness client ids it owned (room-presence.ts); returns true when no peer is left. */
   remove(peer: RoomPeer): boolean {
     this.peers.delete(peer);
-    this.#presence?.leave(peer);
+    this.#presence.leave(peer);
     return this.peers.size === 0;
   }
 
@@ -346,12 +342,26 @@ export class Room {
    * applied nothing, when the update cannot be read.
    */
   applyAwareness(update: Uint8Array, from: RoomPeer): readonly PresenceRefusal[] {
-    return this.#presenceOf().apply(update, from);
+    return this.#presence.apply(update, from);
+  }
+
+  /**
+   * Applies a presence change another server process relayed for its
+   * clients (`remote-presences.ts`); an update that cannot be read is
+   * ignored.
+   */
+  applyRemoteAwareness(process: string, update: Uint8Array): void {
+    if (!this.#closed) this.#presence.applyRemote(process, update);
+  }
+
+  /** The awareness states of this process's own clients in the room (for another process that asks), or null. */
+  localAwarenessState(): Uint8Array | null {
+    return this.#presence.localState();
   }
 
   /** The awareness states of everyone in the room, as one update (null when there are none). */
   awarenessState(): Uint8Array | null {
-    return this.#presence?.state() ?? null;
+    return this.#presence.state();
   }
 
   /** Drops a damaged room: lets earlier appends finish, stores nothing derived from the document, tells the peers. */
@@ -364,7 +374,7 @@ export class Room {
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
     await this.#store.idle;
-    this.#presence?.destroy();
+    this.#presence.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }
@@ -377,7 +387,7 @@ export class Room {
     try {
       await this.ready;
     } catch {
-      this.#presence?.destroy();
+      this.#presence.destroy();
       this.#preview?.destroy();
       this.doc.destroy();
       return;
@@ -385,7 +395,7 @@ export class Room {
     await this.#store.saveJson();
     if (this.#store.appended) await this.#store.compact();
     else await this.#store.idle;
-    this.#presence?.destroy();
+    this.#presence.destroy();
     this.#preview?.destroy();
     this.doc.destroy();
   }

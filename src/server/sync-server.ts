@@ -111,6 +111,7 @@ export class SyncServer {
             storageRetryMs: this.options.storageRetryMs,
             onStored: (room, announced) => link.stored(room, announced),
             onJsonSaved: (room, json) => link.jsonSaved(room, json),
+            onAwareness: (room, update) => link.awareness(room, update),
           },
           unloadDelayMs,
           { opened: (room) => link.roomOpened(room), closed: (room) => link.roomClosed(room) },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Fanout } from '../../src/fanout/fanout.ts';
 import type { Model } from '../../src/index.ts';
 import { startCluster } from '../helpers/cluster-fixtures.ts';
+import { names, ROOM } from '../helpers/presence-fixtures.ts';
 import { Random } from '../helpers/random.ts';
 import { loadStored, useResources } from '../helpers/server-fixtures.ts';
 import { client, waitFor } from '../helpers/sync-fixtures.ts';
@@ -110,5 +111,21 @@ describe('fan-out between servers', () => {
       const stored = await loadStored(storage(), `lists/l${run}`);
       expect((stored.value as { items: number[] }).items.length).toBeLessThanOrEqual(10);
     }
+  });
+
+  it('shows the presence of a client on one server to a client on another, and its departure', async () => {
+    const { servers } = await startCluster(resources, 2);
+    const [one, two] = servers as [(typeof servers)[0], (typeof servers)[0]];
+    const a = model(one.url);
+    const b = model(two.url);
+    const pa = a.at(ROOM).presence;
+    const pb = b.at(ROOM).presence;
+    pa.set({ name: 'ada' });
+    pb.set({ name: 'bob' });
+    await waitFor(() => names(pb).includes('ada') && names(pa).includes('bob'), 5000, 'each to see the other across servers');
+    pa.update({ name: 'ada 2' });
+    await waitFor(() => names(pb).includes('ada 2'), 5000, 'the change across servers');
+    a.close();
+    await waitFor(() => names(pb).length === 0, 5000, 'the departure across servers');
   });
 });
