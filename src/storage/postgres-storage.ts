@@ -127,6 +127,8 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
   const pool = new pg.Pool(config);
   // An idle connection that breaks is dropped by the pool; the next query opens another (without a listener, the error would crash the process).
   pool.on('error', () => undefined);
+  // So does a connection that breaks while checked out between two queries: the next query on it rejects, which is what callers see.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   let migrated: Promise<void> | null = null;
   const ready = (): Promise<void> => {

@@ -98,4 +98,35 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('several server processes
     await acked(b, 'todos.t1.after', 3);
     await waitFor(() => a.get('todos.t1.after') === 3, 10_000, 'delivery once Redis is back');
   });
+
+  it('keeps writes pending while Postgres is cut (no false acknowledgement), and stores them once it is back', async () => {
+    const schema = await migratedSchema();
+    const url = new URL(POSTGRES_URL);
+    const postgresPort = Number(url.port || 5432);
+    const postgresProxy = await startTcpProxy(() => [postgresPort]);
+    resources.defer(() => postgresProxy.close());
+    url.host = `127.0.0.1:${postgresProxy.port}`;
+    const options = { postgresUrl: url.toString(), schema, redisUrl: REDIS_URL, channelPrefix: uniqueChannelPrefix() };
+    const [one, two] = await Promise.all([startServerProcess(resources, options), startServerProcess(resources, options)]);
+    const a = model(`ws://127.0.0.1:${one?.port}/`);
+    const b = model(`ws://127.0.0.1:${two?.port}/`);
+    await Promise.all([a.subscribe('todos.t1'), b.subscribe('todos.t1')]);
+    await acked(a, 'todos.t1.before', 1);
+    postgresProxy.setDown(true);
+    let stored = false;
+    const during = acked(a, 'todos.t1.during', 2).then(() => (stored = true));
+    // The server says it is trying again: the write is not acknowledged meanwhile.
+    await waitFor(() => /storing failed .* trying again/.test(one?.errors() ?? ''), 10_000, 'the server to retry').catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${one?.errors()}`);
+    });
+    expect(stored).toBe(false);
+    expect(a.hasPending()).toBe(true);
+    expect(a.connection.state).toBe('online');
+    postgresProxy.setDown(false);
+    await within(during, 30_000, 'the write stored once Postgres is back').catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${one?.errors()}`);
+    });
+    await waitFor(() => b.get('todos.t1.during') === 2, 10_000, 'the write on the other process');
+    expect((await loadStored(pg.open(schema), 'todos/t1')).value).toMatchObject({ before: 1, during: 2 });
+  });
 });
