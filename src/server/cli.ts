@@ -2,7 +2,7 @@
  * The `yracer` command line.
  *
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]
- *                [--postgres URL] [--redis URL] [--workers N]
+ *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]
  *
  * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
  * changes with other processes through Redis with `--redis`), prints the URL
@@ -25,7 +25,7 @@ import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
 const USAGE =
-  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--postgres URL] [--redis URL] [--workers N]';
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -81,6 +81,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './data/yracer.db' },
         postgres: { type: 'string' },
+        'postgres-schema': { type: 'string', default: 'public' },
         redis: { type: 'string' },
         workers: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -120,7 +121,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
   const storage: Storage =
     values.postgres === undefined
       ? sqliteStorage(values.db)
-      : (await import('../storage/postgres-storage.ts')).postgresStorage(values.postgres);
+      : (await import('../storage/postgres-storage.ts')).postgresStorage(values.postgres, { schema: values['postgres-schema'] });
   const fanout: Fanout | undefined = values.redis === undefined ? undefined : (await import('../fanout/redis-fanout.ts')).redisFanout(values.redis);
   server = createServer({ storage, ...(fanout ? { fanout } : {}) });
   let url: string;
