@@ -10,15 +10,18 @@
  * `npm start` / `npm run dev` (scripts/start.mjs) build what is needed and
  * call `main()`; after a build, `node --import tsx example-app/server.ts`
  * starts it directly. Environment: PORT (3000), HOST (localhost), DATA_DIR
- * (./data).
+ * (./data); DATABASE_URL (store in Postgres instead of SQLite), REDIS_URL
+ * (share changes with other processes through Redis), WORKERS (run that
+ * many processes on one port with node:cluster; needs both URLs).
  */
+import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Model } from 'yracer';
-import { createServer, sqliteStorage } from 'yracer/server';
+import { createServer, postgresStorage, redisFanout, sqliteStorage } from 'yracer/server';
 import { authenticate, rules } from './access.ts';
 import { builtSource, devSource } from './page-source.ts';
 import { renderPage } from './render-page.ts';
@@ -41,6 +44,10 @@ export interface TodosServerOptions {
   readonly host?: string;
   /** Where the SQLite file goes (default `./data`; created when missing). */
   readonly dataDir?: string;
+  /** Store in this Postgres database instead of SQLite. */
+  readonly databaseUrl?: string;
+  /** Share changes with the other processes of the app through this Redis. */
+  readonly redisUrl?: string;
   /** Serve from source through Vite's dev server (HMR) instead of the build. */
   readonly dev?: boolean;
   /** The Vite build's folder, holding client/ and server/ (default example-app/dist). */
@@ -64,9 +71,11 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   const http = createHttpServer(app);
   const source = options.dev ? await devSource(http) : await builtSource(options.distDir);
   // Every query of the app compares listId: an index on it lets SQLite seek the list's todos.
-  const storage = sqliteStorage(join(dataDir, 'yracer.db'), { indexes: { todos: [['listId']] } });
+  const indexes = { todos: [['listId']] };
+  const storage = options.databaseUrl ? postgresStorage(options.databaseUrl, { indexes }) : sqliteStorage(join(dataDir, 'yracer.db'), { indexes });
+  const fanout = options.redisUrl ? { fanout: redisFanout(options.redisUrl) } : {};
   // Only a todo's owner may delete it; every write is checked against the schema.
-  const sync = createServer({ storage, path: '/sync', authenticate, rules, schema });
+  const sync = createServer({ storage, ...fanout, path: '/sync', authenticate, rules, schema });
   sync.attach(http);
 
   const page = (response: Response, html: string): void => {
@@ -142,6 +151,12 @@ function portFromEnv(value: string | undefined): number {
  * exits 0; a second signal exits 1 at once.
  */
 export async function main(options: { dev?: boolean; distDir?: string } = {}): Promise<void> {
+  const workers = Number(process.env['WORKERS'] || 1);
+  const databaseUrl = process.env['DATABASE_URL'] || undefined;
+  const redisUrl = process.env['REDIS_URL'] || undefined;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`todos example: WORKERS must be a positive number, got "${process.env['WORKERS']}"`);
+  if (workers > 1 && (!databaseUrl || !redisUrl)) throw new Error('todos example: WORKERS needs DATABASE_URL and REDIS_URL (the processes share storage and changes)');
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
   let starting: Promise<TodosServer> | null = null;
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -172,9 +187,30 @@ export async function main(options: { dev?: boolean; distDir?: string } = {}): P
     port: portFromEnv(process.env['PORT']),
     host: process.env['HOST'] || 'localhost',
     dataDir: process.env['DATA_DIR'] || 'data',
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
   });
   const server = await starting;
-  if (!stopping) console.log(`todos example${options.dev ? ' (dev)' : ''}: ${server.url}`);
+  if (!stopping) console.log(`todos example${options.dev ? ' (dev)' : ''}: ${server.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`);
+}
+
+/** The primary of WORKERS processes: forks them, passes SIGINT/SIGTERM on, exits once all closed. */
+function superviseWorkers(count: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) {
+      console.error(`todos example: worker ${worker.process.pid} exited (${code}); stopping the others`);
+      stop('SIGTERM');
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(code === 0 ? 0 : 1);
+  });
+  for (let i = 0; i < count; i++) cluster.fork();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
