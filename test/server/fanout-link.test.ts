@@ -81,6 +81,10 @@ describe('fan-out between servers', () => {
     a.add('todos', { id: 't1', rank: 1, done: false });
     a.add('todos', { id: 't2', rank: 2, done: false });
     await waitFor(() => open.getIds().join() === 't1,t2' && count.get() === 2, 5000, 'the inserts in the query on server 2');
+    a.set('todos.t2.rank', 0);
+    await waitFor(() => open.getIds().join() === 't2,t1', 5000, 'the move');
+    a.set('todos.t1.title', 'changed on server 1');
+    await waitFor(() => b.get('todos.t1.title') === 'changed on server 1', 5000, 'the change of a result document');
     a.set('todos.t1.done', true);
     await waitFor(() => open.getIds().join() === 't2' && count.get() === 1, 5000, 'the removal');
     lose = true;
