@@ -64,7 +64,7 @@ describe('fan-out faults', () => {
         'every query to converge',
       );
     } catch (error) {
-      throw new Error(`${String(error)}\nexpected ${expected} and ${JSON.stringify(stored)}\nhave ${state()}`);
+      throw new Error(`${String(error)}\nexpected ${expected} and ${JSON.stringify(stored)}\nhave ${state()}`, { cause: error });
     }
     expect(Date.now() - started).toBeLessThan(4000);
   });
