@@ -16,13 +16,12 @@ import { AccessRules } from './access-rules.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { InProcessSync } from './in-process-sync.ts';
 import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
-import { LiveQueries } from './live-queries.ts';
+import type { LiveQueries } from './live-queries.ts';
 import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { repairJson } from './repair-json.ts';
-import { RoomRegistry } from './room-registry.ts';
-import type { RoomSettings } from './room-settings.ts';
-import type { Room } from './room.ts';
-import { FanoutLink } from './fanout-link.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { FanoutLink } from './fanout-link.ts';
+import { serverRooms } from './server-rooms.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
@@ -86,39 +85,12 @@ export class SyncServer {
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
-    const { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, unloadDelayMs, maxFrameBytes, maxPresenceBytesPerRoom } = this.options;
+    const { storage, log, maxFrameBytes } = this.options;
     this.#access = new AccessRules(this.options.rules, this.options.schema);
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     // JSON values a crash left behind are rebuilt before any query runs.
     this.#repaired = repairJson(storage, log).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
-    const { fanout } = this.options;
-    const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: this.options.fanoutPollMs, repairMs: this.options.jsonRepairMs }) : null;
-    this.#link = link;
-    this.#queries = new LiveQueries({
-      storage,
-      log,
-      delayMs: this.options.queryDelayMs,
-      ready: this.#repaired,
-      ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
-    });
-    const onChange = (room: Room, origin: unknown): void => this.#queries.docChanged(room, origin);
-    const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
-    this.#registry = link
-      ? new RoomRegistry(
-          {
-            ...settings,
-            shared: true,
-            storageRetryMs: this.options.storageRetryMs,
-            onStored: (room, announced) => link.stored(room, announced),
-            onJsonSaved: (room, json) => link.jsonSaved(room, json),
-            onAwareness: (room, update) => link.awareness(room, update),
-          },
-          unloadDelayMs,
-          { opened: (room) => link.roomOpened(room), closed: (room) => link.roomClosed(room) },
-        )
-      : new RoomRegistry(settings, unloadDelayMs);
-    this.#queries.bind(this.#registry);
-    link?.bind(this.#registry, this.#queries);
+    ({ registry: this.#registry, queries: this.#queries, link: this.#link } = serverRooms(this.options, this.#repaired));
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
     this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);

@@ -1,0 +1,54 @@
+/**
+ * `serverRooms(options, ready)`: a server's rooms, live queries and (with a
+ * fan-out) the link to the other processes sharing its storage, wired to
+ * each other. Rooms report changes to the live queries; with a fan-out,
+ * rooms are shared (checked writes stored at their version), announce what
+ * they store, relay presence, and the link listens on the channels of the
+ * rooms loaded and of the collections with live queries.
+ */
+import { FanoutLink } from './fanout-link.ts';
+import { LiveQueries } from './live-queries.ts';
+import { RoomRegistry } from './room-registry.ts';
+import type { RoomSettings } from './room-settings.ts';
+import type { Room } from './room.ts';
+import type { ResolvedServerOptions } from './server-options.ts';
+
+/** What `serverRooms` creates. */
+export interface ServerRooms {
+  readonly registry: RoomRegistry;
+  readonly queries: LiveQueries;
+  /** The link to other processes; null without a fan-out. */
+  readonly link: FanoutLink | null;
+}
+
+/** Creates and wires a server's rooms and live queries; `ready` settles once stored JSON values are current. */
+export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>): ServerRooms {
+  const { storage, log, fanout, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, unloadDelayMs } = options;
+  const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs }) : null;
+  const queries = new LiveQueries({
+    storage,
+    log,
+    delayMs: options.queryDelayMs,
+    ready,
+    ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
+  });
+  const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
+  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
+  const registry = link
+    ? new RoomRegistry(
+        {
+          ...settings,
+          shared: true,
+          storageRetryMs: options.storageRetryMs,
+          onStored: (room, announced) => link.stored(room, announced),
+          onJsonSaved: (room, json) => link.jsonSaved(room, json),
+          onAwareness: (room, update) => link.awareness(room, update),
+        },
+        unloadDelayMs,
+        { opened: (room) => link.roomOpened(room), closed: (room) => link.roomClosed(room) },
+      )
+    : new RoomRegistry(settings, unloadDelayMs);
+  queries.bind(registry);
+  link?.bind(registry, queries);
+  return { registry, queries, link };
+}
