@@ -17,6 +17,7 @@ const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['query', () => import('./query.bench.ts')],
   ['offline', () => import('./offline.bench.ts')],
   ['access', () => import('./access.bench.ts')],
+  ['scale', () => import('./scale.bench.ts')],
 ];
 
 function machine(): string {
