@@ -51,6 +51,8 @@ export class RoomStore {
   #appended = 0;
   /** True while a storage write is being retried (logged once per outage). */
   #retrying = false;
+  /** Updates waiting for the room's next append step, with their promises' callbacks. */
+  #batch: Array<{ readonly update: Uint8Array; readonly resolve: () => void; readonly reject: (error: unknown) => void }> | null = null;
 
   constructor(room: StoredRoom, settings: RoomSettings, onStored: (announced: Announced) => void, onJsonSaved: (json: string | null, version: number) => void) {
     this.#room = room;
@@ -118,11 +120,34 @@ export class RoomStore {
     }
   }
 
-  /** Appends an update applied to the document; resolves once stored (and every earlier one). */
+  /**
+   * Appends an update applied to the document; resolves once stored (and
+   * every earlier one). Updates that come while the room's previous storage
+   * step runs wait for the next one and go to storage together, in one
+   * `append` (a hot document is not limited to one commit per update).
+   */
   append(update: Uint8Array): Promise<void> {
-    return this.#enqueue(async () => {
-      this.stored(await this.#retried(() => this.#settings.storage.append(this.#room.key, [update])), update);
-    }, 'storage append failed');
+    return new Promise<void>((resolve, reject) => {
+      const waiting = this.#batch;
+      if (waiting) {
+        waiting.push({ update, resolve, reject });
+        return;
+      }
+      const batch = [{ update, resolve, reject }];
+      this.#batch = batch;
+      void this.#enqueue(async () => {
+        this.#batch = null;
+        const updates = batch.map((entry) => entry.update);
+        try {
+          const last = await this.#retried(() => this.#settings.storage.append(this.#room.key, updates));
+          this.stored(last - updates.length + 1, last, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+          throw error;
+        }
+        for (const entry of batch) entry.resolve();
+      }, 'storage append failed').catch(() => undefined);
+    });
   }
 
   /**
@@ -140,12 +165,12 @@ export class RoomStore {
     return stored;
   }
 
-  /** The room stored an update of its own at version `last` (and applied it). */
-  stored(last: number, update: Uint8Array): void {
-    this.#versions.applied(last, last);
-    this.#sinceCompaction += 1;
-    this.#appended += 1;
-    this.#onStored({ first: last, last, update });
+  /** The room stored updates of its own at versions `first..last` (and applied them; `update` is them merged). */
+  stored(first: number, last: number, update: Uint8Array): void {
+    this.#versions.applied(first, last);
+    this.#sinceCompaction += last - first + 1;
+    this.#appended += last - first + 1;
+    this.#onStored({ first, last, update });
     if (this.#versions.gap) this.#watchGap();
     if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
     else this.#scheduleCompaction();

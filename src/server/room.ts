@@ -190,7 +190,7 @@ export class Room {
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
     this.#integrate(update, from);
-    this.#store.stored(last, update);
+    this.#store.stored(last, last, update);
   }
 
   /**
