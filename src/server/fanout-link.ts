@@ -227,7 +227,11 @@ export class FanoutLink {
   async #repair(): Promise<void> {
     if (this.#closed) return;
     try {
-      const stale = (await this.#settings.storage.staleJson()).filter((key) => !this.#registry?.get(`${key.collection}/${key.id}`));
+      const behind = await this.#settings.storage.staleJson();
+      // A room loaded here holds the value: it saves it from memory (if it applied what the JSON lacks).
+      const loaded = behind.flatMap((key) => this.#registry?.get(`${key.collection}/${key.id}`) ?? []);
+      for (const room of loaded) if (!room.closed) void room.saveJson();
+      const stale = behind.filter((key) => !this.#registry?.get(`${key.collection}/${key.id}`));
       const heads = await this.#settings.storage.heads(stale);
       const now = new Map(stale.map((key, i) => [`${key.collection}/${key.id}`, heads[i] ?? 0]));
       // Behind for a whole period at the same version: nobody is about to store it.

@@ -46,6 +46,8 @@ export class RoomStore {
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonDirty = false;
+  /** Another process's change is in the document: its JSON is saved when asked (`saveJson`), not on a timer (that process saves it). */
+  #jsonBehind = false;
   #stopped = false;
   /** Updates this room appended (a room that only loaded never compacts while closing). */
   #appended = 0;
@@ -261,6 +263,16 @@ export class RoomStore {
     return this.#chain;
   }
 
+  /**
+   * Another process changed the document (and saves its JSON itself): the
+   * value is saved here only when asked (`saveJson`: before this process's
+   * live queries run again, when the room closes, or when that process
+   * stopped before saving it).
+   */
+  markJsonBehind(): void {
+    this.#jsonBehind = true;
+  }
+
   /** The document changed: its JSON value is saved after the JSON delay. */
   markJsonDirty(): void {
     this.#jsonDirty = true;
@@ -274,8 +286,9 @@ export class RoomStore {
 
   /** Writes the document's current JSON value to storage if it changed. */
   saveJson(): Promise<void> {
-    if (!this.#jsonDirty || this.#room.damaged()) return this.#chain;
+    if (!(this.#jsonDirty || this.#jsonBehind) || this.#room.damaged()) return this.#chain;
     this.#jsonDirty = false;
+    this.#jsonBehind = false;
     let json: string | null;
     try {
       const value = this.#room.value();

@@ -124,7 +124,8 @@ export class Room {
   }
 
   #broadcast(update: Uint8Array, origin: unknown): void {
-    this.#store.markJsonDirty();
+    if (origin === REMOTE_ORIGIN) this.#store.markJsonBehind();
+    else this.#store.markJsonDirty();
     this.#settings.onChange?.(this, origin);
     if (this.peers.size === 0) return;
     const payload = updatePayload(update);
