@@ -220,7 +220,7 @@ export class FanoutLink {
         });
       }
     } catch (error) {
-      this.#settings.log('warn', `fan-out: comparing versions with storage failed (${String(error)})`);
+      if (!this.#closed) this.#settings.log('warn', `fan-out: comparing versions with storage failed (${String(error)})`);
     }
   }
 
@@ -240,21 +240,26 @@ export class FanoutLink {
         return this.#staleBefore.get(name) === now.get(name);
       });
       this.#staleBefore = now;
-      if (abandoned.length === 0) return;
+      if (abandoned.length === 0 || this.#closed) return;
       await repairJson(this.#settings.storage, this.#settings.log, abandoned);
       for (const key of abandoned) {
         this.#queries?.remoteChanged(key.collection, key.id, UNKNOWN);
         this.#publishChange(key.collection, key.id, undefined);
       }
     } catch (error) {
-      this.#settings.log('warn', `fan-out: looking for JSON values left behind failed (${String(error)})`);
+      if (!this.#closed) this.#settings.log('warn', `fan-out: looking for JSON values left behind failed (${String(error)})`);
     }
+  }
+
+  /** Stops polling and repairing (the server is closing: what rooms store from now on is still announced). */
+  stop(): void {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
   }
 
   /** Stops listening and polling (the server is closing; the fan-out is closed by its owner). */
   close(): void {
-    this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
+    this.stop();
     this.#stopStatus();
     for (const stop of this.#rooms.values()) stop();
     for (const stop of this.#collections.values()) stop();

@@ -286,6 +286,7 @@ export class SyncServer {
     for (const connection of this.#connections) connection.close(CloseCode.GoingAway, 'server shutting down');
     this.#wss.close();
     this.#queries.close();
+    this.#link?.stop();
     await this.#registry.closeAll();
     // After the rooms' last stores, which it announces.
     this.#link?.close();
