@@ -20,6 +20,7 @@ import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import { decodeCollectionChange, encodeCollectionChange, type CollectionChange } from './collection-change.ts';
 import { decodeAnnouncement, encodeAnnouncement } from './document-announcement.ts';
+import { decodeCollectionWatch, encodeCollectionWatch } from './collection-watch.ts';
 import type { LiveQueries } from './live-queries.ts';
 import { decodePresenceRelay, encodePresenceQuery, encodePresenceRelay, PRESENCE_KIND, PRESENCE_QUERY_KIND } from './presence-relay.ts';
 import { UNKNOWN } from './live-query.ts';
@@ -46,6 +47,10 @@ const HEADS_CHUNK = 500;
 const HEARTBEATS = 2;
 
 const docChannel = (name: string): string => `doc:${name}`;
+/** Where processes say which collections they hold live queries of (heartbeats, each poll). */
+const WATCH_CHANNEL = 'watching';
+/** How many polls a collection counts as watched elsewhere after the last heartbeat saying so. */
+const WATCH_POLLS = 3;
 const collectionChannel = (collection: string): string => `col:${collection}`;
 
 /** The link between one server's rooms and queries and the other processes. */
@@ -63,12 +68,33 @@ export class FanoutLink {
   #staleBefore = new Map<string, number>();
   readonly #timers: Array<ReturnType<typeof setInterval>> = [];
   readonly #stopStatus: () => void;
+  readonly #stopWatching: () => void;
+  /** Collections other processes hold live queries of, with when they last said so. */
+  readonly #watchedElsewhere = new Map<string, number>();
   #down = false;
   #closed = false;
 
   constructor(settings: FanoutLinkSettings) {
     this.#settings = settings;
     this.#stopStatus = settings.fanout.onStatus((status) => this.#status(status));
+    this.#stopWatching = settings.fanout.subscribe(WATCH_CHANNEL, (message) => {
+      const watch = decodeCollectionWatch(message);
+      if (watch) this.#watchedElsewhere.set(watch.collection, Date.now());
+    });
+  }
+
+  /** True while another process holds live queries of the collection (it said so within the last few polls). */
+  watchedElsewhere(collection: string): boolean {
+    const at = this.#watchedElsewhere.get(collection);
+    if (at === undefined) return false;
+    if (Date.now() - at <= this.#settings.pollMs * WATCH_POLLS) return true;
+    this.#watchedElsewhere.delete(collection);
+    return false;
+  }
+
+  #announceWatching(collections: Iterable<string>): void {
+    const { fanout } = this.#settings;
+    for (const collection of collections) fanout.publish(WATCH_CHANNEL, encodeCollectionWatch({ process: fanout.process, collection }));
   }
 
   /** Connects the server's rooms and queries (created after the link) and starts polling. */
@@ -124,6 +150,7 @@ export class FanoutLink {
     if (watching && !this.#collections.has(collection)) {
       const stop = this.#settings.fanout.subscribe(collectionChannel(collection), (message) => this.#changed(collection, message));
       this.#collections.set(collection, stop);
+      this.#announceWatching([collection]);
     } else if (!watching) {
       this.#collections.get(collection)?.();
       this.#collections.delete(collection);
@@ -204,6 +231,7 @@ export class FanoutLink {
 
   async #poll(): Promise<void> {
     if (this.#closed) return;
+    this.#announceWatching(this.#collections.keys());
     for (const [collection, sent] of this.#sent) {
       if (sent.heartbeats <= 0) continue;
       sent.heartbeats -= 1;
@@ -261,6 +289,7 @@ export class FanoutLink {
   close(): void {
     this.stop();
     this.#stopStatus();
+    this.#stopWatching();
     for (const stop of this.#rooms.values()) stop();
     for (const stop of this.#collections.values()) stop();
     this.#rooms.clear();

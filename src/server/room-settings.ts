@@ -32,6 +32,12 @@ export interface RoomSettings {
    * applied, and a gap in the versions is read from storage (`catchUp`).
    */
   readonly shared?: boolean;
+  /**
+   * The JSON delay for a document of a collection, when it differs from
+   * `jsonDelayMs` (shorter while another process has live queries of the
+   * collection: they run again once the JSON is stored).
+   */
+  readonly jsonDelayFor?: (collection: string) => number;
   /** How long a failing storage write is tried again before it fails, in ms (default 0: not tried again). */
   readonly storageRetryMs?: number;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */

@@ -280,7 +280,7 @@ export class RoomStore {
     this.#jsonTimer = setTimeout(() => {
       this.#jsonTimer = null;
       void this.saveJson();
-    }, this.#settings.jsonDelayMs);
+    }, this.#settings.jsonDelayFor?.(this.#room.key.collection) ?? this.#settings.jsonDelayMs);
     this.#jsonTimer.unref?.();
   }
 

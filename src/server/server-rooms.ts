@@ -43,6 +43,8 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
           onStored: (room, announced) => link.stored(room, announced),
           onJsonSaved: (room, json) => link.jsonSaved(room, json),
           onAwareness: (room, update) => link.awareness(room, update),
+          // Another process's live queries of the collection wait for the JSON: store it within a query batch.
+          jsonDelayFor: (collection) => (link.watchedElsewhere(collection) ? Math.min(jsonDelayMs, options.queryDelayMs) : jsonDelayMs),
         },
         unloadDelayMs,
         { opened: (room) => link.roomOpened(room), closed: (room) => link.roomClosed(room) },

@@ -132,4 +132,17 @@ describe('fan-out between servers', () => {
     a.close();
     await waitFor(() => names(pb).length === 0, 5000, 'the departure across servers');
   });
+
+  it('stores the JSON of a collection another server holds live queries of within a query batch, not after the JSON delay', async () => {
+    const { servers } = await startCluster(resources, 2, { server: { jsonDelayMs: 60_000, jsonRepairMs: 60_000 } });
+    const [one, two] = servers as [(typeof servers)[0], (typeof servers)[0]];
+    const a = model(one.url);
+    const b = model(two.url);
+    const open = b.query('todos', { done: false });
+    await open.subscribe();
+    // Server 1 hears that server 2 watches todos (its first heartbeat), then stores a new todo.
+    await a.subscribe('todos.t0');
+    a.add('todos', { id: 't1', done: false });
+    await waitFor(() => open.getIds().join() === 't1', 5000, 'the insert in the query on server 2 long before the 60 s JSON delay');
+  });
 });
