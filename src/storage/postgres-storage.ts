@@ -6,8 +6,10 @@
  *   schema of the `schema` option; every method waits for that, and when it
  *   fails (Postgres down) rejects and tries again on the next call.
  * - Appends and JSON values saved in one turn of the event loop commit in
- *   one transaction (`postgres-writes.ts`); versions are assigned under the
- *   document's row lock, gapless per document across processes.
+ *   one transaction, in one or two round trips (`postgres-writes.ts`:
+ *   pipelined, with prepared statements named `yracer_*`, so PgBouncer in
+ *   transaction mode needs 1.21+ with `max_prepared_statements`); versions
+ *   are assigned under the row lock, gapless per document across processes.
  * - Reads wait for the writes made before them, and read one snapshot (one
  *   statement), so a state and the log after it always belong together.
  * - `compact` locks the document's row, then replaces the state and drops
@@ -124,6 +126,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
     config.max = options.poolSize;
   }
   config.application_name ??= 'yracer';
+  config.pipeline ??= true; // a group commit sends its statements without waiting for each answer
   const pool = new pg.Pool(config);
   // An idle connection that breaks is dropped by the pool; the next query opens another (without a listener, the error would crash the process).
   pool.on('error', () => undefined);

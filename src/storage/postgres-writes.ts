@@ -6,40 +6,30 @@
  * one storage commit in the order they were made; those made while a batch
  * runs form the next one.
  *
- * Versions are assigned under the document's row lock (`INSERT ... ON
- * CONFLICT DO UPDATE SET version = version + n`), so appends from several
- * processes get distinct, consecutive versions. Within a batch the writes
- * are grouped by document, in their order, and the documents are visited in
- * a fixed order, so two processes always lock rows in the same order and
- * never deadlock. An append whose `expectVersion` does not hold stores
- * nothing and rejects alone (its statement matches no row: no error inside
- * the transaction).
+ * However many writes it holds, a batch costs one or two round trips and a
+ * few statements, each of them covering every document of the batch
+ * (`unnest` arrays; named, so prepared once per connection; pipelined: sent
+ * without waiting for the answers before them). Rows are always locked in
+ * one statement, in a fixed order (by collection, then id, as in every
+ * process), so two processes never deadlock. What each write does is
+ * worked out in `postgres-batch.ts`.
+ *
+ * - Blind (the usual batch: appends without `expectVersion`, JSON values
+ *   with a version): one round trip. Without JSON values, one statement
+ *   (`append`): an upsert moves each document's version on under its row
+ *   lock and the updates are logged below it. With JSON values: `BEGIN`,
+ *   `lock`, `write`, `COMMIT`, sent at once.
+ * - Read first (any other batch): `BEGIN`, `lock` and `heads` lock the rows
+ *   and read their versions; with them, the outcome of each write is exact
+ *   (versions, `expectVersion` conflicts, JSON values without a version),
+ *   and `write` and `COMMIT` store it. An append whose `expectVersion` does
+ *   not hold stores nothing and rejects alone (it is left out of `write`:
+ *   no error inside the transaction).
  */
-import type { Pool, PoolClient } from 'pg';
-import { VersionConflictError, type StorageKey } from './storage.ts';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { groupByDocument, keyName, planBatch, writesBlind, type BatchPlan, type DocumentWrites, type PostgresWrite } from './postgres-batch.ts';
 
-/** A write waiting for the next group commit: updates to append, or a document's JSON value. */
-export type PostgresWrite =
-  | {
-      readonly kind: 'append';
-      readonly key: StorageKey;
-      /** Copies of the caller's updates (the caller may reuse its buffers). */
-      readonly updates: readonly Uint8Array[];
-      readonly expectVersion: number | undefined;
-      readonly resolve: (version: number) => void;
-      readonly reject: (error: unknown) => void;
-    }
-  | {
-      readonly kind: 'json';
-      readonly key: StorageKey;
-      readonly json: string | null;
-      /** The value for the `jsonb` column when it differs from `json` (see `jsonbText`), else null. */
-      readonly jsonb: string | null;
-      /** The version the value reflects; undefined: the document's version at commit. */
-      readonly version: number | undefined;
-      readonly resolve: () => void;
-      readonly reject: (error: unknown) => void;
-    };
+export type { PostgresWrite } from './postgres-batch.ts';
 
 /** The tables the writer writes (schema-qualified). */
 export interface PostgresWriteTables {
@@ -48,53 +38,48 @@ export interface PostgresWriteTables {
 }
 
 /** The most writes one transaction takes; the rest wait for the next. */
-const MAX_BATCH = 500;
-
-/** How often an append whose expected version turned up just after its check is tried again. */
-const EXPECT_RETRIES = 3;
-
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const compareKeys = (a: StorageKey, b: StorageKey): number => compareText(a.collection, b.collection) || compareText(a.id, b.id);
-
-/** Writes grouped by document, each group in the order written, the groups ordered by collection and id. */
-function byDocument(batch: readonly PostgresWrite[]): PostgresWrite[] {
-  const groups = new Map<string, PostgresWrite[]>();
-  for (const write of batch) {
-    const name = JSON.stringify([write.key.collection, write.key.id]);
-    const group = groups.get(name);
-    if (group) group.push(write);
-    else groups.set(name, [write]);
-  }
-  return [...groups.values()].sort((a, b) => compareKeys((a[0] as PostgresWrite).key, (b[0] as PostgresWrite).key)).flat();
-}
+const MAX_BATCH = 1000;
 
 /** Statements of the writer, for its tables. */
 function statements({ documents, updates }: PostgresWriteTables) {
-  const log = (head: string): string =>
-    `WITH head AS (${head} RETURNING d.version), logged AS (INSERT INTO ${updates} (collection, id, version, data) ` +
-    'SELECT $1::text, $2::text, head.version - $3::bigint + u.n, u.data FROM head, unnest($4::bytea[]) WITH ORDINALITY AS u(data, n)) ' +
-    'SELECT version FROM head';
-  const upsert = `INSERT INTO ${documents} AS d (collection, id, version) VALUES ($1::text, $2::text, $3::bigint) ON CONFLICT (collection, id) DO UPDATE SET version = d.version + $3::bigint`;
-  const json = (version: string): string =>
-    `INSERT INTO ${documents} AS d (collection, id, json, doc, json_version) VALUES ($1::text, $2::text, $3::text, COALESCE($4::text, $3::text)::jsonb, ${version}) ` +
-    'ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, doc = excluded.doc';
+  /** Logs the updates of `$4..$7` at the versions the documents of `heads` reached (the last one at the document's version). */
+  const logged =
+    `logged AS (INSERT INTO ${updates} (collection, id, version, data) SELECT u.collection, u.id, h.version - u.after, u.data ` +
+    'FROM unnest($4::text[], $5::text[], $6::bigint[], $7::bytea[]) AS u(collection, id, after, data) JOIN heads AS h ON h.collection = u.collection AND h.id = u.id) ' +
+    'SELECT collection, id, version FROM heads';
+  /** Sets a JSON column to the batch's value, when it has one as of a version not below the stored one's (only forward). */
+  const json = (column: string, value: string): string => `${column} = CASE WHEN k.has_json AND k.json_version >= d.json_version THEN ${value} ELSE d.${column} END`;
   return {
-    append: log(upsert),
-    /** Appends only to a document at version 0 (or missing). */
-    appendAtZero: log(`${upsert} WHERE d.version = 0`),
-    /** Appends only to a document at version `$5`. */
-    appendAt: log(`UPDATE ${documents} AS d SET version = d.version + $3::bigint WHERE collection = $1::text AND id = $2::text AND version = $5::bigint`),
-    version: `SELECT version FROM ${documents} WHERE collection = $1 AND id = $2`,
-    lockedVersion: `SELECT version FROM ${documents} WHERE collection = $1 AND id = $2 FOR UPDATE`,
-    jsonAt: `${json('$5::bigint')}, json_version = excluded.json_version WHERE excluded.json_version >= d.json_version`,
-    // A new row is at version 0, as its JSON value.
-    jsonNow: `${json('0')}, json_version = d.version WHERE d.version >= d.json_version`,
+    // Locks each existing row (WHERE false: locked, not updated) and inserts each missing one (held until commit), in the order given.
+    lock: `INSERT INTO ${documents} AS d (collection, id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (collection, id) DO UPDATE SET version = d.version WHERE false`,
+    // After the lock: its snapshot holds the last committed version of every locked row.
+    heads: `SELECT d.collection, d.id, d.version FROM unnest($1::text[], $2::text[]) AS k(collection, id) JOIN ${documents} AS d ON d.collection = k.collection AND d.id = k.id`,
+    // By itself: locks each row in the order given, inserting the missing ones, and moves its version on by its count (1 or more).
+    append:
+      `WITH heads AS (INSERT INTO ${documents} AS d (collection, id, version) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ` +
+      `ON CONFLICT (collection, id) DO UPDATE SET version = d.version + excluded.version RETURNING d.collection, d.id, d.version), ${logged}`,
+    // On locked rows: moves each version on by its count (0 or more) and stores the JSON values.
+    write:
+      `WITH heads AS (UPDATE ${documents} AS d SET version = d.version + k.count, ${json('json', 'k.json')}, ` +
+      `${json('doc', 'COALESCE(k.jsonb, k.json)::jsonb')}, ${json('json_version', 'k.json_version')} ` +
+      'FROM unnest($1::text[], $2::text[], $3::bigint[], $8::boolean[], $9::text[], $10::text[], $11::bigint[]) AS k(collection, id, count, has_json, json, jsonb, json_version) ' +
+      `WHERE d.collection = k.collection AND d.id = k.id RETURNING d.collection, d.id, d.version), ${logged}`,
   };
 }
 
+type Row = Record<string, unknown>;
+/** The keys of `groups` as the parameters of `lock` and `heads`. */
+const names = (groups: readonly DocumentWrites[]): [string[], string[]] => [groups.map((group) => group.key.collection), groups.map((group) => group.key.id)];
+/** A document's version, as a row of `heads` or `append`. */
+type HeadRow = { collection: string; id: string; version: string };
+type Statement = keyof ReturnType<typeof statements>;
+
 /**
  * Batches writes into transactions on `pool`, after `ready` (the
- * migrations) resolves.
+ * migrations) resolves. Give the pool `pipeline: true` (as
+ * `postgresStorage` does): without it each statement costs a round trip
+ * of its own. The pool's connections must be its own: the writer prepares
+ * statements named `yracer_*` on them.
  *
  * @example
  * const writer = new PostgresWriter(pool, tables, ready);
@@ -151,21 +136,20 @@ export class PostgresWriter {
     });
   }
 
+  /** Runs a prepared statement of the writer (pipelined: sent at once, behind those not answered yet). */
+  #run<R extends Row>(client: PoolClient, statement: Statement, values: unknown[]): Promise<QueryResult<R>> {
+    return client.query<R>({ name: `yracer_${statement}`, text: this.#sql[statement], values });
+  }
+
   /** Runs one batch; never rejects: it settles each write instead. */
   async #commit(batch: readonly PostgresWrite[]): Promise<void> {
     let client: PoolClient | undefined;
     try {
       await this.#ready();
       client = await this.#pool.connect();
-      const ordered = byDocument(batch);
-      // One statement is atomic by itself.
-      const transaction = ordered.length > 1;
-      if (transaction) await client.query('BEGIN');
-      const outcomes: Array<() => void> = [];
-      for (const write of ordered) outcomes.push(await this.#write(client, write));
-      if (transaction) await client.query('COMMIT');
+      const settle = writesBlind(batch) ? await this.#blind(client, batch) : await this.#locked(client, batch);
       client.release();
-      for (const settle of outcomes) settle();
+      settle();
     } catch (error) {
       // The connection may be broken, or in a failed transaction: discard it (Postgres rolls back).
       client?.release(error instanceof Error ? error : true);
@@ -173,43 +157,49 @@ export class PostgresWriter {
     }
   }
 
-  /** Runs one write in the batch's transaction; returns how to settle it once the transaction commits. */
-  async #write(client: PoolClient, write: PostgresWrite): Promise<() => void> {
-    const { collection, id } = write.key;
-    if (write.kind === 'json') {
-      if (write.version === undefined) await client.query(this.#sql.jsonNow, [collection, id, write.json, write.jsonb]);
-      else await client.query(this.#sql.jsonAt, [collection, id, write.json, write.jsonb, write.version]);
-      return () => write.resolve();
-    }
-    const { updates, expectVersion } = write;
-    if (updates.length === 0) {
-      const current = await this.#version(client, write.key, false);
-      return expectVersion === undefined || current === expectVersion ? () => write.resolve(current) : this.#conflict(write, current);
-    }
-    const params: unknown[] = [collection, id, updates.length, updates];
-    if (expectVersion === undefined) return this.#appended(write, await client.query<{ version: string }>(this.#sql.append, params));
-    const [sql, guarded] = expectVersion === 0 ? [this.#sql.appendAtZero, params] : [this.#sql.appendAt, [...params, expectVersion]];
-    for (let attempt = 0; ; attempt++) {
-      const result = await client.query<{ version: string }>(sql, guarded);
-      if (result.rows.length > 0) return this.#appended(write, result);
-      // The version did not match: read it under the row lock (exact, since versions only grow while it is held).
-      const actual = await this.#version(client, write.key, true);
-      // It may have reached the expected version since the check (another process appended): then try again.
-      if (actual !== expectVersion || attempt >= EXPECT_RETRIES) return this.#conflict(write, actual);
-    }
+  /**
+   * Writes a batch of `writesBlind` in one round trip: one statement, or
+   * with JSON values, the lock and the write in one transaction.
+   */
+  async #blind(client: PoolClient, batch: readonly PostgresWrite[]): Promise<() => void> {
+    const groups = groupByDocument(batch);
+    const plan = planBatch(groups, null);
+    let heads: QueryResult<HeadRow>;
+    if (!plan.savesJson) heads = await this.#write(client, 'append', plan);
+    else [, , heads] = await this.#commitAfter(client, [client.query('BEGIN'), this.#run(client, 'lock', names(groups)), this.#write(client, 'write', plan)]);
+    const after = new Map(heads.rows.map((row) => [keyName(row), Number(row.version)]));
+    // Every document of a blind batch changes, so each has its row here.
+    const before = groups.map((group, i) => (after.get(keyName(group.key)) ?? 0) - (plan.counts[i] as number));
+    return () => plan.settle(before);
   }
 
-  async #version(client: PoolClient, key: StorageKey, lock: boolean): Promise<number> {
-    const result = await client.query<{ version: string }>(lock ? this.#sql.lockedVersion : this.#sql.version, [key.collection, key.id]);
-    return Number(result.rows[0]?.version ?? 0);
+  /** Writes any batch in two round trips: locks and reads the rows of its documents, then writes what follows from them. */
+  async #locked(client: PoolClient, batch: readonly PostgresWrite[]): Promise<() => void> {
+    const groups = groupByDocument(batch);
+    const keys = names(groups);
+    const [, , heads] = await Promise.all([client.query('BEGIN'), this.#run(client, 'lock', keys), this.#run<HeadRow>(client, 'heads', keys)]);
+    const versions = new Map(heads.rows.map((row) => [keyName(row), Number(row.version)]));
+    if (versions.size !== groups.length) throw new Error('yracer postgresStorage: a document of the batch was not locked');
+    const before = groups.map((group) => versions.get(keyName(group.key)) as number);
+    const plan = planBatch(groups, before);
+    // Nothing to store (conflicts, empty appends): roll back, which drops the rows the lock inserted and waits for no flush.
+    if (plan.documents.ids.length === 0) await client.query('ROLLBACK');
+    else await this.#commitAfter(client, [this.#write(client, 'write', plan)]);
+    return () => plan.settle(before);
   }
 
-  #appended(write: PostgresWrite & { kind: 'append' }, result: { rows: ReadonlyArray<{ version: string }> }): () => void {
-    const version = Number(result.rows[0]?.version);
-    return () => write.resolve(version);
+  /** Runs `append` or `write` with the rows of `plan`. */
+  #write(client: PoolClient, statement: 'append' | 'write', { documents: d, updates: u }: BatchPlan): Promise<QueryResult<HeadRow>> {
+    const values: unknown[] = [d.collections, d.ids, d.counts, u.collections, u.ids, u.after, u.data];
+    if (statement === 'write') values.push(d.hasJson, d.json, d.jsonb, d.jsonVersions);
+    return this.#run<HeadRow>(client, statement, values);
   }
 
-  #conflict(write: PostgresWrite & { kind: 'append' }, actual: number): () => void {
-    return () => write.reject(new VersionConflictError(write.key, write.expectVersion ?? 0, actual));
+  /** Queues COMMIT behind `steps` (statements sent in the transaction) and resolves to their results once it committed. */
+  async #commitAfter<T extends readonly unknown[]>(client: PoolClient, steps: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+    const [done, committed] = await Promise.all([Promise.all(steps), client.query('COMMIT')]);
+    // After an error inside the transaction COMMIT answers ROLLBACK (that error rejected its own statement first).
+    if (committed.command !== 'COMMIT') throw new Error('yracer postgresStorage: the transaction was rolled back');
+    return done as unknown as T;
   }
 }
