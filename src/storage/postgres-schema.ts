@@ -23,15 +23,14 @@ export interface PostgresMigration {
 
 /**
  * Every migration, in order. Version 1 creates the documents (compacted
- * state, version, JSON text and its `jsonb` copy) and the update log;
- * version 2 indexes the documents whose JSON is behind (`staleJson`).
+ * state, version, JSON text and its `jsonb` copy) and the update log.
  * Names and ids use `COLLATE "C"`, so they sort by code point and their
  * primary keys serve the id order of query results. A change to the schema
  * is a new entry at the end, never an edit of an applied one.
  *
  * @example
  * // The next one would read:
- * { version: 3, description: 'what it adds', sql: (schema) => `ALTER TABLE ${schema}.yracer_documents ...` }
+ * { version: 2, description: 'the stale JSON index', sql: (schema) => `CREATE INDEX ... ON ${schema}.yracer_documents ...` }
  */
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
@@ -56,12 +55,6 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         data bytea NOT NULL,
         PRIMARY KEY (collection, id, version)
       );`,
-  },
-  {
-    version: 2,
-    description: 'an index of the documents whose JSON is behind their version',
-    // staleJson() runs every jsonRepairMs with several processes: without it, a scan of every document.
-    sql: (schema) => `CREATE INDEX yracer_documents_stale ON ${schema}.yracer_documents (collection, id) WHERE version > json_version;`,
   },
 ];
 
