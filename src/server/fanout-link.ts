@@ -199,11 +199,10 @@ export class FanoutLink {
     if (!seen) this.#seen.set(collection, (seen = new Map()));
     const last = seen.get(change.process);
     if (last === undefined || change.counter > last) seen.set(change.process, change.counter);
-    // A skipped number: some change of the collection was missed.
-    if (last !== undefined && change.counter > last + 1) queries.rerun(collection);
+    // A skipped number: some change of the collection was missed (the first heard from a process counts from 0).
+    if (change.counter > (last ?? 0) + 1) queries.rerun(collection);
     if (change.id === '') return;
-    // A room loaded here gets the update itself and stores the JSON before its queries run.
-    if (this.#registry?.get(`${collection}/${change.id}`)) return;
+    // Also for a room loaded here: its own re-run may have read the stored JSON before this process stored the change.
     let value: unknown = UNKNOWN;
     if (change.json === null) value = undefined;
     else if (change.json !== undefined) {
