@@ -5,7 +5,7 @@ import { redisFanout, type RedisFanout, type RedisFanoutOptions } from '../../sr
 import { REDIS_URL, adminClient, clientIds, killClients, probeRedis, subscriberCount, uniqueChannelPrefix, type AdminClient } from '../helpers/redis-fixtures.ts';
 import { fanoutBehaviours, type TransportFixture } from './fanout-behaviours.ts';
 import { Inbox, StatusLog, bytes, recordingLog, settle, whenUp, within } from './fanout-fixtures.ts';
-import { tcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const available = await probeRedis();
 
@@ -41,7 +41,8 @@ describe.skipIf(!available)('redisFanout', () => {
   /** A proxy to Redis (closed after the test). */
   const proxy = async (): Promise<TcpProxy> => {
     const url = new URL(REDIS_URL);
-    const started = await tcpProxy(url.hostname, Number(url.port || 6379));
+    const port = Number(url.port || 6379);
+    const started = await startTcpProxy(() => [port], url.hostname);
     proxies.push(started);
     return started;
   };
@@ -92,7 +93,7 @@ describe.skipIf(!available)('redisFanout', () => {
     b.subscribe('news', listener.listener);
     await settle(a, b);
 
-    redis.cut();
+    redis.setDown(true);
     await statuses.waitFor(['down']);
     expect(a.connected).toBe(false);
     const payload = new Uint8Array(4096).fill(1);
@@ -104,7 +105,7 @@ describe.skipIf(!available)('redisFanout', () => {
     a.subscribe('late', late.listener);
     stopLeft();
 
-    redis.restore();
+    redis.setDown(false);
     await statuses.waitFor(['down', 'up']);
     await settle(a); // the changes made during the outage
     expect(await subscriberCount(admin, `${prefix}late`)).toBe(1);
@@ -121,7 +122,7 @@ describe.skipIf(!available)('redisFanout', () => {
 
   it('starts while Redis is unreachable: logs one line, drops publishes, and connects once it is reachable', async () => {
     const redis = await proxy();
-    redis.cut();
+    redis.setDown(true);
     const { lines, log } = recordingLog();
     const a = open({ url: `redis://127.0.0.1:${redis.port}`, log, maxReconnectDelayMs: 50 });
     const inbox = new Inbox();
@@ -132,7 +133,7 @@ describe.skipIf(!available)('redisFanout', () => {
     expect(a.dropped).toBe(1);
     expect(lines).toEqual([expect.stringMatching(/^warn: fan-out: cannot reach Redis \(.+\); retrying/)]);
 
-    redis.restore();
+    redis.setDown(false);
     await whenUp(a);
     await settle(a);
     const b = await fixture().connect();
@@ -189,7 +190,7 @@ describe.skipIf(!available)('redisFanout', () => {
 
   it('closes at once while Redis is unreachable', async () => {
     const redis = await proxy();
-    redis.cut();
+    redis.setDown(true);
     const a = open({ url: `redis://127.0.0.1:${redis.port}` });
     await redis.attempts(2);
     await within(a.close(), 1000, 'close()');

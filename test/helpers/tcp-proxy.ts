@@ -1,7 +1,8 @@
 /**
- * A round-robin TCP proxy for multi-process tests: each incoming connection
- * goes to the next backend that accepts it (a dead backend is skipped), as a
- * load balancer in front of several server processes would.
+ * A round-robin TCP proxy for tests: each incoming connection goes to the
+ * next backend that accepts it (a dead backend is skipped), as a load
+ * balancer in front of several server processes would; with one backend,
+ * a proxy whose connections an outage test cuts (`setDown`).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -12,27 +13,33 @@ export interface TcpProxy {
   readonly url: string;
   /** Connections handed to each backend so far (by its port). */
   readonly handed: Map<number, number>;
+  /** Resolves once `count` connections were attempted in all (handed on or refused). */
+  attempts(count: number): Promise<void>;
   /** Simulates an outage: closes every connection and refuses new ones while `down`. */
   setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 /** Connects to one backend; resolves null when it refuses. */
-function dial(port: number): Promise<Socket | null> {
+function dial(host: string, port: number): Promise<Socket | null> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.once('connect', () => resolve(socket));
     socket.once('error', () => resolve(null));
   });
 }
 
-/** Starts a proxy in front of the backends' ports (read again for each connection, so a test may change the list). */
-export async function startTcpProxy(backends: () => readonly number[]): Promise<TcpProxy> {
+/** Starts a proxy in front of the backends' ports on `host` (read again for each connection, so a test may change the list). */
+export async function startTcpProxy(backends: () => readonly number[], host = '127.0.0.1'): Promise<TcpProxy> {
   let next = 0;
   const open = new Set<Socket>();
   const handed = new Map<number, number>();
   let down = false;
+  let attempted = 0;
+  let waiters: Array<{ readonly count: number; readonly resolve: () => void }> = [];
   const server: Server = createServer((incoming) => {
+    attempted += 1;
+    waiters = waiters.filter((waiter) => (attempted >= waiter.count ? (waiter.resolve(), false) : true));
     if (down) {
       incoming.destroy();
       return;
@@ -45,7 +52,7 @@ export async function startTcpProxy(backends: () => readonly number[]): Promise<
       const ports = backends();
       for (let tried = 0; tried < ports.length; tried++) {
         const port = ports[next++ % ports.length] as number;
-        const outgoing = await dial(port);
+        const outgoing = await dial(host, port);
         if (!outgoing) continue;
         if (incoming.destroyed) {
           outgoing.destroy();
@@ -74,6 +81,10 @@ export async function startTcpProxy(backends: () => readonly number[]): Promise<
     port,
     url: `ws://127.0.0.1:${port}/`,
     handed,
+    attempts(count) {
+      if (attempted >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
     setDown(value) {
       down = value;
       if (down) for (const socket of open) socket.destroy();
