@@ -21,6 +21,45 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Options of `runScriptForResult`. */
+export interface ScriptRunOptions {
+  /** What the script is, for error messages. */
+  readonly what: string;
+  readonly timeoutMs: number;
+  /** The signal that stops the script when it times out (default SIGTERM). */
+  readonly killSignal?: NodeJS.Signals;
+  /** Passed to `JSON.parse` for the result line. */
+  readonly reviver?: (key: string, value: unknown) => unknown;
+}
+
+/**
+ * Runs a TypeScript bench script (through tsx, with `--expose-gc`) in a
+ * child process to its end and parses the last line it printed as JSON: its
+ * result. Rejects when it exits with another code than 0, or stops it
+ * (`killSignal`) and rejects when it runs longer than `timeoutMs`.
+ */
+export async function runScriptForResult<T>(script: string, args: readonly string[], options: ScriptRunOptions): Promise<T> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const code = await within(
+    new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    }),
+    options.timeoutMs,
+    options.what,
+  ).catch((error: unknown) => {
+    child.kill(options.killSignal ?? 'SIGTERM');
+    throw error;
+  });
+  if (code !== 0) throw new Error(`${options.what} exited with ${String(code)}`);
+  return JSON.parse(out.trim().split('\n').pop() ?? '', options.reviver) as T;
+}
+
 /** Waits `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -38,12 +38,11 @@
  *
  * QUERY_BENCH_DEBUG=1 in the environment prints the case's progress.
  */
-import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { createModel, type Model, type Query } from 'yracer';
-import { BenchChild, sleep, within } from './bench-child.ts';
+import { BenchChild, runScriptForResult, sleep, within } from './bench-child.ts';
 import { seededRandom } from './harness.ts';
 import { todo, type Todo } from './query-data.ts';
 import type { ServerFigures, Started } from './query-server.child.ts';
@@ -56,7 +55,6 @@ export const WRITES = 5_000;
 export const WARMUP_WRITES = 500;
 
 const serverScript = fileURLToPath(new URL('./query-server.child.ts', import.meta.url));
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 
 
@@ -155,28 +153,7 @@ const liveScript = fileURLToPath(new URL('./query-live.child.ts', import.meta.ur
 
 /** Runs `liveQueries(file)` in a child process (query-live.child.ts) and returns its figures. */
 export async function liveQueriesInChild(file: string): Promise<LiveFigures> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', liveScript, file], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    out += chunk;
-  });
-  const code = await within(
-    new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    }),
-    120_000,
-    'the live-query clients',
-  ).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
-  });
-  if (code !== 0) throw new Error(`the live-query clients exited with ${String(code)}`);
-  return JSON.parse(out.trim().split('\n').pop() ?? '') as LiveFigures;
+  return runScriptForResult<LiveFigures>(liveScript, [file], { what: 'the live-query clients', timeoutMs: 120_000, killSignal: 'SIGKILL' });
 }
 
 /** Runs the live case on a server storing its database in `file`. */

@@ -25,41 +25,25 @@
  * postgres://postgres@127.0.0.1:5432/test) and YRACER_BENCH_REDIS (default
  * redis://127.0.0.1:6379). About 2-3 minutes.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { within } from './bench-child.ts';
+import { runScriptForResult } from './bench-child.ts';
 import type { Row } from './harness.ts';
 import { scaleRows } from './scale-rows.ts';
 import type { ScaleResult } from './scale.child.ts';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const script = fileURLToPath(new URL('./scale.child.ts', import.meta.url));
 /** Hard limit on the whole file's run. */
 const TIMEOUT_MS = 300_000;
 
 /** Runs scale.child.ts (every case) and returns the table rows. */
 export async function run(): Promise<Row[]> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    out += chunk;
-  });
-  const code = await within(
-    new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    }),
-    TIMEOUT_MS,
-    'the scale benchmark',
-  ).catch((error: unknown) => {
-    // SIGTERM first: its server children see their stdin close and shut down.
-    child.kill();
-    throw error;
-  });
-  if (code !== 0) throw new Error(`the scale benchmark exited with ${String(code)}`);
+  // SIGTERM on a timeout: its server children see their stdin close and shut down.
   const numbers: Readonly<Record<string, number>> = { Infinity, '-Infinity': -Infinity, NaN };
-  const result = JSON.parse(out.trim().split('\n').pop() ?? '', (_key, value: unknown) => (typeof value === 'string' && value in numbers ? numbers[value] : value)) as ScaleResult;
+  const result = await runScriptForResult<ScaleResult>(script, [], {
+    what: 'the scale benchmark',
+    timeoutMs: TIMEOUT_MS,
+    reviver: (_key, value) => (typeof value === 'string' && value in numbers ? numbers[value] : value),
+  });
   process.stderr.write(`  scale: ${result.cleanup}; ${result.seconds.toFixed(0)} s\n`);
   return scaleRows(result);
 }
