@@ -7,7 +7,7 @@
  *
  * Before the server starts it stores todos `t0` ... `t<N-1>` (query-data.ts's
  * `todo(i, M)`) through the public `Storage` API: each document's Yjs state
- * as a compacted state (`compact`) and its JSON value (`saveJson`).
+ * as a compacted state and its JSON value (`seedDocument`).
  * `--index` declares `sqliteStorage`'s `indexes` for the collection `todos`
  * (fields separated by `,`, indexes by `;`; none by default).
  *
@@ -19,6 +19,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createServer, sqliteStorage, type Storage } from 'yracer/server';
+import { seedDocument } from './seed-storage.ts';
 import { documentState, todo } from './query-data.ts';
 import { serveCommands } from './bench-child.ts';
 
@@ -45,8 +46,7 @@ async function populate(storage: Storage, count: number, lists: number): Promise
   for (let i = 0; i < count; i++) {
     const value = todo(i, lists);
     const key = { collection: 'todos', id: value.id };
-    await storage.compact(key, documentState({ ...value }), 0);
-    await storage.saveJson(key, JSON.stringify(value));
+    await seedDocument(storage, key, documentState({ ...value }), JSON.stringify(value));
   }
 }
 

@@ -33,6 +33,7 @@ import { queryMessage } from '../src/protocol/query-message.ts';
 import { subscribeMessage } from '../src/protocol/subscribe-message.ts';
 import { updatePayload } from '../src/protocol/sync-payload.ts';
 import { createServer, sqliteStorage, type Rules, type Session, type Storage } from '../src/server/index.ts';
+import { seedDocument } from './seed-storage.ts';
 import { documentState } from './query-data.ts';
 
 const args = process.argv.slice(2);
@@ -125,8 +126,7 @@ async function main(): Promise<void> {
     const shared = i === 0 && TARGET === 0;
     const value: Todo & { id: string } = { id: `t${String(i).padStart(5, '0')}`, owner: i % 2 === 0 ? 'ann' : 'bob', shared, title: `todo ${i}`, n: i };
     const key = { collection: 'todos', id: value.id };
-    await inner.compact(key, documentState({ ...value }), 0);
-    await inner.saveJson(key, JSON.stringify(value));
+    await seedDocument(inner, key, documentState({ ...value }), JSON.stringify(value));
   }
   const server = createServer({
     storage: counting(inner),

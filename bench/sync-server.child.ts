@@ -27,6 +27,7 @@
  */
 import * as Y from 'yjs';
 import { createServer, memoryStorage, sqliteStorage, type Storage } from 'yracer/server';
+import { seedDocument } from './seed-storage.ts';
 import { startRelay } from './y-websocket-relay.ts';
 import { serveCommands } from './bench-child.ts';
 
@@ -69,7 +70,7 @@ async function populate(storage: Storage, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const doc = new Y.Doc();
     doc.getMap('data').set('n', i);
-    await storage.compact({ collection: 'todos', id: `d${i}` }, Y.encodeStateAsUpdate(doc), 0);
+    await seedDocument(storage, { collection: 'todos', id: `d${i}` }, Y.encodeStateAsUpdate(doc));
     doc.destroy();
   }
 }
