@@ -1,40 +1,18 @@
 import { Query } from 'mingo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateQuery } from '../../src/query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, modifiersOf, type QueryExpression } from '../../src/query/query-expression.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
 import { sqliteStorage } from '../../src/storage/sqlite-storage.ts';
 import type { Storage } from '../../src/storage/storage.ts';
+import { parsedQueryDocs, selectedByEvaluateQuery, selectedByStorage, type Selected } from '../helpers/query-agreement.ts';
 import { NOT_MINGO_CASES, QUERY_CASES, QUERY_DOCS, type QueryCase } from './query-cases.ts';
-
-/** What a query selects: the ids in order, or the number for `$count`. */
-type Selected = readonly string[] | number;
-
-/** The documents as they come back from storage: JSON text, parsed. */
-const parsedDocs: Record<string, unknown> = Object.fromEntries(Object.entries(QUERY_DOCS).map(([id, doc]) => [id, JSON.parse(JSON.stringify(doc))]));
-
-const byEvaluateQuery = (query: QueryExpression): Selected => {
-  const result = evaluateQuery(parsedDocs, query);
-  return modifiersOf(query).count ? result.count : result.ids;
-};
-
-const byStorage = async (storage: Storage, query: QueryExpression): Promise<Selected> => {
-  const result = await storage.query('things', query);
-  expect(result.json).toEqual(result.ids.map((id) => JSON.stringify(QUERY_DOCS[id])));
-  if (modifiersOf(query).count) {
-    expect(result.ids).toEqual([]);
-    return result.count;
-  }
-  expect(result.count).toBe(result.ids.length);
-  return result.ids;
-};
 
 /** The reference: mingo filters and sorts (with `_id` as the last key, in the last sort key's direction, so ties go by id); skip and limit are a slice. */
 const byMingo = (query: QueryExpression): Selected => {
   const criteria: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) if (!MODIFIERS.has(key)) criteria[key] = value;
   const { sort, skip, limit, count } = modifiersOf(query);
-  const docs = Object.entries(parsedDocs).map(([id, doc]) => ({ ...(doc as object), _id: id }));
+  const docs = Object.entries(parsedQueryDocs).map(([id, doc]) => ({ ...(doc as object), _id: id }));
   const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
   const sorted = new Query(criteria, {}).find(docs).sort({ ...Object.fromEntries(sort), _id: last }).all() as Array<{ _id: string }>;
   const page = sorted.slice(skip, limit === undefined ? undefined : skip + limit).map((doc) => doc._id);
@@ -88,18 +66,18 @@ describe('query cases', () => {
 
 describe('query agreement: evaluateQuery, sqliteStorage, memoryStorage and mingo', () => {
   it.each(QUERY_CASES.map((entry): [string, QueryCase] => [entry.name, entry]))('selects the same ids in the same order: %s', async (_name, { query }) => {
-    const expected = byEvaluateQuery(query);
-    expect(await byStorage(sqlite, query)).toEqual(expected);
-    expect(await byStorage(memory, query)).toEqual(expected);
+    const expected = selectedByEvaluateQuery(parsedQueryDocs, query);
+    expect(await selectedByStorage(sqlite, query)).toEqual(expected);
+    expect(await selectedByStorage(memory, query)).toEqual(expected);
     expect(byMingo(query)).toEqual(expected);
   });
 });
 
 describe('query agreement where mingo differs: evaluateQuery, sqliteStorage and memoryStorage', () => {
   it.each(NOT_MINGO_CASES.map((entry): [string, QueryCase] => [entry.name, entry]))('selects the same ids in the same order: %s', async (_name, { query }) => {
-    const expected = byEvaluateQuery(query);
-    expect(await byStorage(sqlite, query)).toEqual(expected);
-    expect(await byStorage(memory, query)).toEqual(expected);
+    const expected = selectedByEvaluateQuery(parsedQueryDocs, query);
+    expect(await selectedByStorage(sqlite, query)).toEqual(expected);
+    expect(await selectedByStorage(memory, query)).toEqual(expected);
     // Documents why the case is here: mingo really does select something else.
     expect(byMingo(query)).not.toEqual(expected);
   });

@@ -9,19 +9,11 @@ import { compileQuery } from '../../src/storage/sqlite-query.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { NOT_MINGO_CASES, QUERY_CASES, QUERY_DOCS, type QueryCase } from '../query/query-cases.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
+import { parsedQueryDocs, selectedByEvaluateQuery, selectedByStorage } from '../helpers/query-agreement.ts';
 import { Random } from '../helpers/random.ts';
 import { randomDocument, randomQuery } from '../helpers/random-query.ts';
 
 /** What a query selects: the ids in order, or the number for `$count`. */
-type Selected = readonly string[] | number;
-
-const parsedDocs: Record<string, unknown> = Object.fromEntries(Object.entries(QUERY_DOCS).map(([id, doc]) => [id, JSON.parse(JSON.stringify(doc))]));
-
-const byEvaluateQuery = (docs: Record<string, unknown>, query: QueryExpression): Selected => {
-  const result = evaluateQuery(docs, query);
-  return modifiersOf(query).count ? result.count : result.ids;
-};
-
 /** Saves documents (values, or raw JSON text) into a collection, in one turn (one transaction). */
 const fill = (storage: Storage, collection: string, docs: Record<string, unknown>): Promise<void[]> =>
   Promise.all(Object.entries(docs).map(([id, doc]) => storage.saveJson({ collection, id }, typeof doc === 'string' ? doc : JSON.stringify(doc))));
@@ -100,21 +92,10 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
     await fill(filler, 'random', Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`d${String(i).padStart(3, '0')}`, randomDocument(random)])));
   });
 
-  const byStorage = async (storage: Storage, query: QueryExpression): Promise<Selected> => {
-    const result = await storage.query('things', query);
-    expect(result.json).toEqual(result.ids.map((id) => JSON.stringify(QUERY_DOCS[id])));
-    if (modifiersOf(query).count) {
-      expect(result.ids).toEqual([]);
-      return result.count;
-    }
-    expect(result.count).toBe(result.ids.length);
-    return result.ids;
-  };
-
   it.each([...QUERY_CASES, ...NOT_MINGO_CASES].map((entry): [string, QueryCase] => [entry.name, entry]))(
     'selects what evaluateQuery selects, in the same order, for the case: %s',
     async (_name, { query }) => {
-      expect(await byStorage(storage, query)).toEqual(byEvaluateQuery(parsedDocs, query));
+      expect(await selectedByStorage(storage, query)).toEqual(selectedByEvaluateQuery(parsedQueryDocs, query));
     },
   );
 
@@ -130,7 +111,7 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
       if (queryProblem(query)) continue;
       const result = await storage.query('random', query);
       const label = JSON.stringify(query);
-      expect([label, modifiersOf(query).count ? result.count : result.ids]).toEqual([label, byEvaluateQuery(docs, query)]);
+      expect([label, modifiersOf(query).count ? result.count : result.ids]).toEqual([label, selectedByEvaluateQuery(docs, query)]);
       checked += 1;
       const matches = evaluateQuery(docs, { ...query, $skip: 0, $limit: 80, $count: false }).count;
       if (matches > 0 && matches < 80) selective += 1;
