@@ -70,7 +70,8 @@ async function populate(storage: Storage, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const doc = new Y.Doc();
     doc.getMap('data').set('n', i);
-    await seedDocument(storage, { collection: 'todos', id: `d${i}` }, Y.encodeStateAsUpdate(doc));
+    // With its JSON, so the server's start has nothing to rebuild.
+    await seedDocument(storage, { collection: 'todos', id: `d${i}` }, Y.encodeStateAsUpdate(doc), JSON.stringify({ n: i }));
     doc.destroy();
   }
 }
