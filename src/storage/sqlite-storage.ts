@@ -1,12 +1,17 @@
 /**
  * `sqliteStorage(file)`: the embedded default, on better-sqlite3 (WAL mode).
  *
- * Writes are group-committed: every append and JSON value saved in the same
- * turn of the event loop goes into one transaction, in order, and their
- * promises resolve after it commits, so a burst of writes costs one sync to
- * disk instead of one each.
- * With `synchronous: 'full'` (the default) a resolved append survives a power
- * loss; with `'normal'` it survives a crash of the process.
+ * Writes are group-committed: every append, JSON value and compaction made
+ * in the same turn of the event loop goes into one transaction, in order,
+ * and their promises resolve after it commits; writes made while a commit
+ * runs go together into the next one. With `durability: 'disk'` (the
+ * default) a resolved append survives a power loss: the commit syncs to
+ * disk (`synchronous = FULL`), and it runs in a worker thread on a
+ * connection of its own, so the wait for the disk never blocks the event
+ * loop. With `'process'` a resolved append survives a crash of the process,
+ * not of the machine (`synchronous = NORMAL`; commits are cheap and run on
+ * the event loop). Reads run on the event loop and wait for the writes made
+ * before them to commit.
  *
  * `query` compiles the expression to SQL (`compileQuery`), keeps the last 100
  * prepared statements by SQL text, and can be served by expression indexes
@@ -17,15 +22,26 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
-import { sqliteDocuments, type DocumentWrite, type WriteOutcome } from './sqlite-documents.ts';
+import { threadCommitter, type Committer } from './sqlite-commit-thread.ts';
+import { sqliteDocuments } from './sqlite-documents.ts';
+import { groupCommit } from './sqlite-group-commit.ts';
 import { migrate } from './sqlite-schema.ts';
 import { indexSql } from './sqlite-sort.ts';
+import { sqliteWrites } from './sqlite-writes.ts';
 import type { Storage, StorageQueryOptions, StoredDocument, StoredQueryResult } from './storage.ts';
 
 /** Options of `sqliteStorage`. */
 export interface SqliteStorageOptions {
-  /** SQLite's `synchronous` pragma: `full` (default, durable across power loss) or `normal` (across crashes). */
-  readonly synchronous?: 'full' | 'normal';
+  /**
+   * What a resolved write survives. `'disk'` (the default): a power loss or
+   * an OS crash; each commit waits for the disk (`synchronous = FULL`), in a
+   * worker thread so the event loop keeps serving meanwhile. `'process'`: a
+   * crash of the process but not of the machine (`synchronous = NORMAL`;
+   * the last commits before a power cut may be lost); commits run on the
+   * event loop and cost far less. An in-memory database (`':memory:'`)
+   * survives nothing and commits on the event loop.
+   */
+  readonly durability?: 'disk' | 'process';
   /**
    * Expression indexes for queries, per collection: lists of fields, each
    * list one index over `collection` and the fields' sort keys in that order
@@ -67,6 +83,12 @@ function indexStatements(indexes: SqliteStorageOptions['indexes'] = {}): string[
 
 const bytes = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 
+/** Commits on the event loop, on the storage's own connection (cheap commits: no sync to disk). */
+function inlineCommitter(db: Database.Database): Committer {
+  const writeAll = sqliteWrites(db);
+  return { commit: (batch) => writeAll(batch), close: async () => undefined };
+}
+
 /**
  * Opens (creating when needed) a SQLite database file for the sync server.
  *
@@ -76,12 +98,18 @@ const bytes = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer.buffer, 
 export function sqliteStorage(file: string, options: SqliteStorageOptions = {}): Storage {
   const indexes = indexStatements(options.indexes);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const durability = options.durability ?? 'disk';
+  if (durability !== 'disk' && durability !== 'process') throw new TypeError(`yracer sqliteStorage: durability must be 'disk' or 'process'`);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  const synchronous = durability === 'disk' ? 'FULL' : 'NORMAL';
+  db.pragma(`synchronous = ${synchronous}`);
   migrate(db);
   for (const statement of indexes) db.exec(statement);
   const documents = sqliteDocuments(db);
+  const inMemory = file === ':memory:' || file === '';
+  const committer: Committer = durability === 'disk' && !inMemory ? threadCommitter(file, synchronous) : inlineCommitter(db);
+  const writes = groupCommit(committer);
   const queries = new Map<string, Database.Statement<unknown[], unknown>>();
   // Compiled queries by collection and expression text (a live query runs the same expression again and again).
   const compiledQueries = new Map<string, CompiledQuery>();
@@ -126,94 +154,68 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
     return { ids, count: rows.length, json: rows.map((row) => row.json), documents: stored };
   });
 
-  /** A write of the next group commit, with its promise's callbacks. */
-  type Pending = DocumentWrite & { readonly resolve: (version: number) => void; readonly reject: (error: unknown) => void };
-  let queue: Pending[] = [];
-  let scheduled = false;
   let closed = false;
-  // Appends and JSON values of one event-loop turn commit together, in the order they were made.
-  const flush = (): void => {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    try {
-      const outcomes = documents.writeAll(batch);
-      batch.forEach((write, i) => {
-        const outcome = outcomes[i] as WriteOutcome;
-        if (typeof outcome === 'number') write.resolve(outcome);
-        else write.reject(outcome);
-      });
-    } catch (error) {
-      for (const write of batch) write.reject(error);
-    }
-  };
-  const enqueue = (write: Pending): void => {
-    queue.push(write);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  };
   const open = (): void => {
     if (closed) throw new Error(`yracer sqliteStorage(${file}): the storage is closed`);
   };
-
-  /** Checks the storage is open and commits what is queued, so a read sees every earlier write. */
-  const current = (): void => {
+  /** Checks the storage is open and waits for what is queued to commit, so a read sees every earlier write. */
+  const current = async (): Promise<void> => {
     open();
-    flush();
+    await writes.settled();
   };
+  /** Queues a write on an open storage. */
+  const write = async (documentWrite: Parameters<typeof writes.write>[0]): Promise<number> => {
+    open();
+    return writes.write(documentWrite);
+  };
+  /** An own copy of a buffer the caller may reuse (and one the commit thread may take). */
+  const own = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer);
 
   return {
     async load(key): Promise<StoredDocument> {
-      current();
+      await current();
       return documents.load(key);
     },
-    append(key, updates, appendOptions = {}) {
-      return new Promise<number>((resolve, reject) => {
-        open();
-        // Copy now: the caller may reuse its buffers before the batch commits.
-        enqueue({ kind: 'append', key, updates: updates.map((u) => u.slice()), expectVersion: appendOptions.expectVersion, resolve, reject });
-      });
-    },
+    // Copies now: the caller may reuse its buffers before the batch commits.
+    append: (key, updates, appendOptions = {}) =>
+      write({ kind: 'append', key, updates: updates.map(own), expectVersion: appendOptions.expectVersion }),
     async readSince(key, version) {
-      current();
+      await current();
       return documents.readSince(key, version);
     },
     async heads(keys) {
-      current();
+      await current();
       return documents.heads(keys);
     },
     async compact(key, state, through) {
-      current();
-      documents.compact(key, state, through);
+      await write({ kind: 'compact', key, state: own(state), through });
     },
-    saveJson(key, json, version) {
-      return new Promise<void>((resolve, reject) => {
-        open();
-        enqueue({ kind: 'json', key, json, version: version ?? null, resolve: () => resolve(), reject });
-      });
+    async saveJson(key, json, version) {
+      await write({ kind: 'json', key, json, version: version ?? null });
     },
     async staleJson() {
-      current();
+      await current();
       return documents.staleJson();
     },
     async loadJson(key) {
-      current();
+      await current();
       return documents.loadJson(key);
     },
     async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
       open();
       const compiled = compiledFor(collection, expression);
-      flush();
+      await current();
       return runQuery(collection, compiled, queryOptions.documents === true);
     },
     async close() {
       if (closed) return;
-      flush();
       closed = true;
-      db.close();
+      await writes.settled();
+      try {
+        await committer.close();
+      } finally {
+        db.close();
+      }
     },
   };
 }

@@ -167,7 +167,7 @@ describe('sqliteStorage indexes', () => {
 
   it('walks the createdAt index for { done: false, $sort: { createdAt: -1 }, $limit: 50 } instead of sorting every match', async () => {
     const file = newFile();
-    const storage = open(file, { synchronous: 'normal', indexes: { todos: [['createdAt']] } });
+    const storage = open(file, { durability: 'process', indexes: { todos: [['createdAt']] } });
     const docs = todos(3000);
     await fill(storage, docs);
     const query = { done: false, $sort: { createdAt: -1 }, $limit: 50 };
@@ -181,7 +181,7 @@ describe('sqliteStorage indexes', () => {
 
   it('seeks a [listId, createdAt] index for an equality on listId sorted by createdAt', async () => {
     const file = newFile();
-    const storage = open(file, { synchronous: 'normal', indexes: { todos: [['listId', 'createdAt']] } });
+    const storage = open(file, { durability: 'process', indexes: { todos: [['listId', 'createdAt']] } });
     const docs = { ...todos(3000), arr: { listId: ['l1', 'x'], createdAt: 5, done: false } };
     await fill(storage, docs);
     const query = { listId: 'l1', done: false, $sort: { createdAt: 1 } };

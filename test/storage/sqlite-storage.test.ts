@@ -116,18 +116,18 @@ describe('sqliteStorage', () => {
   it('stores a document so that its state plus the remaining updates reproduce it after a compaction', async () => {
     const storage = open(newFile());
     const doc = new Y.Doc();
-    const seqs: number[] = [];
-    doc.on('update', (update: Uint8Array) => void storage.append(todo, [update]).then((seq) => seqs.push(seq)));
+    const appended: Array<Promise<number>> = [];
+    doc.on('update', (update: Uint8Array) => appended.push(storage.append(todo, [update])));
     const data = doc.getMap('data');
     for (let i = 0; i < 6; i++) data.set(`k${i}`, i);
-    await new Promise((resolve) => setImmediate(resolve));
+    const seqs = await Promise.all(appended);
     expect(seqs).toHaveLength(6);
     const snapshot = Y.encodeStateAsUpdate(doc);
     const through = seqs[5] as number;
     for (let i = 6; i < 10; i++) data.set(`k${i}`, i);
     data.delete('k0');
     await storage.compact(todo, snapshot, through);
-    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(appended);
 
     const loaded = await storage.load(todo);
     expect(loaded.updates).toHaveLength(5);

@@ -22,3 +22,13 @@ describeStorageContract(
   },
   { second: (first) => sqliteStorage(fileOf.get(first) as string) },
 );
+describeStorageContract(
+  "sqliteStorage(file, { durability: 'process' })",
+  () => {
+    const file = join(temp.dir, `contract-${++files}.db`);
+    const storage = sqliteStorage(file, { durability: 'process' });
+    fileOf.set(storage, file);
+    return storage;
+  },
+  { second: (first) => sqliteStorage(fileOf.get(first) as string, { durability: 'process' }) },
+);
