@@ -1,7 +1,7 @@
 /**
  * The `yracer` command line.
  *
- *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db]
+ *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process]
  *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]
  *
  * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
@@ -25,7 +25,7 @@ import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
 const USAGE =
-  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]';
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './data/yracer.db' },
+        durability: { type: 'string', default: 'disk' },
         postgres: { type: 'string' },
         'postgres-schema': { type: 'string', default: 'public' },
         redis: { type: 'string' },
@@ -110,6 +111,11 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     console.error(`yracer: --workers must be a number from 1 to 256, got "${values.workers}"`);
     return 2;
   }
+  const durability = values.durability;
+  if (durability !== 'disk' && durability !== 'process') {
+    console.error(`yracer: --durability must be disk (acknowledged writes survive a power loss) or process (a crash of the process), got "${durability}"`);
+    return 2;
+  }
   if (workers > 1 && (values.postgres === undefined || values.redis === undefined)) {
     console.error('yracer: --workers needs --postgres and --redis (the processes share storage and changes)');
     return 2;
@@ -120,7 +126,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
   // Loaded only when asked for, so the SQLite default needs neither driver.
   const storage: Storage =
     values.postgres === undefined
-      ? sqliteStorage(values.db)
+      ? sqliteStorage(values.db, { durability })
       : (await import('../storage/postgres-storage.ts')).postgresStorage(values.postgres, { schema: values['postgres-schema'] });
   const fanout: Fanout | undefined = values.redis === undefined ? undefined : (await import('../fanout/redis-fanout.ts')).redisFanout(values.redis);
   server = createServer({ storage, ...(fanout ? { fanout } : {}) });
@@ -131,7 +137,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     if (signals.closing) return -1; // closed while it started: the signal handler exits
     throw error;
   }
-  const where = values.postgres === undefined ? `SQLite: ${values.db}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
+  const where = values.postgres === undefined ? `SQLite: ${values.db}${durability === 'process' ? ', durability: process' : ''}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
   if (!signals.closing) console.log(`yracer listening on ${url} (${where}${cluster.isWorker ? `, worker ${process.pid}` : ''})`);
   return -1;
 }

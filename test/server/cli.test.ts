@@ -46,11 +46,15 @@ async function serve(args: readonly string[]): Promise<Running> {
 }
 
 describe('yracer serve', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('prints its URL, serves clients, and on %s exits 0 with the data in the db', async (signal) => {
+  it.each([
+    ['SIGTERM', 'disk'],
+    ['SIGINT', 'process'],
+  ] as const)('prints its URL, serves clients, and on %s exits 0 with the data in the db (durability %s)', async (signal, durability) => {
     const db = join(dir, signal, 'nested', 'x.db');
-    const running = await serve(['serve', '--port', '0', '--db', db]);
+    const running = await serve(['serve', '--port', '0', '--db', db, '--durability', durability]);
     expect(running.url).toMatch(/^ws:\/\/127\.0\.0\.1:[1-9]\d*\/$/);
     expect(running.output()).toContain(db);
+    expect(running.output().includes('durability: process')).toBe(durability === 'process');
 
     const model = resources.model(client(running.url));
     await model.subscribe('todos.a');
@@ -167,6 +171,7 @@ describe('cli main', () => {
     [['serve', '--port', '1.5'], /--port must be a number/],
     [['serve', '--port', '-1'], /--port/],
     [['serve', '--nope'], /nope/],
+    [['serve', '--durability', 'fast'], /--durability must be disk .* or process .*, got "fast"/],
   ])('returns 2 with a message for %j', async (argv, message) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
