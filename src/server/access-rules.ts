@@ -85,17 +85,37 @@ export class AccessRules {
   }
 
   async #allows(access: Access, collection: string, args: readonly unknown[]): Promise<string | null> {
+    return this.#verdict(access, collection, args);
+  }
+
+  /** Null when allowed, else why not: synchronously when the rule answers synchronously, else a promise. */
+  #verdict(access: Access, collection: string, args: readonly unknown[]): string | null | Promise<string | null> {
     if (!this.#rules) return null;
     const rules = Object.prototype.hasOwnProperty.call(this.#rules, collection) ? (this.#rules[collection] as CollectionRules) : undefined;
     if (!rules) return `collection "${collection}" has no rules, so nothing in it is allowed`;
     const rule = rules[access] as ((...a: readonly unknown[]) => RuleResult) | undefined;
     if (typeof rule !== 'function') return `rule ${collection}.${access} is not defined, so ${access} is denied`;
+    const denied = `rule ${collection}.${access} denied it`;
+    const threw = (error: unknown): string => `rule ${collection}.${access} threw (${error instanceof Error ? error.message : String(error)}), so it is denied`;
+    let result: RuleResult;
     try {
-      if ((await rule(...args)) === true) return null;
-      return `rule ${collection}.${access} denied it`;
+      result = rule(...args);
     } catch (error) {
-      return `rule ${collection}.${access} threw (${error instanceof Error ? error.message : String(error)}), so it is denied`;
+      return threw(error);
     }
+    if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+      return Promise.resolve(result).then((allowed) => (allowed === true ? null : denied), threw);
+    }
+    return result === true ? null : denied;
+  }
+
+  /**
+   * `canRead`, answered synchronously when the read rule answers
+   * synchronously (a plain boolean), so that a delivery it allows need not
+   * wait for a turn of the microtask queue; otherwise a promise.
+   */
+  readVerdict(session: Session, collection: string, id: string, value: unknown): string | null | Promise<string | null> {
+    return this.#verdict('read', collection, [session, id, value]);
   }
 
   /** Null when the session may read the document, else why not. */

@@ -5,6 +5,9 @@
  * the read rule's answer on the document's current value (asked again only
  * when the value changed), in order per document. Once the rule denies,
  * nothing more of the document is delivered and the peer is told to drop it.
+ * When the answer for the current value is known (a synchronous rule, or an
+ * earlier answer for the same value) and nothing of the document is still
+ * waiting, the payload is delivered at once, in the same step.
  */
 import type { AccessRules } from './access-rules.ts';
 import type { Room } from './room.ts';
@@ -16,8 +19,12 @@ interface Gated {
   value: unknown;
   /** Null when readable, else why not. */
   verdict: Promise<string | null>;
+  /** The verdict for `value` once it is known (undefined while the rule has not answered). */
+  known: string | null | undefined;
   /** Deliveries of this document, in order. */
   chain: Promise<void>;
+  /** How many deliveries wait in `chain`. */
+  waiting: number;
   revoked: boolean;
 }
 
@@ -48,7 +55,7 @@ export class ReadGate {
   /** Records that the session may read the room's current value (checked when it subscribed). */
   admit(room: Room): void {
     if (!this.active) return;
-    this.#docs.set(room.name, { room, value: room.value(), verdict: Promise.resolve(null), chain: Promise.resolve(), revoked: false });
+    this.#docs.set(room.name, { room, value: room.value(), verdict: Promise.resolve(null), known: null, chain: Promise.resolve(), waiting: 0, revoked: false });
   }
 
   /** Calls `deliver` once the read rule allows the room's current value; never when it denies. */
@@ -60,33 +67,65 @@ export class ReadGate {
     const value = room.value();
     let doc = this.#docs.get(room.name);
     if (!doc || doc.room !== room) {
-      doc = { room, value, verdict: this.#check(room, value), chain: Promise.resolve(), revoked: false };
+      doc = { room, value, verdict: Promise.resolve(null), known: undefined, chain: Promise.resolve(), waiting: 0, revoked: false };
       this.#docs.set(room.name, doc);
+      this.#judge(doc);
     } else if (doc.value !== value) {
       doc.value = value;
-      doc.verdict = this.#check(room, value);
+      this.#judge(doc);
     }
     const gated = doc;
-    const verdict = doc.verdict;
-    gated.chain = gated.chain.then(async () => {
-      const denied = await verdict;
-      if (gated.revoked || this.#docs.get(room.name) !== gated) return;
-      if (denied === null) {
-        deliver();
-        return;
+    if (gated.waiting === 0 && gated.known !== undefined) {
+      // Nothing of the document waits and the answer is known: deliver now.
+      try {
+        this.#settle(gated, gated.known, deliver);
+      } catch (error) {
+        this.#options.log('error', `delivering ${room.name} failed (${String(error)})`);
       }
-      gated.revoked = true;
-      this.#docs.delete(room.name);
-      this.#options.revoke(room, denied);
-    }).catch((error: unknown) => this.#options.log('error', `delivering ${room.name} failed (${String(error)})`));
+      return;
+    }
+    const verdict = gated.verdict;
+    gated.waiting++;
+    gated.chain = gated.chain
+      .then(async () => {
+        try {
+          this.#settle(gated, await verdict, deliver);
+        } finally {
+          gated.waiting--;
+        }
+      })
+      .catch((error: unknown) => this.#options.log('error', `delivering ${room.name} failed (${String(error)})`));
+  }
+
+  /** Asks the read rule about the document's value now. */
+  #judge(doc: Gated): void {
+    const verdict = this.#options.access.readVerdict(this.#options.session(), doc.room.key.collection, doc.room.key.id, doc.value);
+    if (typeof verdict === 'string' || verdict === null) {
+      doc.known = verdict;
+      doc.verdict = Promise.resolve(verdict);
+      return;
+    }
+    doc.known = undefined;
+    doc.verdict = verdict;
+    void verdict.then((answer) => {
+      if (doc.verdict === verdict) doc.known = answer;
+    });
+  }
+
+  /** Delivers, or revokes the document when the rule denied it (once). */
+  #settle(doc: Gated, denied: string | null, deliver: () => void): void {
+    if (doc.revoked || this.#docs.get(doc.room.name) !== doc) return;
+    if (denied === null) {
+      deliver();
+      return;
+    }
+    doc.revoked = true;
+    this.#docs.delete(doc.room.name);
+    this.#options.revoke(doc.room, denied);
   }
 
   /** Forgets a document the peer no longer holds. */
   forget(name: string): void {
     this.#docs.delete(name);
-  }
-
-  #check(room: Room, value: unknown): Promise<string | null> {
-    return this.#options.access.canRead(this.#options.session(), room.key.collection, room.key.id, value);
   }
 }
