@@ -181,10 +181,10 @@ export class PendingWrites {
     return rebased;
   }
 
-  /** Update `seq` (and every earlier one of the same document) is stored. */
-  ack(seq: number): void {
+  /** Update `seq` (and every earlier one of the same document) is stored; returns the numbers settled by it. */
+  ack(seq: number): readonly number[] {
     const acked = this.#pending.get(seq);
-    if (!acked) return;
+    if (!acked) return [];
     const list = this.#byDoc.get(acked.doc) ?? [];
     let count = 0;
     while (count < list.length && (list[count] as number) <= seq) count++;
@@ -193,6 +193,7 @@ export class PendingWrites {
     if (list.length === 0) this.#untrack(acked.doc);
     this.observer?.removed(acked.doc, done);
     this.#checkIdle();
+    return done;
   }
 
   /** Update `seq` was refused. */

@@ -346,7 +346,8 @@ export class SyncClient implements SyncPort {
         const doc = this.#pending.docOf(message.seq);
         this.#writer.acked(message.seq);
         if (doc !== undefined && this.#resets.ignores(doc, message.seq)) return;
-        this.#pending.ack(message.seq);
+        // An ack covers the document's earlier writes: the sender forgets what was merged into them too.
+        for (const seq of this.#pending.ack(message.seq)) this.#writer.acked(seq);
         return;
       }
       case MessageKind.Error: {

@@ -4,7 +4,6 @@
  * updates, errors). Bad input gets an `error` message (or, for a frame that
  * cannot be read at all, a close with 4400); nothing of it is stored.
  */
-import { ackMessage } from '../protocol/ack-message.ts';
 import { docMessage, type DocMessage } from '../protocol/doc-message.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
 import { CloseCode, ErrorCode } from '../protocol/error-code.ts';
@@ -18,6 +17,7 @@ import { pongMessage } from '../protocol/pong-message.ts';
 import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-message.ts';
 import { subscribedMessage } from '../protocol/subscribed-message.ts';
 import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { AckBatch } from './ack-batch.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
@@ -44,6 +44,8 @@ export class MultiplexedConnection extends Connection {
   readonly #subscriptions = new Map<string, Room>();
   /** Documents whose subscribe request is being answered. */
   readonly #subscribing = new Set<string>();
+  /** Acknowledgements, sent at the end of the turn (one per document). */
+  readonly #acks = new AckBatch((frame) => this.send(frame));
   /** Documents loaded for this connection without a subscription; they count against `maxSubscriptions`. */
   readonly #fetched = new FetchedRooms(this.context.options.unloadDelayMs);
   readonly #queries = new ConnectionQueries({
@@ -333,7 +335,7 @@ export class MultiplexedConnection extends Connection {
     if (unsubscribed) this.context.registry.touch(room);
     stored.then(
       () => {
-        if (seq > 0) this.send(ackMessage.encode({ seq }));
+        if (seq > 0) this.#acks.add(room.name, seq);
       },
       (error: unknown) => this.#error({ seq, doc: room.name, code: ErrorCode.StorageFailed, message: `storing failed: ${String(error)}` }),
     );

@@ -47,7 +47,7 @@ describe('ReadGate', () => {
   });
 
   it('revokes at once, delivering nothing more, when a synchronous rule denies the new value', () => {
-    const { readGate, revoked } = gate({ todos: { read: (_session, _id, doc) => (doc as { shared: boolean }).shared } });
+    const { readGate, revoked } = gate({ todos: { read: (_session, _id, doc) => (doc as { shared?: boolean } | undefined)?.shared === true } });
     const { room, change } = fakeRoom({ shared: true });
     const delivered: number[] = [];
     readGate.pass(room, () => delivered.push(1));
