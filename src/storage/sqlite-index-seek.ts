@@ -19,78 +19,30 @@
  *
  * Together they are exactly `evaluateQuery`'s equality; null candidates (which
  * also match a missing field), objects and arrays keep the general test.
+ * A sorted query with single values splits instead into one `SELECT` per
+ * key (`useArms`), each seeking one key, that SQLite merges in index order.
  */
-import { isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';
+import type { QueryExpression } from '../query/query-expression.ts';
+import { chooseIndex as chooseAnyIndex, type IndexSeek, type KeyCandidate } from './index-seek.ts';
 import { fieldPath, indexSql, sortKeySql } from './sqlite-sort.ts';
 
-/** A value an index seek can look up: its sort key tells it from every other JSON value. */
-export type KeyCandidate = string | number | boolean;
+export type { KeyCandidate } from './index-seek.ts';
 
-/** The index a query seeks, and the equalities on its leading fields. */
-export interface IndexSeek {
-  /** The index's name, for `INDEXED BY`. */
+/** The index a query seeks (see `index-seek.ts`), with its name for `INDEXED BY`. */
+export interface SqliteIndexSeek extends IndexSeek {
   readonly name: string;
-  /** The leading fields of the index the query compares for equality, in index order, with their candidates. */
-  readonly fields: ReadonlyArray<readonly [field: string, candidates: readonly KeyCandidate[]]>;
-}
-
-const isKeyCandidate = (value: unknown): value is KeyCandidate =>
-  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-
-/**
- * The values a top-level condition compares a field with, when an index seek
- * can find them: a string, number or boolean (`v`, `{ $eq: v }`) or a
- * non-empty `$in` list of them, as the only operator. Else null.
- */
-export function keyCandidates(condition: unknown): readonly KeyCandidate[] | null {
-  let candidates: readonly unknown[];
-  if (!isOperatorObject(condition)) {
-    candidates = [condition];
-  } else {
-    const ops = Object.keys(condition);
-    if (ops.length !== 1) return null;
-    if (ops[0] === '$eq') candidates = [condition['$eq']];
-    else if (ops[0] === '$in' && Array.isArray(condition['$in']) && condition['$in'].length > 0) candidates = condition['$in'] as unknown[];
-    else return null;
-  }
-  return candidates.every(isKeyCandidate) ? (candidates as readonly KeyCandidate[]) : null;
-}
-
-/** The top-level fields an index seek can serve, with their candidates. */
-function seekableFields(expression: QueryExpression): Map<string, readonly KeyCandidate[]> {
-  const fields = new Map<string, readonly KeyCandidate[]>();
-  for (const [field, condition] of Object.entries(expression)) {
-    if (field.startsWith('$')) continue;
-    const candidates = keyCandidates(condition);
-    if (candidates && fieldPath('json', field).indexable) fields.set(field, candidates);
-  }
-  return fields;
 }
 
 /**
  * The declared index to seek for a query, if one starts with fields the query
  * compares for equality (SQLite's planner, without statistics, does not pick
- * an expression index for them by itself): the one matching the most leading
- * equality fields, then continuing with the most `$sort` keys.
+ * an expression index for them by itself, so the SQL names it).
  */
-export function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonly string[]>): IndexSeek | null {
-  const equal = seekableFields(expression);
-  if (equal.size === 0) return null;
-  const sort = modifiersOf(expression).sort.map(([field]) => field);
-  let best: { fields: readonly string[]; prefix: number; score: number } | null = null;
-  for (const fields of indexes) {
-    let prefix = 0;
-    while (prefix < fields.length && equal.has(fields[prefix] as string)) prefix += 1;
-    if (prefix === 0) continue;
-    let ordered = 0;
-    while (prefix + ordered < fields.length && fields[prefix + ordered] === sort[ordered]) ordered += 1;
-    const score = prefix * 100 + ordered;
-    if (!best || score > best.score) best = { fields, prefix, score };
-  }
-  if (!best) return null;
-  const seeked = best.fields.slice(0, best.prefix);
-  return { name: indexSql(best.fields).name, fields: seeked.map((field) => [field, equal.get(field) as readonly KeyCandidate[]]) };
+export function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonly string[]>): SqliteIndexSeek | null {
+  const seek = chooseAnyIndex(expression, indexes, (field) => fieldPath('json', field).indexable);
+  return seek && { ...seek, name: indexSql(seek.index).name };
 }
+
 
 /** The array key: an array may hold a candidate. */
 export const ARRAY_KEY = "x'01'";
