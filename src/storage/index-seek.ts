@@ -61,7 +61,7 @@ function seekableFields(expression: QueryExpression, indexable: (field: string) 
  */
 export function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonly string[]>, indexable: (field: string) => boolean = () => true): IndexSeek | null {
   const equal = seekableFields(expression, indexable);
-  if (equal.size === 0) return null;
+  if (equal.size === 0 || !Array.isArray(indexes)) return null;
   const sort = modifiersOf(expression).sort.map(([field]) => field);
   let best: { fields: readonly string[]; prefix: number; score: number } | null = null;
   for (const fields of indexes) {
@@ -76,4 +76,15 @@ export function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<
   if (!best) return null;
   const seeked = best.fields.slice(0, best.prefix);
   return { index: best.fields, fields: seeked.map((field) => [field, equal.get(field) as readonly KeyCandidate[]]) };
+}
+
+/**
+ * Whether a query seeking `seek` runs as a `UNION ALL` of one `SELECT` per
+ * choice of the value or the array key for each seeked field (each walks one
+ * part of the index in sort order) instead of one `SELECT` seeking both keys
+ * (whose rows, from two places of the index, the database sorts). Only for
+ * single values (not `$in`) on at most two fields: four `SELECT`s at most.
+ */
+export function useArms(seek: IndexSeek): boolean {
+  return seek.fields.length <= 2 && seek.fields.every(([, candidates]) => candidates.length === 1);
 }

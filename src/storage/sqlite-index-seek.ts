@@ -67,15 +67,3 @@ export function seekTerm(field: string, candidates: readonly KeyCandidate[], par
   if (candidates.length === 1) return `${key} IN (${candidateKey(candidates[0] as KeyCandidate, param)}, ${ARRAY_KEY})`;
   return `${key} IN (SELECT ${ELEMENT_KEY} FROM json_each(${param(JSON.stringify(candidates))}) UNION ALL SELECT ${ARRAY_KEY})`;
 }
-
-/**
- * Whether a (non-`$count`) query seeking `seek` runs as a `UNION ALL` of one
- * `SELECT` per choice of the value or the array key for each seeked field,
- * which SQLite merges in sort order, instead of one `SELECT` seeking both keys
- * (whose rows, from two places of the index, SQLite sorts, copying each
- * row's JSON and state into the sorter). Only for single values (not `$in`)
- * on at most two fields: four `SELECT`s at most.
- */
-export function useArms(seek: IndexSeek): boolean {
-  return seek.fields.length <= 2 && seek.fields.every(([, candidates]) => candidates.length === 1);
-}

@@ -28,7 +28,8 @@
  */
 import { assertQuery } from '../query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';
-import { ARRAY_KEY, chooseIndex, seekTerm, useArms, type KeyCandidate } from './sqlite-index-seek.ts';
+import { useArms } from './index-seek.ts';
+import { ARRAY_KEY, chooseIndex, seekTerm, type KeyCandidate } from './sqlite-index-seek.ts';
 import { fieldPath, sortKeySql, type SqlPath } from './sqlite-sort.ts';
 
 /** A compiled query: SQL text and its positional parameters. */
@@ -281,6 +282,7 @@ export function compileQuery(collection: string, expression: QueryExpression, in
   // Ties go by id in the direction of the last sort key, so an index on the sort keys (which ends with the id) serves the whole ORDER BY.
   const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
   const directions = [...sort.map(([, direction]) => (direction === 1 ? 'ASC' : 'DESC')), last === 1 ? 'ASC' : 'DESC'];
+  // SQLite sorts the rows of a seek of two keys, copying each row's JSON and state into the sorter; merging arms copies nothing.
   if (!seek || !useArms(seek)) {
     const order = [...sort.map(([field]) => sortKeySql(field)), 'id'].map((key, i) => `${key} ${directions[i] as string}`);
     const body = `FROM ${table} WHERE ${where()} ORDER BY ${order.join(', ')}${paging()}`;
