@@ -56,10 +56,8 @@ export interface PostgresStorageOptions {
    * and `id` (created when missing, on start). When a query's `$sort` fields
    * are the first fields of an index and all go the same direction, a
    * `$limit`ed query walks the index and stops after the first rows instead
-   * of sorting every match; a query comparing the first fields for equality
-   * with a string, number or boolean (`{ listId: 'L1', $sort: { createdAt: 1 } }`
-   * with `['listId', 'createdAt']`) seeks them, then walks the rest in order.
-   * Since each index leads with `collection`, the
+   * of sorting every match; equalities on the first fields (`{ listId: 'L1' }`)
+   * seek them first. Since each index leads with `collection`, the
    * same fields listed for two collections make one index. At most 10 fields
    * an index. Invalid field or collection names throw a `TypeError`.
    *
@@ -161,9 +159,8 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
   };
 
   const compiledQueries = new Map<string, CompiledPostgresQuery>();
-  // The declared indexes an equality of a query on `collection` may seek (own keys only: a collection may be named `__proto__`).
-  const indexesOf = (collection: string): ReadonlyArray<readonly string[]> =>
-    (options.indexes && Object.hasOwn(options.indexes, collection) ? options.indexes[collection] : undefined) ?? [];
+  // The indexes a query's equalities may seek (own keys only: a collection may be named `__proto__`).
+  const indexesOf = (collection: string): ReadonlyArray<readonly string[]> => (Object.hasOwn(options.indexes ?? {}, collection) && options.indexes?.[collection]) || [];
   const compiledFor = (collection: string, expression: QueryExpression): CompiledPostgresQuery => {
     let text: string;
     try {
