@@ -26,6 +26,8 @@
  */
 import { assertQuery } from '../query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';
+import { chooseIndex, useArms, type KeyCandidate } from './index-seek.ts';
+import { armsSql } from './postgres-index-seek.ts';
 import { cleanQueryString } from './postgres-text.ts';
 import { numberSql, pathSql, sortKeySql, stringSql } from './postgres-sort.ts';
 
@@ -81,11 +83,11 @@ class Compiler {
     return `e${this.aliases}`;
   }
 
-  /** The conditions of a query (or of a `$or` branch, or a document `$elemMatch`) below `base`, a `jsonb` expression. */
-  conditions(expression: QueryExpression, base: string): string {
+  /** The conditions of a query (or of a `$or` branch, or a document `$elemMatch`) below `base`, a `jsonb` expression, but those of the `skip` fields. */
+  conditions(expression: QueryExpression, base: string, skip: ReadonlySet<string> = new Set()): string {
     const terms: string[] = [];
     for (const [key, condition] of Object.entries(expression)) {
-      if (MODIFIERS.has(key)) continue;
+      if (MODIFIERS.has(key) || skip.has(key)) continue;
       if (LOGICAL_OPERATORS.has(key)) {
         const parts = (condition as QueryExpression[]).map((part) => this.conditions(part, base));
         terms.push(key === '$and' ? and(parts) : key === '$or' ? or(parts) : not(or(parts)));
@@ -94,6 +96,12 @@ class Compiler {
       }
     }
     return and(terms);
+  }
+
+  /** The field (below `doc`) is an array holding one of the candidates (for an index seek, see `postgres-index-seek.ts`). */
+  holds(field: string, candidates: readonly KeyCandidate[]): string {
+    const e = this.alias();
+    return `EXISTS (SELECT 1 FROM ${elements(pathSql('doc', field), e)} WHERE ${this.equalsAny(`${e}.v`, candidates)})`;
   }
 
   /** A condition on `value` (a `jsonb` expression, NULL when missing): a value (equality) or an operator object. */
@@ -191,7 +199,9 @@ class Compiler {
  * does (see `queryProblem`). The SQL selects `id` and `json` of the
  * matching documents, sorted, skipped and limited (`documentsSql` also
  * their `state`, `version` and update log), or for `$count` one row
- * `{ count }`: the number of matches after `$skip` and `$limit`.
+ * `{ count }`: the number of matches after `$skip` and `$limit`. Equalities
+ * on the leading fields of one of the declared `indexes` (field lists) seek
+ * it (see `postgres-index-seek.ts`).
  *
  * @example
  * const { sql, params } = compilePostgresQuery('todos', { done: false, $sort: { createdAt: -1 }, $limit: 50 });
@@ -201,9 +211,15 @@ export function compilePostgresQuery(
   collection: string,
   expression: QueryExpression,
   tables: PostgresQueryTables = { documents: 'yracer_documents', updates: 'yracer_updates' },
+  indexes: ReadonlyArray<readonly string[]> = [],
 ): CompiledPostgresQuery {
   assertQuery(expression);
   const compiler = new Compiler();
+  const seek = chooseIndex(expression, indexes);
+  if (seek && useArms(seek)) {
+    const modifiers = modifiersOf(expression);
+    return { ...armsSql(compiler, collection, expression, seek, modifiers, tables), params: compiler.params, count: modifiers.count };
+  }
   const where = `collection = ${compiler.param(collection, 'text')} AND doc IS NOT NULL AND ${compiler.conditions(expression, 'doc')}`;
   const { sort, skip, limit, count } = modifiersOf(expression);
   // Ties go by id in the direction of the last sort key, so an index on the sort keys (which ends with the id) serves the whole ORDER BY.

@@ -56,7 +56,8 @@ export interface PostgresStorageOptions {
    * and `id` (created when missing, on start). When a query's `$sort` fields
    * are the first fields of an index and all go the same direction, a
    * `$limit`ed query walks the index and stops after the first rows instead
-   * of sorting every match. Since each index leads with `collection`, the
+   * of sorting every match; equalities on the first fields (`{ listId: 'L1' }`)
+   * seek them first. Since each index leads with `collection`, the
    * same fields listed for two collections make one index. At most 10 fields
    * an index. Invalid field or collection names throw a `TypeError`.
    *
@@ -158,18 +159,20 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
   };
 
   const compiledQueries = new Map<string, CompiledPostgresQuery>();
+  // The indexes a query's equalities may seek (own keys only: a collection may be named `__proto__`).
+  const indexesOf = (collection: string): ReadonlyArray<readonly string[]> => (Object.hasOwn(options.indexes ?? {}, collection) && options.indexes?.[collection]) || [];
   const compiledFor = (collection: string, expression: QueryExpression): CompiledPostgresQuery => {
     let text: string;
     try {
       text = `${collection}\u0000${JSON.stringify(expression)}`;
     } catch {
-      return compilePostgresQuery(collection, expression, tables); // not JSON: let it explain why
+      return compilePostgresQuery(collection, expression, tables, indexesOf(collection)); // not JSON: let it explain why
     }
     let compiled = compiledQueries.get(text);
     if (compiled) {
       compiledQueries.delete(text);
     } else {
-      compiled = compilePostgresQuery(collection, expression, tables);
+      compiled = compilePostgresQuery(collection, expression, tables, indexesOf(collection));
       if (compiledQueries.size >= QUERY_CACHE_SIZE) compiledQueries.delete(compiledQueries.keys().next().value as string);
     }
     compiledQueries.set(text, compiled);

@@ -4,7 +4,8 @@
  * order, that `evaluateQuery` gives over the same JSON values (the semantics
  * are documented in `src/query/match-query.ts`).
  *
- * - Values are always bound parameters. Field paths are JSON-path literals
+ * - Values are always bound parameters (`$limit` and `$skip` are checked
+ *   integer literals, see `integer`). Field paths are JSON-path literals
  *   (checked twice, see `sqlite-sort.ts`) so expression indexes can match.
  *   `$in` lists and whole arrays are bound as one JSON text each (read with
  *   `json_each`), so the SQL text, and the cached statement, does not
@@ -19,17 +20,21 @@
  *   `$nin`, `$not`, `$nor`) is exact.
  * - `$sort` orders by `sortKeySql` of each field, then by id in the direction
  *   of the last sort key (ascending without `$sort`).
+ * - Top-level equalities on the leading fields of a declared index seek it
+ *   by their sort keys (`sqlite-index-seek.ts`).
  *
  * Strings: SQLite compares their UTF-8 bytes, which is code point order; the
  * JS evaluator compares by code point too (`compareStrings`), not with `<`.
  */
 import { assertQuery } from '../query/evaluate-query.ts';
 import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifiersOf, type QueryExpression } from '../query/query-expression.ts';
-import { fieldPath, indexSql, sortKeySql, type SqlPath } from './sqlite-sort.ts';
+import { useArms } from './index-seek.ts';
+import { ARRAY_KEY, chooseIndex, seekTerm, type KeyCandidate } from './sqlite-index-seek.ts';
+import { fieldPath, sortKeySql, type SqlPath } from './sqlite-sort.ts';
 
 /** A compiled query: SQL text and its positional parameters. */
 export interface CompiledQuery {
-  /** The SQL: rows of `{ id, json }`, or one row `{ count }` when `count` is true. */
+  /** The SQL: rows of `{ id, json }` (and, from an index seek, the sort keys `_s0`, `_s1`, ...), or one row `{ count }` when `count` is true. */
   readonly sql: string;
   /** Values for the `?` placeholders, in order (strings and numbers only). */
   readonly params: ReadonlyArray<string | number>;
@@ -98,11 +103,11 @@ class Compiler {
     return `e${this.aliases}`;
   }
 
-  /** The conditions of a query (or of a `$or` branch, or a document `$elemMatch`) below `base`. */
-  conditions(expression: QueryExpression, base: string): string {
+  /** The conditions of a query (or of a `$or` branch, or a document `$elemMatch`) below `base`, but those of the `skip` fields. */
+  conditions(expression: QueryExpression, base: string, skip: ReadonlySet<string> = new Set()): string {
     const terms: string[] = [];
     for (const [key, condition] of Object.entries(expression)) {
-      if (MODIFIERS.has(key)) continue;
+      if (MODIFIERS.has(key) || skip.has(key)) continue;
       if (LOGICAL_OPERATORS.has(key)) {
         const parts = (condition as QueryExpression[]).map((part) => this.conditions(part, base));
         terms.push(key === '$and' ? and(parts) : key === '$or' ? or(parts) : not(or(parts)));
@@ -111,6 +116,21 @@ class Compiler {
       }
     }
     return and(terms);
+  }
+
+  /**
+   * The exact test of a top-level equality whose field an index seek narrows
+   * to the candidates' sort keys or the array key (see `sqlite-index-seek.ts`):
+   * a non-array value passed the seek by its key, which SQLite reads from the
+   * index; an array must hold a candidate. With `arm`, the seek took only
+   * the candidates' keys (`value`: nothing to test) or only arrays.
+   */
+  seekedEquality(field: string, candidates: readonly KeyCandidate[], arm?: 'value' | 'array'): string | null {
+    if (arm === 'value') return null;
+    const ref = pathRef(DOCUMENT, fieldPath(DOCUMENT, field));
+    const e = this.alias();
+    const holds = `EXISTS (SELECT 1 FROM ${ref.elements} AS ${e} WHERE ${this.equalsAny(elementRef(e), candidates)})`;
+    return arm === 'array' ? holds : or([`${sortKeySql(field)} IS NOT ${ARRAY_KEY}`, holds]);
   }
 
   /** A field's condition: a value (equality) or an operator object. */
@@ -211,62 +231,19 @@ class Compiler {
 }
 
 /**
- * Redundant, index-friendly terms for top-level equalities with a scalar:
- * `{ f: v }` can only match where the sort key of `f` (the expression
- * `indexes` index) is `v`'s key or the array key, so `sortKey(f) IN (key(v),
- * x'01')` is added before the exact test. An index whose first field is `f`
- * then finds the candidates without reading the other documents.
+ * `$limit` and `$skip` go into the SQL text as integer literals: a bound
+ * LIMIT makes SQLite prepare a statement with a `json_each` in it again on
+ * every run (about the cost of the query itself for a small result).
  */
-function keyFilters(expression: QueryExpression, compiler: Compiler): string[] {
-  const filters: string[] = [];
-  for (const field of keyFields(expression)) {
-    const condition = expression[field];
-    const value = isOperatorObject(condition) ? condition['$eq'] : condition;
-    const key = typeof value === 'boolean' ? (value ? "x'03'" : "x'02'") : compiler.param(value as string | number);
-    filters.push(`${sortKeySql(field)} IN (${key}, x'01')`);
-  }
-  return filters;
-}
-
-/** The top-level fields compared for equality with a string, number or boolean (what `keyFilters` narrows). */
-function keyFields(expression: QueryExpression): string[] {
-  const fields: string[] = [];
-  for (const [field, condition] of Object.entries(expression)) {
-    if (field.startsWith('$')) continue;
-    const value = isOperatorObject(condition) && Object.keys(condition).length === 1 ? condition['$eq'] : condition;
-    if (!['string', 'number', 'boolean'].includes(typeof value) || !fieldPath('json', field).indexable) continue;
-    fields.push(field);
-  }
-  return fields;
+function integer(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`yracer query: ${String(value)} is not an integer`);
+  return String(value);
 }
 
 /**
- * The declared index to use for a query, if one starts with fields the query
- * compares for equality (SQLite's planner, without statistics, does not pick
- * an expression index for them by itself): the one matching the most leading
- * equality fields, then continuing with the most `$sort` keys.
- */
-function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonly string[]>): string | null {
-  const equal = new Set(keyFields(expression));
-  if (equal.size === 0) return null;
-  const sort = modifiersOf(expression).sort.map(([field]) => field);
-  let best: { name: string; score: number } | null = null;
-  for (const fields of indexes) {
-    let prefix = 0;
-    while (prefix < fields.length && equal.has(fields[prefix] as string)) prefix += 1;
-    if (prefix === 0) continue;
-    let ordered = 0;
-    while (prefix + ordered < fields.length && fields[prefix + ordered] === sort[ordered]) ordered += 1;
-    const score = prefix * 100 + ordered;
-    if (!best || score > best.score) best = { name: indexSql(fields).name, score };
-  }
-  return best?.name ?? null;
-}
-
-/**
- * Compiles a query over one collection to SQL, using one of the declared
+ * Compiles a query over one collection to SQL, seeking one of the declared
  * `indexes` (field lists) when it starts with fields the query compares for
- * equality. Throws a `TypeError` for an invalid expression (see `queryProblem`). The SQL selects `id` and `json`
+ * equality (see `sqlite-index-seek.ts`). Throws a `TypeError` for an invalid expression (see `queryProblem`). The SQL selects `id` and `json`
  * of the matching documents, sorted, skipped and limited (`documentsSql`
  * also their `state`), or for `$count` one row `{ count }`: the number of
  * matches after `$skip` and `$limit`.
@@ -277,25 +254,45 @@ function chooseIndex(expression: QueryExpression, indexes: ReadonlyArray<readonl
  */
 export function compileQuery(collection: string, expression: QueryExpression, indexes: ReadonlyArray<readonly string[]> = []): CompiledQuery {
   assertQuery(expression);
-  const index = chooseIndex(expression, indexes);
-  const table = index ? `yracer_documents INDEXED BY "${index}"` : 'yracer_documents';
-  const compiler = new Compiler();
-  compiler.param(collection);
-  // The key filters only help an index seek; without one they are extra work on every row.
-  const keys = index ? keyFilters(expression, compiler) : [];
-  const where = `collection = ? AND json IS NOT NULL AND ${[...keys, compiler.conditions(expression, DOCUMENT)].join(' AND ')}`;
+  const seek = chooseIndex(expression, indexes);
+  const table = seek ? `yracer_documents INDEXED BY "${seek.name}"` : 'yracer_documents';
+  const seeked = seek?.fields ?? [];
   const { sort, skip, limit, count } = modifiersOf(expression);
-  let paging = '';
-  if (limit !== undefined || skip > 0) paging = ` LIMIT ${compiler.param(limit ?? -1)} OFFSET ${compiler.param(skip)}`;
+  const compiler = new Compiler();
+  const param = (value: string | number): string => compiler.param(value);
+  /** The WHERE of the whole query (no `arms`), or of the arm seeking the array key for the fields whose bit is set in `arm`. */
+  const where = (arm?: number): string => {
+    compiler.param(collection);
+    const armOf = (i: number): 'value' | 'array' | undefined => (arm === undefined ? undefined : (arm >> i) & 1 ? 'array' : 'value');
+    // Placeholders are numbered in text order: the seek terms, their exact tests, then the other conditions.
+    const seeks = seeked.map(([field, candidates], i) => seekTerm(field, candidates, param, armOf(i)));
+    const exact = seeked.flatMap(([field, candidates], i) => compiler.seekedEquality(field, candidates, armOf(i)) ?? []);
+    const rest = compiler.conditions(expression, DOCUMENT, new Set(seeked.map(([field]) => field)));
+    return `collection = ? AND json IS NOT NULL AND ${[...seeks, ...exact, rest].join(' AND ')}`;
+  };
+  const paging = (): string => (limit !== undefined || skip > 0 ? ` LIMIT ${integer(limit ?? -1)} OFFSET ${integer(skip)}` : '');
   if (count) {
-    const sql = paging
-      ? `SELECT count(*) AS count FROM (SELECT 1 FROM ${table} WHERE ${where}${paging})`
-      : `SELECT count(*) AS count FROM ${table} WHERE ${where}`;
+    const filter = where();
+    const limits = paging();
+    const sql = limits
+      ? `SELECT count(*) AS count FROM (SELECT 1 FROM ${table} WHERE ${filter}${limits})`
+      : `SELECT count(*) AS count FROM ${table} WHERE ${filter}`;
     return { sql, params: compiler.params, count: true };
   }
   // Ties go by id in the direction of the last sort key, so an index on the sort keys (which ends with the id) serves the whole ORDER BY.
   const last = sort.length > 0 ? (sort[sort.length - 1] as readonly [string, 1 | -1])[1] : 1;
-  const order = [...sort.map(([field, direction]) => `${sortKeySql(field)} ${direction === 1 ? 'ASC' : 'DESC'}`), `id ${last === 1 ? 'ASC' : 'DESC'}`];
-  const rest = `FROM ${table} WHERE ${where} ORDER BY ${order.join(', ')}${paging}`;
-  return { sql: `SELECT id, json ${rest}`, documentsSql: `SELECT id, json, state, version ${rest}`, params: compiler.params, count: false };
+  const directions = [...sort.map(([, direction]) => (direction === 1 ? 'ASC' : 'DESC')), last === 1 ? 'ASC' : 'DESC'];
+  // SQLite sorts the rows of a seek of two keys, copying each row's JSON and state into the sorter; merging arms copies nothing.
+  if (!seek || !useArms(seek)) {
+    const order = [...sort.map(([field]) => sortKeySql(field)), 'id'].map((key, i) => `${key} ${directions[i] as string}`);
+    const body = `FROM ${table} WHERE ${where()} ORDER BY ${order.join(', ')}${paging()}`;
+    return { sql: `SELECT id, json ${body}`, documentsSql: `SELECT id, json, state, version ${body}`, params: compiler.params, count: false };
+  }
+  // One SELECT per choice of value or array key for each seeked field: each walks its part of the index in sort order, and SQLite merges them.
+  const keys = sort.map(([field], i) => `, ${sortKeySql(field)} AS _s${i}`).join('');
+  const filters = Array.from({ length: 2 ** seeked.length }, (_, arm) => where(arm));
+  const order = [...sort.map((_, i) => `_s${i}`), 'id'].map((key, i) => `${key} ${directions[i] as string}`);
+  const tail = ` ORDER BY ${order.join(', ')}${paging()}`;
+  const text = (columns: string): string => filters.map((filter) => `SELECT ${columns}${keys} FROM ${table} WHERE ${filter}`).join(' UNION ALL ') + tail;
+  return { sql: text('id, json'), documentsSql: text('id, json, state, version'), params: compiler.params, count: false };
 }

@@ -78,9 +78,17 @@ describe('compilePostgresQuery', () => {
 describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
   const scope = postgresScope();
   let storage: Storage;
+  /** The same schema through a storage declaring indexes, so that top-level equalities seek them (postgres-index-seek.ts). */
+  let indexed: Storage;
+  const INDEXES = {
+    things: [['n'], ['b', 'score'], ['s'], ['tags'], ['nested.k', 'n']],
+    random: [['a'], ['b', 'a'], ['a', 'c'], ['c.a', 'b'], ['b.0']],
+  };
 
   beforeAll(async () => {
-    storage = scope.open(await scope.freshSchema(), {}, {}, true);
+    const schema = await scope.freshSchema();
+    storage = scope.open(schema, {}, {}, true);
+    indexed = scope.open(schema, { indexes: INDEXES }, {}, true);
     const filler = storage;
     await fill(filler, 'things', QUERY_DOCS);
     // Never selected: another collection, a deleted document, a document with updates but no JSON.
@@ -96,6 +104,7 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
     'selects what evaluateQuery selects, in the same order, for the case: %s',
     async (_name, { query }) => {
       expect(await selectedByStorage(storage, query)).toEqual(selectedByEvaluateQuery(parsedQueryDocs, query));
+      expect(await selectedByStorage(indexed, query)).toEqual(selectedByEvaluateQuery(parsedQueryDocs, query));
     },
   );
 
@@ -106,17 +115,22 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
     const queries = new Random(7);
     let checked = 0;
     let selective = 0;
+    let seeking = 0;
     for (let i = 0; i < 1000; i++) {
       const query = randomQuery(queries);
       if (queryProblem(query)) continue;
-      const result = await storage.query('random', query);
       const label = JSON.stringify(query);
-      expect([label, modifiersOf(query).count ? result.count : result.ids]).toEqual([label, selectedByEvaluateQuery(docs, query)]);
+      for (const [name, from] of [['plain', storage], ['indexed', indexed]] as const) {
+        const result = await from.query('random', query);
+        expect([name, label, modifiersOf(query).count ? result.count : result.ids]).toEqual([name, label, selectedByEvaluateQuery(docs, query)]);
+      }
+      if (compilePostgresQuery('random', query, undefined, INDEXES.random).sql.includes('UNION ALL')) seeking += 1;
       checked += 1;
       const matches = evaluateQuery(docs, { ...query, $skip: 0, $limit: 80, $count: false }).count;
       if (matches > 0 && matches < 80) selective += 1;
     }
     expect(checked).toBeGreaterThan(900);
+    expect(seeking).toBeGreaterThan(checked * 0.05);
     // The generator must produce selective queries, not only all-or-nothing ones.
     expect(selective).toBeGreaterThan(checked * 0.4);
   });
@@ -208,6 +222,70 @@ describe.skipIf(!postgresAvailable)('postgresStorage query', () => {
     expect(plan).not.toMatch(/\bSort\b/);
     expect((await indexed.query('todos', query)).ids).toEqual(evaluateQuery(docs, query).ids);
   });
+
+  it('seeks a [done, createdAt] index for { done: false, $sort: { createdAt: -1 }, $limit: 50 }: one index range for false, one for arrays', async () => {
+    const schema = await scope.freshSchema();
+    const index = ['done', 'createdAt'];
+    const indexed = scope.open(schema, { indexes: { todos: [index] } });
+    const docs: Record<string, unknown> = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => [`t${String(i).padStart(5, '0')}`, { done: i % 2 === 1, createdAt: 1000 + (i % 997) * 7, title: `todo ${i}` }]),
+    );
+    docs['arr'] = { done: [true, false], createdAt: 9000 };
+    await fill(indexed, 'todos', docs);
+    const query = { done: false, $sort: { createdAt: -1 }, $limit: 50 };
+    const tables = { documents: `"${schema}".yracer_documents`, updates: `"${schema}".yracer_updates` };
+    const { sql, params } = compilePostgresQuery('todos', query, tables, [index]);
+    const admin = scope.admin();
+    await admin.query(`ANALYZE ${tables.documents}`);
+    const { rows } = await admin.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [...params]);
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    console.info(`EXPLAIN of ${JSON.stringify(query)} with an index over ${JSON.stringify(index)}:\n${plan}`);
+    // Each arm walks its range of the index in order and stops after 50 rows; only those are sorted together.
+    expect(plan.match(new RegExp(`Index Scan Backward using "${indexSql(tables.documents, index).name}"`, 'g'))).toHaveLength(2);
+    expect(plan.match(/\bSort {2}\(/g)).toHaveLength(1);
+    const result = (await indexed.query('todos', query, { documents: true })).ids;
+    expect(result).toEqual(evaluateQuery(docs, query).ids);
+    expect(result[0]).toBe('arr'); // an array holding false matches too
+  });
+
+  // Values a field can hold that an equality must tell apart: JSON false, 0, null, "false", missing, arrays, objects, numbers and their strings.
+  const EDGE_VALUES: readonly unknown[] = [false, true, 0, 1, 1.5, -0, 9007199254740992, 1e21, null, 'false', '0', '1', '', 'true', 'a\u0000b', [], [false], [0], [null], ['false'], [[false]], [1, 'x'], {}, { a: false }];
+  const edgeJson: Record<string, string> = Object.fromEntries([
+    ...EDGE_VALUES.map((value, i) => [`v${String(i).padStart(2, '0')}`, JSON.stringify({ f: value, g: EDGE_VALUES[(i * 7) % EDGE_VALUES.length], n: i % 5 })]),
+    ['missing', '{"n":1}'],
+    ['nested', '{"f":{"f":false},"n":2}'],
+    ['big', '{"f":9007199254740993,"g":1.0,"n":3}'], // 2^53 + 1: equals 2^53 as JavaScript parses it
+  ]);
+  const edgeDocs: Record<string, unknown> = Object.fromEntries(Object.entries(edgeJson).map(([id, json]) => [id, JSON.parse(json)]));
+  const EDGE_QUERIES: readonly QueryExpression[] = [
+    ...[false, true, 0, 1, 1.5, 9007199254740992, 1e21, 'false', '0', '1', '', 'x', 'a\u0000b'].flatMap((value) => [
+      { f: value },
+      { f: { $eq: value }, $sort: { n: -1 } },
+      { f: value, g: value, $sort: { n: 1 }, $limit: 3 },
+      { f: value, $sort: { n: -1 }, $skip: 1, $limit: 2 },
+      { f: value, $count: true },
+      { f: value, $count: true, $skip: 1, $limit: 1 },
+    ]),
+    { f: { $in: [false, 0] }, $sort: { n: 1 } },
+    { f: null, $sort: { n: 1 } },
+    { f: false, n: { $gt: 1 }, $sort: { n: -1 }, $skip: 1 },
+    { f: false, $or: [{ n: 1 }, { g: true }] },
+  ];
+
+  it.each([[['f']], [['f', 'n']], [['f', 'g', 'n']], [['g', 'f']]])(
+    'matches what evaluateQuery matches for equalities on an index %j, whatever the types (false, 0, null, "false", missing, arrays)',
+    async (...indexes) => {
+      const indexed = scope.open(await scope.freshSchema(), { indexes: { todos: indexes } });
+      await fill(indexed, 'todos', edgeJson);
+      for (const query of EDGE_QUERIES) {
+        const result = await indexed.query('todos', query);
+        const expected = evaluateQuery(edgeDocs, query);
+        const label = JSON.stringify(query);
+        expect([label, query['$count'] === true ? result.count : result.ids]).toEqual([label, query['$count'] === true ? expected.count : expected.ids]);
+      }
+      expect(compilePostgresQuery('todos', { [indexes[0]?.[0] as string]: false }, undefined, indexes).sql).toContain('UNION ALL');
+    },
+  );
 
   it('creates each declared index once, named from its fields and shared by collections, also when two storages start at once', async () => {
     const schema = await scope.freshSchema({ create: false });

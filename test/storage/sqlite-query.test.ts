@@ -60,12 +60,13 @@ describe('sqliteStorage query: injection', () => {
     expect(sql).not.toContain('DROP');
     expect(sql).not.toContain("to'dos");
     expect(sql).not.toContain('zz');
-    // Each condition binds its value twice: for the field itself and for the elements of an array field.
-    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz', 3, 0]);
-    // With an index to seek, a scalar equality binds its value once more, for the key filter.
+    // Each condition binds its value twice: for the field itself and for the elements of an array field; $limit and $skip are integer literals.
+    expect(params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", '[1,2]', '[1,2]', 'zz', 'zz']);
+    expect(sql).toMatch(/ LIMIT 3 OFFSET 0$/);
+    // With an index to seek, the query is two SELECTs: one seeks the value's key, the other arrays holding the value.
     const indexed = compileQuery("to'dos", { s: "'; DROP TABLE x; --" }, [['s']]);
     expect(indexed.sql).not.toContain('DROP');
-    expect(indexed.params).toEqual(["to'dos", "'; DROP TABLE x; --", "'; DROP TABLE x; --", "'; DROP TABLE x; --"]);
+    expect(indexed.params).toEqual(["to'dos", "'; DROP TABLE x; --", "to'dos", "'; DROP TABLE x; --"]);
   });
 });
 
@@ -192,6 +193,74 @@ describe('sqliteStorage indexes', () => {
     expect(result).toEqual(evaluateQuery(docs, query).ids);
     expect(result[0]).toBe('arr'); // an array containing the value still matches
   });
+
+  it('seeks a [done, createdAt] index for { done: false } and walks it in sort order, without sorting the matches', async () => {
+    const file = newFile();
+    const index = ['done', 'createdAt'];
+    const storage = open(file, { synchronous: 'normal', indexes: { todos: [index] } });
+    const docs = { ...todos(3000), arr: { done: [true, false], createdAt: 9000 } };
+    await fill(storage, docs);
+    const query = { done: false, $sort: { createdAt: -1 }, $limit: 50 };
+    const { sql, params } = compileQuery('todos', query, [index]);
+    const plan = (inspect(file).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail);
+    const { name } = indexSql(index);
+    expect(plan[0]).toBe('MERGE (UNION ALL)');
+    // One SELECT seeks the key of false, the other the key of arrays; each walks the index in createdAt order.
+    expect(plan.filter((detail) => detail === `SEARCH yracer_documents USING INDEX ${name} (collection=? AND <expr>=?)`)).toHaveLength(2);
+    expect(plan).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+    const result = (await storage.query('todos', query, { documents: true })).ids;
+    expect(result).toEqual(evaluateQuery(docs, query).ids);
+    expect(result[0]).toBe('arr'); // an array holding false matches too
+  });
+
+  it('seeks an $in list of scalars with one lookup per value', () => {
+    const file = newFile();
+    open(file, { indexes: { todos: [['listId', 'createdAt']] } });
+    const { sql, params } = compileQuery('todos', { listId: { $in: ['l1', 'l2'] }, $sort: { createdAt: 1 } }, [['listId', 'createdAt']]);
+    const plan = (inspect(file).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((row) => row.detail);
+    expect(plan[0]).toBe(`SEARCH yracer_documents USING INDEX ${indexSql(['listId', 'createdAt']).name} (collection=? AND <expr>=?)`);
+  });
+
+  // Values a field can hold that an equality must tell apart: JSON false, 0, null, "false", missing, arrays, objects, numbers and their strings.
+  const EDGE_VALUES: readonly unknown[] = [false, true, 0, 1, 1.5, -0, 9007199254740992, 1e21, null, 'false', '0', '1', '', 'true', [], [false], [0], [null], ['false'], [[false]], [1, 'x'], {}, { a: false }];
+  const edgeJson: Record<string, string> = Object.fromEntries([
+    ...EDGE_VALUES.map((value, i) => [`v${String(i).padStart(2, '0')}`, JSON.stringify({ f: value, g: EDGE_VALUES[(i * 7) % EDGE_VALUES.length], n: i % 5 })]),
+    ['missing', '{"n":1}'],
+    ['nested', '{"f":{"f":false},"n":2}'],
+    ['big', '{"f":9007199254740993,"g":1.0,"n":3}'], // 2^53 + 1: equals 2^53 as JavaScript parses it
+  ]);
+  const edgeDocs: Record<string, unknown> = Object.fromEntries(Object.entries(edgeJson).map(([id, json]) => [id, JSON.parse(json)]));
+  const EDGE_QUERIES: readonly QueryExpression[] = [
+    ...[false, true, 0, 1, 1.5, 9007199254740992, 1e21, 'false', '0', '1', '', 'x'].flatMap((value) => [
+      { f: value },
+      { f: { $eq: value }, $sort: { n: -1 } },
+      { f: value, g: value, $sort: { n: 1 }, $limit: 3 },
+      { f: value, $count: true },
+    ]),
+    { f: { $in: [false, 0] }, $sort: { n: 1 } },
+    { f: { $in: ['false', 1, true] }, $sort: { n: -1 }, $skip: 1, $limit: 4 },
+    { f: { $in: [0, '0'] }, g: false, $sort: { n: 1 } },
+    { f: { $in: [false, 0] }, $count: true, $limit: 2 },
+    { f: null, $sort: { n: 1 } },
+    { f: false, n: { $gt: 1 }, $sort: { n: -1 }, $skip: 1 },
+    { f: false, $or: [{ n: 1 }, { g: true }] },
+  ];
+
+  it.each([[['f']], [['f', 'n']], [['f', 'g', 'n']], [['g', 'f']]])(
+    'matches what evaluateQuery matches for equalities on an index %j, whatever the types (false, 0, null, "false", missing, arrays)',
+    async (...indexes) => {
+      const storage = open(newFile(), { indexes: { todos: indexes } });
+      await fill(storage, edgeJson);
+      for (const query of EDGE_QUERIES) {
+        const result = await storage.query('todos', query);
+        const expected = evaluateQuery(edgeDocs, query);
+        const label = JSON.stringify(query);
+        expect([label, query['$count'] === true ? result.count : result.ids]).toEqual([label, query['$count'] === true ? expected.count : expected.ids]);
+      }
+      // The queries do seek: every query with an equality on the index's first field names it.
+      expect(compileQuery('todos', { [indexes[0]?.[0] as string]: false }, indexes).sql).toContain(`INDEXED BY "${indexSql(indexes[0] as string[]).name}"`);
+    },
+  );
 
   it('creates each index once, under a name derived from its fields, shared by collections, and indexes the sort key text', () => {
     const file = newFile();
