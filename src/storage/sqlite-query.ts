@@ -286,7 +286,7 @@ export function compileQuery(collection: string, expression: QueryExpression, in
   if (!seek || !useArms(seek)) {
     const order = [...sort.map(([field]) => sortKeySql(field)), 'id'].map((key, i) => `${key} ${directions[i] as string}`);
     const body = `FROM ${table} WHERE ${where()} ORDER BY ${order.join(', ')}${paging()}`;
-    return { sql: `SELECT id, json ${body}`, documentsSql: `SELECT id, json, state, version ${body}`, params: compiler.params, count: false };
+    return { sql: `SELECT id, json ${body}`, documentsSql: `SELECT id, json, state, version, state_version ${body}`, params: compiler.params, count: false };
   }
   // One SELECT per choice of value or array key for each seeked field: each walks its part of the index in sort order, and SQLite merges them.
   const keys = sort.map(([field], i) => `, ${sortKeySql(field)} AS _s${i}`).join('');
@@ -294,5 +294,5 @@ export function compileQuery(collection: string, expression: QueryExpression, in
   const order = [...sort.map((_, i) => `_s${i}`), 'id'].map((key, i) => `${key} ${directions[i] as string}`);
   const tail = ` ORDER BY ${order.join(', ')}${paging()}`;
   const text = (columns: string): string => filters.map((filter) => `SELECT ${columns}${keys} FROM ${table} WHERE ${filter}`).join(' UNION ALL ') + tail;
-  return { sql: text('id, json'), documentsSql: text('id, json, state, version'), params: compiler.params, count: false };
+  return { sql: text('id, json'), documentsSql: text('id, json, state, version, state_version'), params: compiler.params, count: false };
 }

@@ -147,9 +147,17 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json) };
     }
     // The states come with the rows the query visits anyway; only the update logs need a second statement.
-    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{ id: string; json: string; state: Buffer | null; version: number }>;
+    const rows = prepared(compiled.documentsSql).all(...compiled.params) as Array<{
+      id: string;
+      json: string;
+      state: Buffer | null;
+      version: number;
+      state_version: number;
+    }>;
     const ids = rows.map((row) => row.id);
-    const logs = documents.logsOf(collection, ids);
+    // A document whose state covers its version has no log: read the logs only when one does not.
+    const logged = rows.filter((row) => row.version > row.state_version).map((row) => row.id);
+    const logs = logged.length > 0 ? documents.logsOf(collection, logged) : new Map<string, Uint8Array[]>();
     const stored = rows.map((row): StoredDocument => ({ state: row.state && bytes(row.state), updates: logs.get(row.id) ?? [], version: row.version }));
     return { ids, count: rows.length, json: rows.map((row) => row.json), documents: stored };
   });

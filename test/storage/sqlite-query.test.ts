@@ -197,7 +197,7 @@ describe('sqliteStorage indexes', () => {
   it('seeks a [done, createdAt] index for { done: false } and walks it in sort order, without sorting the matches', async () => {
     const file = newFile();
     const index = ['done', 'createdAt'];
-    const storage = open(file, { synchronous: 'normal', indexes: { todos: [index] } });
+    const storage = open(file, { durability: 'process', indexes: { todos: [index] } });
     const docs = { ...todos(3000), arr: { done: [true, false], createdAt: 9000 } };
     await fill(storage, docs);
     const query = { done: false, $sort: { createdAt: -1 }, $limit: 50 };
