@@ -12,7 +12,8 @@
  * upgrade). Both use the project's `ws` (8.x) with permessage-deflate off, so
  * the comparison is about the sync servers, not the WebSocket library.
  *
- * Options (yracer only): `--unload-delay-ms=N` (the server's idle delay
+ * Options (yracer only): `--durability=process` (SQLite's durability
+ * option; default `disk`); `--unload-delay-ms=N` (the server's idle delay
  * before a document leaves memory); `--populate=N` stores documents
  * `todos/d0` ... `todos/d<N-1>` (each `{ n: i }` in its `data` map, stored
  * through the public `Storage` API as a compacted state) before the server
@@ -76,8 +77,8 @@ async function populate(storage: Storage, count: number): Promise<void> {
   }
 }
 
-async function startYracer(file: string | undefined, unloadDelayMs: number | undefined, count: number): Promise<Running> {
-  const storage = file ? sqliteStorage(file) : memoryStorage();
+async function startYracer(file: string | undefined, unloadDelayMs: number | undefined, count: number, durability: 'disk' | 'process'): Promise<Running> {
+  const storage = file ? sqliteStorage(file, { durability }) : memoryStorage();
   await populate(storage, count);
   const server = createServer({
     storage,
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
   const file = rest.find((arg) => !arg.startsWith('--'));
   let running: Running;
   if (kind === 'relay') running = await startRelayServer();
-  else if (kind === 'yracer') running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0);
+  else if (kind === 'yracer') {
+    running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0, rest.includes('--durability=process') ? 'process' : 'disk');
+  }
   else throw new Error(`usage: sync-server.child.ts yracer|relay [sqlite file] (got "${String(kind)}")`);
 
   const stats = (): Stats => ({ connections: running.connections(), rooms: running.rooms(), heapUsed: process.memoryUsage().heapUsed });

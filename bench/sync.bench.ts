@@ -18,10 +18,12 @@
  *    round costs both contenders several times the CPU of the next one.
  * 2. 50 clients on one document, one writer: 200 writes one at a time (the
  *    next once all 49 others saw the previous one).
- * 3. yracer's server on SQLite (default `synchronous = FULL`, a file in the
- *    OS temp dir): write to acknowledgement, one at a time, in the rounds of
- *    case 1, against the relay's A-to-B latency of those rounds. For reading
- *    it, the cost of one SQLite append by itself is measured too.
+ * 3. yracer's server on SQLite (default durability `disk`: `synchronous =
+ *    FULL`, a file in the OS temp dir): write to acknowledgement, one at a
+ *    time, in the rounds of case 1, against the relay's A-to-B latency of
+ *    those rounds; and the same server with durability `process`
+ *    (`synchronous = NORMAL`) against it. For reading it, the cost of one
+ *    SQLite append by itself is measured too.
  * 4. Server heap per loaded idle document: 10,000 documents loaded through a
  *    yracer server (sync-server.child.ts) against 10,000 bare Y.Docs with an
  *    Awareness each (sync-heap.child.ts); then the heap after they unloaded,
@@ -394,12 +396,13 @@ export async function run(): Promise<Row[]> {
   // Every y-websocket provider adds a process 'exit' listener; 50 of them are expected here.
   process.setMaxListeners(Math.max(maxListeners, FANOUT_CLIENTS + 10));
   try {
-    const [relay, yracer, sqlite] = await Promise.all([
+    const [relay, yracer, sqlite, sqliteProcess] = await Promise.all([
       ServerProcess.start('relay', ['relay']),
       ServerProcess.start('yracer', ['yracer']),
       ServerProcess.start('yracer+sqlite', ['yracer', join(dir, 'sync.db')]),
+      ServerProcess.start('yracer+sqlite (process)', ['yracer', join(dir, 'sync-process.db'), '--durability=process']),
     ]);
-    servers.push(relay, yracer, sqlite);
+    servers.push(relay, yracer, sqlite, sqliteProcess);
 
     const pair = await alternate({
       name: 'two clients: A writes, B sees it (and, on SQLite, A gets the ack)',
@@ -407,6 +410,7 @@ export async function run(): Promise<Row[]> {
         relay: pairRound(relay, relayPeer, false),
         yracer: pairRound(yracer, yracerPeer, false),
         'yracer+sqlite': pairRound(sqlite, yracerPeer, true),
+        'yracer+sqlite-process': pairRound(sqliteProcess, yracerPeer, true),
       },
       budgetMs: 75_000,
     });
@@ -532,6 +536,22 @@ function rows(pair: Alternation, fanout: Alternation, append: Figures, heap: Hea
       yracer: perSecond(pair.median('yracer+sqlite', 'ackedPerSecond'), 'updates'),
       baseline: perSecond(pair.median('relay', 'perSecond'), 'updates'),
       ratio: formatRatio(ratio, pair.ratioRange(['yracer+sqlite', 'ackedPerSecond'], ['relay', 'perSecond'])),
+      target: '—',
+      met: null,
+    });
+  }
+
+  // Case 3b: what durability 'process' (synchronous = NORMAL, commits on the event loop) changes.
+  for (const [figure, unit, label] of [
+    ['ackP50', 'time', 'write → ack latency p50'],
+    ['ackedPerSecond', 'updates/s', `sustained: ${SUSTAINED_WRITES.toLocaleString('en-US')} writes back to back until the last is acknowledged`],
+  ] as const) {
+    const format = (value: number): string => (unit === 'time' ? ms(value) : perSecond(value, 'updates'));
+    out.push({
+      benchmark: `SQLite durability: ${label}, \`durability: 'process'\` (synchronous = NORMAL, survives a crash of the process, not a power cut; commits on the event loop) vs the default \`'disk'\` (synchronous = FULL, commits in the commit thread) (${unit}, process/disk)`,
+      yracer: format(pair.median('yracer+sqlite-process', figure)),
+      baseline: format(pair.median('yracer+sqlite', figure)),
+      ratio: formatRatio(pair.ratio(['yracer+sqlite-process', figure], ['yracer+sqlite', figure]), pair.ratioRange(['yracer+sqlite-process', figure], ['yracer+sqlite', figure])),
       target: '—',
       met: null,
     });
