@@ -53,6 +53,8 @@ export interface PeerStep {
   readonly p99: number;
   /** The server process's CPU time per write issued, in µs. */
   readonly serverUsPerWrite: number;
+  /** This process's (every client's) CPU time per write issued, in µs: when it nears a core, the clients limit the rate issued. */
+  readonly clientUsPerWrite: number;
 }
 
 /** A writer and a reader on each of DOCS documents of one server. */
@@ -118,6 +120,7 @@ export class PeerFleet {
     const count = Math.round((rate * ms) / 1000);
     this.#latencies = [];
     const before = await this.#server.command('stats');
+    const clientBefore = process.cpuUsage();
     const start = performance.now();
     let written = 0;
     while (written < count) {
@@ -135,6 +138,7 @@ export class PeerFleet {
     const pending = (): number => this.#queues.reduce((sum, queue) => sum + queue.length, 0);
     const drainStart = performance.now();
     while (pending() > 0 && performance.now() - drainStart < DRAIN_MS) await sleep(2);
+    const client = process.cpuUsage(clientBefore);
     await sleep(tailMs);
     const after = await this.#server.command('stats');
     const latencies = this.#latencies;
@@ -150,6 +154,7 @@ export class PeerFleet {
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       serverUsPerWrite: cpuUs / count,
+      clientUsPerWrite: (client.user + client.system) / count,
     };
   }
 
@@ -191,7 +196,7 @@ export async function peerCapacity(fleets: Readonly<Record<string, PeerFleet>>):
       steps[label]?.push(step);
       process.stderr.write(
         `    ${label} @ ${rate}/s: issued ${step.achieved.toFixed(0)}/s, p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +
-          `${step.writes - step.delivered} lost, server CPU ${step.serverUsPerWrite.toFixed(1)} µs/write\n`,
+          `${step.writes - step.delivered} lost, server CPU ${step.serverUsPerWrite.toFixed(1)} µs/write, clients ${step.clientUsPerWrite.toFixed(1)} µs/write\n`,
       );
       if (passed(step)) capacity[label] = rate;
       else failed.add(label);

@@ -33,17 +33,10 @@ export interface Session {
   close(): void;
 }
 
-/** A peer whose `close` also closes the session it was opened in. */
+/** A peer whose `close` closes the session it was opened in (and so the peer). */
 async function alone(session: Session, docId: string): Promise<Peer> {
   try {
-    const peer = await session.open(docId);
-    return {
-      ...peer,
-      close: () => {
-        peer.close();
-        session.close();
-      },
-    };
+    return { ...(await session.open(docId)), close: () => session.close() };
   } catch (error) {
     session.close();
     throw error;
@@ -103,10 +96,21 @@ async function hocuspocusDoc(socket: HocuspocusProviderWebsocket, docId: string)
   };
 }
 
-/** One Hocuspocus provider socket; documents are attached to it. */
+/** One Hocuspocus provider socket; documents are attached to it (and destroyed with it: each provider's awareness has an interval). */
 export function hocuspocusSession(url: string): Session {
   const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-  return { open: (docId) => hocuspocusDoc(socket, docId), close: () => socket.destroy() };
+  const docs: Peer[] = [];
+  return {
+    open: async (docId) => {
+      const doc = await hocuspocusDoc(socket, docId);
+      docs.push(doc);
+      return doc;
+    },
+    close: () => {
+      for (const doc of docs.splice(0)) doc.close();
+      socket.destroy();
+    },
+  };
 }
 
 /** A Hocuspocus client on `todos/<docId>`, with a socket of its own. */

@@ -129,11 +129,11 @@ function capacityRows({ steps, capacity }: PeerCapacity): Row[] {
   }
   for (const rate of RATES) {
     const y = stepOf('yracer', rate);
-    const cpu = (step: PeerStep | undefined): string | null => (step ? `${us(step.serverUsPerWrite)}/write` : null);
+    const cpu = (step: PeerStep | undefined): string | null => (step ? `${us(step.serverUsPerWrite)}/write (clients ${us(step.clientUsPerWrite)})` : null);
     out.push(
       row(
         rate === RATES[0]
-          ? `${same}: server process CPU per write at ${count(rate)} writes/s (\`process.cpuUsage()\` of the server's process from the first write until ${STORE_TAIL_MS / 1000} s after the last arrived, so Hocuspocus's debounced store counts; per write issued; yracer/peer)`
+          ? `${same}: server process CPU per write at ${count(rate)} writes/s (\`process.cpuUsage()\` of the server's process from the first write until ${STORE_TAIL_MS / 1000} s after the last arrived, so Hocuspocus's debounced store counts; per write issued; in parentheses the benchmark process's CPU per write, all ${CLIENTS} clients, until the last write arrived; ratio of the server figures, yracer/peer)`
           : `${same}: server process CPU per write at ${count(rate)} writes/s (yracer/peer)`,
         cpu(y) ?? notRun,
         (peer) => cpu(stepOf(peer, rate)),
