@@ -36,7 +36,8 @@ export interface Capacity {
   readonly capacity: Readonly<Record<string, number>>;
 }
 
-const passed = (step: Step): boolean => step.p99 < P99_LIMIT_MS && step.achieved >= 0.95 * step.rate;
+/** Whether a step passed: its p99 under P99_LIMIT_MS and at least 95% of its rate issued (the peers bench's steps too). */
+export const passed = (step: Pick<Step, 'rate' | 'achieved' | 'p99'>): boolean => step.p99 < P99_LIMIT_MS && step.achieved >= 0.95 * step.rate;
 
 /** Describes a step on one line (progress output). */
 export function describeStep(label: string, step: Step): string {

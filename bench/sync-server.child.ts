@@ -4,6 +4,8 @@
  *
  *   node --expose-gc --import tsx bench/sync-server.child.ts yracer [sqlite file] [options]
  *   node --expose-gc --import tsx bench/sync-server.child.ts relay
+ *   node --expose-gc --import tsx bench/sync-server.child.ts hocuspocus <sqlite file>
+ *   node --expose-gc --import tsx bench/sync-server.child.ts sharedb
  *
  * `yracer`: yracer's server (`createServer`), on `sqliteStorage(file)` when a
  * file is given, else on `memoryStorage()`. `relay`: the plain y-websocket
@@ -11,6 +13,7 @@
  * a `ws` WebSocketServer with `noServer`, `setupWSConnection` for every
  * upgrade). Both use the project's `ws` (8.x) with permessage-deflate off, so
  * the comparison is about the sync servers, not the WebSocket library.
+ * `hocuspocus` and `sharedb` (for peers.bench.ts): see peer-servers.ts.
  *
  * Options (yracer only): `--durability=process` (SQLite's durability
  * option; default `disk`); `--unload-delay-ms=N` (the server's idle delay
@@ -28,6 +31,7 @@
  */
 import * as Y from 'yjs';
 import { createServer, memoryStorage, sqliteStorage, type Storage } from 'yracer/server';
+import { startHocuspocus, startSharedb, type Running } from './peer-servers.ts';
 import { seedDocument } from './seed-storage.ts';
 import { startRelay } from './y-websocket-relay.ts';
 import { serveCommands } from './bench-child.ts';
@@ -40,6 +44,9 @@ export interface Stats {
   readonly rooms: number;
   /** `process.memoryUsage().heapUsed`, in bytes. */
   readonly heapUsed: number;
+  /** `process.cpuUsage()` of this process so far, in µs. */
+  readonly userUs: number;
+  readonly systemUs: number;
   /** Set when a command failed. */
   readonly error?: string;
 }
@@ -53,13 +60,6 @@ const gc = (): void => {
   (globalThis as { gc?: () => void }).gc?.();
 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Running {
-  readonly port: number;
-  connections(): number;
-  rooms(): number;
-  close(): Promise<void>;
-}
 
 async function startRelayServer(): Promise<Running> {
   const relay = await startRelay();
@@ -105,10 +105,14 @@ async function main(): Promise<void> {
   if (kind === 'relay') running = await startRelayServer();
   else if (kind === 'yracer') {
     running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0, rest.includes('--durability=process') ? 'process' : 'disk');
-  }
-  else throw new Error(`usage: sync-server.child.ts yracer|relay [sqlite file] (got "${String(kind)}")`);
+  } else if (kind === 'hocuspocus' && file) running = await startHocuspocus(file);
+  else if (kind === 'sharedb') running = await startSharedb();
+  else throw new Error(`usage: sync-server.child.ts yracer|relay|hocuspocus|sharedb [sqlite file] (got "${String(kind)}")`);
 
-  const stats = (): Stats => ({ connections: running.connections(), rooms: running.rooms(), heapUsed: process.memoryUsage().heapUsed });
+  const stats = (): Stats => {
+    const cpu = process.cpuUsage();
+    return { connections: running.connections(), rooms: running.rooms(), heapUsed: process.memoryUsage().heapUsed, userUs: cpu.user, systemUs: cpu.system };
+  };
   const answer = (value: Stats | Started): void => {
     process.stdout.write(`${JSON.stringify(value)}\n`);
   };

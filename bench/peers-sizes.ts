@@ -1,0 +1,16 @@
+/** The peers bench's systems and workload sizes (peers.bench.ts runs them, peers-rows.ts describes them). */
+
+/** The systems, in the order of the table; yracer first. */
+export const SYSTEMS = ['yracer', 'Hocuspocus', 'y-websocket', 'ShareDB'] as const;
+/** One of the systems. */
+export type System = (typeof SYSTEMS)[number];
+/** The systems yracer is compared with. */
+export const PEERS = SYSTEMS.slice(1) as ReadonlyArray<Exclude<System, 'yracer'>>;
+
+/** W3: writes one at a time per round, writes back to back, acknowledged writes one at a time. */
+export const PAIR_SAMPLES = 300;
+export const SUSTAINED_WRITES = 2_000;
+export const ACK_SAMPLES = 100;
+/** W4: clients on the document (one writer), writes one at a time. */
+export const FANOUT_CLIENTS = 50;
+export const FANOUT_WRITES = 200;
