@@ -1,11 +1,16 @@
 /** The peers bench's systems and workload sizes (peers.bench.ts runs them, peers-rows.ts describes them). */
 
-/** The systems, in the order of the table; yracer first. */
-export const SYSTEMS = ['yracer', 'Hocuspocus', 'y-websocket', 'ShareDB'] as const;
+/**
+ * The systems, in the order of the table: yracer (default durability
+ * `disk`), yracer with durability `process`, then the peers.
+ */
+export const SYSTEMS = ['yracer', 'yracer-process', 'Hocuspocus', 'y-websocket', 'ShareDB'] as const;
 /** One of the systems. */
 export type System = (typeof SYSTEMS)[number];
+/** yracer's two configurations. */
+export type Yracer = Extract<System, 'yracer' | 'yracer-process'>;
 /** The systems yracer is compared with. */
-export const PEERS = SYSTEMS.slice(1) as ReadonlyArray<Exclude<System, 'yracer'>>;
+export const PEERS = SYSTEMS.slice(2) as ReadonlyArray<Exclude<System, Yracer>>;
 
 /** W3: writes one at a time per round, writes back to back, acknowledged writes one at a time. */
 export const PAIR_SAMPLES = 300;

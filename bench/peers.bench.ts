@@ -3,8 +3,10 @@
  * same workloads:
  *
  * - yracer: its server (`yracer/server`) on `sqliteStorage` (a file in a
- *   temp dir, default durability: synchronous = FULL), no access rules;
- *   clients are yracer models (sync-peers.ts).
+ *   temp dir, default durability `disk`: synchronous = FULL, commits in the
+ *   commit thread), no access rules; clients are yracer models
+ *   (sync-peers.ts). Also the same with durability `process`
+ *   (synchronous = NORMAL, commits on the event loop), shown beside it.
  * - Hocuspocus 3.4 with `@hocuspocus/extension-sqlite` on a temp file;
  *   clients are `@hocuspocus/provider`s (peer-servers.ts, peers-clients.ts).
  * - y-websocket: @y/websocket-server's relay (in memory) with stock
@@ -50,6 +52,7 @@ const RECEIVERS = FANOUT_CLIENTS - 1;
 
 const FACTORIES: Readonly<Record<System, PeerFactory>> = {
   yracer: yracerPeer,
+  'yracer-process': yracerPeer,
   Hocuspocus: hocuspocusPeer,
   'y-websocket': relayPeer,
   ShareDB: sharedbPeer,
@@ -60,6 +63,8 @@ function serverArgs(system: System, dir: string, name: string): string[] {
   switch (system) {
     case 'yracer':
       return ['yracer', join(dir, `${name}-yracer.db`), '--unload-delay-ms=100'];
+    case 'yracer-process':
+      return ['yracer', join(dir, `${name}-yracer-process.db`), '--unload-delay-ms=100', '--durability=process'];
     case 'Hocuspocus':
       return ['hocuspocus', join(dir, `${name}-hocuspocus.db`)];
     case 'y-websocket':
@@ -143,14 +148,17 @@ export async function run(): Promise<Row[]> {
     const capacity = await capacityCase(servers);
     await Promise.all(running.splice(0).map((server) => server.close()));
 
-    const sessions: Readonly<Record<System, (url: string) => ReturnType<typeof yracerSession>>> = {
+    // Durability does not change what an idle document holds: the memory case runs yracer once.
+    const sessions: Readonly<Record<Exclude<System, 'yracer-process'>, (url: string) => ReturnType<typeof yracerSession>>> = {
       yracer: yracerSession,
       Hocuspocus: hocuspocusSession,
       'y-websocket': (url) => perDocumentSession(relayPeer, url),
       ShareDB: sharedbSession,
     };
-    const memory = {} as Record<System, MemoryResult>;
-    for (const system of SYSTEMS) memory[system] = await memoryCase(system, serverArgs(system, dir, 'memory'), sessions[system]);
+    const memory = {} as Record<Exclude<System, 'yracer-process'>, MemoryResult>;
+    for (const system of SYSTEMS) {
+      if (system !== 'yracer-process') memory[system] = await memoryCase(system, serverArgs(system, dir, 'memory'), sessions[system]);
+    }
     return peerRows({ pair, fanout, capacity, memory });
   } finally {
     await Promise.all(running.map((server) => server.close()));

@@ -16,7 +16,8 @@
  * `hocuspocus` and `sharedb` (for peers.bench.ts): see peer-servers.ts.
  *
  * Options (yracer only): `--durability=process` (SQLite's durability
- * option; default `disk`); `--unload-delay-ms=N` (the server's idle delay
+ * option; default `disk`); `--json-delay-ms=N` (the server's `jsonDelayMs`);
+ * `--unload-delay-ms=N` (the server's idle delay
  * before a document leaves memory); `--populate=N` stores documents
  * `todos/d0` ... `todos/d<N-1>` (each `{ n: i }` in its `data` map, stored
  * through the public `Storage` API as a compacted state) before the server
@@ -77,13 +78,20 @@ async function populate(storage: Storage, count: number): Promise<void> {
   }
 }
 
-async function startYracer(file: string | undefined, unloadDelayMs: number | undefined, count: number, durability: 'disk' | 'process'): Promise<Running> {
+async function startYracer(
+  file: string | undefined,
+  unloadDelayMs: number | undefined,
+  count: number,
+  durability: 'disk' | 'process',
+  jsonDelayMs: number | undefined,
+): Promise<Running> {
   const storage = file ? sqliteStorage(file, { durability }) : memoryStorage();
   await populate(storage, count);
   const server = createServer({
     storage,
     log: (level, message) => process.stderr.write(`yracer server (${level}): ${message}\n`),
     ...(unloadDelayMs === undefined ? {} : { unloadDelayMs }),
+    ...(jsonDelayMs === undefined ? {} : { jsonDelayMs }),
   });
   const { port } = await server.listen({ port: 0 });
   return {
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
   let running: Running;
   if (kind === 'relay') running = await startRelayServer();
   else if (kind === 'yracer') {
-    running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0, rest.includes('--durability=process') ? 'process' : 'disk');
+    running = await startYracer(file, option('unload-delay-ms'), option('populate') ?? 0, rest.includes('--durability=process') ? 'process' : 'disk', option('json-delay-ms'));
   } else if (kind === 'hocuspocus' && file) running = await startHocuspocus(file);
   else if (kind === 'sharedb') running = await startSharedb();
   else throw new Error(`usage: sync-server.child.ts yracer|relay|hocuspocus|sharedb [sqlite file] (got "${String(kind)}")`);

@@ -104,7 +104,14 @@ export interface ServerOptions {
   readonly compactAfterUpdates?: number;
   /** ... or this long after the first update since the last compaction, in ms (default 30,000). */
   readonly compactAfterMs?: number;
-  /** Delay before a changed document's JSON value is written to storage, in ms (default 50). */
+  /**
+   * Delay before a changed document's JSON value is written to storage, in
+   * ms (default 1,000): a document changed many times a second is written
+   * once. Queries never read a JSON value this delay holds back (live
+   * queries save the JSON of the collection's loaded documents first, and
+   * other processes' queries shorten it with `queryDelayMs`); a crash within
+   * it leaves a JSON value behind, rebuilt when the server starts.
+   */
   readonly jsonDelayMs?: number;
   /**
    * Most bytes of JSON (UTF-8) the presence states of one document may hold
@@ -193,7 +200,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     keepAliveMs: options.keepAliveMs ?? 15_000,
     compactAfterUpdates: options.compactAfterUpdates ?? 200,
     compactAfterMs: options.compactAfterMs ?? 30_000,
-    jsonDelayMs: options.jsonDelayMs ?? 50,
+    jsonDelayMs: options.jsonDelayMs ?? 1_000,
     maxPresenceBytesPerRoom: options.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
     maxQueries: options.maxQueries ?? 100,
     queryDelayMs: options.queryDelayMs ?? 5,
