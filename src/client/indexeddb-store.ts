@@ -6,9 +6,10 @@
  * holds three object stores: `updates` (every stored Yjs update, with an
  * index on the document), `pending` (unacknowledged local updates, keyed by
  * owner, document and sequence number) and `queries` (last server results).
- * Writes of one turn of the event loop commit in one transaction, started in
- * that turn (indexeddb-writes.ts); a document with many stored updates is
- * compacted into one.
+ * Writes are batched: those of one animation frame commit in one transaction,
+ * and a flush (which the client runs on `pagehide`) commits them at once
+ * (indexeddb-writes.ts); a document with many stored updates is compacted
+ * into one.
  */
 import * as Y from 'yjs';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
@@ -130,6 +131,8 @@ class IndexedDbStore implements OfflineStore {
   #closed = false;
   /** Updates stored per document, as far as this client knows (for compaction). */
   readonly #counts = new Map<string, number>();
+  /** Per document, the updates appended in the batch not yet committed (stored as one record). */
+  readonly #appends = new Map<string, Uint8Array[]>();
 
   readonly #keyRange: typeof IDBKeyRange | null;
 
@@ -147,7 +150,7 @@ class IndexedDbStore implements OfflineStore {
 
   async loadDocs(names: readonly string[]): Promise<Map<string, Uint8Array>> {
     const db = await this.#db;
-    this.#writes.startWaiting(); // writes made before this read first: transactions run in order
+    this.#writes.commitNow(); // writes made before this read first: transactions run in order
     const index = db.transaction('updates', 'readonly').objectStore('updates').index('doc');
     const keyRange = this.#keyRange;
     const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
@@ -163,13 +166,25 @@ class IndexedDbStore implements OfflineStore {
   }
 
   append(doc: string, update: Uint8Array): void {
-    this.#writes.write((tx) => void tx.objectStore('updates').add({ doc, update } satisfies UpdateRecord));
+    const group = this.#appends.get(doc);
+    if (group) {
+      group.push(update);
+      return;
+    }
+    // The batch's updates of a document are stored as one record, their merge (made as the batch commits).
+    const updates = [update];
+    this.#appends.set(doc, updates);
+    this.#writes.write((tx) => {
+      if (this.#appends.get(doc) === updates) this.#appends.delete(doc);
+      const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+      tx.objectStore('updates').add({ doc, update: merged } satisfies UpdateRecord);
+    });
     const count = (this.#counts.get(doc) ?? 0) + 1;
     this.#counts.set(doc, count);
     if (count >= this.#compactAt) this.#compact(doc);
   }
 
-  /** Replaces a document's stored updates with their merge (in this turn's write transaction). */
+  /** Replaces a document's stored updates with their merge (in the batch's write transaction). */
   #compact(doc: string): void {
     this.#counts.set(doc, 1);
     this.#writes.write((tx) => {
@@ -188,6 +203,7 @@ class IndexedDbStore implements OfflineStore {
 
   forget(doc: string): void {
     this.#counts.delete(doc);
+    this.#appends.delete(doc); // later appends go after the deletion
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const keys = store.index('doc').getAllKeys(doc);
@@ -217,7 +233,7 @@ class IndexedDbStore implements OfflineStore {
     if (!alive && this.#adopted) return [];
     this.#adopted = true;
     const db = await this.#db;
-    this.#writes.startWaiting();
+    this.#writes.commitNow();
     const tx = db.transaction([...STORES], 'readwrite');
     const committed = done(tx);
     const store = tx.objectStore('pending');
@@ -250,7 +266,7 @@ class IndexedDbStore implements OfflineStore {
 
   async loadQuery(key: string): Promise<StoredQuery | null> {
     const db = await this.#db;
-    this.#writes.startWaiting();
+    this.#writes.commitNow();
     const record = (await request(db.transaction('queries', 'readonly').objectStore('queries').get(key))) as QueryRecord | undefined;
     return record ? { ids: record.ids, count: record.count } : null;
   }

@@ -6,8 +6,11 @@
  * them: its own writes that build on them carry them along (the server refuses
  * updates whose dependencies it lacks), and what it sends in reply to the
  * server's state vector leaves them out (their writer sends them).
+ * A tab's local updates are posted in batches (`scheduleBatch`: once a
+ * frame), merged per document; `flush()` posts what waits at once.
  */
 import * as Y from 'yjs';
+import { scheduleBatch } from './schedule-batch.ts';
 
 /** A message between tabs. */
 type TabMessage =
@@ -75,6 +78,9 @@ export class TabChannel {
   readonly #foreign = new Map<string, Map<string, Uint8Array[]>>();
   /** Per document, the Yjs clients other tabs wrote with, and how far: those tabs send them. */
   readonly #others = new Map<string, Map<number, number>>();
+  /** Local updates waiting for the batch, per document, in order. */
+  readonly #outgoing = new Map<string, Uint8Array[]>();
+  #scheduled = false;
   #closed = false;
 
   /**
@@ -120,14 +126,42 @@ export class TabChannel {
     else list.push(update);
   }
 
-  /** Posts a local update of a document to the other tabs. */
+  /** Posts a local update of a document to the other tabs (with the batch). */
   post(doc: string, update: Uint8Array): void {
-    if (!this.#closed) this.#channel.postMessage({ kind: 'update', doc, update, from: this.#owner } satisfies TabMessage);
+    if (this.#closed) return;
+    const waiting = this.#outgoing.get(doc);
+    if (waiting) waiting.push(update);
+    else this.#outgoing.set(doc, [update]);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    scheduleBatch(() => {
+      this.#scheduled = false;
+      this.flush();
+    });
   }
 
-  /** Tells the other tabs the server has every local update of a document. */
+  /** Posts the local updates waiting for the batch now, one message per document. */
+  flush(): void {
+    if (this.#closed || this.#outgoing.size === 0) return;
+    const outgoing = [...this.#outgoing];
+    this.#outgoing.clear();
+    for (const [doc, updates] of outgoing) {
+      let update: Uint8Array;
+      try {
+        update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+      } catch (error) {
+        console.error(`yracer: merging the updates of ${doc} for the other tabs threw`, error);
+        continue;
+      }
+      this.#channel.postMessage({ kind: 'update', doc, update, from: this.#owner } satisfies TabMessage);
+    }
+  }
+
+  /** Tells the other tabs the server has every local update of a document (after the updates waiting to be posted). */
   stored(doc: string): void {
-    if (!this.#closed) this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
+    if (this.#closed) return;
+    this.flush();
+    this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
   }
 
   /** True while another tab has updates of a document the server may lack. */
@@ -156,9 +190,10 @@ export class TabChannel {
     return Y.encodeStateVector(vector);
   }
 
-  /** Stops listening and posting. */
+  /** Posts what waits, then stops listening and posting. */
   close(): void {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
     this.#channel.close();
   }

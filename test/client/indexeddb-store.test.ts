@@ -128,29 +128,59 @@ describe('indexedDbStore', () => {
     expect(await store.adoptPending()).toEqual([]);
   });
 
-  it('starts the transaction of a write in the write\'s own turn, also while an earlier one commits', async () => {
+  it('commits the writes of many tasks in one transaction once the batch runs, not one transaction each', async () => {
     const factory = new IDBFactory();
     const store = open(factory);
     await store.loadDocs(['todos/a']); // the database is open
+    // Only the batch's timer is faked: fake-indexeddb runs on setImmediate.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const started: IDBTransactionMode[] = [];
     const original = IDBDatabase.prototype.transaction;
     const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
       started.push(args[1] ?? 'readonly');
       return original.apply(this, args);
     });
+    const { doc, updates } = edits(100);
     try {
-      const { updates } = edits(2);
-      store.append('todos/a', updates[0] as Uint8Array);
-      expect(started).toEqual(['readwrite']); // synchronously: a reload right after cannot beat it
-      await Promise.resolve(); // a later turn, the first transaction still committing
-      store.addPending('todos/a', 1, updates[1] as Uint8Array);
-      expect(started).toEqual(['readwrite', 'readwrite']);
+      for (const [i, update] of updates.entries()) {
+        store.append('todos/a', update);
+        store.addPending('todos/a', i + 1, update);
+        await new Promise<void>((resolve) => setImmediate(resolve)); // the next edit in a task of its own
+      }
+      expect(started).toEqual([]);
+      vi.runOnlyPendingTimers(); // the batch
+      expect(started).toEqual(['readwrite']);
     } finally {
       transaction.mockRestore();
+      vi.useRealTimers();
     }
     await store.flush();
     const reopened = open(factory);
-    expect(valueOf((await reopened.loadDocs(['todos/a'])).get('todos/a'))).toEqual({ k0: 0 });
+    expect(valueOf((await reopened.loadDocs(['todos/a'])).get('todos/a'))).toEqual(doc.getMap('data').toJSON());
+    expect(await reopened.adoptPending()).toHaveLength(100);
+  });
+
+  it('starts the waiting batch in flush, before it returns, so a page going away commits it', async () => {
+    const factory = new IDBFactory();
+    const store = open(factory);
+    await store.loadDocs(['todos/a']);
+    const started: IDBTransactionMode[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      started.push(args[1] ?? 'readonly');
+      return original.apply(this, args);
+    });
+    let flushed: Promise<void>;
+    try {
+      store.append('todos/a', edits(1).updates[0] as Uint8Array);
+      expect(started).toEqual([]);
+      flushed = store.flush();
+      expect(started).toEqual(['readwrite']); // synchronously
+    } finally {
+      transaction.mockRestore();
+    }
+    await flushed;
+    expect(valueOf((await open(factory).loadDocs(['todos/a'])).get('todos/a'))).toEqual({ k0: 0 });
   });
 
   it('throws a TypeError naming the problem when no IndexedDB exists', () => {

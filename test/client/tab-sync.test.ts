@@ -105,6 +105,7 @@ describe('tab sync', () => {
     await onlineTab.subscribe('lists.l');
     onlineTab.set('lists.l.items', ['a']);
     await onlineTab.whenNothingPending();
+    await onlineTab.whenStoredOffline(); // writes commit in batches (a frame): this one is in the shared store now
     // The offline tab loads the list from the shared store.
     await within(offlineTab.subscribe('lists.l'), 2000, 'the offline tab to load the list');
     offlineTab.insert('lists.l.items', 1, 'b');
