@@ -14,6 +14,7 @@
 import * as Y from 'yjs';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
+import { PendingSeqs } from './pending-seqs.ts';
 
 /** Options of `indexedDbStore`. */
 export interface IndexedDbStoreOptions {
@@ -131,6 +132,8 @@ class IndexedDbStore implements OfflineStore {
   #closed = false;
   /** Updates stored per document, as far as this client knows (for compaction). */
   readonly #counts = new Map<string, number>();
+  /** This owner's pending sequence numbers in the store, per document. */
+  readonly #pendingSeqs = new PendingSeqs();
   /** Per document, the updates appended in the batch not yet committed (stored as one record). */
   readonly #appends = new Map<string, Uint8Array[]>();
 
@@ -215,12 +218,22 @@ class IndexedDbStore implements OfflineStore {
 
   addPending(doc: string, seq: number, update: Uint8Array): void {
     const record: StoredPending = { owner: this.owner, doc, seq, update };
+    this.#pendingSeqs.add(doc, seq);
     this.#writes.write((tx) => void tx.objectStore('pending').put(record));
   }
 
   removePending(doc: string, seqs: readonly number[]): void {
     if (seqs.length === 0) return;
-    const keys = seqs.map((seq) => [this.owner, doc, seq]);
+    const owner = this.owner;
+    // Acknowledged and merged updates leave as a run (every one stored between the first and the last): one range request.
+    const run = this.#pendingSeqs.remove(doc, seqs);
+    const keyRange = this.#keyRange;
+    if (run && keyRange && seqs.length > 1) {
+      const range = keyRange.bound([owner, doc, run.first], [owner, doc, run.last]);
+      this.#writes.write((tx) => void tx.objectStore('pending').delete(range));
+      return;
+    }
+    const keys = seqs.map((seq) => [owner, doc, seq]);
     this.#writes.write((tx) => {
       const store = tx.objectStore('pending');
       for (const key of keys) store.delete(key);

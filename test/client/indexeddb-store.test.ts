@@ -1,4 +1,4 @@
-import { IDBDatabase, IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { IDBDatabase, IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
@@ -120,6 +120,36 @@ describe('indexedDbStore', () => {
     expect(await second.adoptPending()).toEqual([]);
     const third = open(factory);
     expect(await third.adoptPending()).toEqual([]);
+  });
+
+  it('removes a run of pending updates in one range request, and scattered ones one by one', async () => {
+    const factory = new IDBFactory();
+    const store = indexedDbStore({ name: 'runs', indexedDB: factory, IDBKeyRange });
+    opened.push(store);
+    const { updates } = edits(1);
+    const update = updates[0] as Uint8Array;
+    for (let seq = 1; seq <= 8; seq++) store.addPending('todos/a', seq, update);
+    store.addPending('todos/b', 9, update);
+    await store.flush();
+    const deletes = vi.spyOn(IDBObjectStore.prototype, 'delete');
+    try {
+      store.removePending('todos/a', [1, 2, 3, 4]); // acknowledged: a run
+      await store.flush();
+      expect(deletes).toHaveBeenCalledTimes(1);
+      store.removePending('todos/a', [5, 7]); // 6 stays: not a run
+      await store.flush();
+      expect(deletes).toHaveBeenCalledTimes(3);
+    } finally {
+      deletes.mockRestore();
+    }
+    await store.close();
+    const other = indexedDbStore({ name: 'runs', indexedDB: factory });
+    opened.push(other);
+    expect((await other.adoptPending()).map((p) => [p.doc, p.seq])).toEqual([
+      ['todos/a', 6],
+      ['todos/a', 8],
+      ['todos/b', 9],
+    ]);
   });
 
   it('does not adopt its own pending updates', async () => {
