@@ -7,7 +7,7 @@
  * updates whose dependencies it lacks), and what it sends in reply to the
  * server's state vector leaves them out (their writer sends them).
  * A tab's local updates are posted in batches (`scheduleBatch`: once a
- * frame), merged per document; `flush()` posts what waits at once.
+ * frame), one message per document; `flush()` posts what waits at once.
  */
 import * as Y from 'yjs';
 import { scheduleBatch } from './schedule-batch.ts';
@@ -15,6 +15,7 @@ import { scheduleBatch } from './schedule-batch.ts';
 /** A message between tabs. */
 type TabMessage =
   | { readonly kind: 'update'; readonly doc: string; readonly update: Uint8Array; readonly from: string }
+  | { readonly kind: 'updates'; readonly doc: string; readonly updates: readonly Uint8Array[]; readonly from: string }
   | { readonly kind: 'stored'; readonly doc: string; readonly from: string };
 
 /** Merge a tab's remembered updates of a document once there are this many. */
@@ -25,6 +26,7 @@ function isTabMessage(data: unknown): data is TabMessage {
   const message = data as Record<string, unknown>;
   if (typeof message['doc'] !== 'string' || typeof message['from'] !== 'string') return false;
   if (message['kind'] === 'stored') return true;
+  if (message['kind'] === 'updates') return Array.isArray(message['updates']) && message['updates'].every((update) => update instanceof Uint8Array);
   return message['kind'] === 'update' && message['update'] instanceof Uint8Array;
 }
 
@@ -102,15 +104,17 @@ export class TabChannel {
         }
         return;
       }
-      let vector: Map<number, number>;
-      try {
-        // How far the update reaches per client (encodeStateVectorFromUpdate skips clients not starting at 0).
-        vector = Y.parseUpdateMeta(message.update).to;
-      } catch {
-        return; // not a Yjs update
+      for (const update of message.kind === 'update' ? [message.update] : message.updates) {
+        let vector: Map<number, number>;
+        try {
+          // How far the update reaches per client (encodeStateVectorFromUpdate skips clients not starting at 0).
+          vector = Y.parseUpdateMeta(update).to;
+        } catch {
+          return; // not a Yjs update
+        }
+        this.#remember(message.doc, message.from, update, vector);
+        apply(message.doc, update);
       }
-      this.#remember(message.doc, message.from, message.update, vector);
-      apply(message.doc, message.update);
     };
   }
 
@@ -140,20 +144,16 @@ export class TabChannel {
     });
   }
 
-  /** Posts the local updates waiting for the batch now, one message per document. */
+  /** Posts the local updates waiting for the batch now, one message per document (not merged: merging costs more than it saves). */
   flush(): void {
     if (this.#closed || this.#outgoing.size === 0) return;
     const outgoing = [...this.#outgoing];
     this.#outgoing.clear();
     for (const [doc, updates] of outgoing) {
-      let update: Uint8Array;
-      try {
-        update = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
-      } catch (error) {
-        console.error(`yracer: merging the updates of ${doc} for the other tabs threw`, error);
-        continue;
-      }
-      this.#channel.postMessage({ kind: 'update', doc, update, from: this.#owner } satisfies TabMessage);
+      const from = this.#owner;
+      this.#channel.postMessage(
+        updates.length === 1 ? ({ kind: 'update', doc, update: updates[0] as Uint8Array, from } satisfies TabMessage) : ({ kind: 'updates', doc, updates, from } satisfies TabMessage),
+      );
     }
   }
 
