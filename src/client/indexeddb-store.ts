@@ -8,13 +8,16 @@
  * owner, document and sequence number) and `queries` (last server results).
  * Writes are batched: those of one animation frame commit in one transaction,
  * and a flush (which the client runs on `pagehide`) commits them at once
- * (indexeddb-writes.ts); a document with many stored updates is compacted
- * into one.
+ * (indexeddb-writes.ts); a batch's updates of a document are one record. A
+ * document with many stored updates is compacted into one (merged) when the
+ * page is idle.
  */
 import * as Y from 'yjs';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
 import { PendingSeqs } from './pending-seqs.ts';
+import { scheduleIdle } from './schedule-batch.ts';
+import { holdOwnerLock, liveOwners, randomOwner } from './owner-lock.ts';
 
 /** Options of `indexedDbStore`. */
 export interface IndexedDbStoreOptions {
@@ -28,9 +31,12 @@ export interface IndexedDbStoreOptions {
   readonly IDBKeyRange?: typeof IDBKeyRange;
 }
 
-interface UpdateRecord {
-  readonly doc: string;
-  readonly update: Uint8Array;
+/** A stored record of a document: one update, or a batch's updates of it (not merged: compaction merges them when idle). */
+type UpdateRecord = { readonly doc: string; readonly update: Uint8Array } | { readonly doc: string; readonly updates: readonly Uint8Array[] };
+
+/** Every update of records, in order. */
+function updatesOf(records: readonly UpdateRecord[]): Uint8Array[] {
+  return records.flatMap((record) => ('updates' in record ? record.updates : [record.update]));
 }
 
 interface QueryRecord extends StoredQuery {
@@ -79,33 +85,6 @@ async function readRange(index: IDBIndex, keyRange: typeof IDBKeyRange, names: r
   return byDoc;
 }
 
-function randomOwner(): string {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The owners whose clients are alive, where the environment can tell (Web Locks); null when it cannot. */
-async function liveOwners(): Promise<Set<string> | null> {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (!locks) return null;
-  const snapshot = await locks.query();
-  const names = [...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name ?? '');
-  return new Set(names.filter((name) => name.startsWith(LOCK_PREFIX)).map((name) => name.slice(LOCK_PREFIX.length)));
-}
-
-const LOCK_PREFIX = 'yracer-owner:';
-
-/** Holds a Web Lock named after the owner for as long as the store is open (so other tabs see it is alive). */
-function holdOwnerLock(owner: string): () => void {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (!locks) return () => undefined;
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  void locks.request(LOCK_PREFIX + owner, () => held).catch(() => undefined);
-  return release;
-}
-
 /**
  * Opens the offline store in IndexedDB.
  *
@@ -134,6 +113,8 @@ class IndexedDbStore implements OfflineStore {
   readonly #counts = new Map<string, number>();
   /** This owner's pending sequence numbers in the store, per document. */
   readonly #pendingSeqs = new PendingSeqs();
+  /** Documents to compact when the page is next idle. */
+  readonly #toCompact = new Set<string>();
   /** Per document, the updates appended in the batch not yet committed (stored as one record). */
   readonly #appends = new Map<string, Uint8Array[]>();
 
@@ -159,47 +140,67 @@ class IndexedDbStore implements OfflineStore {
     const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
     const docs = new Map<string, Uint8Array>();
     names.forEach((name) => {
-      const records = byDoc.get(name) ?? [];
-      if (records.length === 0) return;
-      this.#counts.set(name, records.length);
-      docs.set(name, records.length === 1 ? (records[0] as UpdateRecord).update : Y.mergeUpdates(records.map((r) => r.update)));
-      if (records.length >= this.#compactAt) this.#compact(name);
+      const updates = updatesOf(byDoc.get(name) ?? []);
+      if (updates.length === 0) return;
+      this.#counts.set(name, updates.length);
+      docs.set(name, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+      if (updates.length >= this.#compactAt) this.#compactSoon(name);
     });
     return docs;
   }
 
   append(doc: string, update: Uint8Array): void {
+    this.#count(doc);
     const group = this.#appends.get(doc);
     if (group) {
       group.push(update);
       return;
     }
-    // The batch's updates of a document are stored as one record, their merge (made as the batch commits).
+    // The batch's updates of a document are stored as one record (merging them costs more than the records it saves).
     const updates = [update];
     this.#appends.set(doc, updates);
     this.#writes.write((tx) => {
       if (this.#appends.get(doc) === updates) this.#appends.delete(doc);
-      const merged = updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
-      tx.objectStore('updates').add({ doc, update: merged } satisfies UpdateRecord);
+      const record: UpdateRecord = updates.length === 1 ? { doc, update: updates[0] as Uint8Array } : { doc, updates };
+      tx.objectStore('updates').add(record);
     });
+  }
+
+  /** Counts an update stored for `doc`; compacts the document when idle once it has `compactAt`. */
+  #count(doc: string): void {
     const count = (this.#counts.get(doc) ?? 0) + 1;
     this.#counts.set(doc, count);
-    if (count >= this.#compactAt) this.#compact(doc);
+    if (count >= this.#compactAt) this.#compactSoon(doc);
+  }
+
+  /** Compacts `doc` when the page is idle (merging is the costly part: not while the user edits). */
+  #compactSoon(doc: string): void {
+    if (this.#toCompact.has(doc)) return;
+    this.#toCompact.add(doc);
+    if (this.#toCompact.size > 1) return;
+    scheduleIdle(() => {
+      if (this.#closed) return;
+      const docs = [...this.#toCompact];
+      this.#toCompact.clear();
+      for (const name of docs) this.#compact(name);
+      this.#writes.commitNow();
+    });
   }
 
   /** Replaces a document's stored updates with their merge (in the batch's write transaction). */
   #compact(doc: string): void {
     this.#counts.set(doc, 1);
+    this.#appends.delete(doc); // later appends go after it
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const index = store.index('doc');
       const keys = index.getAllKeys(doc);
       const values = index.getAll(doc);
       values.onsuccess = () => {
-        const records = values.result as UpdateRecord[];
-        if (records.length < 2) return;
+        const updates = updatesOf(values.result as UpdateRecord[]);
+        if (updates.length < 2) return;
         for (const key of keys.result) store.delete(key);
-        store.add({ doc, update: Y.mergeUpdates(records.map((r) => r.update)) } satisfies UpdateRecord);
+        store.add({ doc, update: Y.mergeUpdates(updates) } satisfies UpdateRecord);
       };
     }, true);
   }
