@@ -25,7 +25,7 @@ export interface IndexedDbStoreOptions {
   readonly name?: string;
   /** The IndexedDB factory (default `globalThis.indexedDB`; tests pass fake-indexeddb's). */
   readonly indexedDB?: IDBFactory;
-  /** Compact a document once it has this many stored updates (default 64). */
+  /** Compact a document (when idle) once it has this many stored records, or 8 times as many updates (default 64; the updates of one batch are one record). */
   readonly compactAt?: number;
   /** The `IDBKeyRange` class (default `globalThis.IDBKeyRange`; tests pass fake-indexeddb's). */
   readonly IDBKeyRange?: typeof IDBKeyRange;
@@ -59,6 +59,9 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   };
   return request(req);
 }
+
+/** A document is compacted once it has `compactAt` records, or this many times `compactAt` updates. */
+const UPDATES_PER_RECORD = 8;
 
 /** From this many documents on, `loadDocs` reads the index range they span in one request, not one request each. */
 const RANGE_READ_AT = 32;
@@ -109,8 +112,8 @@ class IndexedDbStore implements OfflineStore {
   #adopted = false;
   /** True once `close` was called. */
   #closed = false;
-  /** Updates stored per document, as far as this client knows (for compaction). */
-  readonly #counts = new Map<string, number>();
+  /** Records and updates stored per document, as far as this client knows (for compaction). */
+  readonly #counts = new Map<string, { records: number; updates: number }>();
   /** This owner's pending sequence numbers in the store, per document. */
   readonly #pendingSeqs = new PendingSeqs();
   /** Documents to compact when the page is next idle. */
@@ -140,18 +143,19 @@ class IndexedDbStore implements OfflineStore {
     const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
     const docs = new Map<string, Uint8Array>();
     names.forEach((name) => {
-      const updates = updatesOf(byDoc.get(name) ?? []);
+      const records = byDoc.get(name) ?? [];
+      const updates = updatesOf(records);
       if (updates.length === 0) return;
-      this.#counts.set(name, updates.length);
+      this.#counts.set(name, { records: records.length, updates: updates.length });
       docs.set(name, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
-      if (updates.length >= this.#compactAt) this.#compactSoon(name);
+      this.#compactIfDue(name);
     });
     return docs;
   }
 
   append(doc: string, update: Uint8Array): void {
-    this.#count(doc);
     const group = this.#appends.get(doc);
+    this.#count(doc, group ? 0 : 1);
     if (group) {
       group.push(update);
       return;
@@ -166,11 +170,26 @@ class IndexedDbStore implements OfflineStore {
     });
   }
 
-  /** Counts an update stored for `doc`; compacts the document when idle once it has `compactAt`. */
-  #count(doc: string): void {
-    const count = (this.#counts.get(doc) ?? 0) + 1;
-    this.#counts.set(doc, count);
-    if (count >= this.#compactAt) this.#compactSoon(doc);
+  /** Counts an update (and `records` new records) stored for `doc`. */
+  #count(doc: string, records: number): void {
+    const count = this.#counts.get(doc);
+    if (count) {
+      count.records += records;
+      count.updates += 1;
+    } else {
+      this.#counts.set(doc, { records, updates: 1 });
+    }
+    this.#compactIfDue(doc);
+  }
+
+  /**
+   * Compacts `doc` when idle once it has `compactAt` records, or many more
+   * updates than that in fewer records (a batch's updates are one record):
+   * each compaction merges the whole document, so not every `compactAt` updates.
+   */
+  #compactIfDue(doc: string): void {
+    const count = this.#counts.get(doc);
+    if (count && (count.records >= this.#compactAt || count.updates >= UPDATES_PER_RECORD * this.#compactAt)) this.#compactSoon(doc);
   }
 
   /** Compacts `doc` when the page is idle (merging is the costly part: not while the user edits). */
@@ -189,7 +208,7 @@ class IndexedDbStore implements OfflineStore {
 
   /** Replaces a document's stored updates with their merge (in the batch's write transaction). */
   #compact(doc: string): void {
-    this.#counts.set(doc, 1);
+    this.#counts.set(doc, { records: 1, updates: 1 });
     this.#appends.delete(doc); // later appends go after it
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');

@@ -54,7 +54,7 @@ describe('indexedDbStore', () => {
     expect(await second.loadQuery('todos\n{"done":true}')).toBeNull();
   });
 
-  it('compacts a document into one merged update when idle once it has compactAt updates', async () => {
+  it('compacts a document into one merged update when idle once it has compactAt records', async () => {
     const factory = new IDBFactory();
     const store = open(factory, { compactAt: 4 });
     const { doc, updates } = edits(10);
@@ -70,10 +70,11 @@ describe('indexedDbStore', () => {
           all.onerror = () => reject(all.error);
         };
       });
-    store.append('todos/a', updates[0] as Uint8Array);
-    await store.flush();
-    for (const update of updates.slice(1)) store.append('todos/a', update); // one batch: one record of 9 updates
-    await store.flush();
+    for (const update of updates.slice(0, 3)) {
+      store.append('todos/a', update); // a batch each: a record each
+      await store.flush();
+    }
+    for (const update of updates.slice(3)) store.append('todos/a', update); // one batch: one record of 7 updates, the 4th
     // Compaction waits for an idle moment (a timer in Node).
     await vi.waitFor(async () => expect(await records()).toEqual([{ doc: 'todos/a', update: expect.any(Uint8Array) }]));
     expect(valueOf((await store.loadDocs(['todos/a'])).get('todos/a'))).toEqual(doc.getMap('data').toJSON());
