@@ -15,7 +15,8 @@
 import * as Y from 'yjs';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
-import { PendingSeqs } from './pending-seqs.ts';
+import { readEach, readRange, updatesOf, type UpdateRecord } from './indexeddb-reads.ts';
+import { PendingGroups, pendingOf, type PendingGroup, type PendingRecord } from './pending-groups.ts';
 import { scheduleIdle } from './schedule-batch.ts';
 import { holdOwnerLock, liveOwners, randomOwner } from './owner-lock.ts';
 
@@ -29,14 +30,6 @@ export interface IndexedDbStoreOptions {
   readonly compactAt?: number;
   /** The `IDBKeyRange` class (default `globalThis.IDBKeyRange`; tests pass fake-indexeddb's). */
   readonly IDBKeyRange?: typeof IDBKeyRange;
-}
-
-/** A stored record of a document: one update, or a batch's updates of it (not merged: compaction merges them when idle). */
-type UpdateRecord = { readonly doc: string; readonly update: Uint8Array } | { readonly doc: string; readonly updates: readonly Uint8Array[] };
-
-/** Every update of records, in order. */
-function updatesOf(records: readonly UpdateRecord[]): Uint8Array[] {
-  return records.flatMap((record) => ('updates' in record ? record.updates : [record.update]));
 }
 
 interface QueryRecord extends StoredQuery {
@@ -66,28 +59,6 @@ const UPDATES_PER_RECORD = 8;
 /** From this many documents on, `loadDocs` reads the index range they span in one request, not one request each. */
 const RANGE_READ_AT = 32;
 
-/** Each document's records, one `getAll` per document. */
-async function readEach(index: IDBIndex, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
-  const found = await Promise.all(names.map((name) => request(index.getAll(name)) as Promise<UpdateRecord[]>));
-  return new Map(names.map((name, i) => [name, found[i] ?? []]));
-}
-
-/** Each document's records, from one `getAll` over the index range from the first name to the last. */
-async function readRange(index: IDBIndex, keyRange: typeof IDBKeyRange, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
-  // IndexedDB orders strings by UTF-16 code units, as `<` does.
-  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const range = keyRange.bound(sorted[0] as string, sorted[sorted.length - 1] as string);
-  const wanted = new Set(names);
-  const byDoc = new Map<string, UpdateRecord[]>();
-  for (const record of (await request(index.getAll(range))) as UpdateRecord[]) {
-    if (!wanted.has(record.doc)) continue;
-    const list = byDoc.get(record.doc);
-    if (list) list.push(record);
-    else byDoc.set(record.doc, [record]);
-  }
-  return byDoc;
-}
-
 /**
  * Opens the offline store in IndexedDB.
  *
@@ -114,8 +85,8 @@ class IndexedDbStore implements OfflineStore {
   #closed = false;
   /** Records and updates stored per document, as far as this client knows (for compaction). */
   readonly #counts = new Map<string, { records: number; updates: number }>();
-  /** This owner's pending sequence numbers in the store, per document. */
-  readonly #pendingSeqs = new PendingSeqs();
+  /** This owner's pending updates in the store, grouped per batch and document. */
+  readonly #pending = new PendingGroups();
   /** Documents to compact when the page is next idle. */
   readonly #toCompact = new Set<string>();
   /** Per document, the updates appended in the batch not yet committed (stored as one record). */
@@ -237,26 +208,34 @@ class IndexedDbStore implements OfflineStore {
   }
 
   addPending(doc: string, seq: number, update: Uint8Array): void {
-    const record: StoredPending = { owner: this.owner, doc, seq, update };
-    this.#pendingSeqs.add(doc, seq);
-    this.#writes.write((tx) => void tx.objectStore('pending').put(record));
+    // A batch's pending updates of a document are one record (pending-groups.ts).
+    const group = this.#pending.add(doc, seq, update);
+    if (group) this.#writePendingGroup(group);
+  }
+
+  #writePendingGroup(group: PendingGroup): void {
+    this.#writes.write((tx) => {
+      const record = this.#pending.record(this.owner, group);
+      if (record) tx.objectStore('pending').put(record);
+    });
   }
 
   removePending(doc: string, seqs: readonly number[]): void {
     if (seqs.length === 0) return;
     const owner = this.owner;
-    // Acknowledged and merged updates leave as a run (every one stored between the first and the last): one range request.
-    const run = this.#pendingSeqs.remove(doc, seqs);
+    const { deleted, run, rewrite } = this.#pending.remove(doc, seqs);
+    for (const group of rewrite) this.#writePendingGroup(group);
+    if (deleted.length === 0) return;
+    // Acknowledged and merged updates leave as a run (every record stored between the first and the last): one range request.
     const keyRange = this.#keyRange;
-    if (run && keyRange && seqs.length > 1) {
+    if (run && keyRange && deleted.length > 1) {
       const range = keyRange.bound([owner, doc, run.first], [owner, doc, run.last]);
       this.#writes.write((tx) => void tx.objectStore('pending').delete(range));
       return;
     }
-    const keys = seqs.map((seq) => [owner, doc, seq]);
     this.#writes.write((tx) => {
       const store = tx.objectStore('pending');
-      for (const key of keys) store.delete(key);
+      for (const key of deleted) store.delete([owner, doc, key]);
     });
   }
 
@@ -275,8 +254,9 @@ class IndexedDbStore implements OfflineStore {
     all.onsuccess = () => {
       // Closed meanwhile: they stay for the next page load.
       if (this.#closed) return void tx.abort();
-      adopted = (all.result as StoredPending[]).filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
-      for (const r of adopted) store.delete([r.owner, r.doc, r.seq]);
+      const records = (all.result as PendingRecord[]).filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
+      for (const r of records) store.delete([r.owner, r.doc, r.seq]);
+      adopted = records.flatMap(pendingOf);
       if (!resend || adopted.length === 0) return;
       // What `resend` stores (`addPending`) commits in this transaction: taken over and stored again at once, or not at all.
       const taken = adopted;

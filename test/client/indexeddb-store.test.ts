@@ -133,7 +133,10 @@ describe('indexedDbStore', () => {
     opened.push(store);
     const { updates } = edits(1);
     const update = updates[0] as Uint8Array;
-    for (let seq = 1; seq <= 8; seq++) store.addPending('todos/a', seq, update);
+    for (let seq = 1; seq <= 8; seq++) {
+      store.addPending('todos/a', seq, update); // a batch each: a record each
+      await store.flush();
+    }
     store.addPending('todos/b', 9, update);
     await store.flush();
     const deletes = vi.spyOn(IDBObjectStore.prototype, 'delete');
@@ -155,6 +158,34 @@ describe('indexedDbStore', () => {
       ['todos/a', 8],
       ['todos/b', 9],
     ]);
+  });
+
+  it('stores a batch\'s pending updates of a document as one record, and writes what is left of it after a removal', async () => {
+    const factory = new IDBFactory();
+    const store = indexedDbStore({ name: 'groups', indexedDB: factory, IDBKeyRange });
+    opened.push(store);
+    const { updates } = edits(6);
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
+    try {
+      updates.forEach((update, i) => store.addPending('todos/a', i + 1, update));
+      store.removePending('todos/a', [1]); // before the batch: never written
+      await store.flush();
+      expect(puts).toHaveBeenCalledTimes(1);
+      store.removePending('todos/a', [2, 4]); // acknowledged or refused: not resent after a reload
+      await store.flush();
+      expect(puts).toHaveBeenCalledTimes(2);
+    } finally {
+      puts.mockRestore();
+    }
+    await store.close();
+    const next = indexedDbStore({ name: 'groups', indexedDB: factory });
+    opened.push(next);
+    const adopted = await next.adoptPending();
+    expect(adopted.map((p) => p.seq)).toEqual([3, 5, 6]);
+    expect(adopted.map((p) => p.update)).toEqual([updates[2], updates[4], updates[5]]);
+    const third = indexedDbStore({ name: 'groups', indexedDB: factory });
+    opened.push(third);
+    expect(await third.adoptPending()).toEqual([]); // taken once: the record is gone
   });
 
   it('does not adopt its own pending updates', async () => {
