@@ -51,7 +51,11 @@
  *    until the watcher saw all 1,000 edits. Also: from the proxy listening
  *    again (includes Chromium's wait before its next attempt), and, for
  *    yracer, until the page's `whenNothingPending()` resolved (every edit
- *    acknowledged, i.e. stored), timed here when `page.evaluate` returns.
+ *    acknowledged, i.e. stored), timed here when `page.evaluate` returns;
+ *    and, on stderr, yracer's page's own steps (wall clock): the accepted
+ *    connection to its socket opening (`openMs`), to its first update frame
+ *    going out (`sendMs`: the client's work on reconnect), and from that
+ *    frame until the watcher saw every edit (`sentToServerMs`).
  *    Rounds alternate: one warm-up pair, then 7 timed; medians.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -358,6 +362,14 @@ async function reconnectRound(
     if (proxy.acceptedAt === 0) throw new Error(`${kind}: the proxy saw no connection`);
     const figures: Record<string, number> = { serverMs: serverAt - proxy.acceptedAt, totalMs: serverAt - start, acceptMs: proxy.acceptedAt - start, editMs };
     if (!Number.isNaN(pendingAt)) figures['pendingMs'] = pendingAt - proxy.acceptedAt;
+    // Where the page records them (wall clock, as performance.timeOrigin + now here): its socket opening and its first update frame on it.
+    const marks = await page.evaluate(() => (globalThis as ReconnectWindow).bench?.marks?.() ?? {});
+    const wall = (at: number): number => performance.timeOrigin + at;
+    if (marks['open'] !== undefined && marks['sent'] !== undefined) {
+      figures['openMs'] = marks['open'] - wall(proxy.acceptedAt);
+      figures['sendMs'] = marks['sent'] - marks['open'];
+      figures['sentToServerMs'] = wall(serverAt) - marks['sent'];
+    }
     return figures;
   } finally {
     await page.close();
@@ -433,7 +445,7 @@ function report(cold: Alternation, reconnect: Alternation): void {
   for (const figure of ['script', 'model', 'renderMs']) process.stderr.write(line(cold, 'yracer', figure));
   for (const figure of ['script', 'opened', 'synced', 'renderMs']) process.stderr.write(line(cold, 'y-indexeddb', figure));
   process.stderr.write(`  ${reconnect.name}:\n`);
-  for (const figure of ['editMs', 'acceptMs', 'serverMs', 'totalMs', 'pendingMs']) process.stderr.write(line(reconnect, 'yracer', figure));
+  for (const figure of ['editMs', 'acceptMs', 'serverMs', 'totalMs', 'pendingMs', 'openMs', 'sendMs', 'sentToServerMs']) process.stderr.write(line(reconnect, 'yracer', figure));
   for (const figure of ['editMs', 'acceptMs', 'serverMs', 'totalMs']) process.stderr.write(line(reconnect, 'relay', figure));
 }
 

@@ -49,6 +49,8 @@ export interface ReconnectPage {
   edit(n: number): Promise<number>;
   /** Resolves once the server acknowledged every local edit (yracer's `whenNothingPending`); null where there is no such thing. */
   nothingPending(): Promise<void> | null;
+  /** Wall-clock times (performance.timeOrigin + now) of the page's reconnect steps, where it records them. */
+  marks?(): Record<string, number>;
   /** How many k<i> = i the local copy holds. */
   count(n: number): number;
 }

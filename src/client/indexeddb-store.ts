@@ -6,13 +6,19 @@
  * holds three object stores: `updates` (every stored Yjs update, with an
  * index on the document), `pending` (unacknowledged local updates, keyed by
  * owner, document and sequence number) and `queries` (last server results).
- * Writes of one turn of the event loop commit in one transaction, started in
- * that turn (indexeddb-writes.ts); a document with many stored updates is
- * compacted into one.
+ * Writes are batched: those of one animation frame commit in one transaction,
+ * and a flush (which the client runs on `pagehide`) commits them at once
+ * (indexeddb-writes.ts); a batch's updates of a document are one record. A
+ * document with many stored updates is compacted into one (merged) when the
+ * page is idle.
  */
 import * as Y from 'yjs';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
+import { readEach, readRange, updatesOf, type UpdateRecord } from './indexeddb-reads.ts';
+import { PendingGroups, pendingOf, type PendingGroup, type PendingRecord } from './pending-groups.ts';
+import { scheduleIdle } from './schedule-batch.ts';
+import { holdOwnerLock, liveOwners, randomOwner } from './owner-lock.ts';
 
 /** Options of `indexedDbStore`. */
 export interface IndexedDbStoreOptions {
@@ -20,15 +26,10 @@ export interface IndexedDbStoreOptions {
   readonly name?: string;
   /** The IndexedDB factory (default `globalThis.indexedDB`; tests pass fake-indexeddb's). */
   readonly indexedDB?: IDBFactory;
-  /** Compact a document once it has this many stored updates (default 64). */
+  /** Compact a document (when idle) once it has this many stored records, or 8 times as many updates (default 64; the updates of one batch are one record). */
   readonly compactAt?: number;
   /** The `IDBKeyRange` class (default `globalThis.IDBKeyRange`; tests pass fake-indexeddb's). */
   readonly IDBKeyRange?: typeof IDBKeyRange;
-}
-
-interface UpdateRecord {
-  readonly doc: string;
-  readonly update: Uint8Array;
 }
 
 interface QueryRecord extends StoredQuery {
@@ -52,57 +53,11 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return request(req);
 }
 
+/** A document is compacted once it has `compactAt` records, or this many times `compactAt` updates. */
+const UPDATES_PER_RECORD = 8;
+
 /** From this many documents on, `loadDocs` reads the index range they span in one request, not one request each. */
 const RANGE_READ_AT = 32;
-
-/** Each document's records, one `getAll` per document. */
-async function readEach(index: IDBIndex, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
-  const found = await Promise.all(names.map((name) => request(index.getAll(name)) as Promise<UpdateRecord[]>));
-  return new Map(names.map((name, i) => [name, found[i] ?? []]));
-}
-
-/** Each document's records, from one `getAll` over the index range from the first name to the last. */
-async function readRange(index: IDBIndex, keyRange: typeof IDBKeyRange, names: readonly string[]): Promise<Map<string, UpdateRecord[]>> {
-  // IndexedDB orders strings by UTF-16 code units, as `<` does.
-  const sorted = [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const range = keyRange.bound(sorted[0] as string, sorted[sorted.length - 1] as string);
-  const wanted = new Set(names);
-  const byDoc = new Map<string, UpdateRecord[]>();
-  for (const record of (await request(index.getAll(range))) as UpdateRecord[]) {
-    if (!wanted.has(record.doc)) continue;
-    const list = byDoc.get(record.doc);
-    if (list) list.push(record);
-    else byDoc.set(record.doc, [record]);
-  }
-  return byDoc;
-}
-
-function randomOwner(): string {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The owners whose clients are alive, where the environment can tell (Web Locks); null when it cannot. */
-async function liveOwners(): Promise<Set<string> | null> {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (!locks) return null;
-  const snapshot = await locks.query();
-  const names = [...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((lock) => lock.name ?? '');
-  return new Set(names.filter((name) => name.startsWith(LOCK_PREFIX)).map((name) => name.slice(LOCK_PREFIX.length)));
-}
-
-const LOCK_PREFIX = 'yracer-owner:';
-
-/** Holds a Web Lock named after the owner for as long as the store is open (so other tabs see it is alive). */
-function holdOwnerLock(owner: string): () => void {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (!locks) return () => undefined;
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  void locks.request(LOCK_PREFIX + owner, () => held).catch(() => undefined);
-  return release;
-}
 
 /**
  * Opens the offline store in IndexedDB.
@@ -128,8 +83,14 @@ class IndexedDbStore implements OfflineStore {
   #adopted = false;
   /** True once `close` was called. */
   #closed = false;
-  /** Updates stored per document, as far as this client knows (for compaction). */
-  readonly #counts = new Map<string, number>();
+  /** Records and updates stored per document, as far as this client knows (for compaction). */
+  readonly #counts = new Map<string, { records: number; updates: number }>();
+  /** This owner's pending updates in the store, grouped per batch and document. */
+  readonly #pending = new PendingGroups();
+  /** Documents to compact when the page is next idle. */
+  readonly #toCompact = new Set<string>();
+  /** Per document, the updates appended in the batch not yet committed (stored as one record). */
+  readonly #appends = new Map<string, Uint8Array[]>();
 
   readonly #keyRange: typeof IDBKeyRange | null;
 
@@ -147,47 +108,96 @@ class IndexedDbStore implements OfflineStore {
 
   async loadDocs(names: readonly string[]): Promise<Map<string, Uint8Array>> {
     const db = await this.#db;
-    this.#writes.startWaiting(); // writes made before this read first: transactions run in order
+    this.#writes.commitNow(); // writes made before this read first: transactions run in order
     const index = db.transaction('updates', 'readonly').objectStore('updates').index('doc');
     const keyRange = this.#keyRange;
     const byDoc = await (keyRange && names.length >= RANGE_READ_AT ? readRange(index, keyRange, names) : readEach(index, names));
     const docs = new Map<string, Uint8Array>();
     names.forEach((name) => {
       const records = byDoc.get(name) ?? [];
-      if (records.length === 0) return;
-      this.#counts.set(name, records.length);
-      docs.set(name, records.length === 1 ? (records[0] as UpdateRecord).update : Y.mergeUpdates(records.map((r) => r.update)));
-      if (records.length >= this.#compactAt) this.#compact(name);
+      const updates = updatesOf(records);
+      if (updates.length === 0) return;
+      this.#counts.set(name, { records: records.length, updates: updates.length });
+      docs.set(name, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+      this.#compactIfDue(name);
     });
     return docs;
   }
 
   append(doc: string, update: Uint8Array): void {
-    this.#writes.write((tx) => void tx.objectStore('updates').add({ doc, update } satisfies UpdateRecord));
-    const count = (this.#counts.get(doc) ?? 0) + 1;
-    this.#counts.set(doc, count);
-    if (count >= this.#compactAt) this.#compact(doc);
+    const group = this.#appends.get(doc);
+    this.#count(doc, group ? 0 : 1);
+    if (group) {
+      group.push(update);
+      return;
+    }
+    // The batch's updates of a document are stored as one record (merging them costs more than the records it saves).
+    const updates = [update];
+    this.#appends.set(doc, updates);
+    this.#writes.write((tx) => {
+      if (this.#appends.get(doc) === updates) this.#appends.delete(doc);
+      const record: UpdateRecord = updates.length === 1 ? { doc, update: updates[0] as Uint8Array } : { doc, updates };
+      tx.objectStore('updates').add(record);
+    });
   }
 
-  /** Replaces a document's stored updates with their merge (in this turn's write transaction). */
+  /** Counts an update (and `records` new records) stored for `doc`. */
+  #count(doc: string, records: number): void {
+    const count = this.#counts.get(doc);
+    if (count) {
+      count.records += records;
+      count.updates += 1;
+    } else {
+      this.#counts.set(doc, { records, updates: 1 });
+    }
+    this.#compactIfDue(doc);
+  }
+
+  /**
+   * Compacts `doc` when idle once it has `compactAt` records, or many more
+   * updates than that in fewer records (a batch's updates are one record):
+   * each compaction merges the whole document, so not every `compactAt` updates.
+   */
+  #compactIfDue(doc: string): void {
+    const count = this.#counts.get(doc);
+    if (count && (count.records >= this.#compactAt || count.updates >= UPDATES_PER_RECORD * this.#compactAt)) this.#compactSoon(doc);
+  }
+
+  /** Compacts `doc` when the page is idle (merging is the costly part: not while the user edits). */
+  #compactSoon(doc: string): void {
+    if (this.#toCompact.has(doc)) return;
+    this.#toCompact.add(doc);
+    if (this.#toCompact.size > 1) return;
+    scheduleIdle(() => {
+      if (this.#closed) return;
+      const docs = [...this.#toCompact];
+      this.#toCompact.clear();
+      for (const name of docs) this.#compact(name);
+      this.#writes.commitNow();
+    });
+  }
+
+  /** Replaces a document's stored updates with their merge (in the batch's write transaction). */
   #compact(doc: string): void {
-    this.#counts.set(doc, 1);
+    this.#counts.set(doc, { records: 1, updates: 1 });
+    this.#appends.delete(doc); // later appends go after it
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const index = store.index('doc');
       const keys = index.getAllKeys(doc);
       const values = index.getAll(doc);
       values.onsuccess = () => {
-        const records = values.result as UpdateRecord[];
-        if (records.length < 2) return;
+        const updates = updatesOf(values.result as UpdateRecord[]);
+        if (updates.length < 2) return;
         for (const key of keys.result) store.delete(key);
-        store.add({ doc, update: Y.mergeUpdates(records.map((r) => r.update)) } satisfies UpdateRecord);
+        store.add({ doc, update: Y.mergeUpdates(updates) } satisfies UpdateRecord);
       };
     }, true);
   }
 
   forget(doc: string): void {
     this.#counts.delete(doc);
+    this.#appends.delete(doc); // later appends go after the deletion
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');
       const keys = store.index('doc').getAllKeys(doc);
@@ -198,16 +208,34 @@ class IndexedDbStore implements OfflineStore {
   }
 
   addPending(doc: string, seq: number, update: Uint8Array): void {
-    const record: StoredPending = { owner: this.owner, doc, seq, update };
-    this.#writes.write((tx) => void tx.objectStore('pending').put(record));
+    // A batch's pending updates of a document are one record (pending-groups.ts).
+    const group = this.#pending.add(doc, seq, update);
+    if (group) this.#writePendingGroup(group);
+  }
+
+  #writePendingGroup(group: PendingGroup): void {
+    this.#writes.write((tx) => {
+      const record = this.#pending.record(this.owner, group);
+      if (record) tx.objectStore('pending').put(record);
+    });
   }
 
   removePending(doc: string, seqs: readonly number[]): void {
     if (seqs.length === 0) return;
-    const keys = seqs.map((seq) => [this.owner, doc, seq]);
+    const owner = this.owner;
+    const { deleted, run, rewrite } = this.#pending.remove(doc, seqs);
+    for (const group of rewrite) this.#writePendingGroup(group);
+    if (deleted.length === 0) return;
+    // Acknowledged and merged updates leave as a run (every record stored between the first and the last): one range request.
+    const keyRange = this.#keyRange;
+    if (run && keyRange && deleted.length > 1) {
+      const range = keyRange.bound([owner, doc, run.first], [owner, doc, run.last]);
+      this.#writes.write((tx) => void tx.objectStore('pending').delete(range));
+      return;
+    }
     this.#writes.write((tx) => {
       const store = tx.objectStore('pending');
-      for (const key of keys) store.delete(key);
+      for (const key of deleted) store.delete([owner, doc, key]);
     });
   }
 
@@ -217,7 +245,7 @@ class IndexedDbStore implements OfflineStore {
     if (!alive && this.#adopted) return [];
     this.#adopted = true;
     const db = await this.#db;
-    this.#writes.startWaiting();
+    this.#writes.commitNow();
     const tx = db.transaction([...STORES], 'readwrite');
     const committed = done(tx);
     const store = tx.objectStore('pending');
@@ -226,8 +254,9 @@ class IndexedDbStore implements OfflineStore {
     all.onsuccess = () => {
       // Closed meanwhile: they stay for the next page load.
       if (this.#closed) return void tx.abort();
-      adopted = (all.result as StoredPending[]).filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
-      for (const r of adopted) store.delete([r.owner, r.doc, r.seq]);
+      const records = (all.result as PendingRecord[]).filter((r) => r.owner !== this.owner && !(alive?.has(r.owner) ?? false));
+      for (const r of records) store.delete([r.owner, r.doc, r.seq]);
+      adopted = records.flatMap(pendingOf);
       if (!resend || adopted.length === 0) return;
       // What `resend` stores (`addPending`) commits in this transaction: taken over and stored again at once, or not at all.
       const taken = adopted;
@@ -250,7 +279,7 @@ class IndexedDbStore implements OfflineStore {
 
   async loadQuery(key: string): Promise<StoredQuery | null> {
     const db = await this.#db;
-    this.#writes.startWaiting();
+    this.#writes.commitNow();
     const record = (await request(db.transaction('queries', 'readonly').objectStore('queries').get(key))) as QueryRecord | undefined;
     return record ? { ids: record.ids, count: record.count } : null;
   }

@@ -1,13 +1,21 @@
 /**
- * The write path of `indexedDbStore()`: each write starts in its own turn,
- * in the transaction that turn's writes already use or in a new one, and the
- * transaction is committed at the end of the turn. So a page closed or
- * reloaded right after an edit it showed still commits the edit: nothing
- * waits for a microtask, a timer or an earlier transaction before the
- * transaction starts. (IndexedDB commits read-write transactions over the
- * same stores in the order they were created, so starting one while another
- * commits keeps the order of writes.)
+ * The write path of `indexedDbStore()`: writes are batched, so that many
+ * edits share one read-write transaction instead of each paying for its own
+ * (a transaction's commit costs far more than a request in it).
+ *
+ * A batch commits on the next animation frame while the page is visible
+ * (what a frame showed is stored by the next one; a timer stands in when no
+ * frame comes), at the end of the turn while it is hidden (no frames then:
+ * nothing waits for one), after a timer where there are no frames (Node,
+ * workers), and at once on `commitNow()`/`flush()`, which the offline cache
+ * calls on `pagehide` and when the page turns hidden: a page reloaded or
+ * closed right after an edit commits that edit as it goes away. Reads commit
+ * the batch first, so they see every write made before them. (IndexedDB
+ * commits read-write transactions over the same stores in the order they
+ * were created, so batches keep the order of writes.)
  */
+
+import { scheduleBatch } from './schedule-batch.ts';
 
 /** One write: requests on a transaction of the store's object stores. */
 export type Write = (tx: IDBTransaction) => void;
@@ -29,12 +37,6 @@ export function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-/** True for the error of a request on a transaction that takes no more requests (its turn ended, or it commits). */
-function isFinished(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'TransactionInactiveError' || name === 'InvalidStateError';
-}
-
 function report(error: unknown): void {
   console.error('yracer: storing offline data failed', error);
 }
@@ -42,48 +44,51 @@ function report(error: unknown): void {
 /** The writes of one IndexedDB store (see the module comment). */
 export class IndexedDbWrites {
   readonly #stores: readonly string[];
+  readonly #schedule: (run: () => void) => void;
   /** The open database, once it opened. */
   #db: IDBDatabase | null = null;
-  /** Writes made before the database opened, in order: they start as it opens. */
-  #waiting: Array<{ readonly write: Write; readonly chained: boolean }> = [];
-  /** The transaction this turn's writes go into, while it takes requests. */
-  #tx: IDBTransaction | null = null;
-  /** Transactions whose writes issue more requests from callbacks: committed by IndexedDB itself, not explicitly. */
-  readonly #chained = new WeakSet<IDBTransaction>();
+  /** Writes of the next batch, in order (also those made before the database opened). */
+  #queued: Array<{ readonly write: Write; readonly chained: boolean }> = [];
+  #scheduled = false;
+  /** A caller's transaction that writes go into while `within` runs. */
+  #within: IDBTransaction | null = null;
   /** Transactions started and not yet settled (each rejects when it failed). */
   readonly #inFlight = new Set<Promise<void>>();
 
-  /** `stores`: the object stores every write transaction covers. */
-  constructor(stores: readonly string[]) {
+  /** `stores`: the object stores every write transaction covers; `schedule`: when a batch commits (default `scheduleBatch`). */
+  constructor(stores: readonly string[], schedule: (run: () => void) => void = scheduleBatch) {
     this.#stores = stores;
+    this.#schedule = schedule;
   }
 
   /** The database opened: the writes made meanwhile start now. */
   opened(db: IDBDatabase): void {
     this.#db = db;
-    this.startWaiting();
-  }
-
-  /** Starts the writes made before the database opened (nothing once it did). */
-  startWaiting(): void {
-    const db = this.#db;
-    if (!db || this.#waiting.length === 0) return;
-    const writes = this.#waiting;
-    this.#waiting = [];
-    for (const { write, chained } of writes) this.#run(db, write, chained);
+    this.commitNow();
   }
 
   /**
-   * Writes now (or as the database opens). `chained`: the write issues more
+   * Adds a write to the next batch. `chained`: the write issues more
    * requests from its requests' callbacks, so its transaction is left to
    * commit by itself.
    */
   write(write: Write, chained = false): void {
-    if (!this.#db || this.#waiting.length > 0) {
-      this.#waiting.push({ write, chained });
+    const within = this.#within;
+    if (within) {
+      try {
+        write(within);
+      } catch (error) {
+        report(error);
+      }
       return;
     }
-    this.#run(this.#db, write, chained);
+    this.#queued.push({ write, chained });
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => {
+      this.#scheduled = false;
+      this.commitNow();
+    });
   }
 
   /**
@@ -92,39 +97,46 @@ export class IndexedDbWrites {
    * they commit together with what the caller does in it.
    */
   within(tx: IDBTransaction, fn: () => void): void {
-    this.startWaiting();
-    const before = this.#tx;
-    this.#tx = tx;
-    this.#chained.add(tx);
+    this.commitNow();
+    const before = this.#within;
+    this.#within = tx;
     this.#track(tx);
     try {
       fn();
     } finally {
-      if (this.#tx === tx) this.#tx = before;
+      this.#within = before;
     }
   }
 
-  #run(db: IDBDatabase, write: Write, chained: boolean): void {
+  /** Starts the batch now, in one transaction that commits at once (on `pagehide`, before reads and flushes); nothing before the database opened. */
+  commitNow(): void {
+    const db = this.#db;
+    if (!db || this.#queued.length === 0) return;
+    const writes = this.#queued;
+    this.#queued = [];
+    let tx: IDBTransaction;
     try {
-      const current = this.#tx;
-      if (current) {
-        try {
-          write(current);
-          if (chained) this.#chained.add(current);
-          return;
-        } catch (error) {
-          if (!isFinished(error)) throw error;
-        }
-      }
-      const tx = db.transaction([...this.#stores], 'readwrite');
-      this.#tx = tx;
-      this.#track(tx);
-      write(tx);
-      if (chained) this.#chained.add(tx);
-      // The end of this turn: later writes go into a new transaction, and this one commits without waiting for its results.
-      queueMicrotask(() => this.#commit(tx));
+      tx = db.transaction([...this.#stores], 'readwrite');
     } catch (error) {
       report(error);
+      return;
+    }
+    this.#track(tx);
+    let chained = false;
+    for (const { write, chained: chains } of writes) {
+      try {
+        write(tx);
+        chained ||= chains;
+      } catch (error) {
+        report(error);
+      }
+    }
+    // Committed now, without waiting for the results, unless a write issues more requests from its callbacks.
+    if (chained || typeof tx.commit !== 'function') return;
+    try {
+      tx.commit();
+    } catch {
+      // Already committing: it commits by itself.
     }
   }
 
@@ -140,29 +152,11 @@ export class IndexedDbWrites {
     );
   }
 
-  /** Stops putting writes into `tx` and commits it now when none of its writes chains requests. */
-  #commit(tx: IDBTransaction): void {
-    if (this.#tx === tx) this.#tx = null;
-    if (this.#chained.has(tx) || typeof tx.commit !== 'function') return;
-    try {
-      tx.commit();
-    } catch {
-      // Already inactive or committing: it commits by itself.
-    }
-  }
-
-  /** Commits what was written in this turn now (for `pagehide`), and starts the writes waiting for the database. */
-  commitNow(): void {
-    this.startWaiting();
-    const tx = this.#tx;
-    if (tx) this.#commit(tx);
-  }
-
   /** Resolves once every write made so far is committed; rejects when one of them failed. */
   async flush(opening: Promise<IDBDatabase>): Promise<void> {
     this.commitNow();
     await opening;
-    this.startWaiting();
+    this.commitNow();
     await Promise.all([...this.#inFlight]);
   }
 }

@@ -71,8 +71,11 @@ export class OfflineCache implements PendingObserver {
           },
         )
       : null;
-    // The page may be going away: what is written so far commits now (failures are reported by the store).
-    this.#stopPageHide = onPageHide(() => void this.flush().catch(() => undefined));
+    // The page may be going away: what is written so far commits now and reaches the other tabs (failures are reported by the store).
+    this.#stopPageHide = onPageHide(() => {
+      this.#tabs?.flush();
+      void this.flush().catch(() => undefined);
+    });
   }
 
   /** Resolves once every write made so far (local changes, server updates, pending writes) is committed to the store. */

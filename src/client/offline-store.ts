@@ -25,10 +25,12 @@ export interface StoredQuery {
 
 /**
  * Stores documents, pending writes and query results of one client.
- * Writes (`append`, `addPending`, ...) return at once; a store should start
- * committing them in the caller's turn (writes of one turn may share a
- * transaction), so a page closed or reloaded right after an edit still has
- * it. `flush()` waits for them. Reads see every write made before them.
+ * Writes (`append`, `addPending`, ...) return at once; a store may batch
+ * them (writes of one frame sharing a transaction) as long as `flush()`
+ * starts committing every one of them before it returns: the client calls
+ * it when the page is hidden or unloaded, so a page closed or reloaded right
+ * after an edit still has it. `flush()` resolves once they are committed.
+ * Reads see every write made before them.
  */
 export interface OfflineStore {
   /** The store's name (tabs with stores of one name share their updates). */

@@ -190,8 +190,9 @@ export class SyncClient implements SyncPort {
   #onState(state: ConnectionState, error: string | null): void {
     // Listener errors are reported, never allowed to stop the connection's own work.
     if (!this.#model.store.closed) {
+      // Retrying while the server is down repeats the same error: written (and heard) only when it changes.
       guard('a $connection listener', () => this.#model.set('$connection.state', state));
-      guard('a $connection listener', () => this.#model.set('$connection.error', error));
+      if (this.#model.get('$connection.error') !== error) guard('a $connection listener', () => this.#model.set('$connection.error', error));
     }
     this.#status.stateChanged(state);
     if (state === 'offline') {

@@ -6,12 +6,16 @@
  * them: its own writes that build on them carry them along (the server refuses
  * updates whose dependencies it lacks), and what it sends in reply to the
  * server's state vector leaves them out (their writer sends them).
+ * A tab's local updates are posted in batches (`scheduleBatch`: once a
+ * frame), one message per document; `flush()` posts what waits at once.
  */
 import * as Y from 'yjs';
+import { scheduleBatch } from './schedule-batch.ts';
 
 /** A message between tabs. */
 type TabMessage =
   | { readonly kind: 'update'; readonly doc: string; readonly update: Uint8Array; readonly from: string }
+  | { readonly kind: 'updates'; readonly doc: string; readonly updates: readonly Uint8Array[]; readonly from: string }
   | { readonly kind: 'stored'; readonly doc: string; readonly from: string };
 
 /** Merge a tab's remembered updates of a document once there are this many. */
@@ -22,6 +26,7 @@ function isTabMessage(data: unknown): data is TabMessage {
   const message = data as Record<string, unknown>;
   if (typeof message['doc'] !== 'string' || typeof message['from'] !== 'string') return false;
   if (message['kind'] === 'stored') return true;
+  if (message['kind'] === 'updates') return Array.isArray(message['updates']) && message['updates'].every((update) => update instanceof Uint8Array);
   return message['kind'] === 'update' && message['update'] instanceof Uint8Array;
 }
 
@@ -75,6 +80,9 @@ export class TabChannel {
   readonly #foreign = new Map<string, Map<string, Uint8Array[]>>();
   /** Per document, the Yjs clients other tabs wrote with, and how far: those tabs send them. */
   readonly #others = new Map<string, Map<number, number>>();
+  /** Local updates waiting for the batch, per document, in order. */
+  readonly #outgoing = new Map<string, Uint8Array[]>();
+  #scheduled = false;
   #closed = false;
 
   /**
@@ -96,15 +104,17 @@ export class TabChannel {
         }
         return;
       }
-      let vector: Map<number, number>;
-      try {
-        // How far the update reaches per client (encodeStateVectorFromUpdate skips clients not starting at 0).
-        vector = Y.parseUpdateMeta(message.update).to;
-      } catch {
-        return; // not a Yjs update
+      for (const update of message.kind === 'update' ? [message.update] : message.updates) {
+        let vector: Map<number, number>;
+        try {
+          // How far the update reaches per client (encodeStateVectorFromUpdate skips clients not starting at 0).
+          vector = Y.parseUpdateMeta(update).to;
+        } catch {
+          return; // not a Yjs update
+        }
+        this.#remember(message.doc, message.from, update, vector);
+        apply(message.doc, update);
       }
-      this.#remember(message.doc, message.from, message.update, vector);
-      apply(message.doc, message.update);
     };
   }
 
@@ -120,14 +130,38 @@ export class TabChannel {
     else list.push(update);
   }
 
-  /** Posts a local update of a document to the other tabs. */
+  /** Posts a local update of a document to the other tabs (with the batch). */
   post(doc: string, update: Uint8Array): void {
-    if (!this.#closed) this.#channel.postMessage({ kind: 'update', doc, update, from: this.#owner } satisfies TabMessage);
+    if (this.#closed) return;
+    const waiting = this.#outgoing.get(doc);
+    if (waiting) waiting.push(update);
+    else this.#outgoing.set(doc, [update]);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    scheduleBatch(() => {
+      this.#scheduled = false;
+      this.flush();
+    });
   }
 
-  /** Tells the other tabs the server has every local update of a document. */
+  /** Posts the local updates waiting for the batch now, one message per document (not merged: merging costs more than it saves). */
+  flush(): void {
+    if (this.#closed || this.#outgoing.size === 0) return;
+    const outgoing = [...this.#outgoing];
+    this.#outgoing.clear();
+    for (const [doc, updates] of outgoing) {
+      const from = this.#owner;
+      this.#channel.postMessage(
+        updates.length === 1 ? ({ kind: 'update', doc, update: updates[0] as Uint8Array, from } satisfies TabMessage) : ({ kind: 'updates', doc, updates, from } satisfies TabMessage),
+      );
+    }
+  }
+
+  /** Tells the other tabs the server has every local update of a document (after the updates waiting to be posted). */
   stored(doc: string): void {
-    if (!this.#closed) this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
+    if (this.#closed) return;
+    this.flush();
+    this.#channel.postMessage({ kind: 'stored', doc, from: this.#owner } satisfies TabMessage);
   }
 
   /** True while another tab has updates of a document the server may lack. */
@@ -156,9 +190,10 @@ export class TabChannel {
     return Y.encodeStateVector(vector);
   }
 
-  /** Stops listening and posting. */
+  /** Posts what waits, then stops listening and posting. */
   close(): void {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
     this.#channel.close();
   }

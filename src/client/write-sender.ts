@@ -55,6 +55,8 @@ export class WriteSender {
   send(doc: string, seq: number, update: Uint8Array): void {
     // Later parts of a document being reset build on the refused one: they fail with it.
     if (this.#host.resetting(doc)) return;
+    // Offline no frame goes out (pending writes are resent on the next socket): one is built only to refuse an update too large for any.
+    if (!this.#host.open() && update.byteLength <= this.limits.maxUpdateBytes(doc)) return;
     if (this.#outbox.size > 0 || (this.#host.open() && !this.#host.ready())) this.#outbox.add(doc, seq, update);
     else this.#sendNow(doc, seq, update, []);
   }

@@ -3,8 +3,9 @@
  * The offline store is flushed when the page may be going away (`pagehide`,
  * `visibilitychange` to hidden), so what the page wrote commits before it is gone.
  */
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBDatabase, IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
 import { onPageHide } from '../../src/client/page-hide.ts';
 import { freePort, Opened } from '../helpers/client-fixtures.ts';
@@ -50,5 +51,41 @@ describe('onPageHide', () => {
     const calls = flush.mock.calls.length;
     window.dispatchEvent(new Event('pagehide'));
     expect(flush).toHaveBeenCalledTimes(calls);
+  });
+
+  it('commits the edits of several tasks waiting for the next frame on pagehide, before the page goes', async () => {
+    setVisibility('visible'); // a hidden page commits each turn's writes at once
+    const factory = new IDBFactory();
+    const store = indexedDbStore({ name: 'page-hide-batch', indexedDB: factory });
+    const model = opened.model(client(`ws://127.0.0.1:${await freePort()}/`, { offline: store, tabSync: false }));
+    await model.whenStoredOffline(); // the database is open
+    // No frame and no timer comes: only pagehide can commit the batch (fake-indexeddb runs on setImmediate).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame'] });
+    const started: IDBTransaction[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      const tx = original.apply(this, args);
+      if (args[1] === 'readwrite') started.push(tx);
+      return tx;
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        model.set(`todos.a.k${i}`, i);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(started).toHaveLength(0); // batched, waiting for a frame
+      window.dispatchEvent(new Event('pagehide'));
+      expect(started).toHaveLength(1); // all 20 in one transaction, started in the event
+    } finally {
+      spy.mockRestore();
+      vi.useRealTimers();
+    }
+    await model.whenStoredOffline();
+    const other = indexedDbStore({ name: 'page-hide-batch', indexedDB: factory });
+    opened.defer(() => other.close());
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await other.loadDocs(['todos/a'])).get('todos/a') ?? new Uint8Array([0, 0]));
+    expect(doc.getMap('data').toJSON()).toMatchObject(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])));
+    expect(await other.adoptPending()).not.toHaveLength(0);
   });
 });

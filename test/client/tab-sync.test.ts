@@ -1,5 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { indexedDbStore } from '../../src/client/indexeddb-store.ts';
@@ -96,6 +96,27 @@ describe('tab sync', () => {
     expect(sentA.has(clientOf(b, 'todos.x'))).toBe(false);
   });
 
+  it('posts the local writes of one batch to the other tabs in one message per document', async () => {
+    const port = await freePort();
+    const started = await server(port);
+    const profile = new Profile();
+    const a = profile.tab(started.url);
+    const b = profile.tab(started.url);
+    await Promise.all([a.subscribe('todos.x'), b.subscribe('todos.x')]);
+    a.set('todos.x', { title: 'milk' });
+    await waitFor(() => b.get('todos.x.title') === 'milk', 2000, 'tab B to see the todo');
+    const posted = vi.spyOn(BroadcastChannel.prototype, 'postMessage');
+    try {
+      for (let i = 0; i < 10; i++) a.set(`todos.x.k${i}`, i);
+      await waitFor(() => b.get('todos.x.k9') === 9, 2000, 'tab B to see the writes');
+      const updates = posted.mock.calls.filter(([message]) => (message as { kind?: string }).kind !== 'stored');
+      expect(updates).toHaveLength(1);
+    } finally {
+      posted.mockRestore();
+    }
+    expect(b.get('todos.x')).toEqual(a.get('todos.x'));
+  });
+
   it('sends the other tab’s unconfirmed update along when a write builds on it', async () => {
     const port = await freePort();
     const started = await server(port);
@@ -105,6 +126,7 @@ describe('tab sync', () => {
     await onlineTab.subscribe('lists.l');
     onlineTab.set('lists.l.items', ['a']);
     await onlineTab.whenNothingPending();
+    await onlineTab.whenStoredOffline(); // writes commit in batches (a frame): this one is in the shared store now
     // The offline tab loads the list from the shared store.
     await within(offlineTab.subscribe('lists.l'), 2000, 'the offline tab to load the list');
     offlineTab.insert('lists.l.items', 1, 'b');
