@@ -55,4 +55,4 @@ export type {
 export type { JsonPrimitive, JsonValue } from './model/json-value.ts';
 export { MAX_PRESENCE_STATE_LENGTH, type Presence, type PresencePeer, type PresenceState, type PresenceUpdate } from './model/presence.ts';
 export type { Subpath } from './model/path.ts';
-export type { WriteCallback } from './model/write-scope.ts';
+export type { AddCallback, WriteCallback } from './model/write-scope.ts';

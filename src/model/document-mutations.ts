@@ -6,7 +6,7 @@ import { assertJson, isDocumentTarget, locate, parseTarget, type Target } from '
 import { modelError } from './model-error.ts';
 import { isValidDocId, pathProblem, splitPath } from './path.ts';
 import { writeAt, writeDocument } from './value-mutations.ts';
-import { settle, type WriteCallback, type WriteScope } from './write-scope.ts';
+import { settle, type AddCallback, type WriteCallback, type WriteScope } from './write-scope.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -72,7 +72,7 @@ export function createNullDocument(scope: WriteScope, path: string, value: unkno
 }
 
 /** `add(collection, value)`: creates a document with `value.id` or a new id; returns the id. */
-export function addDocument(scope: WriteScope, collectionPath: string, value: unknown, callback?: WriteCallback): string {
+export function addDocument(scope: WriteScope, collectionPath: string, value: unknown, callback?: AddCallback): string {
   const segments = splitPath(collectionPath);
   const problem = pathProblem(segments);
   if (problem) throw modelError('error', 'add', collectionPath, `invalid path: ${problem}`);
@@ -86,6 +86,6 @@ export function addDocument(scope: WriteScope, collectionPath: string, value: un
     throw modelError('error', 'add', collectionPath, `the value's id ${JSON.stringify(given)} is not a valid document id`);
   }
   const id = given ?? newId();
-  createDocument(scope, `${collectionPath}.${id}`, { ...value, id }, callback, 'add');
+  createDocument(scope, `${collectionPath}.${id}`, { ...value, id }, callback && ((error?: Error) => callback(error, id)), 'add');
   return id;
 }

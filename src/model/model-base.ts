@@ -1,6 +1,7 @@
 /**
  * The non-mutating half of a model: scoping (`at`, `scope`, `parent`, `path`,
- * `leaf`), reading (`get`), events (`on`, `removeListener`) and access to the
+ * `leaf`), reading (`get`, `getOrDefault`, `getOrThrow`, `getValues`,
+ * `getCopy`, `getDeepCopy`), events (`on`, `removeListener`) and access to the
  * underlying `Y.Doc`s. `Model` adds the mutators.
  */
 import type { WriteErrorListener } from './write-errors.ts';
@@ -24,6 +25,7 @@ import { queryFor } from './query-cache.ts';
 import type { Query } from './query.ts';
 import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
 import { presenceFor, type Presence } from './presence.ts';
+import { deepCopy, orDefault, orThrow, shallowCopy, valuesOf } from './value-reads.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 
@@ -54,14 +56,18 @@ export abstract class ModelBase implements WriteScope {
    * @example
    * const $todo = model.at('todos.a1');
    * $todo.set('done', true); // sets todos.a1.done
+   * model.at('todos', id, 'tags', 0); // several segments are joined, as Racer does
    */
-  at(subpath?: Subpath): this {
-    return this.derive(this.path(subpath), this.passed, this.muted);
+  at(...subpaths: Subpath[]): this {
+    return this.derive(subpaths.reduce<string>((path, subpath) => joinPath(path, subpath), this.path()), this.passed, this.muted);
   }
 
-  /** A model scoped at an absolute path (the root when omitted). */
-  scope(path = ''): this {
-    return this.derive(path, this.passed, this.muted);
+  /**
+   * A model scoped at an absolute path (the root when omitted); several
+   * segments are joined (`model.scope('todos', id)`).
+   */
+  scope(...paths: Subpath[]): this {
+    return this.derive(paths.reduce<string>((path, segment) => joinPath(path, segment), ''), this.passed, this.muted);
   }
 
   /** The model `levels` segments above this one (1 by default). */
@@ -104,7 +110,48 @@ export abstract class ModelBase implements WriteScope {
     const segments = splitPath(path);
     const problem = pathProblem(segments);
     if (problem) throw modelError('error', 'get', path, `invalid path: ${problem}`);
-    return this.store.read(segments) as T | undefined;
+    const value = this.store.read(segments);
+    // As in Racer, `list.length` reads an array's (or a string's) length; an object's own `length` key is read as any key.
+    if (value === undefined && segments[segments.length - 1] === 'length') {
+      const parent = this.store.read(segments.slice(0, -1));
+      if (Array.isArray(parent) || typeof parent === 'string') return parent.length as T;
+    }
+    return value as T | undefined;
+  }
+
+  /**
+   * The value at a path, or `fallback` when it is undefined or null (the
+   * value itself is never written).
+   *
+   * @example
+   * const filter = model.getOrDefault('_page.filter', 'all');
+   */
+  getOrDefault<T>(subpath: Subpath | undefined, fallback: T): T {
+    return orDefault(this.get<T>(subpath), fallback);
+  }
+
+  /** The value at a path; throws a `RangeError` naming the path when it is undefined or null. */
+  getOrThrow<T = unknown>(subpath?: Subpath): T {
+    return orThrow(this.get<T>(subpath), this.path(subpath));
+  }
+
+  /**
+   * The values of the object at a path as a new array (the documents of a
+   * collection, say); the elements of an array; `[]` when nothing is there.
+   * Throws a `TypeError` for a string, number or boolean.
+   */
+  getValues<T = unknown>(subpath?: Subpath): T[] {
+    return valuesOf(this.get(subpath), this.path(subpath)) as T[];
+  }
+
+  /** A shallow, mutable copy of the value at a path (snapshots are frozen): a new array or object with the same children. */
+  getCopy<T = unknown>(subpath?: Subpath): T | undefined {
+    return shallowCopy(this.get<T>(subpath));
+  }
+
+  /** A deep, mutable copy of the value at a path. */
+  getDeepCopy<T = unknown>(subpath?: Subpath): T | undefined {
+    return deepCopy(this.get<T>(subpath));
   }
 
   /** A new random document id (16 characters of base 62). */

@@ -18,7 +18,7 @@ import { splitPath, type Subpath } from './path.ts';
 import { setDiffDeep } from './set-diff-deep.ts';
 import { stringInsert, stringRemove } from './string-mutations.ts';
 import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
-import type { WriteCallback } from './write-scope.ts';
+import type { AddCallback, WriteCallback } from './write-scope.ts';
 
 type Args = readonly unknown[];
 
@@ -120,17 +120,18 @@ export class Model extends ModelBase {
   }
 
   /**
-   * Adds a document to a collection and returns its id (`value.id` or a new one).
+   * Adds a document to a collection and returns its id (`value.id` or a new
+   * one); the callback gets the id as its second argument.
    *
    * @example
    * const id = model.add('todos', { title: 'Milk', done: false });
    */
-  add(value: object, callback?: WriteCallback): string;
-  add(collection: string, value: object, callback?: WriteCallback): string;
+  add(value: object, callback?: AddCallback): string;
+  add(collection: string, value: object, callback?: AddCallback): string;
   add(...args: unknown[]): string {
     const [rest, callback] = takeCallback(args);
     const [path, value] = rest.length <= 1 ? [this.path(), rest[0]] : [this.path(rest[0] as Subpath), rest[1]];
-    return addDocument(this, path, value, callback);
+    return addDocument(this, path, value, callback as AddCallback | undefined);
   }
 
   /** Deletes the value (a whole document, a key, or an array element) and returns it. */

@@ -13,6 +13,15 @@ import { Query } from './query.ts';
 
 const caches = new WeakMap<ModelStore, Map<string, Query<unknown>>>();
 
+/** A deep, frozen copy of an expression: the query answers for the expression as it was given, whatever the caller does with its object later. */
+function frozenCopy<T>(value: T): T {
+  if (Array.isArray(value)) return Object.freeze((value as unknown[]).map((item) => frozenCopy(item))) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.freeze(Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, frozenCopy(item)]))) as T;
+  }
+  return value;
+}
+
 /** The model's query for a collection and expression (validated: a `TypeError` names what is wrong). */
 export function queryFor<R>(store: ModelStore, collection: string, expression: QueryExpression): Query<R> {
   if (typeof collection !== 'string' || collection.includes('.') || pathProblem([collection])) {
@@ -25,7 +34,7 @@ export function queryFor<R>(store: ModelStore, collection: string, expression: Q
   const found = cache.get(key);
   if (found) return found as Query<R>;
   const map = cache;
-  const query = new Query<R>(store, collection, expression, {
+  const query = new Query<R>(store, collection, frozenCopy(expression), {
     idle: (idle) => {
       if (map.get(key) === (idle as Query<unknown>)) map.delete(key);
     },

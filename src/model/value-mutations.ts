@@ -63,6 +63,17 @@ export function setValue(scope: WriteScope, path: string, value: unknown, callba
 export function delValue(scope: WriteScope, path: string, callback?: WriteCallback): unknown {
   const target = parseTarget('del', path);
   const previous = scope.store.read(target.segments);
+  if (previous === undefined && !isDocumentTarget(target)) {
+    // Nothing there (under a missing object or array, or past an array's end): a no-op, as in Racer.
+    // Something other than an object or array in the way is still an error.
+    try {
+      locate(scope.store, target);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+    settle(scope, callback);
+    return undefined;
+  }
   if (isDocumentTarget(target)) writeDocument(scope, target, undefined, callback);
   else writeAt(scope, locate(scope.store, target), undefined, callback);
   return previous;

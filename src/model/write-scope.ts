@@ -14,6 +14,12 @@ import { WRITE_META, type ModelStore, type WriteMeta } from './model-store.ts';
 /** Called once a write is stored (by the server when synced), or with the error that stopped it. */
 export type WriteCallback = (error?: Error) => void;
 
+/**
+ * The callback of `add`: as a write's callback, with the new document's id
+ * (also when the write failed), as Racer passes it.
+ */
+export type AddCallback = (error: Error | undefined, id: string) => void;
+
 /** The context of one mutation call. */
 export interface WriteScope {
   readonly store: ModelStore;

@@ -120,6 +120,18 @@ describe('add', () => {
     expect(events).toEqual([{ ...change, path: `todos.${id}`, value: { title: 'A', id } }]);
   });
 
+  it('passes the new id to its callback, as Racer does', async () => {
+    const model = createModel();
+    const [error, id] = await new Promise<[Error | undefined, string]>((resolve) => {
+      const returned = model.add('todos', { title: 'Milk' }, (failure, added) => resolve([failure, added]));
+      expect(returned).toMatch(/^[A-Za-z0-9]{16}$/);
+    });
+    expect(error).toBeUndefined();
+    expect(model.get(`todos.${id}.title`)).toBe('Milk');
+    const scoped = await new Promise<string>((resolve) => model.at('todos').add({ id: 'given' }, (_failure, added) => resolve(added)));
+    expect(scoped).toBe('given');
+  });
+
   it('uses the id given in the value', () => {
     const model = createModel();
     expect(model.add('todos', { id: 'given', title: 'G' })).toBe('given');

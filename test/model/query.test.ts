@@ -46,6 +46,22 @@ describe('Query (local model)', () => {
     }
   });
 
+  it("keeps its own frozen copy of the expression: mutating the caller's object changes neither the query nor the cache's answer", () => {
+    const model = createModel();
+    model.add('todos', { id: 'a', done: false });
+    model.add('todos', { id: 'b', done: true });
+    const expression: Record<string, unknown> = { done: false };
+    const q = model.query('todos', expression);
+    const stop = q.on('change', () => undefined);
+    expression['done'] = true;
+    expect(q.getIds()).toEqual(['a']);
+    expect(model.query('todos', { done: false })).toBe(q);
+    expect(model.query('todos', { done: false }).getIds()).toEqual(['a']);
+    expect(model.query('todos', { done: true }).getIds()).toEqual(['b']);
+    expect(Object.isFrozen(q.expression)).toBe(true);
+    stop();
+  });
+
   it('emits insert, remove and move events that replay the result', () => {
     const model = createModel();
     const q = model.query('todos', { done: false, $sort: { rank: 1 } });

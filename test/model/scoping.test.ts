@@ -13,6 +13,17 @@ describe('at and path', () => {
     expect($todo.at('').path()).toBe('todos.a');
   });
 
+  it('joins several segments given to at() and scope(), as Racer does, instead of dropping all but the first', () => {
+    const model = createModel();
+    expect(model.at('todos', 'a').path()).toBe('todos.a');
+    expect(model.at('todos', 'a', 'tags', 0).path()).toBe('todos.a.tags.0');
+    expect(model.at('todos.a').at('meta', 'x').path()).toBe('todos.a.meta.x');
+    expect(model.at('todos.a').scope('users', 'b').path()).toBe('users.b');
+    expect(model.scope('users', '', 'b').path()).toBe('users.b');
+    model.at('_page', 'form').set('name', 'Ann');
+    expect(model.get('_page.form.name')).toBe('Ann');
+  });
+
   it('accepts numeric subpaths as array indices', () => {
     const model = createModel();
     const $tags = model.at('todos.a.tags');

@@ -148,21 +148,23 @@ describe('reading paths', () => {
     expect(model.get('todos.a.tags.5')).toBeUndefined();
   });
 
-  it('gives undefined through strings, numbers and array properties', () => {
+  it('gives undefined through strings, numbers and array properties other than length (which reads the length, as in Racer)', () => {
     const model = twoTodos();
-    expect(model.get('todos.a.title.length')).toBeUndefined();
+    expect(model.get('todos.a.title.length')).toBe((model.get<string>('todos.a.title') ?? '').length);
     expect(model.get('todos.a.title.0')).toBeUndefined();
     expect(model.get('todos.a.meta.n.x')).toBeUndefined();
-    expect(model.get('todos.a.tags.length')).toBeUndefined();
+    expect(model.get('todos.a.tags.length')).toBe((model.get<unknown[]>('todos.a.tags') ?? []).length);
+    expect(model.get('todos.a.tags.push')).toBeUndefined();
     expect(model.get('todos.a.constructor')).toBeUndefined();
     expect(model.get('todos.a.meta.toString')).toBeUndefined();
   });
 
-  it('gives undefined through strings and arrays before anything was cached', () => {
+  it('reads lengths and gives undefined through other properties of strings and arrays before anything was cached', () => {
     const model = createModel();
     model.silent().set('todos.a', { title: 'Milk', tags: ['x'] });
-    expect(model.get('todos.a.title.length')).toBeUndefined();
-    expect(model.get('todos.a.tags.length')).toBeUndefined();
+    expect(model.get('todos.a.title.length')).toBe(4);
+    expect(model.get('todos.a.tags.length')).toBe(1);
+    expect(model.get('todos.a.title.at')).toBeUndefined();
     expect(model.get('todos.a.constructor')).toBeUndefined();
     expect(model.get('todos.a.tags.0')).toBe('x');
   });

@@ -243,6 +243,25 @@ describe('del', () => {
     expect(model.get()).toEqual({ todos: { a: { title: 'Milk' } } });
     expect(events).toEqual([]);
   });
+
+  it('is a no-op under a missing array or object and past an array end, creating nothing and calling back', async () => {
+    const model = createModel();
+    model.set('_page.b.list', [1]);
+    const events = record(model);
+    expect(model.del('_page.a.list.2')).toBeUndefined();
+    expect(model.del('_page.a.x')).toBeUndefined();
+    expect(model.del('_page.b.list.5')).toBeUndefined();
+    const called = await new Promise<Error | undefined>((resolve) => model.del('_page.c.d.e', resolve));
+    expect(called).toBeUndefined();
+    expect(model.get('_page')).toEqual({ b: { list: [1] } });
+    expect(events).toEqual([]);
+  });
+
+  it('still refuses to delete through a value that is not an object or array', () => {
+    const model = createModel();
+    model.set('_page.s', 'text');
+    expect(() => model.del('_page.s.x')).toThrow(TypeError);
+  });
 });
 
 describe('setDiffDeep', () => {
