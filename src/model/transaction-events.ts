@@ -9,8 +9,12 @@
  * the new values are read. Events are ordered shallow first and use final
  * indices, so applying them in order to the old snapshot gives the new one.
  *
- * A synced document that starts or stops existing emits one `change` at the
- * document path; every other change is reported at the path it happened.
+ * Every change is reported at the path it happened (a `set` of
+ * `todos.a.done` at `todos.a.done`), the same for a remote change. A synced
+ * document that starts or stops existing is also reported with a `change`
+ * at the document path: before the changes at the paths written when it
+ * starts, after them when it ends (so events replayed in order onto the old
+ * snapshot still give the new one).
  */
 import * as Y from 'yjs';
 import { arrayChanges, touchedItems, type ArrayOp, type TouchedItems } from './array-changes.ts';
@@ -80,16 +84,11 @@ export function transactionEvents(
     return { changed: true, events: [] };
   }
   const { passed, remote } = context;
+  // A synced document that starts or stops existing is also reported at its path: first when it starts, last when it ends.
+  let existence: { readonly previous: unknown; readonly created: boolean } | null = null;
   if (!entry.local && tr.changed.has(entry.root as YType)) {
     const before = existedBefore(entry, tr, cache);
-    const after = hasLiveKey(entry.root);
-    if (before !== after) {
-      const previous = before ? cache.before(entry.root, tr) : undefined;
-      for (const c of changed) cache.invalidate(c.type);
-      const value = after ? cache.read(entry.root) : undefined;
-      const event: ModelEvent = { type: 'change', path: entry.path, value, previous, passed, remote };
-      return { changed: true, events: [{ event, segments: [entry.collection, entry.id] }] };
-    }
+    if (before !== hasLiveKey(entry.root)) existence = { previous: before ? cache.before(entry.root, tr) : undefined, created: !before };
   }
   // Canonical order (depth, then path, then key) so a local write and the same
   // write arriving from a peer list their events identically.
@@ -114,6 +113,11 @@ export function transactionEvents(
   }
   for (const c of changed) cache.invalidate(c.type);
   const events: Emitted[] = [];
+  const existenceEvent = (): Emitted => ({
+    event: { type: 'change', path: entry.path, value: existence?.created ? cache.read(entry.root) : undefined, previous: existence?.previous, passed, remote },
+    segments: [entry.collection, entry.id],
+  });
+  if (existence?.created) events.push(existenceEvent());
   for (const p of pending) {
     const segments = p.kind === 'key' ? [...p.changed.segments, p.key] : p.changed.segments;
     const modelSegments = entry.modelSegments(segments);
@@ -137,6 +141,7 @@ export function transactionEvents(
       }
     }
   }
+  if (existence && !existence.created) events.push(existenceEvent());
   return { changed: true, events };
 }
 

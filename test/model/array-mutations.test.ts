@@ -42,11 +42,14 @@ describe('push', () => {
     expect(events).toStrictEqual([{ type: 'change', path: 'todos.a.list', value: [1], previous: undefined, ...local }]);
   });
 
-  it('creates a missing document, reported as one change at the document path', () => {
+  it('creates a missing document, reported at the document path and then at the array', () => {
     const { model, events } = setup();
     expect(model.push('todos.b.list', 'first')).toBe(1);
     expect(model.get('todos.b')).toEqual({ list: ['first'] });
-    expect(events).toStrictEqual([{ type: 'change', path: 'todos.b', value: { list: ['first'] }, previous: undefined, ...local }]);
+    expect(events).toStrictEqual([
+      { type: 'change', path: 'todos.b', value: { list: ['first'] }, previous: undefined, ...local },
+      { type: 'change', path: 'todos.b.list', value: ['first'], previous: undefined, ...local },
+    ]);
   });
 });
 

@@ -31,7 +31,12 @@ describe('create', () => {
     expect(model.create('todos.a', { title: 'Milk' })).toBeUndefined();
     expect(model.get('todos.a')).toEqual({ title: 'Milk', id: 'a' });
     expect(model.yDoc('todos.a').getMap('data').get('id')).toBe('a');
-    expect(events).toEqual([{ ...change, path: 'todos.a', value: { title: 'Milk', id: 'a' } }]);
+    // The document's creation first, then each field written (ordered by key).
+    expect(events).toEqual([
+      { ...change, path: 'todos.a', value: { title: 'Milk', id: 'a' } },
+      { ...change, path: 'todos.a.id', value: 'a' },
+      { ...change, path: 'todos.a.title', value: 'Milk' },
+    ]);
   });
 
   it('does not modify the value it was given', () => {
@@ -96,7 +101,11 @@ describe('createNull', () => {
     const events = record(model);
     model.createNull('todos.b', { title: 'B' });
     expect(model.get('todos.b')).toEqual({ title: 'B', id: 'b' });
-    expect(events).toEqual([{ ...change, path: 'todos.b', value: { title: 'B', id: 'b' } }]);
+    expect(events).toEqual([
+      { ...change, path: 'todos.b', value: { title: 'B', id: 'b' } },
+      { ...change, path: 'todos.b.id', value: 'b' },
+      { ...change, path: 'todos.b.title', value: 'B' },
+    ]);
   });
 
   it('leaves an existing document alone without throwing or emitting', () => {
@@ -117,7 +126,11 @@ describe('add', () => {
     const id = model.add('todos', { title: 'A' });
     expect(id).toMatch(/^[0-9A-Za-z]{16}$/);
     expect(model.get(`todos.${id}`)).toEqual({ title: 'A', id });
-    expect(events).toEqual([{ ...change, path: `todos.${id}`, value: { title: 'A', id } }]);
+    expect(events).toEqual([
+      { ...change, path: `todos.${id}`, value: { title: 'A', id } },
+      { ...change, path: `todos.${id}.id`, value: id },
+      { ...change, path: `todos.${id}.title`, value: 'A' },
+    ]);
   });
 
   it('passes the new id to its callback, as Racer does', async () => {

@@ -35,6 +35,7 @@ describe('event patterns', () => {
     model.set('todos.b.title', 'y');
     expect(heard).toEqual([
       ['todos.a', ['']],
+      ['todos.a.title', ['title']], // the document's creation, then the field written
       ['todos.a.title', ['title']],
       ['todos.a.meta', ['meta']],
       ['todos.a.meta.n', ['meta.n']],
@@ -49,6 +50,7 @@ describe('event patterns', () => {
     expect(heard).toEqual([
       ['todos.a.meta.n', ['a', 'meta.n']],
       ['todos.b', ['b', '']],
+      ['todos.b.x', ['b', 'x']],
     ]);
   });
 
@@ -232,7 +234,10 @@ describe('event delivery', () => {
     const events: ModelEvent[] = [];
     b.on('all', (event) => events.push(event));
     Y.applyUpdate(b.yDoc('todos.r'), Y.encodeStateAsUpdate(a.yDoc('todos.r')));
-    expect(events).toEqual([{ type: 'change', path: 'todos.r', value: { v: 1 }, previous: undefined, passed: {}, remote: true }]);
+    expect(events).toEqual([
+      { type: 'change', path: 'todos.r', value: { v: 1 }, previous: undefined, passed: {}, remote: true },
+      { type: 'change', path: 'todos.r.v', value: 1, previous: undefined, passed: {}, remote: true },
+    ]);
   });
 });
 

@@ -91,7 +91,7 @@ describe('scoped models', () => {
     model.set('todos.a', { title: 'Milk' });
     expect($todo.get()).toEqual({ title: 'Milk' });
     expect(model.at('todos').get('a.title')).toBe('Milk');
-    expect(paths).toEqual(['todos.a']);
+    expect(paths).toEqual(['todos.a', 'todos.a.title']);
   });
 });
 

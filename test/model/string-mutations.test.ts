@@ -43,7 +43,7 @@ describe('stringInsert', () => {
     const { model, events } = setup();
     model.stringInsert('todos.b.title', 0, 'hi');
     expect(model.get('todos.b')).toEqual({ title: 'hi' });
-    expect(events).toStrictEqual([changed('todos.b', { title: 'hi' }, undefined)]);
+    expect(events).toStrictEqual([changed('todos.b', { title: 'hi' }, undefined), changed('todos.b.title', 'hi', undefined)]);
   });
 
   it('throws a RangeError for an index past the end of a missing string', () => {

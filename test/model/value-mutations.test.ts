@@ -66,12 +66,30 @@ describe('set', () => {
     expect(events).toEqual([change('todos.a.list.0', 'q', 'q')]);
   });
 
-  it('reports one change at the document path when it creates a document', () => {
+  it('reports a change at the path written when it creates a document, after one at the document path', () => {
     const model = createModel();
     const events = record(model);
     expect(model.set('todos.a.title', 'Milk')).toBeUndefined();
     expect(model.set('todos.b', { title: 'n', tags: [] })).toBeUndefined();
-    expect(events).toEqual([change('todos.a', { title: 'Milk' }, undefined), change('todos.b', { title: 'n', tags: [] }, undefined)]);
+    expect(events).toEqual([
+      change('todos.a', { title: 'Milk' }, undefined),
+      change('todos.a.title', 'Milk', undefined),
+      change('todos.b', { title: 'n', tags: [] }, undefined),
+      change('todos.b.tags', [], undefined),
+      change('todos.b.title', 'n', undefined),
+    ]);
+  });
+
+  it("lets a pattern listener hear a document's first write, and a listener write to the new document from inside it", () => {
+    const model = createModel();
+    const heard: unknown[] = [];
+    model.on('change', 'todos.*.done', (event, [id]) => {
+      heard.push([id, event.value]);
+      if (event.value === true) model.set(`todos.${id}.doneAt`, 1);
+    });
+    model.set('todos.a.done', true);
+    expect(heard).toEqual([['a', true]]);
+    expect(model.get('todos.a')).toEqual({ done: true, doneAt: 1 });
   });
 
   it('replaces every field of an existing document and reports each field', () => {
@@ -96,7 +114,12 @@ describe('set', () => {
     expect(model.set('todos.a', undefined)).toEqual({ title: 'Milk' });
     expect(model.set('todos.b', {})).toEqual({ title: 'Eggs' });
     expect(model.get('todos')).toEqual({});
-    expect(events).toEqual([change('todos.a', undefined, { title: 'Milk' }), change('todos.b', undefined, { title: 'Eggs' })]);
+    expect(events).toEqual([
+      change('todos.a.title', undefined, 'Milk'),
+      change('todos.a', undefined, { title: 'Milk' }),
+      change('todos.b.title', undefined, 'Eggs'),
+      change('todos.b', undefined, { title: 'Eggs' }),
+    ]);
   });
 
   it('throws for a document value that is not an object and changes nothing', () => {
@@ -185,12 +208,12 @@ describe('setEach', () => {
     expect(events).toEqual([change('todos.a.p', 1, 0), change('todos.a.q', { r: 2 }, undefined)]);
   });
 
-  it('reports one change at the document path when it creates the document', () => {
+  it('reports the document path, then each key, when it creates the document', () => {
     const model = createModel();
     const events = record(model);
     model.setEach('todos.c', { a: 1, b: 2 });
     model.setEach('todos.c', {});
-    expect(events).toEqual([change('todos.c', { a: 1, b: 2 }, undefined)]);
+    expect(events).toEqual([change('todos.c', { a: 1, b: 2 }, undefined), change('todos.c.a', 1, undefined), change('todos.c.b', 2, undefined)]);
   });
 
   it('throws for a value that is not a plain object and changes nothing', () => {
@@ -222,7 +245,7 @@ describe('del', () => {
     expect(events).toEqual([remove('todos.a.list', 1, ['r'])]);
   });
 
-  it('deletes a whole document with one change at the document path', () => {
+  it('deletes a whole document: a change at each field, then one at the document path', () => {
     const model = createModel();
     model.set('todos.a', { title: 'Milk' });
     model.set('_page.t', 'T');
@@ -230,7 +253,7 @@ describe('del', () => {
     expect(model.del('todos.a')).toEqual({ title: 'Milk' });
     expect(model.del('_page.t')).toBe('T');
     expect(model.get()).toEqual({});
-    expect(events).toEqual([change('todos.a', undefined, { title: 'Milk' }), change('_page.t', undefined, 'T')]);
+    expect(events).toEqual([change('todos.a.title', undefined, 'Milk'), change('todos.a', undefined, { title: 'Milk' }), change('_page.t', undefined, 'T')]);
   });
 
   it('returns undefined and emits nothing when nothing is there (as does set to undefined)', () => {
