@@ -12,13 +12,15 @@ import { cloneStored, toYjs } from './to-yjs.ts';
 import { commit, settle, type WriteCallback, type WriteScope } from './write-scope.ts';
 import { describeNode, type YType } from './y-node.ts';
 
-interface ArrayTarget {
+/** An array a mutation works on: where it is, and the array when it exists. */
+export interface ArrayTarget {
   readonly location: Location;
   readonly array: Y.Array<unknown> | null;
   readonly length: number;
 }
 
-function arrayTarget(scope: WriteScope, method: string, path: string, allowMissing: boolean): ArrayTarget {
+/** Locates the array at a path; throws a `TypeError` when something else is there (missing is allowed when asked). */
+export function arrayTarget(scope: WriteScope, method: string, path: string, allowMissing: boolean): ArrayTarget {
   const location = locateField(scope.store, method, path, 'an array');
   const node = location.node;
   if (node instanceof Y.Array) return { location, array: node, length: node.length };
@@ -32,7 +34,8 @@ function assertInteger(method: string, path: string, name: string, value: unknow
   }
 }
 
-function ensureArray(entry: DocEntry, location: Location): Y.Array<unknown> {
+/** The array at a location, created (inside the write's transaction) when missing. */
+export function ensureArray(entry: DocEntry, location: Location): Y.Array<unknown> {
   const parent = materialize(entry, location.ySegments);
   if (parent instanceof Y.Array) {
     const created = new Y.Array<unknown>();

@@ -15,6 +15,7 @@ import { addDocument, createDocument, createNullDocument } from './document-muta
 import { ModelBase } from './model-base.ts';
 import type { Passed } from './model-event.ts';
 import { splitPath, type Subpath } from './path.ts';
+import { setArrayDiff } from './set-array-diff.ts';
 import { setDiffDeep } from './set-diff-deep.ts';
 import { stringInsert, stringRemove } from './string-mutations.ts';
 import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
@@ -90,6 +91,39 @@ export class Model extends ModelBase {
   setDiffDeep(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
   setDiffDeep(...args: unknown[]): unknown {
     return setDiffDeep(this, ...this.#valueArgs(args));
+  }
+
+  /**
+   * Turns the array at the path into `array` with the fewest removes, moves
+   * and inserts it finds, comparing elements with `===` (an unchanged element
+   * of a snapshot is the same frozen object in every read, so elements taken
+   * from `get()` are recognised; copies are not). One transaction, one Yjs
+   * update; elements left in place keep their Yjs items, so concurrent edits
+   * inside them survive. Creates the array when missing; returns the previous value.
+   *
+   * @example
+   * const [a, b, c] = model.get('todos.a.items');
+   * model.setArrayDiff('todos.a.items', [c, a, b]); // one `move` event
+   */
+  setArrayDiff(array: readonly unknown[]): unknown;
+  setArrayDiff(subpath: Subpath | undefined, array: readonly unknown[], callback?: WriteCallback): unknown;
+  setArrayDiff(...args: unknown[]): unknown {
+    const [path, value, callback] = this.#valueArgs(args);
+    return setArrayDiff(this, path, value, 'identity', callback);
+  }
+
+  /**
+   * As `setArrayDiff`, comparing elements by deep equality, so copies and
+   * values built anew match the elements they equal.
+   *
+   * @example
+   * model.setArrayDiffDeep('todos.a.tags', ['x', 'new', 'y']); // one `insert` event
+   */
+  setArrayDiffDeep(array: readonly unknown[]): unknown;
+  setArrayDiffDeep(subpath: Subpath | undefined, array: readonly unknown[], callback?: WriteCallback): unknown;
+  setArrayDiffDeep(...args: unknown[]): unknown {
+    const [path, value, callback] = this.#valueArgs(args);
+    return setArrayDiff(this, path, value, 'deep', callback);
   }
 
   /** Sets each key of `object` below the path, in one transaction. */
