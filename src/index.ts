@@ -30,6 +30,7 @@ export type {
 } from './model/query-event.ts';
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
+export { ModelPromised } from './model/model-promised.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
 export type { WriteErrorEvent, WriteErrorListener } from './model/write-errors.ts';
 export type { DocumentsOf, SchemaMap, StandardSchemaV1 } from './schema/standard-schema.ts';

@@ -4,8 +4,8 @@
  */
 import { assertJson, isDocumentTarget, locate, parseTarget, type Target } from './locate.ts';
 import { modelError } from './model-error.ts';
-import { isValidDocId, pathProblem, splitPath } from './path.ts';
-import { writeAt, writeDocument } from './value-mutations.ts';
+import { isLocalCollection, isValidDocId, pathProblem, splitPath } from './path.ts';
+import { setValue, writeAt, writeDocument } from './value-mutations.ts';
 import { settle, type AddCallback, type WriteCallback, type WriteScope } from './write-scope.ts';
 
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -71,12 +71,20 @@ export function createNullDocument(scope: WriteScope, path: string, value: unkno
   else settle(scope, callback);
 }
 
-/** `add(collection, value)`: creates a document with `value.id` or a new id; returns the id. */
+/**
+ * `add(path, value)`: stores `{ ...value, id }` under `path.<id>` (`value.id`
+ * or a new id) and returns the id. In a synced collection the path is the
+ * collection and the value a new document; in a local one (`_page`, `$x`) it
+ * may be any path, as in Racer (`add('_page.colors', {...})`).
+ */
 export function addDocument(scope: WriteScope, collectionPath: string, value: unknown, callback?: AddCallback): string {
   const segments = splitPath(collectionPath);
   const problem = pathProblem(segments);
   if (problem) throw modelError('error', 'add', collectionPath, `invalid path: ${problem}`);
-  if (segments.length !== 1) throw modelError('error', 'add', collectionPath, 'add needs a collection name');
+  const local = segments[0] !== undefined && isLocalCollection(segments[0]);
+  if (!local && segments.length !== 1) {
+    throw modelError('error', 'add', collectionPath, 'add needs a collection name (or any path in a local collection)');
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw modelError('type', 'add', collectionPath, 'add needs an object value');
   }
@@ -86,6 +94,9 @@ export function addDocument(scope: WriteScope, collectionPath: string, value: un
     throw modelError('error', 'add', collectionPath, `the value's id ${JSON.stringify(given)} is not a valid document id`);
   }
   const id = given ?? newId();
-  createDocument(scope, `${collectionPath}.${id}`, { ...value, id }, callback && ((error?: Error) => callback(error, id)), 'add');
+  const stored = { ...value, id };
+  const reportId = callback && ((error?: Error) => callback(error, id));
+  if (segments.length === 1) createDocument(scope, `${collectionPath}.${id}`, stored, reportId, 'add');
+  else setValue(scope, `${collectionPath}.${id}`, stored, reportId, 'add');
   return id;
 }

@@ -12,7 +12,7 @@
 import { insertValues, moveValues, removeEnd, removeValues } from './array-mutations.ts';
 import { increment } from './counter-mutations.ts';
 import { addDocument, createDocument, createNullDocument } from './document-mutations.ts';
-import { ModelBase } from './model-base.ts';
+import { ModelPromised } from './model-promised.ts';
 import type { Passed } from './model-event.ts';
 import { splitPath, type Subpath } from './path.ts';
 import { setArrayDiff } from './set-array-diff.ts';
@@ -44,7 +44,7 @@ function callbackArg(value: unknown): WriteCallback | undefined {
 }
 
 /** A Racer-style model over Yjs documents; create one with `createModel()`. */
-export class Model extends ModelBase {
+export class Model extends ModelPromised {
   protected derive(at: string, passed: Passed, muted: boolean): this {
     return new Model(this.store, at, passed, muted) as this;
   }
@@ -155,13 +155,16 @@ export class Model extends ModelBase {
 
   /**
    * Adds a document to a collection and returns its id (`value.id` or a new
-   * one); the callback gets the id as its second argument.
+   * one); the callback gets the id as its second argument. In a local
+   * collection the path may go deeper, as in Racer: the value (with its `id`)
+   * is set at `path.<id>`.
    *
    * @example
    * const id = model.add('todos', { title: 'Milk', done: false });
+   * model.add('_page.colors', { name: 'red' }); // _page.colors.<id> = { name: 'red', id }
    */
   add(value: object, callback?: AddCallback): string;
-  add(collection: string, value: object, callback?: AddCallback): string;
+  add(path: string, value: object, callback?: AddCallback): string;
   add(...args: unknown[]): string {
     const [rest, callback] = takeCallback(args);
     const [path, value] = rest.length <= 1 ? [this.path(), rest[0]] : [this.path(rest[0] as Subpath), rest[1]];

@@ -153,6 +153,26 @@ export class Query<R = readonly unknown[]> {
     this.#release('fetch');
   }
 
+  /** Racer's name for `subscribe`, which already returns a promise: an alias. */
+  subscribePromised(): Promise<void> {
+    return this.subscribe();
+  }
+
+  /** Racer's name for `fetch`, which already returns a promise: an alias. */
+  fetchPromised(): Promise<void> {
+    return this.fetch();
+  }
+
+  /** Racer's name for `unsubscribe`, which already returns a promise: an alias. */
+  unsubscribePromised(): Promise<void> {
+    return this.unsubscribe();
+  }
+
+  /** Racer's name for `unfetch`, which already returns a promise: an alias. */
+  unfetchPromised(): Promise<void> {
+    return this.unfetch();
+  }
+
   /**
    * Listens for `insert`, `remove`, `move` (of result ids), `change` (any
    * change of the result) or `error`. Returns a function that stops it.

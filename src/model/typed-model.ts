@@ -14,7 +14,9 @@ import type { Query } from './query.ts';
 import type { WriteCallback } from './write-scope.ts';
 
 /** The `Model` members that the typed views declare again, typed. */
-type TypedMembers = 'get' | 'set' | 'at' | 'del' | 'increment' | 'push' | 'add' | 'query' | 'pass' | 'silent';
+type TypedMembers =
+  | 'get' | 'set' | 'at' | 'del' | 'increment' | 'push' | 'add' | 'query' | 'pass' | 'silent'
+  | 'setPromised' | 'delPromised' | 'incrementPromised' | 'pushPromised' | 'addPromised';
 
 /**
  * A model scoped at a value of type `T`, with `get`, `set`, `at`, `del`,
@@ -54,6 +56,22 @@ export interface TypedScope<T> extends Omit<Model, TypedMembers> {
   push<P extends string>(path: CheckPathTo<T, P, readonly unknown[]>, value: ElementOf<ValueAt<T, P>>, callback?: WriteCallback): number;
   /** Appends a value to the array at the scope; returns the new length. */
   push(value: ElementOf<T>): number;
+  /** `set`, resolving once the write is stored. */
+  setPromised<P extends string>(path: CheckPath<T, P>, value: ValueAt<T, P>): Promise<void>;
+  /** `set` at the scope, resolving once the write is stored. */
+  setPromised(value: T): Promise<void>;
+  /** `del`, resolving once the deletion is stored. */
+  delPromised<P extends string>(path: CheckPath<T, P>): Promise<void>;
+  /** `del` at the scope, resolving once the deletion is stored. */
+  delPromised(): Promise<void>;
+  /** `increment`, resolving once the write is stored. */
+  incrementPromised<P extends string>(path: CheckPathTo<T, P, number>, by?: number): Promise<void>;
+  /** `increment` at the scope, resolving once the write is stored. */
+  incrementPromised(by?: number): Promise<void>;
+  /** `push`, resolving once the write is stored. */
+  pushPromised<P extends string>(path: CheckPathTo<T, P, readonly unknown[]>, value: ElementOf<ValueAt<T, P>>): Promise<void>;
+  /** `push` at the scope, resolving once the write is stored. */
+  pushPromised(value: ElementOf<T>): Promise<void>;
   /** This model with `data` passed to listeners (never synced). */
   pass(data: Readonly<Record<string, unknown>>): this;
   /** This model without events (or with them again for `false`). */
@@ -76,6 +94,8 @@ export interface TypedScope<T> extends Omit<Model, TypedMembers> {
 export interface TypedModel<S extends SchemaMap> extends TypedScope<DocumentTree<DocumentsOf<S>>> {
   /** Adds a document to a collection and returns its id (`doc.id` or a new one). */
   add<C extends keyof S & string>(collection: C, doc: DocumentsOf<S>[C] & { readonly id?: string }, callback?: WriteCallback): string;
+  /** `add`, resolving with the id once the document is stored. */
+  addPromised<C extends keyof S & string>(collection: C, doc: DocumentsOf<S>[C] & { readonly id?: string }): Promise<string>;
   /** A live count query over a collection. */
   query<C extends keyof S & string>(collection: C, expression: TypedQueryExpression<DocumentsOf<S>[C]> & { readonly $count: true }): Query<number>;
   /** A live query over a collection: its documents, typed. */

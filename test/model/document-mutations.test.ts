@@ -166,6 +166,32 @@ describe('add', () => {
     expect(model.get()).toEqual({});
   });
 
+  it('adds under any path of a local collection, as Racer does', async () => {
+    const model = createModel();
+    const events = record(model);
+    model.set('_page.colors', {});
+    events.length = 0;
+    const id = model.add('_page.colors', { name: 'red' });
+    expect(id).toMatch(/^[0-9A-Za-z]{16}$/);
+    expect(model.get('_page.colors')).toEqual({ [id]: { name: 'red', id } });
+    expect(events).toEqual([{ ...change, path: `_page.colors.${id}`, value: { name: 'red', id } }]);
+    expect(model.at('_page.palette.warm').add({ id: 'orange' })).toBe('orange');
+    expect(model.get('_page.palette')).toEqual({ warm: { orange: { id: 'orange' } } });
+    expect(model.add('$ui.menu', { id: 'a' })).toBe('a');
+    expect(model.get('$ui.menu.a')).toEqual({ id: 'a' });
+    const added = await new Promise<string>((resolve) => model.add('_page.colors', { name: 'blue' }, (_error, got) => resolve(got)));
+    expect(model.get(`_page.colors.${added}.name`)).toBe('blue');
+  });
+
+  it('keeps one document per add in a synced collection and refuses a local path through a value', () => {
+    const model = createModel();
+    expect(() => model.add('todos.a.items', {})).toThrow(/collection name/);
+    model.set('_page.title', 'x');
+    expect(() => model.add('_page.title', { name: 'y' })).toThrow(/_page\.title is a string/);
+    expect(() => model.add('_page.colors', { id: 'a.b' })).toThrow(/not a valid document id/);
+    expect(model.get('_page')).toEqual({ title: 'x' });
+  });
+
   it('gives each document a different id', () => {
     const model = createModel();
     const ids = new Set(Array.from({ length: 200 }, () => model.add('todos', {})));
