@@ -14,7 +14,7 @@ import type { Subpath } from './path.ts';
 
 /** The mutators `*Promised` calls, each with a trailing callback. */
 type WriteMethod =
-  | 'set' | 'setNull' | 'setDiff' | 'setDiffDeep' | 'setEach' | 'create' | 'createNull' | 'add' | 'del' | 'increment'
+  | 'set' | 'setNull' | 'setDiff' | 'setDiffDeep' | 'setArrayDiff' | 'setArrayDiffDeep' | 'setEach' | 'create' | 'createNull' | 'add' | 'del' | 'increment'
   | 'push' | 'unshift' | 'insert' | 'pop' | 'shift' | 'remove' | 'move' | 'stringInsert' | 'stringRemove';
 
 /** `(value)` or `(subpath, value)`: the form of `set` that takes a callback. */
@@ -29,6 +29,8 @@ export abstract class ModelPromised extends ModelBase {
   /** @internal */ abstract setNull(...args: unknown[]): unknown;
   /** @internal */ abstract setDiff(...args: unknown[]): unknown;
   /** @internal */ abstract setDiffDeep(...args: unknown[]): unknown;
+  /** @internal */ abstract setArrayDiff(...args: unknown[]): unknown;
+  /** @internal */ abstract setArrayDiffDeep(...args: unknown[]): unknown;
   /** @internal */ abstract setEach(...args: unknown[]): void;
   /** @internal */ abstract create(...args: unknown[]): void;
   /** @internal */ abstract createNull(...args: unknown[]): void;
@@ -71,6 +73,20 @@ export abstract class ModelPromised extends ModelBase {
   setDiffPromised(subpath: Subpath | undefined, value: unknown): Promise<void>;
   setDiffPromised(...args: unknown[]): Promise<void> {
     return this.#promised('setDiff', withSubpath(args));
+  }
+
+  /** `setArrayDiff`; resolves once the write is stored. */
+  setArrayDiffPromised(array: readonly unknown[]): Promise<void>;
+  setArrayDiffPromised(subpath: Subpath | undefined, array: readonly unknown[]): Promise<void>;
+  setArrayDiffPromised(...args: unknown[]): Promise<void> {
+    return this.#promised('setArrayDiff', withSubpath(args));
+  }
+
+  /** `setArrayDiffDeep`; resolves once the write is stored. */
+  setArrayDiffDeepPromised(array: readonly unknown[]): Promise<void>;
+  setArrayDiffDeepPromised(subpath: Subpath | undefined, array: readonly unknown[]): Promise<void>;
+  setArrayDiffDeepPromised(...args: unknown[]): Promise<void> {
+    return this.#promised('setArrayDiffDeep', withSubpath(args));
   }
 
   /** `setDiffDeep`; resolves once the write is stored. */

@@ -26,6 +26,8 @@ const CALLS: ReadonlyArray<[string, (model: Model) => Promise<unknown>, (model: 
   ['setNullPromised', (m) => m.setNullPromised('todos.a.note', 'n'), (m) => m.get('todos.a.note'), 'n'],
   ['setDiffPromised', (m) => m.setDiffPromised('todos.a.n', 5), (m) => m.get('todos.a.n'), 5],
   ['setDiffDeepPromised', (m) => m.setDiffDeepPromised('todos.a.list', [1, 9]), (m) => m.get('todos.a.list'), [1, 9]],
+  ['setArrayDiffPromised', (m) => m.setArrayDiffPromised('todos.a.list', [2, 1, 7]), (m) => m.get('todos.a.list'), [2, 1, 7]],
+  ['setArrayDiffDeepPromised', (m) => m.at('todos.a.list').setArrayDiffDeepPromised([8]), (m) => m.get('todos.a.list'), [8]],
   ['setEachPromised', (m) => m.setEachPromised('todos.a', { p: 1, q: 2 }), (m) => [m.get('todos.a.p'), m.get('todos.a.q')], [1, 2]],
   ['createPromised', (m) => m.createPromised('todos.b', { t: 1 }), (m) => m.get('todos.b'), { t: 1, id: 'b' }],
   ['createPromised (scoped)', (m) => m.at('todos.c').createPromised(), (m) => m.get('todos.c'), { id: 'c' }],
