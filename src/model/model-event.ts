@@ -51,12 +51,16 @@ export interface MoveEvent extends EventBase {
 export interface LoadEvent extends EventBase {
   readonly type: 'load';
   readonly value: unknown;
+  /** The document loaded: `value`, under Racer's name for it. */
+  readonly document: unknown;
 }
 
 /** A document left the model. */
 export interface UnloadEvent extends EventBase {
   readonly type: 'unload';
   readonly previous: unknown;
+  /** The document as it was: `previous`, under Racer's name for it. */
+  readonly previousDocument: unknown;
 }
 
 /** Any model event. */

@@ -163,7 +163,7 @@ export class ModelStore {
     if (!complete) return entry; // part of the document only (a bundle's writes): still to be loaded
     const announce = fresh || !entry.loaded;
     entry.loaded = true;
-    if (announce) this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
+    if (announce) this.#emitLoad(entry);
     return entry;
   }
 
@@ -197,7 +197,7 @@ export class ModelStore {
     const entry = this.entry(collection, id);
     if (!entry || entry.loaded) return;
     entry.loaded = true;
-    this.#emit({ type: 'load', path: entry.path, value: this.docValue(entry), passed: EMPTY_PASSED, remote: true });
+    this.#emitLoad(entry);
   }
 
   /**
@@ -220,7 +220,7 @@ export class ModelStore {
     if (!docs || !entry) return false;
     const previous = this.docValue(entry);
     this.#remove(entry, docs);
-    this.#emit({ type: 'unload', path: entry.path, previous, passed: EMPTY_PASSED, remote: false });
+    this.#emit({ type: 'unload', path: entry.path, previous, previousDocument: previous, passed: EMPTY_PASSED, remote: false });
     this.conflicts.flush();
     return true;
   }
@@ -251,6 +251,12 @@ export class ModelStore {
   /** True once `close()` was called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Emits `load` for a document now in the model (its value as `value` and as Racer's `document`). */
+  #emitLoad(entry: DocEntry): void {
+    const value = this.docValue(entry);
+    this.#emit({ type: 'load', path: entry.path, value, document: value, passed: EMPTY_PASSED, remote: true });
   }
 
   #emit(event: ModelEvent): void {

@@ -34,7 +34,7 @@ describe('SyncClient subscribe and fetch', () => {
     model.on('all', 'todos.**', (event) => events.push(event));
     await model.subscribe('todos.a');
     expect(model.get('todos.a')).toEqual({ title: 'x', done: false });
-    expect(events).toEqual([{ type: 'load', path: 'todos.a', value: { title: 'x', done: false }, passed: {}, remote: true }]);
+    expect(events).toEqual([{ type: 'load', path: 'todos.a', value: { title: 'x', done: false }, document: { title: 'x', done: false }, passed: {}, remote: true }]);
   });
 
   it('delivers later remote changes to a subscribed document as remote change events', async () => {
@@ -130,7 +130,7 @@ describe('SyncClient subscribe and fetch', () => {
 
     await model.unsubscribe('todos.a');
     await waitFor(() => model.get('todos.a') === undefined, 2000, 'the document to leave');
-    expect(unloads).toEqual([{ type: 'unload', path: 'todos.a', previous: { n: 2 }, passed: {}, remote: false }]);
+    expect(unloads).toEqual([{ type: 'unload', path: 'todos.a', previous: { n: 2 }, previousDocument: { n: 2 }, passed: {}, remote: false }]);
   });
 
   it('counts fetches like subscriptions: the document stays until the last unfetch', async () => {

@@ -249,7 +249,7 @@ describe('load and unload', () => {
     const events: ModelEvent[] = [];
     model.on('all', (event) => events.push(event));
     model.store.load('todos', 'x', Y.encodeStateAsUpdate(other));
-    expect(events).toEqual([{ type: 'load', path: 'todos.x', value: { title: 'Remote' }, passed: {}, remote: true }]);
+    expect(events).toEqual([{ type: 'load', path: 'todos.x', value: { title: 'Remote' }, document: { title: 'Remote' }, passed: {}, remote: true }]);
     expect(model.get('todos.x')).toEqual({ title: 'Remote' });
   });
 
@@ -272,7 +272,7 @@ describe('load and unload', () => {
     model.on('unload', 'todos.*', (event) => events.push(event));
     expect(model.store.unload('todos', 'x')).toBe(true);
     expect(model.store.unload('todos', 'x')).toBe(false);
-    expect(events).toEqual([{ type: 'unload', path: 'todos.x', previous: { title: 'Milk' }, passed: {}, remote: false }]);
+    expect(events).toEqual([{ type: 'unload', path: 'todos.x', previous: { title: 'Milk' }, previousDocument: { title: 'Milk' }, passed: {}, remote: false }]);
     expect(model.get('todos.x')).toBeUndefined();
   });
 });

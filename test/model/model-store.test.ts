@@ -11,7 +11,7 @@ describe('ModelStore', () => {
     model.on('all', (event) => events.push(event));
     model.yDoc('todos.a');
     model.store.load('todos', 'a', Y.encodeStateAsUpdate(source.yDoc('todos.a')));
-    expect(events).toEqual([{ type: 'load', path: 'todos.a', value: { title: 'x' }, passed: {}, remote: true }]);
+    expect(events).toEqual([{ type: 'load', path: 'todos.a', value: { title: 'x' }, document: { title: 'x' }, passed: {}, remote: true }]);
   });
 
   it('serves current collection and root snapshots inside an open transaction', () => {
