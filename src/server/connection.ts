@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../protocol/error-code.ts';
 import type { AccessRules } from './access-rules.ts';
+import type { ConnectionMeter } from './connection-meter.ts';
 import { ioTurn } from './io-turns.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
@@ -21,6 +22,8 @@ export interface ConnectionContext {
   readonly queries: LiveQueries;
   /** The server's rules and schema. */
   readonly access: AccessRules;
+  /** Counts the connection's traffic into the server's metrics (absent while the server has none). */
+  readonly meter?: ConnectionMeter;
 }
 
 /** How long a closed socket may take to finish the closing handshake before it is cut. */
@@ -130,6 +133,7 @@ export abstract class Connection implements RoomPeer {
     }
     this.lastSent = Date.now();
     this.ws.send(bytes);
+    this.context.meter?.sent(bytes);
   }
 
   /** Closes the socket with a code and a short reason. */
@@ -175,6 +179,7 @@ export abstract class Connection implements RoomPeer {
 
   #onMessage(frame: Uint8Array, isBinary: boolean): void {
     if (this.#closed) return;
+    this.context.meter?.received(frame, performance.now());
     const { maxFrameBytes, maxQueuedBeforeAuth } = this.context.options;
     if (!this.#takeToken()) {
       const { maxMessagesPerSecond, messageBurst } = this.context.options;

@@ -13,6 +13,7 @@ import type { Model } from '../model/model.ts';
 import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import { AccessRules } from './access-rules.ts';
+import type { AdminHandler } from './admin-handler.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { InProcessSync } from './in-process-sync.ts';
 import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
@@ -22,6 +23,7 @@ import { repairJson } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { FanoutLink } from './fanout-link.ts';
 import { serverRooms } from './server-rooms.ts';
+import { ServerAdmin } from './server-admin.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
@@ -82,6 +84,7 @@ export class SyncServer {
   #closing: Promise<void> | null = null;
   readonly #repaired: Promise<unknown>;
   readonly #link: FanoutLink | null;
+  readonly #admin: ServerAdmin;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -90,7 +93,16 @@ export class SyncServer {
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     // JSON values a crash left behind are rebuilt before any query runs.
     this.#repaired = repairJson(storage, log).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
-    ({ registry: this.#registry, queries: this.#queries, link: this.#link } = serverRooms(this.options, this.#repaired));
+    this.#admin = new ServerAdmin({
+      storage,
+      closing: () => this.#closing !== null,
+      connections: () => this.#connections,
+      rooms: () => this.#registry.size,
+      liveQueries: () => this.#queries.size,
+    });
+    // Rooms get a storage whose appends are timed (once metrics exist).
+    const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired);
+    ({ registry: this.#registry, queries: this.#queries, link: this.#link } = rooms);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
     this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);
@@ -105,6 +117,23 @@ export class SyncServer {
   /** Number of documents in memory. */
   get roomCount(): number {
     return this.#registry.size;
+  }
+
+  /**
+   * The HTTP handler of the server's operations endpoints, for
+   * `http.createServer(handler)` or an Express/connect app (serve it on a
+   * port of its own, not to the internet): `GET /metrics` (Prometheus text
+   * format, from a registry of this server's own), `GET /healthz` (200
+   * while the process runs) and `GET /readyz` (200 when storage answers and
+   * the server is not closing; 503 with a JSON reason otherwise). Counters
+   * and histograms count from the first call on; every call returns the
+   * same handler. See docs/operations.md for the metrics.
+   *
+   * @example
+   * http.createServer(server.adminHandler()).listen(9090, '127.0.0.1');
+   */
+  adminHandler(): AdminHandler {
+    return this.#admin.handler();
   }
 
   /**
@@ -228,7 +257,14 @@ export class SyncServer {
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const context: ConnectionContext = { options: this.options, registry: this.#registry, queries: this.#queries, access: this.#access };
+      const meter = this.#admin.meter(endpoint.kind);
+      const context: ConnectionContext = {
+        options: this.options,
+        registry: this.#registry,
+        queries: this.#queries,
+        access: this.#access,
+        ...(meter ? { meter } : {}),
+      };
       const connection =
         endpoint.kind === 'multiplexed'
           ? new MultiplexedConnection(ws, request, context)

@@ -1,0 +1,114 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import type { SyncServer } from '../../src/server/index.ts';
+import { client, startServer } from '../helpers/sync-fixtures.ts';
+import { useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
+import { memoryStorage } from '../../src/server/index.ts';
+
+const resources = useResources();
+
+/** Serves `server.adminHandler()` on a free loopback port; resolves to its base URL. */
+async function serveAdmin(server: SyncServer): Promise<string> {
+  const http: HttpServer = createHttpServer(server.adminHandler());
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+  resources.defer(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  const address = http.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+async function get(base: string, path: string): Promise<{ status: number; type: string; text: string }> {
+  const response = await fetch(`${base}${path}`);
+  return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+/** The value of one sample (`name` with its labels as written, e.g. `x{kind="stock"}`) in Prometheus text. */
+function sample(text: string, name: string): number {
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
+  if (line === undefined) throw new Error(`no sample ${name} in:\n${text}`);
+  return Number(line.slice(name.length + 1));
+}
+
+const write = (model: ReturnType<typeof client>, path: string, value: unknown): Promise<Error | undefined> =>
+  within(new Promise((resolve) => model.set(path, value, (error) => resolve(error))), 5000, `the write of ${path}`);
+
+describe('SyncServer.adminHandler', () => {
+  it('counts connections, rooms, updates, bytes, acks and appends, in Prometheus text', async () => {
+    const t = resources.server(await startServer());
+    const admin = await serveAdmin(t.server);
+    const writer = resources.model(client(t.url));
+    const reader = resources.model(client(t.url));
+    await Promise.all([writer.subscribe('todos.a'), reader.subscribe('todos.a')]);
+    const writes = 5;
+    for (let i = 0; i < writes; i += 1) expect(await write(writer, 'todos.a.n', i)).toBeUndefined();
+
+    const { status, type, text } = await get(admin, '/metrics');
+    expect(status).toBe(200);
+    expect(type).toContain('text/plain');
+    expect(sample(text, 'yracer_connections{kind="multiplexed"}')).toBe(2);
+    expect(sample(text, 'yracer_connections{kind="stock"}')).toBe(0);
+    expect(sample(text, 'yracer_rooms')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'yracer_live_queries')).toBe(0);
+    expect(sample(text, 'yracer_updates_received_total')).toBeGreaterThanOrEqual(writes);
+    expect(sample(text, 'yracer_updates_sent_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'yracer_write_ack_seconds_count')).toBeGreaterThanOrEqual(writes);
+    expect(sample(text, 'yracer_storage_append_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'yracer_received_bytes_total')).toBeGreaterThan(0);
+    expect(sample(text, 'yracer_sent_bytes_total')).toBeGreaterThan(0);
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('counts a refused write by its code, and keeps each server its own registry', async () => {
+    const rules = { todos: { read: () => true } };
+    const t = resources.server(await startServer({ rules }));
+    const other = resources.server(await startServer());
+    const [admin, otherAdmin] = [await serveAdmin(t.server), await serveAdmin(other.server)];
+    const model = resources.model(client(t.url));
+    await model.subscribe('todos.a');
+    expect((await write(model, 'todos.a.title', 'no')) as { code?: string }).toMatchObject({ code: 'forbidden' });
+
+    const { text } = await get(admin, '/metrics');
+    expect(sample(text, 'yracer_writes_refused_total{code="forbidden"}')).toBe(1);
+    expect(sample(text, 'yracer_write_ack_seconds_count')).toBe(0);
+    const otherText = (await get(otherAdmin, '/metrics')).text;
+    expect(sample(otherText, 'yracer_updates_received_total')).toBe(0);
+    expect(sample(otherText, 'yracer_connections{kind="multiplexed"}')).toBe(0);
+  });
+
+  it('answers /healthz 200, /readyz 200, and 404 for an unknown path', async () => {
+    const t = resources.server(await startServer());
+    const admin = await serveAdmin(t.server);
+    expect((await get(admin, '/healthz')).status).toBe(200);
+    const ready = await get(admin, '/readyz');
+    expect([ready.status, JSON.parse(ready.text)]).toEqual([200, { ready: true }]);
+    expect((await get(admin, '/nope')).status).toBe(404);
+    expect((await fetch(`${admin}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers /readyz 503 with the reason once the server is closing', async () => {
+    const t = await startServer();
+    const admin = await serveAdmin(t.server);
+    const closed = t.server.close();
+    const ready = await get(admin, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.text)).toEqual({ ready: false, reason: 'the server is closing' });
+    expect((await get(admin, '/healthz')).status).toBe(200);
+    await closed;
+  });
+
+  it('answers /readyz 503 with the reason when storage fails', async () => {
+    let failing = false;
+    const inner = memoryStorage();
+    const storage = wrapStorage(inner, {
+      heads: (keys) => (failing ? Promise.reject(new Error('database unreachable')) : inner.heads(keys)),
+    });
+    const t = resources.server(await startServer({ storage }));
+    const admin = await serveAdmin(t.server);
+    expect((await get(admin, '/readyz')).status).toBe(200);
+    failing = true;
+    const ready = await get(admin, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.text)).toEqual({ ready: false, reason: 'storage failed: database unreachable' });
+    failing = false;
+    expect((await get(admin, '/readyz')).status).toBe(200);
+  });
+});
