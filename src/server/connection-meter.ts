@@ -4,7 +4,8 @@
  * for documents the y-protocols message type), without changing how they
  * are handled. On the multiplexed protocol it also times each tracked
  * update (`seq > 0`) from its arrival until the `ack` that covers it, and
- * counts the ones answered with an `error` instead, by code.
+ * counts the ones answered with an `error` instead, by code (a stock
+ * client's refused writes are reported with `writeRefused`).
  */
 import * as decoding from 'lib0/decoding';
 import { MessageKind } from '../protocol/message-kind.ts';
@@ -95,6 +96,11 @@ export class ConnectionMeter {
     }
   }
 
+  /** A write without `seq` (a stock client's) was refused with `code`. */
+  writeRefused(code: string): void {
+    this.#metrics.writesRefused.inc({ code });
+  }
+
   /** `ack` of `seq`: it and the document's earlier pending updates are stored. */
   #acked(seq: number): void {
     const doc = this.#docOf.get(seq);
@@ -111,7 +117,7 @@ export class ConnectionMeter {
 
   /** `error` about the pending update `seq`: refused with `code`. */
   #refused(seq: number, code: string): void {
-    this.#metrics.writesRefused.inc({ code });
+    this.writeRefused(code);
     const doc = this.#docOf.get(seq)!;
     this.#docOf.delete(seq);
     const list = this.#pending.get(doc) ?? [];

@@ -106,12 +106,19 @@ export class StockConnection extends Connection {
           const { stored, refused } = await receiveChecked(room, payload.update, this, this.session ?? {}, this.context.access, {
             revertRefused: true,
           });
-          if (refused) this.log('warn', `update refused and reverted (${refused.message})`);
-          stored.catch((error: unknown) => this.log('error', `storing failed (${String(error)})`));
+          if (refused) {
+            this.log('warn', `update refused and reverted (${refused.message})`);
+            this.context.meter?.writeRefused(refused instanceof AccessRefusedError ? refused.code : ErrorCode.BadUpdate);
+          }
+          stored.catch((error: unknown) => {
+            this.log('error', `storing failed (${String(error)})`);
+            this.context.meter?.writeRefused(ErrorCode.StorageFailed);
+          });
         } catch (error) {
           // It cannot be integrated at all: y-websocket has no error message, so it is dropped (never stored or relayed) and logged.
           if (!(error instanceof BadUpdateError) && !(error instanceof AccessRefusedError)) throw error;
           this.log('warn', `update rejected (${error.message})`);
+          this.context.meter?.writeRefused(error instanceof AccessRefusedError ? error.code : ErrorCode.BadUpdate);
         }
         return;
       case 'awareness': {

@@ -1,8 +1,9 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { SyncServer } from '../../src/server/index.ts';
-import { client, startServer } from '../helpers/sync-fixtures.ts';
-import { useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
+import { updatePayload } from '../../src/protocol/sync-payload.ts';
+import { client, rawSocket, startServer } from '../helpers/sync-fixtures.ts';
+import { eventually, fieldsUpdate, useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
 import { memoryStorage } from '../../src/server/index.ts';
 
 const resources = useResources();
@@ -69,6 +70,12 @@ describe('SyncServer.adminHandler', () => {
     const { text } = await get(admin, '/metrics');
     expect(sample(text, 'yracer_writes_refused_total{code="forbidden"}')).toBe(1);
     expect(sample(text, 'yracer_write_ack_seconds_count')).toBe(0);
+
+    // A stock client's refused update has no error message: it is counted when the server drops it.
+    const stock = resources.socket(await rawSocket(t.url, '/todos/b'));
+    stock.send(updatePayload(fieldsUpdate({ title: 'no' })));
+    await eventually(async () => sample((await get(admin, '/metrics')).text, 'yracer_writes_refused_total{code="forbidden"}') === 2);
+    expect(sample((await get(admin, '/metrics')).text, 'yracer_connections{kind="stock"}')).toBe(1);
     const otherText = (await get(otherAdmin, '/metrics')).text;
     expect(sample(otherText, 'yracer_updates_received_total')).toBe(0);
     expect(sample(otherText, 'yracer_connections{kind="multiplexed"}')).toBe(0);
