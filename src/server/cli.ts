@@ -2,7 +2,7 @@
  * The `yracer` command line.
  *
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process]
- *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]
+ *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]
  *
  * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
  * changes with other processes through Redis with `--redis`), prints the URL
@@ -13,8 +13,10 @@
  * SQLite, after storing what is pending) and exits 0; a second signal
  * exits 1 at once. `--workers N` (needs `--postgres` and `--redis`) forks N
  * server processes on one port with `node:cluster` (cli-workers.ts), so one
- * machine's cores are used.
+ * machine's cores are used. `--admin-port N` serves `server.adminHandler()`
+ * (/metrics, /healthz, /readyz) on a port of its own, on the same host.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import cluster from 'node:cluster';
 import { sqliteStorage } from '../storage/sqlite-storage.ts';
@@ -25,7 +27,7 @@ import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
 const USAGE =
-  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N]';
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -65,6 +67,20 @@ function closeOnSignals(server: () => SyncServer | null, exit: (code: number) =>
   };
 }
 
+/** Serves the server's admin endpoints on `port` of `host`; resolves to their base URL. */
+async function listenAdmin(server: SyncServer, port: number, host: string): Promise<string> {
+  const http = createHttpServer(server.adminHandler());
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
+  // It answers until the process exits (readyz says 503 while the server closes).
+  http.unref();
+  const address = http.address();
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shown}:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
 /**
  * Runs the CLI with the given arguments (without `node` and the script).
  * Resolves with the exit code, or -1 while `serve` runs (it calls `exit`
@@ -85,6 +101,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
         'postgres-schema': { type: 'string', default: 'public' },
         redis: { type: 'string' },
         workers: { type: 'string', default: '1' },
+        'admin-port': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -111,6 +128,15 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     console.error(`yracer: --workers must be a number from 1 to 256, got "${values.workers}"`);
     return 2;
   }
+  const adminPort = values['admin-port'] === undefined ? null : Number(values['admin-port']);
+  if (adminPort !== null && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) {
+    console.error(`yracer: --admin-port must be a number from 0 to 65535, got "${values['admin-port']}"`);
+    return 2;
+  }
+  if (adminPort !== null && workers > 1) {
+    console.error('yracer: --admin-port serves one process\'s metrics; it does not go with --workers');
+    return 2;
+  }
   const durability = values.durability;
   if (durability !== 'disk' && durability !== 'process') {
     console.error(`yracer: --durability must be disk (acknowledged writes survive a power loss) or process (a crash of the process), got "${durability}"`);
@@ -131,13 +157,16 @@ export async function main(argv: readonly string[], exit: (code: number) => void
   const fanout: Fanout | undefined = values.redis === undefined ? undefined : (await import('../fanout/redis-fanout.ts')).redisFanout(values.redis);
   server = createServer({ storage, ...(fanout ? { fanout } : {}) });
   let url: string;
+  let adminUrl: string | null = null;
   try {
     ({ url } = await server.listen({ port, host: values.host }));
+    if (adminPort !== null) adminUrl = await listenAdmin(server, adminPort, values.host);
   } catch (error) {
     if (signals.closing) return -1; // closed while it started: the signal handler exits
     throw error;
   }
   const where = values.postgres === undefined ? `SQLite: ${values.db}${durability === 'process' ? ', durability: process' : ''}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
   if (!signals.closing) console.log(`yracer listening on ${url} (${where}${cluster.isWorker ? `, worker ${process.pid}` : ''})`);
+  if (!signals.closing && adminUrl) console.log(`yracer admin on ${adminUrl} (/metrics, /healthz, /readyz)`);
   return -1;
 }

@@ -80,6 +80,28 @@ describe('yracer serve', () => {
   });
 });
 
+describe('yracer serve --admin-port', () => {
+  it('serves /metrics, /healthz and /readyz on a port of its own and prints their URL', async () => {
+    const running = await serve(['serve', '--port', '0', '--admin-port', '0', '--db', join(dir, 'admin', 'x.db')]);
+    await waitFor(() => /yracer admin on http:\/\/\S+/.test(running.output()), 10_000, 'the admin URL on stdout');
+    const admin = /yracer admin on (http:\/\/\S+)/.exec(running.output())?.[1] ?? '';
+    expect(admin).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+
+    const model = resources.model(client(running.url));
+    await model.subscribe('todos.a');
+    model.set('todos.a.title', 'counted');
+    await model.whenNothingPending();
+    const metrics = await (await fetch(`${admin}/metrics`)).text();
+    expect(metrics).toMatch(/^yracer_connections\{kind="multiplexed"\} 1$/m);
+    expect(metrics).toMatch(/^yracer_write_ack_seconds_count [1-9]/m);
+    expect((await fetch(`${admin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+
+    running.child.kill('SIGTERM');
+    expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
+  });
+});
+
 /** Spawns `node bin/yracer.mjs ...args` without waiting for anything. */
 function spawnServe(args: readonly string[]) {
   if (!existsSync('dist/server/cli.js')) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
@@ -172,6 +194,8 @@ describe('cli main', () => {
     [['serve', '--port', '-1'], /--port/],
     [['serve', '--nope'], /nope/],
     [['serve', '--durability', 'fast'], /--durability must be disk .* or process .*, got "fast"/],
+    [['serve', '--admin-port', 'x'], /--admin-port must be a number from 0 to 65535, got "x"/],
+    [['serve', '--admin-port', '0', '--workers', '2', '--postgres', 'postgres://x', '--redis', 'redis://x'], /--admin-port .* does not go with --workers/],
   ])('returns 2 with a message for %j', async (argv, message) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
