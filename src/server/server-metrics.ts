@@ -47,7 +47,7 @@ export class ServerMetrics {
   readonly ackLatency: Histogram;
   /** Seconds a storage `append` takes. */
   readonly appendLatency: Histogram;
-  /** Writes refused, by error code (`forbidden`, `invalid`, `storage-failed`, ...). */
+  /** Writes refused, by error code (`forbidden`, `invalid-document`, `storage-failed`, ...). */
   readonly writesRefused: Counter<'code'>;
 
   constructor(sources: MetricsSources) {
