@@ -2,33 +2,28 @@
  * A room: one loaded document on the server, with everyone subscribed to it.
  *
  * It loads the document from storage before anything else may read it,
- * applies updates from peers (validated first, broadcast only once applied),
- * appends each update to storage in order (an acknowledgement waits for its
- * append), keeps the stored JSON value current (debounced), compacts the
- * update log by count and by time, and holds presence (room-presence.ts).
+ * applies updates from peers (validated first, broadcast only once applied:
+ * room-intake.ts), appends each update to storage in order (an
+ * acknowledgement waits for its append; room-store.ts), keeps the stored JSON
+ * value current (debounced), compacts the update log by count and by time,
+ * and holds presence (room-presence.ts).
  * When its last peer leaves it tells the registry, which unloads it after an
  * idle delay.
  */
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
-import { updatePayload } from '../protocol/sync-payload.ts';
 import type { StorageKey } from '../storage/storage.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';
+import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
-import { jsonEqual } from '../query/compare-values.ts';
-import { applyReverted } from './apply-reverted.ts';
 import { CachedValue } from './cached-value.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, type PresenceRefusal } from './room-presence.ts';
 import { WritePreview } from './write-preview.ts';
 import { updateProblem } from './update-check.ts';
 
-/** Origin of transactions that load stored state (not broadcast, not stored again). */
-export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
-
-/** Origin of transactions that apply what other processes stored (broadcast, not stored again). */
-export const REMOTE_ORIGIN: unique symbol = Symbol('yracer-server:remote');
+export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
 
 /** Something in a room that receives its messages: a multiplexed or a stock connection. */
 export interface RoomPeer {
@@ -50,14 +45,14 @@ export class Room {
   readonly #presence: RoomAwareness;
   readonly #settings: RoomSettings;
   #checks: Promise<void> = Promise.resolve();
+  /** Applies updates to the document and broadcasts them (room-intake.ts). */
+  readonly #intake: RoomIntake;
   /** Appends, versions, JSON and compaction (room-store.ts). */
   readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
   #values: CachedValue | null = null;
   /** A shadow copy for checking writes (created by the first check). */
   #preview: WritePreview | null = null;
-  #receiving: { emitted: Uint8Array[] } | null = null;
-  #damaged = false;
   #closed = false;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
@@ -66,7 +61,21 @@ export class Room {
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.#intake = new RoomIntake({
+      name,
+      doc: this.doc,
+      peers: this.peers,
+      log: settings.log,
+      send: (peer, payload) => peer.sendPayload(this, payload),
+      append: (update) => this.#store.append(update),
+      changed: (origin, remote) => {
+        if (remote) this.#store.markJsonBehind();
+        else this.#store.markJsonDirty();
+        settings.onChange?.(this, origin);
+      },
+      damaged: () => settings.onDamaged?.(this),
+      value: () => this.value(),
+    });
     this.ready = this.#load();
     this.#presence = new RoomAwareness({
       name,
@@ -84,9 +93,9 @@ export class Room {
         doc: this.doc,
         ready: this.ready,
         closed: () => this.#closed,
-        damaged: () => this.#damaged,
+        damaged: () => this.#intake.damaged,
         value: () => this.value(),
-        applyRemote: (update) => this.#applyRemote(update),
+        applyRemote: (update) => this.#intake.applyRemote(update),
       },
       settings,
       (announced) => settings.onStored?.(this, announced),
@@ -97,39 +106,8 @@ export class Room {
   async #load(): Promise<void> {
     const stored = await this.#settings.storage.load(this.key);
     // Applied even when closed meanwhile: close() waits for this, and its final steps need the full state.
-    const parts = stored.state ? [stored.state, ...stored.updates] : [...stored.updates];
-    for (const part of parts) {
-      try {
-        Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
-      } catch (error) {
-        this.#settings.log('error', `room ${this.name}: a stored update could not be applied (${String(error)}); skipped`);
-      }
-    }
+    this.#intake.applyStored(stored);
     this.#store.loaded(stored);
-  }
-
-  #onUpdate(update: Uint8Array, origin: unknown): void {
-    if (origin === LOAD_ORIGIN) return;
-    if (this.#receiving) {
-      this.#receiving.emitted.push(update);
-      return;
-    }
-    this.#broadcast(update, origin);
-    // Changes made on the server itself (in-process models) are stored here; peers' updates in receive().
-    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#store.append(update).catch(() => undefined);
-  }
-
-  #isPeer(origin: unknown): boolean {
-    return typeof origin === 'object' && origin !== null && this.peers.has(origin as RoomPeer);
-  }
-
-  #broadcast(update: Uint8Array, origin: unknown): void {
-    if (origin === REMOTE_ORIGIN) this.#store.markJsonBehind();
-    else this.#store.markJsonDirty();
-    this.#settings.onChange?.(this, origin);
-    if (this.peers.size === 0) return;
-    const payload = updatePayload(update);
-    for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
   }
 
   /** True once the room was closed or discarded (its document is gone). */
@@ -147,25 +125,8 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    this.#integrate(update, from);
+    this.#intake.integrate(update, from);
     return this.#store.append(update);
-  }
-
-  /** Applies a checked update to the document and sends what it changed to the other peers. */
-  #integrate(update: Uint8Array, from: RoomPeer): void {
-    const receiving = { emitted: [] as Uint8Array[] };
-    this.#receiving = receiving;
-    try {
-      Y.applyUpdate(this.doc, update, from);
-    } catch (error) {
-      // Part of it may be in the document now: drop this copy (nothing was stored or sent); peers resubscribe.
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    } finally {
-      this.#receiving = null;
-    }
-    for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
   }
 
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
@@ -190,7 +151,7 @@ export class Room {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
-    this.#integrate(update, from);
+    this.#intake.integrate(update, from);
     this.#store.stored(last, last, update);
   }
 
@@ -203,16 +164,6 @@ export class Room {
    */
   receiveAnnounced(announced: Announced): void {
     this.#store.receiveAnnounced(announced);
-  }
-
-  #applyRemote(update: Uint8Array): void {
-    try {
-      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
-    } catch (error) {
-      this.#settings.log('error', `room ${this.name}: an update from storage could not be applied (${String(error)})`);
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-    }
   }
 
   /**
@@ -236,28 +187,8 @@ export class Room {
    */
   receiveReverted(update: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    const problem = updateProblem(this.doc, update);
-    if (problem?.kind === 'structure') throw new BadUpdateError(problem.message);
-    const before = this.value();
-    // The two transactions' own updates are not sent: the net result is.
-    this.#receiving = { emitted: [] };
-    let net: Uint8Array;
-    try {
-      net = applyReverted(this.doc, update);
-    } catch (error) {
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    } finally {
-      this.#receiving = null;
-    }
-    const meta = Y.parseUpdateMeta(net);
-    if (meta.to.size === 0 && Y.decodeUpdate(net).ds.clients.size === 0) return Promise.resolve();
-    this.#broadcast(net, null);
-    if (!jsonEqual(this.value(), before)) {
-      this.#settings.log('error', `room ${this.name}: reverting a refused update changed the value`);
-    }
-    return this.#store.append(net);
+    const net = this.#intake.revert(update);
+    return net ? this.#store.append(net) : Promise.resolve();
   }
 
   /**
@@ -369,7 +300,7 @@ export class Room {
   async discard(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#damaged = true;
+    this.#intake.markDamaged();
     this.#store.stop();
     const peers = [...this.peers];
     this.peers.clear();
