@@ -15,12 +15,12 @@ import { installYjsPatches } from '../model/yjs-patches.ts';
 import type { StorageKey } from '../storage/storage.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';
+import { RoomChecks } from './room-checks.ts';
 import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, type PresenceRefusal } from './room-presence.ts';
-import { WritePreview } from './write-preview.ts';
 import { updateProblem } from './update-check.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
@@ -44,15 +44,14 @@ export class Room {
   /** Presence of the room (created when first used: most rooms never have any). */
   readonly #presence: RoomAwareness;
   readonly #settings: RoomSettings;
-  #checks: Promise<void> = Promise.resolve();
   /** Applies updates to the document and broadcasts them (room-intake.ts). */
   readonly #intake: RoomIntake;
   /** Appends, versions, JSON and compaction (room-store.ts). */
   readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
   #values: CachedValue | null = null;
-  /** A shadow copy for checking writes (created by the first check). */
-  #preview: WritePreview | null = null;
+  /** One checked write at a time, and previews on a shadow copy (room-checks.ts). */
+  readonly #checks: RoomChecks;
   #closed = false;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
@@ -61,6 +60,7 @@ export class Room {
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
+    this.#checks = new RoomChecks(this.doc);
     this.#intake = new RoomIntake({
       name,
       doc: this.doc,
@@ -200,19 +200,12 @@ export class Room {
    */
   preview(update: Uint8Array): { readonly before: unknown; readonly after: unknown } {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
-    const problem = updateProblem(this.doc, update);
-    if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    this.#preview ??= new WritePreview(this.doc);
-    try {
-      return this.#preview.preview(update);
-    } catch (error) {
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    }
+    return this.#checks.preview(update);
   }
 
   /** The update last previewed will not be received: the shadow copy is rebuilt before the next preview. */
   previewRefused(): void {
-    this.#preview?.refused();
+    this.#checks.refused();
   }
 
   /**
@@ -220,12 +213,7 @@ export class Room {
    * check and its `receive` run with no other checked write in between.
    */
   exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const done = this.#checks.then(step);
-    this.#checks = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    return done;
+    return this.#checks.exclusive(step);
   }
 
   /** Merges the update log into one stored state (in one storage transaction). */
@@ -307,7 +295,7 @@ export class Room {
     for (const peer of peers) peer.roomLost(this);
     await this.#store.idle;
     this.#presence.destroy();
-    this.#preview?.destroy();
+    this.#checks.destroy();
     this.doc.destroy();
   }
 
@@ -320,7 +308,7 @@ export class Room {
       await this.ready;
     } catch {
       this.#presence.destroy();
-      this.#preview?.destroy();
+      this.#checks.destroy();
       this.doc.destroy();
       return;
     }
@@ -328,7 +316,7 @@ export class Room {
     if (this.#store.appended) await this.#store.compact();
     else await this.#store.idle;
     this.#presence.destroy();
-    this.#preview?.destroy();
+    this.#checks.destroy();
     this.doc.destroy();
   }
 }
