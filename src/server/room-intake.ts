@@ -12,9 +12,9 @@ import { updatePayload } from '../protocol/sync-payload.ts';
 import type { StoredDocument } from '../storage/storage.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
-import { BadUpdateError } from './room-settings.ts';
-import type { RoomPeer } from './room.ts';
-import type { ServerLog } from './server-options.ts';
+import { BadUpdateError, type RoomSettings } from './room-settings.ts';
+import type { Room, RoomPeer } from './room.ts';
+import type { RoomStore } from './room-store.ts';
 import { updateProblem } from './update-check.ts';
 
 /** Origin of transactions that load stored state (not broadcast, not stored again). */
@@ -23,34 +23,21 @@ export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
 /** Origin of transactions that apply what other processes stored (broadcast, not stored again). */
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer-server:remote');
 
-/** What a room's intake needs from its room. */
-export interface RoomIntakeHost {
-  readonly name: string;
-  readonly doc: Y.Doc;
-  readonly peers: ReadonlySet<RoomPeer>;
-  readonly log: ServerLog;
-  /** Sends a y-protocols payload about the room's document to one of its peers. */
-  send(peer: RoomPeer, payload: Uint8Array): void;
-  /** Stores an update the server itself made (resolves once storage has it). */
-  append(update: Uint8Array): Promise<void>;
-  /** The document changed: `remote` when the change came from another process's storage. */
-  changed(origin: unknown, remote: boolean): void;
-  /** An update failed half-way: the in-memory document is damaged. */
-  damaged(): void;
-  /** The document's current JSON value. */
-  value(): unknown;
-}
-
 /** Applies updates to one room's document and broadcasts what they changed. */
 export class RoomIntake {
-  readonly #host: RoomIntakeHost;
+  readonly #room: Room;
+  readonly #settings: RoomSettings;
+  readonly #store: () => RoomStore;
   /** While an update is being applied: the document's own updates, sent once it is in. */
   #receiving: { emitted: Uint8Array[] } | null = null;
   #damaged = false;
 
-  constructor(host: RoomIntakeHost) {
-    this.#host = host;
-    host.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+  /** Listens to `room`'s document; `store` is the room's store (created after the intake). */
+  constructor(room: Room, settings: RoomSettings, store: () => RoomStore) {
+    this.#room = room;
+    this.#settings = settings;
+    this.#store = store;
+    room.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
   }
 
   /** True once an update failed half-way, or the room was discarded: nothing derived from the document may be stored. */
@@ -68,9 +55,9 @@ export class RoomIntake {
     const parts = stored.state ? [stored.state, ...stored.updates] : [...stored.updates];
     for (const part of parts) {
       try {
-        Y.applyUpdate(this.#host.doc, part, LOAD_ORIGIN);
+        Y.applyUpdate(this.#room.doc, part, LOAD_ORIGIN);
       } catch (error) {
-        this.#host.log('error', `room ${this.#host.name}: a stored update could not be applied (${String(error)}); skipped`);
+        this.#settings.log('error', `room ${this.#room.name}: a stored update could not be applied (${String(error)}); skipped`);
       }
     }
   }
@@ -83,18 +70,20 @@ export class RoomIntake {
     }
     this.#broadcast(update, origin);
     // Changes made on the server itself (in-process models) are stored here; peers' updates by the room's receive().
-    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#host.append(update).catch(() => undefined);
+    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#store().append(update).catch(() => undefined);
   }
 
   #isPeer(origin: unknown): boolean {
-    return typeof origin === 'object' && origin !== null && this.#host.peers.has(origin as RoomPeer);
+    return typeof origin === 'object' && origin !== null && this.#room.peers.has(origin as RoomPeer);
   }
 
   #broadcast(update: Uint8Array, origin: unknown): void {
-    this.#host.changed(origin, origin === REMOTE_ORIGIN);
-    if (this.#host.peers.size === 0) return;
+    if (origin === REMOTE_ORIGIN) this.#store().markJsonBehind();
+    else this.#store().markJsonDirty();
+    this.#settings.onChange?.(this.#room, origin);
+    if (this.#room.peers.size === 0) return;
     const payload = updatePayload(update);
-    for (const peer of this.#host.peers) if (peer !== origin) this.#host.send(peer, payload);
+    for (const peer of this.#room.peers) if (peer !== origin) peer.sendPayload(this.#room, payload);
   }
 
   /** Applies a checked update to the document and sends what it changed to the other peers. */
@@ -102,7 +91,7 @@ export class RoomIntake {
     const receiving = { emitted: [] as Uint8Array[] };
     this.#receiving = receiving;
     try {
-      Y.applyUpdate(this.#host.doc, update, from);
+      Y.applyUpdate(this.#room.doc, update, from);
     } catch (error) {
       // Part of it may be in the document now: drop this copy (nothing was stored or sent); peers resubscribe.
       this.#fail();
@@ -116,9 +105,9 @@ export class RoomIntake {
   /** Applies an update another process stored (sent to every peer, not stored again); a failure damages the room. */
   applyRemote(update: Uint8Array): void {
     try {
-      Y.applyUpdate(this.#host.doc, update, REMOTE_ORIGIN);
+      Y.applyUpdate(this.#room.doc, update, REMOTE_ORIGIN);
     } catch (error) {
-      this.#host.log('error', `room ${this.#host.name}: an update from storage could not be applied (${String(error)})`);
+      this.#settings.log('error', `room ${this.#room.name}: an update from storage could not be applied (${String(error)})`);
       this.#fail();
     }
   }
@@ -130,14 +119,14 @@ export class RoomIntake {
    * Throws `BadUpdateError` when the update cannot be integrated at all.
    */
   revert(update: Uint8Array): Uint8Array | null {
-    const problem = updateProblem(this.#host.doc, update);
+    const problem = updateProblem(this.#room.doc, update);
     if (problem?.kind === 'structure') throw new BadUpdateError(problem.message);
-    const before = this.#host.value();
+    const before = this.#room.value();
     // The two transactions' own updates are not sent: the net result is.
     this.#receiving = { emitted: [] };
     let net: Uint8Array;
     try {
-      net = applyReverted(this.#host.doc, update);
+      net = applyReverted(this.#room.doc, update);
     } catch (error) {
       this.#fail();
       throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
@@ -147,14 +136,14 @@ export class RoomIntake {
     const meta = Y.parseUpdateMeta(net);
     if (meta.to.size === 0 && Y.decodeUpdate(net).ds.clients.size === 0) return null;
     this.#broadcast(net, null);
-    if (!jsonEqual(this.#host.value(), before)) {
-      this.#host.log('error', `room ${this.#host.name}: reverting a refused update changed the value`);
+    if (!jsonEqual(this.#room.value(), before)) {
+      this.#settings.log('error', `room ${this.#room.name}: reverting a refused update changed the value`);
     }
     return net;
   }
 
   #fail(): void {
     this.#damaged = true;
-    this.#host.damaged();
+    this.#settings.onDamaged?.(this.#room);
   }
 }

@@ -61,21 +61,7 @@ export class Room {
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
-    this.#intake = new RoomIntake({
-      name,
-      doc: this.doc,
-      peers: this.peers,
-      log: settings.log,
-      send: (peer, payload) => peer.sendPayload(this, payload),
-      append: (update) => this.#store.append(update),
-      changed: (origin, remote) => {
-        if (remote) this.#store.markJsonBehind();
-        else this.#store.markJsonDirty();
-        settings.onChange?.(this, origin);
-      },
-      damaged: () => settings.onDamaged?.(this),
-      value: () => this.value(),
-    });
+    this.#intake = new RoomIntake(this, settings, () => this.#store);
     this.ready = this.#load();
     this.#presence = new RoomAwareness({
       name,
