@@ -20,7 +20,7 @@ import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
-import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, type PresenceRefusal } from './room-presence.ts';
+import type { PresenceRefusal } from './room-presence.ts';
 import { updateProblem } from './update-check.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
@@ -63,15 +63,7 @@ export class Room {
     this.#checks = new RoomChecks(this.doc);
     this.#intake = new RoomIntake(this, settings, () => this.#store);
     this.ready = this.#load();
-    this.#presence = new RoomAwareness({
-      name,
-      doc: this.doc,
-      peers: this.peers,
-      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
-      log: settings.log,
-      send: (peer, payload) => peer.sendPayload(this, payload),
-      relay: (update) => settings.onAwareness?.(this, update),
-    });
+    this.#presence = RoomAwareness.forRoom(this, settings);
     this.#store = new RoomStore(
       {
         name,
