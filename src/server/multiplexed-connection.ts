@@ -24,17 +24,10 @@ import { ReadGate } from './read-gate.ts';
 import { whenReadable } from './when-readable.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
+import { errorReportFrame, type ErrorReport } from './error-report.ts';
 import { FetchedRooms } from './fetched-rooms.ts';
 import { BadUpdateError } from './room-settings.ts';
 import type { Room } from './room.ts';
-
-interface ErrorReport {
-  readonly seq?: number;
-  readonly request?: number;
-  readonly doc?: string;
-  readonly code: string;
-  readonly message: string;
-}
 
 /** Encoded `doc` frames by payload, shared by the peers of one broadcast. */
 const frames = new WeakMap<Uint8Array, { doc: string; bytes: Uint8Array }>();
@@ -118,15 +111,7 @@ export class MultiplexedConnection extends Connection {
 
   #error(report: ErrorReport): void {
     this.log('warn', `${report.code}${report.doc ? ` for ${report.doc}` : ''}: ${report.message}`);
-    this.send(
-      errorMessage.encode({
-        seq: report.seq ?? 0,
-        request: report.request ?? 0,
-        doc: report.doc ?? '',
-        code: report.code,
-        message: report.message.length > 2000 ? `${report.message.slice(0, 1997)}...` : report.message,
-      }),
-    );
+    this.send(errorReportFrame(report));
   }
 
   protected async handle(frame: Uint8Array, isBinary: boolean): Promise<void> {
