@@ -14,55 +14,51 @@ import { decodeFrame, UnknownMessageError, type Message } from '../protocol/fram
 import { MessageKind } from '../protocol/message-kind.ts';
 import { ProtocolError } from '../protocol/message-schema.ts';
 import { pongMessage } from '../protocol/pong-message.ts';
-import { SubscribeMode, type SubscribeMessage } from '../protocol/subscribe-message.ts';
-import { subscribedMessage } from '../protocol/subscribed-message.ts';
-import { awarenessPayload, readPayload, step1Payload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
+import { awarenessPayload, readPayload, step2Payload, type SyncPayload } from '../protocol/sync-payload.ts';
 import { AckBatch } from './ack-batch.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
-import { whenReadable } from './when-readable.ts';
 import { Connection } from './connection.ts';
 import { ConnectionQueries } from './connection-queries.ts';
-import { FetchedRooms } from './fetched-rooms.ts';
+import { ConnectionSubscriptions } from './connection-subscriptions.ts';
+import { errorReportFrame, type ErrorReport } from './error-report.ts';
 import { BadUpdateError } from './room-settings.ts';
 import type { Room } from './room.ts';
-
-interface ErrorReport {
-  readonly seq?: number;
-  readonly request?: number;
-  readonly doc?: string;
-  readonly code: string;
-  readonly message: string;
-}
 
 /** Encoded `doc` frames by payload, shared by the peers of one broadcast. */
 const frames = new WeakMap<Uint8Array, { doc: string; bytes: Uint8Array }>();
 
 /** A multiplexed connection (many documents, one socket). */
 export class MultiplexedConnection extends Connection {
-  readonly #subscriptions = new Map<string, Room>();
-  /** Documents whose subscribe request is being answered. */
-  readonly #subscribing = new Set<string>();
   /** Acknowledgements, sent at the end of the turn (one per document). */
   readonly #acks = new AckBatch((frame) => this.send(frame));
-  /** Documents loaded for this connection without a subscription; they count against `maxSubscriptions`. */
-  readonly #fetched = new FetchedRooms(this.context.options.unloadDelayMs);
+  readonly #gate = new ReadGate({
+    access: this.context.access,
+    session: () => this.session ?? {},
+    log: (level, message) => this.log(level, message),
+    revoke: (room, reason) => this.#subscriptions.revoke(room, reason),
+  });
+  /** Subscribed and fetched documents (connection-subscriptions.ts). */
+  readonly #subscriptions = new ConnectionSubscriptions({
+    context: this.context,
+    peer: this,
+    gate: this.#gate,
+    isClosed: () => this.closed,
+    session: () => this.session ?? {},
+    send: (frame) => this.send(frame),
+    sendDoc: (room, payload) => this.#sendDoc(room, payload),
+    reportError: (report) => this.#error(report),
+  });
   readonly #queries = new ConnectionQueries({
     context: this.context,
     isClosed: () => this.closed,
     send: (frame) => this.send(frame),
     reportError: (report) => this.#error(report),
-    isSubscribed: (name) => this.#subscriptions.has(name) || this.#subscribing.has(name),
-    adopt: (name, room) => this.#adopt(name, room),
+    isSubscribed: (name) => this.#subscriptions.isSubscribed(name),
+    adopt: (name, room) => this.#subscriptions.adopt(name, room),
     peer: this,
     session: () => this.session ?? {},
-  });
-  readonly #gate = new ReadGate({
-    access: this.context.access,
-    session: () => this.session ?? {},
-    log: (level, message) => this.log(level, message),
-    revoke: (room, reason) => this.#revoke(room, reason),
   });
 
   protected describe(): string {
@@ -118,15 +114,7 @@ export class MultiplexedConnection extends Connection {
 
   #error(report: ErrorReport): void {
     this.log('warn', `${report.code}${report.doc ? ` for ${report.doc}` : ''}: ${report.message}`);
-    this.send(
-      errorMessage.encode({
-        seq: report.seq ?? 0,
-        request: report.request ?? 0,
-        doc: report.doc ?? '',
-        code: report.code,
-        message: report.message.length > 2000 ? `${report.message.slice(0, 1997)}...` : report.message,
-      }),
-    );
+    this.send(errorReportFrame(report));
   }
 
   protected async handle(frame: Uint8Array, isBinary: boolean): Promise<void> {
@@ -152,19 +140,12 @@ export class MultiplexedConnection extends Connection {
       case MessageKind.Doc:
         return this.#onDoc(message);
       case MessageKind.Subscribe:
-        return this.#onSubscribe(message);
+        return this.#subscriptions.subscribe(message);
       case MessageKind.SubscribeMany:
-        // Each entry as its own subscribe, in order.
-        for (const { request, doc, stateVector } of message.docs) {
-          if (this.closed) return;
-          await this.#onSubscribe({ kind: MessageKind.Subscribe, request, doc, mode: message.mode, stateVector });
-        }
+        return this.#subscriptions.subscribeMany(message);
+      case MessageKind.Unsubscribe:
+        this.#subscriptions.unsubscribe(message.doc);
         return;
-      case MessageKind.Unsubscribe: {
-        const room = this.#subscriptions.get(message.doc);
-        if (room) this.#unsubscribe(room);
-        return;
-      }
       case MessageKind.Query:
         return this.#queries.onQuery(message);
       case MessageKind.Unquery:
@@ -176,62 +157,6 @@ export class MultiplexedConnection extends Connection {
       default:
         this.#error({ code: ErrorCode.UnknownMessage, message: `a client may not send message kind ${message.kind}` });
     }
-  }
-
-  async #onSubscribe(message: SubscribeMessage): Promise<void> {
-    const { request, doc, mode } = message;
-    const key = parseDocName(doc);
-    if (!key) {
-      this.#error({ request, doc, code: ErrorCode.BadDocName, message: `"${doc}" is not collection/docId` });
-      return;
-    }
-    if (mode !== SubscribeMode.Subscribe && mode !== SubscribeMode.Fetch) {
-      this.#error({ request, doc, code: ErrorCode.BadPayload, message: `unknown subscribe mode ${mode}` });
-      return;
-    }
-    const known = this.#subscriptions.has(doc);
-    if (!known && !this.#mayHold(doc)) {
-      this.#error({ request, doc, code: ErrorCode.TooManySubscriptions, message: this.#holdLimit() });
-      return;
-    }
-    let room: Room;
-    this.#subscribing.add(doc);
-    try {
-      room = await this.context.registry.open(doc, key);
-    } catch (error) {
-      this.#error({ request, doc, code: ErrorCode.StorageFailed, message: `loading failed: ${String(error)}` });
-      return;
-    } finally {
-      this.#subscribing.delete(doc);
-    }
-    if (this.closed) return;
-    await this.#whenReadable(room, { request, doc }, () => this.#answerSubscribe(room, message, known));
-  }
-
-  /** Subscribes (or fetches) a checked room and sends its state, then `subscribed` (one synchronous step after the read check). */
-  #answerSubscribe(room: Room, message: SubscribeMessage, known: boolean): void {
-    const { request, doc, mode } = message;
-    let diff: Uint8Array;
-    try {
-      diff = room.diff(message.stateVector);
-    } catch {
-      this.#error({ request, doc, code: ErrorCode.BadPayload, message: 'the state vector cannot be decoded' });
-      return;
-    }
-    if (mode === SubscribeMode.Subscribe && !this.#subscriptions.has(doc)) {
-      this.#fetched.forget(doc);
-      this.#subscriptions.set(doc, room);
-      this.#gate.admit(room);
-      this.context.registry.join(room, this);
-    } else if (!known) {
-      this.#fetched.touch(doc);
-      this.context.registry.touch(room);
-    }
-    this.#sendDoc(room, step2Payload(diff));
-    this.#sendDoc(room, step1Payload(room.stateVector()));
-    const awareness = room.awarenessState();
-    if (awareness && mode === SubscribeMode.Subscribe) this.#sendDoc(room, awarenessPayload(awareness));
-    this.send(subscribedMessage.encode({ request, doc }));
   }
 
   async #onDoc(message: DocMessage): Promise<void> {
@@ -253,12 +178,9 @@ export class MultiplexedConnection extends Connection {
       this.#error({ seq, doc, code: ErrorCode.NotSubscribed, message: 'awareness needs a subscription to the document' });
       return;
     }
-    if (!subscribed) {
-      if (!this.#mayHold(doc)) {
-        this.#error({ seq, doc, code: ErrorCode.TooManySubscriptions, message: this.#holdLimit() });
-        return;
-      }
-      this.#fetched.touch(doc);
+    if (!subscribed && !this.#subscriptions.fetch(doc)) {
+      this.#error({ seq, doc, code: ErrorCode.TooManySubscriptions, message: this.#subscriptions.holdLimit() });
+      return;
     }
     let room: Room;
     try {
@@ -271,7 +193,7 @@ export class MultiplexedConnection extends Connection {
     switch (payload.type) {
       case 'step1':
         // Reading a document by its state vector: the same read rule as a subscription (asked again when subscribed).
-        await this.#whenReadable(room, { seq, doc }, () => {
+        await this.#subscriptions.whenReadable(room, { seq, doc }, () => {
           try {
             this.#sendDoc(room, step2Payload(room.diff(payload.stateVector)));
           } catch {
@@ -296,26 +218,11 @@ export class MultiplexedConnection extends Connection {
         return;
       }
       case 'query-awareness':
-        await this.#whenReadable(room, { seq, doc }, () => {
+        await this.#subscriptions.whenReadable(room, { seq, doc }, () => {
           const state = room.awarenessState();
           if (state) this.#sendDoc(room, awarenessPayload(state));
         });
     }
-  }
-
-  /**
-   * Runs `then` (in the step that saw the read rule allow the room's current
-   * value) or sends `forbidden` for the request; a subscription to a
-   * document the session may no longer read ends then (with the request-less
-   * `forbidden` of a revocation).
-   */
-  async #whenReadable(room: Room, about: { readonly request?: number; readonly seq?: number; readonly doc: string }, then: () => void): Promise<void> {
-    const denied = await whenReadable(this.context.access, this.context.registry, this.session ?? {}, room, () => {
-      if (!this.closed) then();
-    });
-    if (denied === null || this.closed) return;
-    if (this.#subscriptions.get(room.name) === room) this.#revoke(room, denied);
-    this.#error({ ...about, code: ErrorCode.Forbidden, message: denied });
   }
 
   async #onUpdate(room: Room, update: Uint8Array, seq: number, unsubscribed: boolean): Promise<void> {
@@ -341,47 +248,13 @@ export class MultiplexedConnection extends Connection {
     );
   }
 
-  /** True when the connection may have one more document loaded (`doc` counts already when it is held). */
-  #mayHold(doc: string): boolean {
-    if (this.#subscriptions.has(doc) || this.#fetched.has(doc)) return true;
-    return this.#subscriptions.size + this.#subscribing.size + this.#fetched.count() < this.context.options.maxSubscriptions;
-  }
-
-  #holdLimit(): string {
-    const { maxSubscriptions, unloadDelayMs } = this.context.options;
-    return `at most ${maxSubscriptions} documents per connection (subscribed, or fetched or written in the last ${Math.round(unloadDelayMs / 1000)} s)`;
-  }
-
-  #adopt(name: string, room: Room): boolean {
-    if (this.#subscriptions.size >= this.context.options.maxSubscriptions) return false;
-    this.#subscriptions.set(name, room);
-    this.#gate.admit(room); // checked by the queries just before
-    this.context.registry.join(room, this);
-    return true;
-  }
-
-  #unsubscribe(room: Room): void {
-    this.#subscriptions.delete(room.name);
-    this.#gate.forget(room.name);
-    this.context.registry.leave(room, this);
-  }
-
-  /** The read rule now denies a subscribed document: unsubscribe and tell the client (`forbidden`, no request or seq). */
-  #revoke(room: Room, reason: string): void {
-    if (this.closed || this.#subscriptions.get(room.name) !== room) return;
-    this.#unsubscribe(room);
-    this.#error({ doc: room.name, code: ErrorCode.Forbidden, message: `no longer readable, unsubscribed: ${reason}` });
-  }
-
   roomLost(room: Room): void {
-    this.#gate.forget(room.name);
-    if (this.#subscriptions.get(room.name) === room) this.#subscriptions.delete(room.name);
+    this.#subscriptions.lost(room);
     this.send(errorMessage.encode({ seq: 0, request: 0, doc: room.name, code: ErrorCode.RoomReset, message: 'subscribe again' }));
   }
 
   protected onClosed(): void {
     this.#queries.close();
-    for (const room of this.#subscriptions.values()) this.context.registry.leave(room, this);
-    this.#subscriptions.clear();
+    this.#subscriptions.close();
   }
 }

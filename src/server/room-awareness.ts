@@ -8,8 +8,9 @@
 import type * as Y from 'yjs';
 import { awarenessPayload } from '../protocol/sync-payload.ts';
 import { RemotePresences } from './remote-presences.ts';
-import { RoomPresence, type PresenceRefusal } from './room-presence.ts';
-import type { RoomPeer } from './room.ts';
+import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, RoomPresence, type PresenceRefusal } from './room-presence.ts';
+import type { Room, RoomPeer } from './room.ts';
+import type { RoomSettings } from './room-settings.ts';
 import type { ServerLog } from './server-options.ts';
 
 /** What a room's awareness needs from its room. */
@@ -33,6 +34,19 @@ export class RoomAwareness {
 
   constructor(settings: RoomAwarenessSettings) {
     this.#settings = settings;
+  }
+
+  /** The presence of `room`, within `settings.maxPresenceBytesPerRoom`, relayed through `settings.onAwareness`. */
+  static forRoom(room: Room, settings: RoomSettings): RoomAwareness {
+    return new RoomAwareness({
+      name: room.name,
+      doc: room.doc,
+      peers: room.peers,
+      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
+      log: settings.log,
+      send: (peer, payload) => peer.sendPayload(room, payload),
+      relay: (update) => settings.onAwareness?.(room, update),
+    });
   }
 
   #presenceOf(): RoomPresence<RoomPeer> {

@@ -2,33 +2,28 @@
  * A room: one loaded document on the server, with everyone subscribed to it.
  *
  * It loads the document from storage before anything else may read it,
- * applies updates from peers (validated first, broadcast only once applied),
- * appends each update to storage in order (an acknowledgement waits for its
- * append), keeps the stored JSON value current (debounced), compacts the
- * update log by count and by time, and holds presence (room-presence.ts).
+ * applies updates from peers (validated first, broadcast only once applied:
+ * room-intake.ts), appends each update to storage in order (an
+ * acknowledgement waits for its append; room-store.ts), keeps the stored JSON
+ * value current (debounced), compacts the update log by count and by time,
+ * and holds presence (room-presence.ts).
  * When its last peer leaves it tells the registry, which unloads it after an
  * idle delay.
  */
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/yjs-patches.ts';
-import { updatePayload } from '../protocol/sync-payload.ts';
 import type { StorageKey } from '../storage/storage.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';
+import { RoomChecks } from './room-checks.ts';
+import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
-import { jsonEqual } from '../query/compare-values.ts';
-import { applyReverted } from './apply-reverted.ts';
 import { CachedValue } from './cached-value.ts';
-import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, type PresenceRefusal } from './room-presence.ts';
-import { WritePreview } from './write-preview.ts';
+import type { PresenceRefusal } from './room-presence.ts';
 import { updateProblem } from './update-check.ts';
 
-/** Origin of transactions that load stored state (not broadcast, not stored again). */
-export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
-
-/** Origin of transactions that apply what other processes stored (broadcast, not stored again). */
-export const REMOTE_ORIGIN: unique symbol = Symbol('yracer-server:remote');
+export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
 
 /** Something in a room that receives its messages: a multiplexed or a stock connection. */
 export interface RoomPeer {
@@ -49,15 +44,14 @@ export class Room {
   /** Presence of the room (created when first used: most rooms never have any). */
   readonly #presence: RoomAwareness;
   readonly #settings: RoomSettings;
-  #checks: Promise<void> = Promise.resolve();
+  /** Applies updates to the document and broadcasts them (room-intake.ts). */
+  readonly #intake: RoomIntake;
   /** Appends, versions, JSON and compaction (room-store.ts). */
   readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
   #values: CachedValue | null = null;
-  /** A shadow copy for checking writes (created by the first check). */
-  #preview: WritePreview | null = null;
-  #receiving: { emitted: Uint8Array[] } | null = null;
-  #damaged = false;
+  /** One checked write at a time, and previews on a shadow copy (room-checks.ts). */
+  readonly #checks: RoomChecks;
   #closed = false;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
@@ -66,17 +60,10 @@ export class Room {
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.#onUpdate(update, origin));
+    this.#checks = new RoomChecks(this.doc);
+    this.#intake = new RoomIntake(this, settings, () => this.#store);
     this.ready = this.#load();
-    this.#presence = new RoomAwareness({
-      name,
-      doc: this.doc,
-      peers: this.peers,
-      maxBytes: settings.maxPresenceBytesPerRoom ?? DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM,
-      log: settings.log,
-      send: (peer, payload) => peer.sendPayload(this, payload),
-      relay: (update) => settings.onAwareness?.(this, update),
-    });
+    this.#presence = RoomAwareness.forRoom(this, settings);
     this.#store = new RoomStore(
       {
         name,
@@ -84,9 +71,9 @@ export class Room {
         doc: this.doc,
         ready: this.ready,
         closed: () => this.#closed,
-        damaged: () => this.#damaged,
+        damaged: () => this.#intake.damaged,
         value: () => this.value(),
-        applyRemote: (update) => this.#applyRemote(update),
+        applyRemote: (update) => this.#intake.applyRemote(update),
       },
       settings,
       (announced) => settings.onStored?.(this, announced),
@@ -97,39 +84,8 @@ export class Room {
   async #load(): Promise<void> {
     const stored = await this.#settings.storage.load(this.key);
     // Applied even when closed meanwhile: close() waits for this, and its final steps need the full state.
-    const parts = stored.state ? [stored.state, ...stored.updates] : [...stored.updates];
-    for (const part of parts) {
-      try {
-        Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
-      } catch (error) {
-        this.#settings.log('error', `room ${this.name}: a stored update could not be applied (${String(error)}); skipped`);
-      }
-    }
+    this.#intake.applyStored(stored);
     this.#store.loaded(stored);
-  }
-
-  #onUpdate(update: Uint8Array, origin: unknown): void {
-    if (origin === LOAD_ORIGIN) return;
-    if (this.#receiving) {
-      this.#receiving.emitted.push(update);
-      return;
-    }
-    this.#broadcast(update, origin);
-    // Changes made on the server itself (in-process models) are stored here; peers' updates in receive().
-    if (!this.#isPeer(origin) && origin !== REMOTE_ORIGIN) void this.#store.append(update).catch(() => undefined);
-  }
-
-  #isPeer(origin: unknown): boolean {
-    return typeof origin === 'object' && origin !== null && this.peers.has(origin as RoomPeer);
-  }
-
-  #broadcast(update: Uint8Array, origin: unknown): void {
-    if (origin === REMOTE_ORIGIN) this.#store.markJsonBehind();
-    else this.#store.markJsonDirty();
-    this.#settings.onChange?.(this, origin);
-    if (this.peers.size === 0) return;
-    const payload = updatePayload(update);
-    for (const peer of this.peers) if (peer !== origin) peer.sendPayload(this, payload);
   }
 
   /** True once the room was closed or discarded (its document is gone). */
@@ -147,25 +103,8 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    this.#integrate(update, from);
+    this.#intake.integrate(update, from);
     return this.#store.append(update);
-  }
-
-  /** Applies a checked update to the document and sends what it changed to the other peers. */
-  #integrate(update: Uint8Array, from: RoomPeer): void {
-    const receiving = { emitted: [] as Uint8Array[] };
-    this.#receiving = receiving;
-    try {
-      Y.applyUpdate(this.doc, update, from);
-    } catch (error) {
-      // Part of it may be in the document now: drop this copy (nothing was stored or sent); peers resubscribe.
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    } finally {
-      this.#receiving = null;
-    }
-    for (const emitted of receiving.emitted) this.#broadcast(emitted, from);
   }
 
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
@@ -190,7 +129,7 @@ export class Room {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
-    this.#integrate(update, from);
+    this.#intake.integrate(update, from);
     this.#store.stored(last, last, update);
   }
 
@@ -203,16 +142,6 @@ export class Room {
    */
   receiveAnnounced(announced: Announced): void {
     this.#store.receiveAnnounced(announced);
-  }
-
-  #applyRemote(update: Uint8Array): void {
-    try {
-      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
-    } catch (error) {
-      this.#settings.log('error', `room ${this.name}: an update from storage could not be applied (${String(error)})`);
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-    }
   }
 
   /**
@@ -236,28 +165,8 @@ export class Room {
    */
   receiveReverted(update: Uint8Array): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    const problem = updateProblem(this.doc, update);
-    if (problem?.kind === 'structure') throw new BadUpdateError(problem.message);
-    const before = this.value();
-    // The two transactions' own updates are not sent: the net result is.
-    this.#receiving = { emitted: [] };
-    let net: Uint8Array;
-    try {
-      net = applyReverted(this.doc, update);
-    } catch (error) {
-      this.#damaged = true;
-      this.#settings.onDamaged?.(this);
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    } finally {
-      this.#receiving = null;
-    }
-    const meta = Y.parseUpdateMeta(net);
-    if (meta.to.size === 0 && Y.decodeUpdate(net).ds.clients.size === 0) return Promise.resolve();
-    this.#broadcast(net, null);
-    if (!jsonEqual(this.value(), before)) {
-      this.#settings.log('error', `room ${this.name}: reverting a refused update changed the value`);
-    }
-    return this.#store.append(net);
+    const net = this.#intake.revert(update);
+    return net ? this.#store.append(net) : Promise.resolve();
   }
 
   /**
@@ -269,19 +178,12 @@ export class Room {
    */
   preview(update: Uint8Array): { readonly before: unknown; readonly after: unknown } {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
-    const problem = updateProblem(this.doc, update);
-    if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    this.#preview ??= new WritePreview(this.doc);
-    try {
-      return this.#preview.preview(update);
-    } catch (error) {
-      throw new BadUpdateError(`the update cannot be applied: ${String(error)}`);
-    }
+    return this.#checks.preview(update);
   }
 
   /** The update last previewed will not be received: the shadow copy is rebuilt before the next preview. */
   previewRefused(): void {
-    this.#preview?.refused();
+    this.#checks.refused();
   }
 
   /**
@@ -289,12 +191,7 @@ export class Room {
    * check and its `receive` run with no other checked write in between.
    */
   exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const done = this.#checks.then(step);
-    this.#checks = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    return done;
+    return this.#checks.exclusive(step);
   }
 
   /** Merges the update log into one stored state (in one storage transaction). */
@@ -369,14 +266,14 @@ export class Room {
   async discard(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#damaged = true;
+    this.#intake.markDamaged();
     this.#store.stop();
     const peers = [...this.peers];
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
     await this.#store.idle;
     this.#presence.destroy();
-    this.#preview?.destroy();
+    this.#checks.destroy();
     this.doc.destroy();
   }
 
@@ -389,7 +286,7 @@ export class Room {
       await this.ready;
     } catch {
       this.#presence.destroy();
-      this.#preview?.destroy();
+      this.#checks.destroy();
       this.doc.destroy();
       return;
     }
@@ -397,7 +294,7 @@ export class Room {
     if (this.#store.appended) await this.#store.compact();
     else await this.#store.idle;
     this.#presence.destroy();
-    this.#preview?.destroy();
+    this.#checks.destroy();
     this.doc.destroy();
   }
 }
