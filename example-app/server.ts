@@ -78,6 +78,10 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   const sync = createServer({ storage, ...fanout, path: '/sync', authenticate, rules, schema });
   sync.attach(http);
 
+  // Prometheus metrics and health checks (docs/operations.md); a real deployment serves them on a port of its own.
+  const admin = sync.adminHandler();
+  app.get(['/metrics', '/healthz', '/readyz'], (request: Request, response: Response) => void admin(request, response));
+
   const page = (response: Response, html: string): void => {
     response.set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(html);
   };

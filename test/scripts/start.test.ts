@@ -119,6 +119,12 @@ describe('npm start', () => {
     expect(refused.status).toBe(401);
     expect(await refused.text()).not.toContain('__YRACER_BUNDLE__');
     expectServerRendered(await (await fetch(running.url, { headers: { cookie: 'yracer-todos-user=ann' } })).text(), id);
+    // Metrics and health checks, counting the write made through /sync above.
+    const metrics = await (await fetch(new URL('/metrics', running.url))).text();
+    expect(metrics).toMatch(/^yracer_write_ack_seconds_count \d+$/m);
+    expect(Number(/^yracer_updates_received_total (\d+)$/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+    expect((await fetch(new URL('/healthz', running.url))).status).toBe(200);
+    expect((await fetch(new URL('/readyz', running.url))).status).toBe(200);
 
     running.child.kill('SIGTERM');
     expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
