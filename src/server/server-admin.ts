@@ -5,6 +5,7 @@
  * ready unless the server is closing or storage fails to answer a cheap
  * call (`heads` of one document) within `READY_TIMEOUT_MS`.
  */
+import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import { adminHandler, type AdminHandler } from './admin-handler.ts';
 import type { Connection } from './connection.ts';
@@ -17,6 +18,20 @@ const READY_TIMEOUT_MS = 2_000;
 
 /** The document readiness asks storage about (it need not exist). */
 const PROBE = { collection: 'yracer', id: 'readyz' } as const;
+
+/**
+ * Follows a fan-out's status for the `yracer_fanout_up` gauge: 1 after it
+ * reported 'up', 0 after 'down', null before its first report. Call it
+ * before anything makes the fan-out connect (the server does, when it is
+ * created), so the first report is not missed.
+ */
+export function fanoutStatus(fanout: Fanout): () => number | null {
+  let up: number | null = null;
+  fanout.onStatus((status) => {
+    up = status === 'up' ? 1 : 0;
+  });
+  return () => up;
+}
 
 /** What `ServerAdmin` reads from its server. */
 export interface AdminSources extends Omit<MetricsSources, 'connections'> {

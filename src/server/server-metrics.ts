@@ -21,6 +21,11 @@ export interface MetricsSources {
   readonly rooms: () => number;
   /** Distinct live queries. */
   readonly liveQueries: () => number;
+  /**
+   * With a fan-out to other processes (Redis): 1 while it is connected, 0
+   * while it is not, null before it reported either; absent without one.
+   */
+  readonly fanoutUp?: () => number | null;
 }
 
 /** Seconds from a `performance.now()` reading until now. */
@@ -80,6 +85,19 @@ export class ServerMetrics {
         this.set(sources.liveQueries());
       },
     });
+    const fanoutUp = sources.fanoutUp;
+    if (fanoutUp) {
+      new Gauge({
+        name: 'yracer_fanout_up',
+        help: 'The fan-out to other server processes (Redis): 1 while connected, 0 while not (absent before it reported).',
+        registers,
+        collect() {
+          const up = fanoutUp();
+          if (up === null) this.reset();
+          else this.set(up);
+        },
+      });
+    }
     this.updatesReceived = new Counter({ name: 'yracer_updates_received_total', help: 'Document updates received from clients.', registers });
     this.updatesSent = new Counter({ name: 'yracer_updates_sent_total', help: 'Document updates sent to clients (one per recipient).', registers });
     this.bytesReceived = new Counter({ name: 'yracer_received_bytes_total', help: 'Bytes of WebSocket messages received.', registers });

@@ -23,7 +23,7 @@ import { repairJson } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { FanoutLink } from './fanout-link.ts';
 import { serverRooms } from './server-rooms.ts';
-import { ServerAdmin } from './server-admin.ts';
+import { fanoutStatus, ServerAdmin } from './server-admin.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
 
@@ -99,6 +99,7 @@ export class SyncServer {
       connections: () => this.#connections,
       rooms: () => this.#registry.size,
       liveQueries: () => this.#queries.size,
+      ...(this.options.fanout ? { fanoutUp: fanoutStatus(this.options.fanout) } : {}),
     });
     // Rooms get a storage whose appends are timed (once metrics exist).
     const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired);

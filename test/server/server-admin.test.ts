@@ -4,7 +4,7 @@ import type { SyncServer } from '../../src/server/index.ts';
 import { updatePayload } from '../../src/protocol/sync-payload.ts';
 import { client, rawSocket, startServer } from '../helpers/sync-fixtures.ts';
 import { eventually, fieldsUpdate, useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
-import { memoryStorage } from '../../src/server/index.ts';
+import { memoryFanoutHub, memoryStorage } from '../../src/server/index.ts';
 
 const resources = useResources();
 
@@ -79,6 +79,23 @@ describe('SyncServer.adminHandler', () => {
     const otherText = (await get(otherAdmin, '/metrics')).text;
     expect(sample(otherText, 'yracer_updates_received_total')).toBe(0);
     expect(sample(otherText, 'yracer_connections{kind="multiplexed"}')).toBe(0);
+  });
+
+  it('reports the fan-out to other processes as up or down, and nothing about it without one', async () => {
+    const hub = memoryFanoutHub();
+    const t = resources.server(await startServer({ fanout: hub.connect() }));
+    const admin = await serveAdmin(t.server);
+    const fanoutUp = async (): Promise<number | null> => {
+      const text = (await get(admin, '/metrics')).text;
+      return text.includes('\nyracer_fanout_up ') ? sample(text, 'yracer_fanout_up') : null;
+    };
+    await eventually(async () => (await fanoutUp()) === 1, 3000, 'the fan-out reported up');
+    hub.setDown(true);
+    await eventually(async () => (await fanoutUp()) === 0, 3000, 'the fan-out reported down');
+    hub.setDown(false);
+    await eventually(async () => (await fanoutUp()) === 1, 3000, 'the fan-out reported up again');
+    const alone = resources.server(await startServer());
+    expect((await get(await serveAdmin(alone.server), '/metrics')).text).not.toContain('yracer_fanout_up');
   });
 
   it('answers /healthz 200, /readyz 200, and 404 for an unknown path', async () => {
