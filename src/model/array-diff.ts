@@ -11,6 +11,7 @@
  * neighbours move together. Elements without a match are inserted, in blocks.
  * Matching and the subsequence cost O(n log n); each move then costs O(n).
  */
+import { longestIncreasing } from '../query/longest-increasing.ts';
 
 /** How elements are compared: `identity` is `===`; `deep` is JSON deep equality (key order does not matter). */
 export type ArrayEquality = 'identity' | 'deep';
@@ -45,27 +46,6 @@ function matchElements(before: readonly unknown[], after: readonly unknown[], eq
   return after.map((value) => unused.get(keyOf(value))?.pop() ?? -1);
 }
 
-/** Marks the elements of a longest increasing subsequence of `values`. */
-function increasingRun(values: readonly number[]): boolean[] {
-  const tails: number[] = []; // tails[k]: index in values of the smallest end of a run of length k + 1
-  const previous: number[] = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
-    let low = 0;
-    let high = tails.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((values[tails[mid] as number] as number) < value) low = mid + 1;
-      else high = mid;
-    }
-    if (low > 0) previous[i] = tails[low - 1] as number;
-    tails[low] = i;
-  }
-  const kept = new Array<boolean>(values.length).fill(false);
-  for (let i = tails.length > 0 ? (tails[tails.length - 1] as number) : -1; i >= 0; i = previous[i] as number) kept[i] = true;
-  return kept;
-}
-
 /** Removes of the old elements nobody matched, last first, in contiguous runs. */
 function removeSteps(beforeLength: number, used: readonly boolean[], steps: ArrayStep[]): void {
   let end = beforeLength;
@@ -86,9 +66,9 @@ function removeSteps(beforeLength: number, used: readonly boolean[], steps: Arra
  * old order) into increasing order, leaving a longest increasing run in place.
  */
 function moveSteps(order: number[], steps: ArrayStep[]): void {
-  const kept = increasingRun(order);
-  const settled = new Set<number>(order.filter((_, i) => kept[i]));
-  const pending = order.filter((_, i) => !kept[i]).sort((a, b) => a - b);
+  const kept = new Set(longestIncreasing(order));
+  const settled = new Set<number>(order.filter((_, i) => kept.has(i)));
+  const pending = order.filter((_, i) => !kept.has(i)).sort((a, b) => a - b);
   for (let p = 0; p < pending.length; ) {
     const first = pending[p] as number;
     const from = order.indexOf(first);

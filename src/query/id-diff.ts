@@ -4,6 +4,7 @@
  * longest run of ids already in order in place, so a document that moved one
  * step is one move, not a shuffle of everything around it.
  */
+import { longestIncreasing } from './longest-increasing.ts';
 
 /** One operation on an ordered id list; applied in order, each index refers to the list as the previous operations left it. */
 export type IdOp =
@@ -57,27 +58,6 @@ export function diffIds(before: readonly string[], after: readonly string[]): Id
     i = end;
   }
   return ops;
-}
-
-/** Indexes (into `values`) of one longest strictly increasing subsequence. */
-function longestIncreasing(values: readonly number[]): number[] {
-  const tails: number[] = [];
-  const previous: number[] = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
-    let low = 0;
-    let high = tails.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((values[tails[mid] as number] as number) < value) low = mid + 1;
-      else high = mid;
-    }
-    if (low > 0) previous[i] = tails[low - 1] as number;
-    tails[low] = i;
-  }
-  const out: number[] = [];
-  for (let i = tails.length > 0 ? (tails[tails.length - 1] as number) : -1; i >= 0; i = previous[i] as number) out.push(i);
-  return out.reverse();
 }
 
 /**
