@@ -22,8 +22,8 @@
  * divided by the writes issued.
  */
 import { sleep } from './bench-child.ts';
-import { P99_LIMIT_MS, passed, STEP_MS } from './scale-capacity.ts';
-import { CLIENTS, DOCS, DRAIN_MS } from './scale-fleet.ts';
+import { P99_LIMIT_MS, STEP_MS, stepUp } from './scale-capacity.ts';
+import { CLIENTS, DOCS, DRAIN_MS, pacedWrites } from './scale-fleet.ts';
 import type { Peer, PeerFactory, ServerProcess } from './sync-peers.ts';
 import { quantile } from './sync-rounds.ts';
 
@@ -121,20 +121,13 @@ export class PeerFleet {
     this.#latencies = [];
     const before = await this.#server.command('stats');
     const clientBefore = process.cpuUsage();
-    const start = performance.now();
-    let written = 0;
-    while (written < count) {
-      const due = Math.min(count, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      for (; written < due; written++) {
-        const doc = this.#next;
-        this.#next = (this.#next + 1) % DOCS;
-        const seq = (this.#seq += 1);
-        (this.#queues[doc] as Array<readonly [number, number]>).push([seq, performance.now()]);
-        (this.#writers[doc] as Peer).write(seq);
-      }
-      await sleep(1);
-    }
-    const achieved = (count * 1000) / (performance.now() - start);
+    const achieved = await pacedWrites(rate, count, () => {
+      const doc = this.#next;
+      this.#next = (this.#next + 1) % DOCS;
+      const seq = (this.#seq += 1);
+      (this.#queues[doc] as Array<readonly [number, number]>).push([seq, performance.now()]);
+      (this.#writers[doc] as Peer).write(seq);
+    });
     const pending = (): number => this.#queues.reduce((sum, queue) => sum + queue.length, 0);
     const drainStart = performance.now();
     while (pending() > 0 && performance.now() - drainStart < DRAIN_MS) await sleep(2);
@@ -179,30 +172,16 @@ export interface PeerCapacity {
 
 /** Steps the fleets up alternately until each fails a step (or RATES end). */
 export async function peerCapacity(fleets: Readonly<Record<string, PeerFleet>>): Promise<PeerCapacity> {
-  const started = performance.now();
-  const steps: Record<string, PeerStep[]> = {};
-  const capacity: Record<string, number> = {};
-  const failed = new Set<string>();
-  for (const label of Object.keys(fleets)) {
-    steps[label] = [];
-    capacity[label] = 0;
-  }
   for (const fleet of Object.values(fleets)) await fleet.step(RATES[0], WARMUP_MS, 0);
-  for (const rate of RATES) {
-    for (const [label, fleet] of Object.entries(fleets)) {
-      if (failed.has(label)) continue;
-      if (performance.now() - started > CAPACITY_BUDGET_MS) throw new Error(`peers capacity: over its budget of ${CAPACITY_BUDGET_MS / 1000} s`);
-      const step = await fleet.step(rate, STEP_MS);
-      steps[label]?.push(step);
-      process.stderr.write(
-        `    ${label} @ ${rate}/s: issued ${step.achieved.toFixed(0)}/s, p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +
-          `${step.writes - step.delivered} lost, server CPU ${step.serverUsPerWrite.toFixed(1)} µs/write, clients ${step.clientUsPerWrite.toFixed(1)} µs/write\n`,
-      );
-      if (passed(step)) capacity[label] = rate;
-      else failed.add(label);
-    }
-    if (failed.size === Object.keys(fleets).length) break;
-  }
-  process.stderr.write(`  capacity: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  return { steps, capacity };
+  return stepUp({
+    labels: Object.keys(fleets),
+    rates: RATES,
+    step: (label, rate) => (fleets[label] as PeerFleet).step(rate, STEP_MS),
+    describe: (label, step) =>
+      `${label} @ ${step.rate}/s: issued ${step.achieved.toFixed(0)}/s, p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, ` +
+      `${step.writes - step.delivered} lost, server CPU ${step.serverUsPerWrite.toFixed(1)} µs/write, clients ${step.clientUsPerWrite.toFixed(1)} µs/write`,
+    budgetMs: CAPACITY_BUDGET_MS,
+    name: 'peers capacity',
+    pauseMs: 0,
+  });
 }

@@ -50,31 +50,67 @@ export function describeStep(label: string, step: Step): string {
   );
 }
 
-/** Steps the fleets up alternately until each fails a step (or RATES end). */
-export async function capacity(fleets: Readonly<Record<string, Fleet>>, backing: Backing): Promise<Capacity> {
+/** How `stepUp` steps contenders up. */
+export interface StepUpOptions<S extends Pick<Step, 'rate' | 'achieved' | 'p99'>> {
+  /** The contenders, stepped alternately in this order. */
+  readonly labels: readonly string[];
+  /** The rates to try, lowest first. */
+  readonly rates: readonly number[];
+  /** Runs one contender's step at a rate. */
+  readonly step: (label: string, rate: number) => Promise<S>;
+  /** One line of progress output about a step. */
+  readonly describe: (label: string, step: S) => string;
+  /** Hard limit on the whole case, in ms (over it: an error naming `name`). */
+  readonly budgetMs: number;
+  readonly name: string;
+  /** A pause after each step, in ms. */
+  readonly pauseMs: number;
+}
+
+/**
+ * Steps the contenders up alternately, rate by rate, until each fails a step
+ * (`passed`) or the rates end; a contender's capacity is the highest rate it
+ * passed (0: not even the first).
+ */
+export async function stepUp<S extends Pick<Step, 'rate' | 'achieved' | 'p99'>>(
+  options: StepUpOptions<S>,
+): Promise<{ steps: Record<string, S[]>; capacity: Record<string, number> }> {
   const started = performance.now();
-  const steps: Record<string, Step[]> = {};
+  const steps: Record<string, S[]> = {};
   const capacityOf: Record<string, number> = {};
   const failed = new Set<string>();
-  for (const label of Object.keys(fleets)) {
+  for (const label of options.labels) {
     steps[label] = [];
     capacityOf[label] = 0;
   }
-  for (const rate of RATES) {
-    for (const [label, fleet] of Object.entries(fleets)) {
+  for (const rate of options.rates) {
+    for (const label of options.labels) {
       if (failed.has(label)) continue;
-      if (performance.now() - started > CAPACITY_BUDGET_MS) throw new Error(`capacity: over its budget of ${CAPACITY_BUDGET_MS / 1000} s`);
-      const step = await fleet.step(rate, STEP_MS, backing);
+      if (performance.now() - started > options.budgetMs) throw new Error(`${options.name}: over its budget of ${options.budgetMs / 1000} s`);
+      const step = await options.step(label, rate);
       steps[label]?.push(step);
-      process.stderr.write(`    ${describeStep(label, step)}\n`);
+      process.stderr.write(`    ${options.describe(label, step)}\n`);
       if (passed(step)) capacityOf[label] = rate;
       else failed.add(label);
-      await sleep(300);
+      if (options.pauseMs > 0) await sleep(options.pauseMs);
     }
-    if (failed.size === Object.keys(fleets).length) break;
+    if (failed.size === options.labels.length) break;
   }
   process.stderr.write(`  capacity: done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return { steps, capacity: capacityOf };
+}
+
+/** Steps the fleets up alternately until each fails a step (or RATES end). */
+export function capacity(fleets: Readonly<Record<string, Fleet>>, backing: Backing): Promise<Capacity> {
+  return stepUp({
+    labels: Object.keys(fleets),
+    rates: RATES,
+    step: (label, rate) => (fleets[label] as Fleet).step(rate, STEP_MS, backing),
+    describe: describeStep,
+    budgetMs: CAPACITY_BUDGET_MS,
+    name: 'capacity',
+    pauseMs: 300,
+  });
 }
 
 /** Case 4: server CPU per delivered update, the groups side by side. */

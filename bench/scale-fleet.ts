@@ -38,6 +38,22 @@ export const DRAIN_MS = 2_000;
 /** Models opening at once. */
 const OPEN_BATCH = 20;
 
+/**
+ * Calls `write()` `count` times, paced at `rate` a second from now: each
+ * turn issues the writes that are due, then waits a millisecond. Resolves
+ * with the rate achieved (writes per second).
+ */
+export async function pacedWrites(rate: number, count: number, write: () => void): Promise<number> {
+  const start = performance.now();
+  let written = 0;
+  while (written < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+    for (; written < due; written++) write();
+    await sleep(1);
+  }
+  return (count * 1000) / (performance.now() - start);
+}
+
 /** What one step measured. */
 export interface Step {
   readonly rate: number;
@@ -158,20 +174,14 @@ export class Fleet {
     const backingBefore = await backing?.cpu();
     const clientBefore = process.cpuUsage();
     const start = performance.now();
-    let written = 0;
-    while (written < count) {
-      const due = Math.min(count, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      for (; written < due; written++) {
-        const doc = this.#next;
-        this.#next = (this.#next + 1) % DOCS;
-        const seq = (this.#seq += 1);
-        const t0 = performance.now();
-        (this.#queues[doc] as Array<readonly [number, number]>).push([seq, t0]);
-        (this.#writers[doc] as Model).set(this.#path(doc), seq, () => acks.push(performance.now() - t0));
-      }
-      await sleep(1);
-    }
-    const achieved = (count * 1000) / (performance.now() - start);
+    const achieved = await pacedWrites(rate, count, () => {
+      const doc = this.#next;
+      this.#next = (this.#next + 1) % DOCS;
+      const seq = (this.#seq += 1);
+      const t0 = performance.now();
+      (this.#queues[doc] as Array<readonly [number, number]>).push([seq, t0]);
+      (this.#writers[doc] as Model).set(this.#path(doc), seq, () => acks.push(performance.now() - t0));
+    });
     const pending = (): number => this.#queues.reduce((sum, queue) => sum + queue.length, 0);
     const drainStart = performance.now();
     // Until every write reached its reader and was acknowledged (stored): the CPU counted is that of all of it.
