@@ -94,6 +94,11 @@ export class RoomAwareness {
     return this.#presence?.ownedState((peer) => this.#remotes?.has(peer) !== true) ?? null;
   }
 
+  /** How many clients have a state in the room. */
+  get size(): number {
+    return this.#presence?.size ?? 0;
+  }
+
   /** Every state, as one awareness update (null when there are none). */
   state(): Uint8Array | null {
     return this.#presence?.state() ?? null;

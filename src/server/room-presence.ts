@@ -128,6 +128,11 @@ export class RoomPresence<Peer> {
     return refusals(foreign, tooLarge);
   }
 
+  /** How many clients have a state in the room (this process's and relayed ones). */
+  get size(): number {
+    return this.#awareness?.getStates().size ?? 0;
+  }
+
   /** Every state of the room, as one awareness update (null when there are none). */
   state(): Uint8Array | null {
     const awareness = this.#awareness;

@@ -257,6 +257,11 @@ export class Room {
     return this.#presence.localState();
   }
 
+  /** How many clients have a presence state in the room. */
+  get presenceStates(): number {
+    return this.#presence.size;
+  }
+
   /** The awareness states of everyone in the room, as one update (null when there are none). */
   awarenessState(): Uint8Array | null {
     return this.#presence.state();

@@ -34,7 +34,7 @@ export function fanoutStatus(fanout: Fanout): () => number | null {
 }
 
 /** What `ServerAdmin` reads from its server. */
-export interface AdminSources extends Omit<MetricsSources, 'connections'> {
+export interface AdminSources extends Omit<MetricsSources, 'connections' | 'documentsStored' | 'storageProblem'> {
   readonly storage: Storage;
   /** The open connections. */
   readonly connections: () => ReadonlySet<Connection>;
@@ -69,7 +69,13 @@ export class ServerAdmin {
 
   /** The HTTP handler of /metrics, /healthz and /readyz (one per server; creates the metrics). */
   handler(): AdminHandler {
-    this.#metrics ??= new ServerMetrics({ ...this.#sources, connections: () => this.#connectionKinds() });
+    const storage = this.#sources.storage;
+    this.#metrics ??= new ServerMetrics({
+      ...this.#sources,
+      connections: () => this.#connectionKinds(),
+      ...(storage.countDocuments ? { documentsStored: () => storage.countDocuments?.() ?? Promise.resolve(0) } : {}),
+      storageProblem: () => this.#storageProblem(),
+    });
     this.#handler ??= adminHandler({ metrics: this.#metrics, ready: () => this.#ready() });
     return this.#handler;
   }
@@ -84,6 +90,12 @@ export class ServerAdmin {
   /** Null when ready, otherwise why not. */
   async #ready(): Promise<string | null> {
     if (this.#sources.closing()) return 'the server is closing';
+    const reason = await this.#storageProblem();
+    return reason ?? (this.#sources.closing() ? 'the server is closing' : null);
+  }
+
+  /** Null when storage answers a cheap call within `READY_TIMEOUT_MS`, otherwise why not. */
+  async #storageProblem(): Promise<string | null> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`storage did not answer within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
@@ -93,8 +105,7 @@ export class ServerAdmin {
       (error: unknown) => `storage failed: ${error instanceof Error ? error.message : String(error)}`,
     );
     try {
-      const reason = await Promise.race([answered, timeout]);
-      return reason ?? (this.#sources.closing() ? 'the server is closing' : null);
+      return await Promise.race([answered, timeout]);
     } finally {
       clearTimeout(timer);
     }

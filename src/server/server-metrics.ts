@@ -21,6 +21,12 @@ export interface MetricsSources {
   readonly rooms: () => number;
   /** Distinct live queries. */
   readonly liveQueries: () => number;
+  /** Clients with a presence state, summed over the rooms in memory. */
+  readonly presenceStates: () => number;
+  /** Documents with stored updates; absent when the storage cannot count them. */
+  readonly documentsStored?: () => Promise<number>;
+  /** Null when storage answers, otherwise why not (the readiness check). */
+  readonly storageProblem: () => Promise<string | null>;
   /**
    * With a fan-out to other processes (Redis): 1 while it is connected, 0
    * while it is not, null before it reported either; absent without one.
@@ -83,6 +89,34 @@ export class ServerMetrics {
       registers,
       collect() {
         this.set(sources.liveQueries());
+      },
+    });
+    new Gauge({
+      name: 'yracer_presence_states',
+      help: 'Clients with a presence (awareness) state, over the documents in memory.',
+      registers,
+      collect() {
+        this.set(sources.presenceStates());
+      },
+    });
+    const documentsStored = sources.documentsStored;
+    if (documentsStored) {
+      new Gauge({
+        name: 'yracer_documents_stored',
+        help: 'Documents with stored updates, counted by the storage when scraped (keeps its last value when that fails).',
+        registers,
+        async collect() {
+          const count = await documentsStored().catch(() => null);
+          if (count !== null) this.set(count);
+        },
+      });
+    }
+    new Gauge({
+      name: 'yracer_storage_up',
+      help: 'Storage (SQLite, Postgres, ...) answered a cheap read when scraped: 1, or 0 when it failed or took over 2 s.',
+      registers,
+      async collect() {
+        this.set((await sources.storageProblem()) === null ? 1 : 0);
       },
     });
     const fanoutUp = sources.fanoutUp;

@@ -99,6 +99,11 @@ export class SyncServer {
       connections: () => this.#connections,
       rooms: () => this.#registry.size,
       liveQueries: () => this.#queries.size,
+      presenceStates: () => {
+        let states = 0;
+        for (const room of this.#registry.all()) states += room.presenceStates;
+        return states;
+      },
       ...(this.options.fanout ? { fanoutUp: fanoutStatus(this.options.fanout) } : {}),
     });
     // Rooms get a storage whose appends are timed (once metrics exist).

@@ -69,6 +69,12 @@ export function memoryStorage(): Storage {
       }
       return { state: found.state && found.state.slice(), updates: found.updates.map((u) => u.slice()), version: found.version };
     },
+    async countDocuments() {
+      open();
+      let count = 0;
+      for (const found of docs.values()) if (found.version > 0) count += 1;
+      return count;
+    },
     async heads(keys) {
       open();
       return keys.map((key) => docs.get(`${key.collection}/${key.id}`)?.version ?? 0);

@@ -194,6 +194,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       `DELETE FROM ${tables.updates} WHERE collection = $1 AND id = $2 AND version <= $4 AND EXISTS (SELECT 1 FROM state)`,
     stale: `SELECT collection, id FROM ${tables.documents} WHERE version > json_version ORDER BY collection, id`,
     json: `SELECT json FROM ${tables.documents} WHERE collection = $1 AND id = $2`,
+    count: `SELECT count(*) AS count FROM ${tables.documents} WHERE version > 0`,
   };
 
   return {
@@ -227,6 +228,11 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       if (keys.length === 0) return [];
       const { rows } = await pool.query<{ version: string | null }>(sql.heads, [keys.map((key) => key.collection), keys.map((key) => key.id)]);
       return rows.map((row) => Number(row.version ?? 0));
+    },
+    async countDocuments() {
+      await beforeRead();
+      const { rows } = await pool.query<{ count: string }>(sql.count);
+      return Number(rows[0]?.count ?? 0);
     },
     async compact(key, state, through) {
       assertStorableKey(key);

@@ -24,6 +24,8 @@ export interface SqliteDocuments {
   heads(keys: readonly StorageKey[]): number[];
   /** Documents whose JSON is behind their version. */
   staleJson(): StorageKey[];
+  /** How many documents have stored updates. */
+  count(): number;
   /** A document's stored JSON value. */
   loadJson(key: StorageKey): string | null;
   /** The logs (after their states) of many documents of one collection, with one statement. */
@@ -40,6 +42,7 @@ export function sqliteDocuments(db: Database.Database): SqliteDocuments {
     'SELECT data FROM yracer_log WHERE collection = ? AND id = ? AND version > ? ORDER BY version',
   );
   const selectStale = db.prepare<[], { collection: string; id: string }>('SELECT collection, id FROM yracer_documents WHERE version > json_version');
+  const selectCount = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM yracer_documents WHERE version > 0');
   const selectJson = db.prepare<[string, string], { json: string | null }>('SELECT json FROM yracer_documents WHERE collection = ? AND id = ?');
   const selectManyLogs = db.prepare<[string, string], { id: string; data: Buffer }>(
     `SELECT yracer_log.id AS id, data FROM yracer_log JOIN yracer_documents USING (collection, id)
@@ -64,6 +67,7 @@ export function sqliteDocuments(db: Database.Database): SqliteDocuments {
     }),
     heads: db.transaction((keys: readonly StorageKey[]): number[] => keys.map(versionOf)),
     staleJson: (): StorageKey[] => selectStale.all().map(({ collection, id }) => ({ collection, id })),
+    count: (): number => selectCount.get()?.count ?? 0,
     loadJson: (key: StorageKey): string | null => selectJson.get(key.collection, key.id)?.json ?? null,
     logsOf(collection: string, ids: readonly string[]): Map<string, Uint8Array[]> {
       const logs = new Map<string, Uint8Array[]>();

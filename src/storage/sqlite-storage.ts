@@ -195,6 +195,10 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       await current();
       return documents.heads(keys);
     },
+    async countDocuments() {
+      await current();
+      return documents.count();
+    },
     async compact(key, state, through) {
       await write({ kind: 'compact', key, state: own(state), through });
     },

@@ -149,6 +149,12 @@ export interface Storage {
    * for an invalid expression (see `queryProblem`).
    */
   query(collection: string, expression: QueryExpression, options?: StorageQueryOptions): Promise<StoredQueryResult>;
+  /**
+   * How many documents have stored updates (deleted ones included: their
+   * deletion is an update too). Optional: the server's
+   * `yracer_documents_stored` metric reads it when the storage has it.
+   */
+  countDocuments?(): Promise<number>;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
 }

@@ -117,6 +117,17 @@ export function describeStorageContract(name: string, make: () => Storage | Prom
       expect(await storage.heads([])).toEqual([]);
     });
 
+    it('counts the documents with stored updates, not those only loaded or given JSON', async () => {
+      const count = storage.countDocuments?.bind(storage);
+      if (!count) throw new Error('every bundled storage counts its documents');
+      expect(await count()).toBe(0);
+      await storage.load({ collection: 'x', id: 'loaded' });
+      await storage.append(todo, [bytes(1), bytes(2)]);
+      await storage.append(other, [bytes(3)]);
+      await storage.compact(todo, bytes(9), 2);
+      expect(await count()).toBe(2);
+    });
+
     it('replaces the state and drops the updates through the version when compacting, keeping later ones', async () => {
       for (let i = 1; i <= 3; i++) await storage.append(todo, [bytes(i)]);
       await storage.append(other, [bytes(9)]);

@@ -1,7 +1,9 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { SyncServer } from '../../src/server/index.ts';
-import { updatePayload } from '../../src/protocol/sync-payload.ts';
+import { awarenessPayload, updatePayload } from '../../src/protocol/sync-payload.ts';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
 import { client, rawSocket, startServer } from '../helpers/sync-fixtures.ts';
 import { eventually, fieldsUpdate, useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
 import { memoryFanoutHub, memoryStorage } from '../../src/server/index.ts';
@@ -56,6 +58,32 @@ describe('SyncServer.adminHandler', () => {
     expect(sample(text, 'yracer_received_bytes_total')).toBeGreaterThan(0);
     expect(sample(text, 'yracer_sent_bytes_total')).toBeGreaterThan(0);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(sample(text, 'yracer_documents_stored')).toBe(1);
+    expect(sample(text, 'yracer_storage_up')).toBe(1);
+  });
+
+  it('counts stored documents and the presence states of the rooms in memory', async () => {
+    const t = resources.server(await startServer());
+    const admin = await serveAdmin(t.server);
+    const scrape = async (name: string): Promise<number> => sample((await get(admin, '/metrics')).text, name);
+    expect([await scrape('yracer_documents_stored'), await scrape('yracer_presence_states')]).toEqual([0, 0]);
+
+    const model = resources.model(client(t.url));
+    await model.subscribe('todos.a');
+    await model.subscribe('todos.b');
+    expect(await write(model, 'todos.a.title', 'one')).toBeUndefined();
+    expect(await write(model, 'todos.b.title', 'two')).toBeUndefined();
+    expect(await scrape('yracer_documents_stored')).toBe(2);
+
+    // Two stock clients each announce a presence state in one document.
+    for (const name of ['/todos/c', '/todos/c']) {
+      const socket = resources.socket(await rawSocket(t.url, name));
+      const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+      awareness.setLocalState({ name });
+      socket.send(awarenessPayload(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID])));
+      awareness.destroy();
+    }
+    await eventually(async () => (await scrape('yracer_presence_states')) === 2, 5000, 'two presence states');
   });
 
   it('counts a refused write by its code, and keeps each server its own registry', async () => {
@@ -132,7 +160,12 @@ describe('SyncServer.adminHandler', () => {
     const ready = await get(admin, '/readyz');
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.text)).toEqual({ ready: false, reason: 'storage failed: database unreachable' });
+    const text = (await get(admin, '/metrics')).text;
+    expect(sample(text, 'yracer_storage_up')).toBe(0);
+    // This storage cannot count its documents: the gauge has no sample then.
+    expect(text).not.toMatch(/^yracer_documents_stored /m);
     failing = false;
     expect((await get(admin, '/readyz')).status).toBe(200);
+    expect(sample((await get(admin, '/metrics')).text, 'yracer_storage_up')).toBe(1);
   });
 });
