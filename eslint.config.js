@@ -42,4 +42,5 @@ export default tseslint.config(
   restrict(['src/storage/**'], ['client', 'server', 'react', 'model', 'protocol', 'fanout'], ['react', 'yjs', 'y-protocols', 'y-protocols/*', 'lib0', 'lib0/*'], 'keeps storage to bytes and JSON'),
   restrict(['src/fanout/**'], ['client', 'server', 'react', 'model', 'protocol', 'storage', 'query', 'schema'], ['react', 'react-dom', 'ws', 'yjs', 'y-protocols', 'y-protocols/*', 'lib0', 'lib0/*', 'better-sqlite3', 'pg'], 'keeps the fan-out a transport of bytes'),
   restrict(['src/server/**'], ['client', 'react'], ['react', 'react-dom']),
+  restrict(['src/devtools/**'], ['server', 'storage', 'fanout', 'client'], ['ws', 'better-sqlite3', 'pg', '@redis/*', 'node:*'], 'keeps devtools to the browser side'),
 );

@@ -13,7 +13,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { browserOnline, watchNetwork } from './network-status.ts';
 import { SendPacer } from './send-pacer.ts';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
-import type { ConnectionState } from '../model/sync-port.ts';
+import type { ConnectionState, FrameRecord } from '../model/sync-port.ts';
 
 /** How long a connection must stay open before the backoff starts over, in ms. */
 const STABLE_MS = 5_000;
@@ -52,9 +52,13 @@ export class SocketConnection {
   #openedAt = 0;
   #stopped = false;
   #unwatch: (() => void) | null = null;
+  readonly #frameObservers = new Set<(frame: FrameRecord) => void>();
   readonly #pacer = new SendPacer((frame) => {
     const socket = this.#socket;
-    if (socket && socket.readyState === OPEN) socket.send(frame);
+    if (socket && socket.readyState === OPEN) {
+      socket.send(frame);
+      if (this.#frameObservers.size > 0) this.#observe('out', frame);
+    }
   });
 
   constructor(options: SocketConnectionOptions) {
@@ -123,8 +127,12 @@ export class SocketConnection {
       const data = event.data;
       // Checked by tag, not instanceof: the socket may come from another realm (jsdom, an iframe).
       const tag = Object.prototype.toString.call(data);
-      if (tag === '[object ArrayBuffer]') this.#options.onMessage(new Uint8Array(data as ArrayBuffer));
-      else if (ArrayBuffer.isView(data)) this.#options.onMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      let frame: Uint8Array | null = null;
+      if (tag === '[object ArrayBuffer]') frame = new Uint8Array(data as ArrayBuffer);
+      else if (ArrayBuffer.isView(data)) frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (!frame) return;
+      if (this.#frameObservers.size > 0) this.#observe('in', frame);
+      this.#options.onMessage(frame);
     };
     socket.onclose = (event) => {
       clearTimeout(handshake);
@@ -222,6 +230,18 @@ export class SocketConnection {
     if (!socket || socket.readyState !== OPEN) return false;
     this.#pacer.send(frame);
     return true;
+  }
+
+  /** Calls `observer` for every frame sent or received from now on; returns a function that stops it. */
+  observeFrames(observer: (frame: FrameRecord) => void): () => void {
+    this.#frameObservers.add(observer);
+    return () => this.#frameObservers.delete(observer);
+  }
+
+  #observe(direction: FrameRecord['direction'], frame: Uint8Array): void {
+    // The kind is the frame's first varint; every kind is below 128, so one byte.
+    const record: FrameRecord = { direction, kind: frame[0] ?? -1, bytes: frame.byteLength, at: Date.now() };
+    for (const observer of this.#frameObservers) observer(record);
   }
 
   /** True while the socket is open. */

@@ -19,6 +19,7 @@ import type {
   ConnectionState,
   ConnectionStatus,
   DocRef,
+  FrameRecord,
   Holdings,
   HoldMode,
   ServerQuery,
@@ -444,6 +445,10 @@ export class SyncClient implements SyncPort {
     const name = docName(doc.collection, doc.id);
     // Another tab's writes the server lacks count too: queries here treat the document as changed locally.
     return this.#pending.hasDoc(name) || (this.#offline?.hasTabWrites(name) ?? false);
+  }
+
+  observeFrames(observer: (frame: FrameRecord) => void): () => void {
+    return this.#socket.observeFrames(observer);
   }
 
   holdings(): Holdings {

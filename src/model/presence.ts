@@ -68,6 +68,11 @@ export interface Presence<S extends object = PresenceState> {
 
 const presences = new WeakMap<ModelStore, Map<string, Presence>>();
 
+/** The presences a model store opened so far, by document path (devtools list them). */
+export function openedPresences(store: ModelStore): Array<[path: string, presence: Presence]> {
+  return [...(presences.get(store) ?? [])];
+}
+
 /**
  * The presence of a document of a model store: one per document, opened by
  * the store's sync port when it has one, else local.

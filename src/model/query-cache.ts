@@ -22,6 +22,11 @@ function frozenCopy<T>(value: T): T {
   return value;
 }
 
+/** The queries of a model in use now (held, listened to, or just made), for devtools. */
+export function queriesOf(store: ModelStore): Array<Query<unknown>> {
+  return [...(caches.get(store)?.values() ?? [])];
+}
+
 /** The model's query for a collection and expression (validated: a `TypeError` names what is wrong). */
 export function queryFor<R>(store: ModelStore, collection: string, expression: QueryExpression): Query<R> {
   if (typeof collection !== 'string' || collection.includes('.') || pathProblem([collection])) {

@@ -93,8 +93,22 @@ export interface ServerQuery {
 }
 
 /** What a sync client provides to its model. */
+/** One WebSocket frame the client sent or received, as devtools show it. */
+export interface FrameRecord {
+  /** `in`: received from the server; `out`: sent to it. */
+  readonly direction: 'in' | 'out';
+  /** The frame's protocol message kind number (its first varint: see docs/protocol.md). */
+  readonly kind: number;
+  /** The frame's size in bytes. */
+  readonly bytes: number;
+  /** When (ms since the epoch). */
+  readonly at: number;
+}
+
 export interface SyncPort {
   readonly connection: ConnectionStatus;
+  /** Calls `observer` for every frame sent or received from now on (devtools); returns a function that stops it. */
+  observeFrames?(observer: (frame: FrameRecord) => void): () => void;
   /** A synced document entered the model: forward its local changes. */
   attach(entry: DocEntry): void;
   /** A synced document left the model. */

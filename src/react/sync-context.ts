@@ -3,12 +3,17 @@
  */
 import { createContext, useContext } from 'react';
 import type { Model } from '../model/model.ts';
+import { noteRender } from './render-log.ts';
 
 /** The model of the nearest `SyncProvider` (null outside one). */
 export const SyncContext = createContext<Model | null>(null);
 
-/** The provider's model; throws an error naming the hook when there is no provider. */
-export function useProvidedModel(hook: string): Model {
+/**
+ * The provider's model; throws an error naming the hook when there is no
+ * provider. Notes the render in the render log (`key`: what the hook reads).
+ */
+export function useProvidedModel(hook: string, key = ''): Model {
+  noteRender(hook, key);
   const model = useContext(SyncContext);
   if (!model) {
     throw new Error(`yracer ${hook}(): no model here. Wrap the component in <SyncProvider model={model}> or <SyncProvider url="ws://...">.`);

@@ -40,7 +40,7 @@ export function useDoc<T = ExplicitType>(collection: [T] extends [ExplicitType] 
  */
 export function useDoc<C extends RegisteredCollection>(collection: C, id: string, options?: UseDocOptions): [RegisteredDocs[C] | undefined, RegisteredScope<RegisteredDocs[C]>];
 export function useDoc<T = unknown>(collection: string, id: string, options: UseDocOptions = {}): [T | undefined, Model | RegisteredScope<T>] {
-  const model = useProvidedModel('useDoc');
+  const model = useProvidedModel('useDoc', `${collection}.${id}`);
   const path = `${collection}.${id}`;
   const subscribe = useCallback(
     (onChange: () => void) => {

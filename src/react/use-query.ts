@@ -35,7 +35,7 @@ export interface QueryInfo {
 
 /** The model's query for the arguments, subscribed while mounted, re-rendering when `select`'s value changes. */
 function useLiveQuery<R>(hook: string, collection: string, expression: QueryExpression, suspense: boolean, select: (query: Query<unknown>) => R): [Model, R, Query<unknown>] {
-  const model = useProvidedModel(hook);
+  const model = useProvidedModel(hook, `${collection} ${JSON.stringify(expression)}`);
   // The key stands for the expression: a new object with the same content is the same query.
   const key = JSON.stringify(expression);
   const query = useMemo(() => {

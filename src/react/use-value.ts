@@ -25,7 +25,7 @@ export function useValue<T = ExplicitType>(path: [T] extends [ExplicitType] ? ne
  */
 export function useValue<P extends string>(path: CheckPath<RegisteredTree, P>): ValueAt<RegisteredTree, P> | undefined;
 export function useValue<T = unknown>(path: string): T | undefined {
-  const model = useProvidedModel('useValue');
+  const model = useProvidedModel('useValue', path);
   const subscribe = useCallback((onChange: () => void) => listen(model, path, onChange), [model, path]);
   const read = (): T | undefined => model.get<T>(path);
   return useSyncExternalStore(subscribe, read, read);
