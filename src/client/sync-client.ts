@@ -446,6 +446,10 @@ export class SyncClient implements SyncPort {
     return this.#pending.hasDoc(name) || (this.#offline?.hasTabWrites(name) ?? false);
   }
 
+  pendingCount(): number {
+    return this.#pending.docCount;
+  }
+
   holdings(): Holdings {
     return this.#holds.holdings();
   }
