@@ -20,6 +20,7 @@ import {
   seedTiles,
   topZ,
 } from '../../example-app/src/letters/letters.ts';
+import { BOARD_OUTER_WIDTH, boardScale } from '../../example-app/src/letters/use-board-scale.ts';
 
 const ROOM = 'r1';
 const DOC = roomDoc(ROOM);
@@ -177,5 +178,20 @@ describe('letters example: data', () => {
     const doc = { tiles: { a: { char: 'A', color: 'red', pos: { x: 1, y: 2 } }, b: { char: 'B' }, c: null, d: { char: 'D', color: 'red', pos: { x: 'no', y: 0 } } } };
     expect(readTiles(doc).map((tile) => tile.id)).toEqual(['a']);
     expect(readTiles(undefined)).toEqual([]);
+  });
+});
+
+describe('letters example: board scale', () => {
+  it('draws the board at full size when it fits, scaled to the width when it does not', () => {
+    expect(boardScale(1200)).toBe(1);
+    expect(boardScale(BOARD_OUTER_WIDTH)).toBe(1);
+    expect(boardScale(BOARD_OUTER_WIDTH / 2)).toBe(0.5);
+    expect(boardScale(343)).toBeCloseTo(343 / 962, 6); // a 375 px phone, less the page's padding
+  });
+
+  it('keeps full size for a frame not laid out yet (0 or no width)', () => {
+    expect(boardScale(0)).toBe(1);
+    expect(boardScale(-5)).toBe(1);
+    expect(boardScale(Number.NaN)).toBe(1);
   });
 });
