@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 const root = resolve(import.meta.dirname, '..');
 const extra = process.argv.slice(2);
@@ -31,7 +32,7 @@ function timeStart(args) {
       const url = /todos example: (http:\/\/\S+)/.exec(output)?.[1];
       if (url === undefined || measured !== null) return;
       measured = { printed: performance.now() - started };
-      fetch(url).then(
+      globalThis.fetch(url).then(
         (response) => {
           measured.status = response.status;
           measured.served = performance.now() - started;
