@@ -88,7 +88,7 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   // The page renders for the request's session (its user cookie), from a fetch-only model closed with the response.
   app.get(['/', '/index.html'], sync.modelMiddleware(), async (request: Request, response: Response) => {
     const { template, entry } = await source.load(request.originalUrl);
-    page(response, await renderPage(request.model, template, entry));
+    page(response, await renderPage(request.model, template, entry, request.originalUrl));
   });
   // The letters page (src/letters/) renders in the browser only: the template with empty placeholders.
   app.get(['/letters', '/letters/'], (_request: Request, response: Response) => response.redirect(302, '/letters/lobby'));

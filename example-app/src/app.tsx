@@ -2,18 +2,20 @@
  * The todos page: the list document gives the order, queries give which
  * todos show, and each row reads its own todo.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { QueryExpression } from 'yracer';
 import { useDoc, useModel, useQueryIds } from 'yracer/react';
 import { FilterBar } from './filter-bar.tsx';
 import { NewTodo } from './new-todo.tsx';
 import { RemainingCount } from './remaining-count.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { ToggleAll } from './toggle-all.tsx';
 import { deleteTodos, moveTodo } from './todo-actions.ts';
 import { TodoRow, type DropSide } from './todo-row.tsx';
 import { useExposedModel } from './use-exposed-model.ts';
 import { LIST_ID, type Filter, type TodoList } from './todo.ts';
 import { useDragReorder } from './use-drag-reorder.ts';
+import { useUrlFilter } from './use-url-filter.ts';
 
 const NO_IDS: readonly string[] = [];
 const QUERIES: Record<Filter, QueryExpression> = {
@@ -28,13 +30,18 @@ const EMPTY_MESSAGES: Record<Filter, string> = {
   done: 'Nothing done yet.',
 };
 
-export function App() {
+export interface AppProps {
+  /** The filter of the page's URL (`?filter=`), read by the server for its render and by the browser to hydrate. */
+  readonly initialFilter?: Filter;
+}
+
+export function App({ initialFilter = 'all' }: AppProps) {
   const model = useModel();
   useExposedModel(model);
   const [list] = useDoc<TodoList>('lists', LIST_ID);
   const order = list?.order ?? NO_IDS;
 
-  const [filter, setFilter] = useState<Filter>('all');
+  const [filter, setFilter] = useUrlFilter(initialFilter);
   const matching = useQueryIds('todos', QUERIES[filter]);
   const doneIds = useQueryIds('todos', QUERIES.done);
 
@@ -75,7 +82,10 @@ export function App() {
           <h1 id="title">todos</h1>
           <StatusBadge />
         </header>
-        <NewTodo />
+        <div className="entry">
+          <ToggleAll />
+          <NewTodo />
+        </div>
         {visible.length > 0 ? (
           <ul className="todo-list" data-testid="todo-list">
             {visible.map((id, index) => (

@@ -9,14 +9,17 @@ import { renderToString } from 'react-dom/server';
 import type { Model } from 'yracer';
 import { SyncProvider } from 'yracer/react';
 import { App } from './app.tsx';
+import { filterFromSearch } from './use-url-filter.ts';
 
 export { loadPage } from './load-page.ts';
 
-export function render(model: Model): string {
+/** Renders the page for `url` (the request's path and query string: `?filter=` picks the filter). */
+export function render(model: Model, url = '/'): string {
+  const search = new URL(url, 'http://localhost').search;
   return renderToString(
     <StrictMode>
       <SyncProvider model={model}>
-        <App />
+        <App initialFilter={filterFromSearch(search)} />
       </SyncProvider>
     </StrictMode>,
   );

@@ -9,6 +9,7 @@ import { createRoot, hydrateRoot } from 'react-dom/client';
 import { SyncProvider } from 'yracer/react';
 import { App } from './app.tsx';
 import { schema } from './schema.ts';
+import { filterFromSearch } from './use-url-filter.ts';
 import { currentUser } from './user.ts';
 
 const root = document.getElementById('root');
@@ -39,7 +40,7 @@ if (location.pathname.startsWith('/letters/')) {
     root,
     <StrictMode>
       <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__} options={options}>
-        <App />
+        <App initialFilter={filterFromSearch(location.search)} />
       </SyncProvider>
     </StrictMode>,
   );

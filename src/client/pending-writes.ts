@@ -136,6 +136,11 @@ export class PendingWrites {
     return this.#pending.size;
   }
 
+  /** How many documents have pending updates. */
+  get docCount(): number {
+    return this.#byDoc.size;
+  }
+
   /** The documents with pending updates. */
   docs(): Set<string> {
     return new Set(this.#byDoc.keys());

@@ -451,6 +451,10 @@ export class SyncClient implements SyncPort {
     return this.#socket.observeFrames(observer);
   }
 
+  pendingCount(): number {
+    return this.#pending.docCount;
+  }
+
   holdings(): Holdings {
     return this.#holds.holdings();
   }

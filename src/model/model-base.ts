@@ -376,6 +376,19 @@ export abstract class ModelBase implements WriteScope {
   }
 
   /**
+   * How many documents have a local change not yet stored by the server
+   * (0 without a server). A write that touches two documents counts twice;
+   * many writes to one document count once. `connection.watch` listeners
+   * hear each change of this count.
+   *
+   * @example
+   * const unsaved = model.pendingCount(); // "3 changes not saved yet"
+   */
+  pendingCount(): number {
+    return this.store.sync?.pendingCount() ?? 0;
+  }
+
+  /**
    * True when the document at or above `subpath` (this model's own path when
    * omitted) has its state from its source: the server answered a subscribe
    * or fetch, or a bundle carried it. For a collection path: true when every

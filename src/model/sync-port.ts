@@ -135,6 +135,8 @@ export interface SyncPort {
   whenStoredOffline(): Promise<void>;
   /** True while a local change (of one document, when given) is not yet acknowledged. */
   hasPending(doc?: DocRef): boolean;
+  /** How many documents have a local change not yet acknowledged. */
+  pendingCount(): number;
   /** The documents held, by mode (a document both subscribed and fetched is listed as subscribed). */
   holdings(): Holdings;
   /**

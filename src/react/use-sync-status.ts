@@ -11,18 +11,21 @@ export interface SyncStatus {
   readonly connection: ConnectionState;
   /** True while a local change is not yet stored by the server. */
   readonly pending: boolean;
+  /** How many documents have a local change not yet stored by the server (see `model.pendingCount()`). */
+  readonly pendingCount: number;
   /** When every local change was last stored by the server (ms since the epoch), or null. */
   readonly lastSyncedAt: number | null;
 }
 
 /**
- * The model's sync status; re-renders when the connection state, `pending`
- * or `lastSyncedAt` changes. A server render (and hydration) shows
+ * The model's sync status; re-renders when the connection state, `pending`,
+ * `pendingCount` or `lastSyncedAt` changes. A server render (and hydration) shows
  * `connecting`: the browser's model connects once mounted.
  *
  * @example
  * const { connection, pending } = useSyncStatus();
  * const label = connection !== 'online' ? 'offline' : pending ? 'saving' : 'online';
+ * const { pendingCount } = useSyncStatus(); // offline: "3 changes not saved yet"
  */
 export function useSyncStatus(): SyncStatus {
   const model = useProvidedModel('useSyncStatus');
@@ -30,9 +33,15 @@ export function useSyncStatus(): SyncStatus {
   const subscribe = useCallback((onChange: () => void) => model.connection.watch(onChange), [model]);
   const read = (): SyncStatus => {
     const connection = model.connection;
-    const next: SyncStatus = { connection: connection.state, pending: model.hasPending(), lastSyncedAt: connection.lastSyncedAt };
+    const next: SyncStatus = { connection: connection.state, pending: model.hasPending(), pendingCount: model.pendingCount(), lastSyncedAt: connection.lastSyncedAt };
     const previous = last.current;
-    if (previous && previous.connection === next.connection && previous.pending === next.pending && previous.lastSyncedAt === next.lastSyncedAt) {
+    if (
+      previous &&
+      previous.connection === next.connection &&
+      previous.pending === next.pending &&
+      previous.pendingCount === next.pendingCount &&
+      previous.lastSyncedAt === next.lastSyncedAt
+    ) {
       return previous;
     }
     last.current = next;
@@ -45,7 +54,7 @@ export function useSyncStatus(): SyncStatus {
  * What the server renders and hydration starts from: the browser's model
  * has not connected yet, so any other value would not match its first render.
  */
-const SERVER_STATUS: SyncStatus = Object.freeze({ connection: 'connecting', pending: false, lastSyncedAt: null });
+const SERVER_STATUS: SyncStatus = Object.freeze({ connection: 'connecting', pending: false, pendingCount: 0, lastSyncedAt: null });
 const serverStatus = (): SyncStatus => SERVER_STATUS;
 const notPending = (): boolean => false;
 

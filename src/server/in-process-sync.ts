@@ -356,6 +356,10 @@ export class InProcessSync implements SyncPort, RoomPeer {
     return this.#writes.has(doc ? docName(doc.collection, doc.id) : undefined);
   }
 
+  pendingCount(): number {
+    return this.#writes.count();
+  }
+
   connect(): void {}
 
   close(): void {

@@ -142,4 +142,9 @@ export class InProcessWrites {
   has(name?: string): boolean {
     return this.#queue.has(name);
   }
+
+  /** How many documents have a write in flight. */
+  count(): number {
+    return this.#queue.size;
+  }
 }

@@ -48,6 +48,11 @@ export class WriteQueue {
     return name === undefined ? this.#tails.size > 0 : this.#tails.has(name);
   }
 
+  /** How many documents have a write in flight. */
+  get size(): number {
+    return this.#tails.size;
+  }
+
   /** Resolves once no write is in flight; rejects with the first failed write's error. */
   async whenEmpty(): Promise<void> {
     while (this.#tails.size > 0) {

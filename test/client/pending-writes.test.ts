@@ -20,6 +20,21 @@ function track(promise: Promise<void>): { state: 'pending' | 'resolved' | 'rejec
 }
 
 describe('PendingWrites', () => {
+  it('counts the documents with pending updates, and calls onChange each time a document starts or stops having some', () => {
+    let changes = 0;
+    const pending = new PendingWrites(() => changes++);
+    expect(pending.docCount).toBe(0);
+    pending.add('todos/a', update(1));
+    pending.add('todos/a', update(2));
+    expect([pending.docCount, changes]).toEqual([1, 1]);
+    const b = pending.add('todos/b', update(3));
+    expect([pending.docCount, changes]).toEqual([2, 2]);
+    pending.ack(b);
+    expect([pending.docCount, changes]).toEqual([1, 3]);
+    pending.ack(2);
+    expect([pending.docCount, changes]).toEqual([0, 4]);
+  });
+
   it('numbers updates from 1 upwards and tracks documents', () => {
     const pending = new PendingWrites();
     expect(pending.add('todos/a', update(1))).toBe(1);
@@ -27,6 +42,7 @@ describe('PendingWrites', () => {
     expect(pending.add('todos/a', update(3))).toBe(3);
     expect(pending.size).toBe(3);
     expect(pending.docs()).toEqual(new Set(['todos/a', 'todos/b']));
+    expect(pending.docCount).toBe(2);
     expect(pending.latest('todos/a')).toBe(3);
     expect(pending.latest('todos/b')).toBe(2);
     expect(pending.latest('todos/c')).toBe(0);

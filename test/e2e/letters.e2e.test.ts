@@ -167,4 +167,73 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('letters example in 
     expect(await page.getByTestId('board').count()).toBe(0);
     await page.close();
   });
+  it('keeps the last moved tile on top through a reload (the stacking is stored)', async () => {
+    const spot = { x: 300, y: 200 };
+    const beside = { x: spot.x + 40, y: spot.y }; // overlapping the spot's tile from x + 40 to x + 56
+    /** The tile drawn where the two overlap (the top one). */
+    const topAt = async (page: Page): Promise<string | null> => {
+      const origin = await boardOrigin(page);
+      return page.evaluate(([x, y]) => document.elementFromPoint(x as number, y as number)?.closest('[data-testid^="tile-"]')?.getAttribute('data-testid') ?? null, [
+        origin.x + spot.x + 48,
+        origin.y + spot.y + 28,
+      ]);
+    };
+    // "g" first, then "f" over it: f is on top, although g comes later in the page (ids in order).
+    await drag(pageA, 'g', beside);
+    await drag(pageA, 'f', spot);
+    await expect.poll(() => topAt(pageA)).toBe('tile-f');
+    await expect.poll(() => topAt(pageB), { timeout: 5000 }).toBe('tile-f');
+    await pageA.reload();
+    await status(pageA, 'online');
+    await pageA.getByTestId('tile-f').waitFor({ timeout: 10_000 });
+    await expect.poll(() => topAt(pageA)).toBe('tile-f');
+    expect(Number(await pageA.getByTestId('tile-f').evaluate((tile) => getComputedStyle(tile).zIndex))).toBeGreaterThan(
+      Number(await pageA.getByTestId('tile-g').evaluate((tile) => getComputedStyle(tile).zIndex)),
+    );
+    // And the other way round: moving g again (grabbed by its uncovered part) puts it on top, for both.
+    await drag(pageB, 'g', { x: beside.x + 1, y: beside.y });
+    await expect.poll(() => topAt(pageA), { timeout: 5000 }).toBe('tile-g');
+  });
+
+  it('scales the board to a 375 px wide phone screen, and a drag there lands where the finger is', async () => {
+    const phone = { width: 375, height: 740 };
+    const { page, context } = await example.open(`/letters/${ROOM}`, async (opened) => {
+      await status(opened, 'online');
+      await opened.getByTestId('tile-a').waitFor({ timeout: 10_000 });
+    }, phone);
+    const board = await page.getByTestId('board').boundingBox();
+    if (!board) throw new Error('no board');
+    const scale = Number(await page.getByTestId('board').getAttribute('data-scale'));
+    expect(scale).toBeLessThan(1);
+    expect(board.x).toBeGreaterThanOrEqual(0);
+    expect(board.x + board.width).toBeLessThanOrEqual(phone.width);
+    expect(board.width).toBeGreaterThan(phone.width * 0.8); // the page's width, not a sliver
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    // Every tile is on the board, none clipped away.
+    const tiles = await page.locator('[data-testid^="tile-"]').all();
+    expect(tiles.length).toBe(26 + 5 + 3 + 5);
+    for (const tile of tiles) {
+      const box = await tile.boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(board.x - 2);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(board.x + board.width + 2);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'letters-375.png') });
+
+    // Drag "k" so that its top-left corner lands at board pixels (700, 420): screen pixels are board pixels × scale.
+    const target = { x: 700, y: 420 };
+    const from = await page.getByTestId('tile-k').boundingBox();
+    if (!from) throw new Error('no tile k');
+    const start = await stored(page, 'tile-k');
+    const grab = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+    await page.mouse.move(grab.x, grab.y);
+    await page.mouse.down();
+    const origin = { x: board.x + scale, y: board.y + scale }; // inside the 1 px border, scaled
+    const centre = { x: grab.x - origin.x - start.x * scale, y: grab.y - origin.y - start.y * scale }; // where on the tile, in screen pixels
+    await page.mouse.move(origin.x + target.x * scale + centre.x, origin.y + target.y * scale + centre.y, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(async () => near(await stored(page, 'tile-k'), target, 4)).toBe(true);
+    await expect.poll(async () => near(await stored(pageA, 'tile-k'), await stored(page, 'tile-k'), 0), { timeout: 5000 }).toBe(true);
+    await context.close();
+  });
 });

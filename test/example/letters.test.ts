@@ -18,7 +18,9 @@ import {
   roomFromPath,
   seedRoom,
   seedTiles,
+  topZ,
 } from '../../example-app/src/letters/letters.ts';
+import { BOARD_OUTER_WIDTH, boardScale } from '../../example-app/src/letters/use-board-scale.ts';
 
 const ROOM = 'r1';
 const DOC = roomDoc(ROOM);
@@ -79,7 +81,7 @@ describe('letters example: data', () => {
     // Seeding a seeded room writes nothing, and leaves moved tiles where they are.
     moveTile(a, ROOM, 'q', { x: 5, y: 6 });
     expect(seedRoom(a, ROOM)).toBe(0);
-    expect(a.get(`${DOC}.tiles.q.pos`)).toEqual({ x: 5, y: 6 });
+    expect(a.get(`${DOC}.tiles.q.pos`)).toEqual({ x: 5, y: 6, z: 1 });
   });
 
   it('moves a tile with one write of its position, clamped to the board', () => {
@@ -92,9 +94,32 @@ describe('letters example: data', () => {
     moveTile(a, ROOM, 'a', { x: 100.4, y: 200.6 });
     moveTile(a, ROOM, 'b', { x: -20, y: 10_000 });
     send(a, b);
-    expect(b.get(`${DOC}.tiles.a.pos`)).toEqual({ x: 100, y: 201 });
-    expect(b.get(`${DOC}.tiles.b.pos`)).toEqual({ x: 4, y: BOARD_HEIGHT - TILE_SIZE - 4 }); // a tilted tile's corners stay on the board
+    expect(b.get(`${DOC}.tiles.a.pos`)).toEqual({ x: 100, y: 201, z: 1 });
+    expect(b.get(`${DOC}.tiles.b.pos`)).toEqual({ x: 4, y: BOARD_HEIGHT - TILE_SIZE - 4, z: 2 }); // a tilted tile's corners stay on the board
     expect(changes).toEqual([`${DOC}.tiles.a.pos`, `${DOC}.tiles.b.pos`]);
+  });
+
+  it('stores the stacking: each move puts the tile on top, a drag keeps its place, and every client reads the same', () => {
+    const a = peer(1);
+    const b = peer(2);
+    seedRoom(a, ROOM);
+    exchange(a, b);
+    const z = (model: Model): Record<string, number> => Object.fromEntries(readTiles(model.get(DOC)).filter((tile) => tile.z > 0).map((tile) => [tile.id, tile.z]));
+    expect(z(a)).toEqual({}); // seeded tiles are all at 0
+    expect(topZ(a.get(DOC))).toBe(0);
+    moveTile(a, ROOM, 'c', { x: 10, y: 10 });
+    moveTile(a, ROOM, 'd', { x: 20, y: 10 });
+    for (let step = 1; step <= 4; step++) moveTile(a, ROOM, 'c', { x: 30 + step, y: 10 }); // one drag: one place
+    expect(z(a)).toEqual({ c: 3, d: 2 });
+    send(a, b);
+    moveTile(b, ROOM, 'd', { x: 40, y: 40 });
+    send(b, a);
+    expect(z(a)).toEqual({ c: 3, d: 4 });
+    expect(z(b)).toEqual(z(a));
+    expect(topZ(a.get(DOC))).toBe(4);
+    expect(topZ(a.get(DOC), 'd')).toBe(3);
+    // Stored values that are not a number count as 0.
+    expect(readTiles({ tiles: { x: { char: 'X', color: 'red', pos: { x: 1, y: 2, z: 'top' } } } })[0]?.z).toBe(0);
   });
 
   it('gives exactly one conflict per tile for concurrent drags, on the losing side, with my last position', () => {
@@ -115,7 +140,7 @@ describe('letters example: data', () => {
     const mine = loser === a ? { x: 50, y: 10 } : { x: 600, y: 150 };
     const theirs = loser === a ? { x: 600, y: 150 } : { x: 50, y: 10 };
     expect(conflict).toMatchObject({ path: `${DOC}.tiles.m.pos`, mine, theirs });
-    expect(loser.get(`${DOC}.tiles.m.pos`)).toEqual(theirs);
+    expect(loser.get(`${DOC}.tiles.m.pos`)).toMatchObject(theirs);
     expect(ghostOf(conflict!, ROOM)).toEqual({ conflictId: conflict!.id, tileId: 'm', mine });
     expect(ghostOf(conflict!, 'other')).toBeNull();
   });
@@ -153,5 +178,20 @@ describe('letters example: data', () => {
     const doc = { tiles: { a: { char: 'A', color: 'red', pos: { x: 1, y: 2 } }, b: { char: 'B' }, c: null, d: { char: 'D', color: 'red', pos: { x: 'no', y: 0 } } } };
     expect(readTiles(doc).map((tile) => tile.id)).toEqual(['a']);
     expect(readTiles(undefined)).toEqual([]);
+  });
+});
+
+describe('letters example: board scale', () => {
+  it('draws the board at full size when it fits, scaled to the width when it does not', () => {
+    expect(boardScale(1200)).toBe(1);
+    expect(boardScale(BOARD_OUTER_WIDTH)).toBe(1);
+    expect(boardScale(BOARD_OUTER_WIDTH / 2)).toBe(0.5);
+    expect(boardScale(343)).toBeCloseTo(343 / 962, 6); // a 375 px phone, less the page's padding
+  });
+
+  it('keeps full size for a frame not laid out yet (0 or no width)', () => {
+    expect(boardScale(0)).toBe(1);
+    expect(boardScale(-5)).toBe(1);
+    expect(boardScale(Number.NaN)).toBe(1);
   });
 });

@@ -26,7 +26,7 @@ describe('useSyncStatus', () => {
   it('is offline, saved and never synced for a model without a server', () => {
     const statuses = new Recorder<SyncStatus>();
     renderWith(opened.model(createModel()), <Status statuses={statuses} />);
-    expect(statuses.last).toEqual({ connection: 'offline', pending: false, lastSyncedAt: null });
+    expect(statuses.last).toEqual({ connection: 'offline', pending: false, pendingCount: 0, lastSyncedAt: null });
   });
 
   it('goes from connecting to online against a server', async () => {
@@ -56,6 +56,27 @@ describe('useSyncStatus', () => {
     await waitFor(() => expect(view.container.textContent).toBe('online saved'));
     expect(statuses.last?.lastSyncedAt).toBeGreaterThanOrEqual(wroteAt);
     expect(collapse(statuses.values.map((status) => status.pending))).toEqual([false, true, false]);
+  });
+
+  it('counts the documents with a change the server has not stored yet', async () => {
+    const server = await gatedServer(opened);
+    const model = opened.connect(server.url);
+    const statuses = new Recorder<SyncStatus>();
+    const view = renderWith(model, <Status statuses={statuses} />);
+    await waitFor(() => expect(view.container.textContent).toBe('online saved'));
+    expect(statuses.last?.pendingCount).toBe(0);
+
+    server.appends.hold();
+    act(() => void model.set('todos.a', { title: 'x' }));
+    act(() => void model.set('todos.a.title', 'y')); // the same document: still one
+    await waitFor(() => expect(statuses.last?.pendingCount).toBe(1));
+    act(() => void model.set('todos.b', { title: 'z' }));
+    await waitFor(() => expect(statuses.last?.pendingCount).toBe(2));
+    expect(model.pendingCount()).toBe(2);
+    server.appends.release();
+    await waitFor(() => expect(statuses.last?.pendingCount).toBe(0));
+    expect(statuses.last?.pending).toBe(false);
+    expect(collapse(statuses.values.map((status) => status.pendingCount)).slice(0, 3)).toEqual([0, 1, 2]);
   });
 
   it('returns the same status object while nothing changed', async () => {

@@ -6,7 +6,7 @@
  * temporary folder under example-app/dist.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -129,6 +129,35 @@ describe('npm start', () => {
     running.child.kill('SIGTERM');
     expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
     expect(existsSync(join(data.dir, 'yracer.db'))).toBe(true);
+    // A normal start prints no warnings (the client is split in chunks under Vite's size limit).
+    expect(running.output()).not.toMatch(/warn|\(!\)/i);
+  });
+
+  it('skips the Vite build on a second start with unchanged inputs, and builds again once an input changed', async () => {
+    const data = tempDir('yracer-start-stamp-');
+    mkdirSync(join(ROOT, 'example-app/dist'), { recursive: true });
+    const out = mkdtempSync(join(ROOT, 'example-app/dist/test-'));
+    resources.defer(() => data.remove());
+    resources.defer(() => rmSync(out, { recursive: true, force: true }));
+    const run = async (): Promise<string> => {
+      const running = await start(['--out', out], data.dir);
+      expect((await fetch(running.url)).status).toBe(200);
+      running.child.kill('SIGTERM');
+      expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
+      return running.output();
+    };
+
+    expect(await run()).toMatch(/building the todos example \(vite\)/);
+    expect(existsSync(join(out, 'build-stamp.json'))).toBe(true);
+    const second = await run();
+    expect(second).toMatch(/the todos example \(vite\): up to date, not rebuilt/);
+    expect(second).not.toMatch(/building/);
+
+    // A new file among the example's sources (removed afterwards) changes the inputs' hash.
+    const added = join(ROOT, 'example-app/src', `start-test-${process.pid}-${Date.now()}.tmp`);
+    writeFileSync(added, 'an input that changed\n');
+    resources.defer(() => rmSync(added, { force: true }));
+    expect(await run()).toMatch(/building the todos example \(vite\)/);
   });
 });
 

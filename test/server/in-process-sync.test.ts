@@ -164,6 +164,9 @@ describe('in-process model writes', () => {
     expect(model.hasPending('todos.a.title')).toBe(true);
     expect(model.hasPending('todos.b')).toBe(false);
     expect(model.at('todos.a').hasPending()).toBe(true);
+    expect(model.pendingCount()).toBe(1); // two writes, one document
+    model.set('todos.b.title', 'two');
+    expect(model.pendingCount()).toBe(2);
     let settled = false;
     const pending = model.whenNothingPending().then(() => (settled = true));
     await waitFor(() => gated.held >= 1, 3000, 'a held append');
@@ -173,6 +176,7 @@ describe('in-process model writes', () => {
     await pending;
     expect(model.hasPending('todos.a')).toBe(false);
     expect(model.hasPending()).toBe(false);
+    expect(model.pendingCount()).toBe(0);
     expect(model.connection.lastSyncedAt).not.toBeNull();
     expect((await loadStored(gated.inner, 'todos/a')).value).toEqual({ title: 'one', done: true });
   });

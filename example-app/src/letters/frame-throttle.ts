@@ -36,8 +36,13 @@ export function frameThrottle<T>(call: (value: T) => void): FrameThrottle<T> {
   };
 }
 
-/** A pointer's position in board pixels (from the board's top-left inner corner). */
+/**
+ * A pointer's position in board pixels (from the board's top-left inner
+ * corner), also when the board is drawn scaled (its box on screen against
+ * its layout width).
+ */
 export function boardPoint(board: HTMLElement, event: { readonly clientX: number; readonly clientY: number }): { x: number; y: number } {
   const rect = board.getBoundingClientRect();
-  return { x: event.clientX - rect.left - board.clientLeft, y: event.clientY - rect.top - board.clientTop };
+  const scale = board.offsetWidth > 0 && rect.width > 0 ? rect.width / board.offsetWidth : 1;
+  return { x: (event.clientX - rect.left) / scale - board.clientLeft, y: (event.clientY - rect.top) / scale - board.clientTop };
 }

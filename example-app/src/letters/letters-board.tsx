@@ -1,7 +1,8 @@
 /**
  * The board: the room's tiles (dragged by anyone, in realtime), the ghosts
  * of my lost moves with their choice, and the others' cursors. My pointer
- * is shared while it is over the board.
+ * is shared while it is over the board. On a narrow screen the board is
+ * drawn scaled down to the page's width (`useBoardScale`).
  */
 import { useCallback, useMemo, useRef } from 'react';
 import { useConflicts, useModel } from 'yracer/react';
@@ -11,11 +12,14 @@ import { BOARD_HEIGHT, BOARD_WIDTH, asTile, ghostOf, moveTile, roomDoc, type Pos
 import { OtherCursors } from './other-cursors.tsx';
 import { useRoom } from './use-room.ts';
 import { useShareCursor } from './use-share-cursor.ts';
+import { BOARD_OUTER_WIDTH, useBoardScale } from './use-board-scale.ts';
 import { useTileDrag } from './use-tile-drag.ts';
 
 export function LettersBoard({ room }: { readonly room: string }) {
   const model = useModel();
   const board = useRef<HTMLDivElement>(null);
+  const frame = useRef<HTMLDivElement>(null);
+  const scale = useBoardScale(frame);
   const { tiles, ids, stacking, loaded } = useRoom(room);
   const moveTo = useCallback((id: string, pos: Pos) => moveTile(model, room, id, pos), [model, room]);
   const drag = useTileDrag(board, moveTo);
@@ -25,12 +29,13 @@ export function LettersBoard({ room }: { readonly room: string }) {
   const ghosts = useMemo(() => conflicts.flatMap((conflict) => ghostOf(conflict, room) ?? []), [conflicts, room]);
 
   return (
-    <div className="board-frame">
+    <div ref={frame} className="board-frame" style={{ maxWidth: BOARD_OUTER_WIDTH, height: (BOARD_HEIGHT + 2) * scale }}>
       <div
         ref={board}
         className="board"
         data-testid="board"
-        style={{ width: BOARD_WIDTH, height: BOARD_HEIGHT }}
+        data-scale={scale}
+        style={{ width: BOARD_WIDTH, height: BOARD_HEIGHT, transform: scale < 1 ? `scale(${scale})` : undefined }}
         onPointerMove={cursor.onPointerMove}
         onPointerLeave={cursor.onPointerLeave}
       >

@@ -1,10 +1,12 @@
 /**
  * The letters example's data: one document per room, `letters.<room>` =
- * `{ tiles: { <id>: { char, color, pos: { x, y } } } }`, positions in board
+ * `{ tiles: { <id>: { char, color, pos: { x, y, z } } } }`, positions in board
  * pixels. A tile's position is ONE value (`pos`, written whole by `set`), so
  * a move is one write and two concurrent moves of a tile are one conflict
  * (at `letters.<room>.tiles.<id>.pos`); separate `x` and `y` fields would
- * give two, and could mix my x with their y.
+ * give two, and could mix my x with their y. `z` is the tile's place in the
+ * stack: a move puts the tile above every other one, so the last moved tile
+ * is on top, live and after a reload alike (seeded tiles have none: 0).
  */
 import type { Conflict, Model } from 'yracer';
 
@@ -20,9 +22,15 @@ export interface TileValue {
   readonly pos: Pos;
 }
 
-/** A tile as shown: its id and its (checked) value. */
+/** A tile as shown: its id, its (checked) value, and its place in the stack (`pos.z`, 0 when unset). */
 export interface Tile extends TileValue {
   readonly id: string;
+  readonly z: number;
+}
+
+/** A stored position: where the tile is, and its place in the stack (higher is on top). */
+export interface StoredPos extends Pos {
+  readonly z?: number;
 }
 
 /** A lost move of mine: the conflict, the tile and where I had put it. */
@@ -127,9 +135,24 @@ export function seedRoom(model: Model, room: string): number {
   return count;
 }
 
-/** Moves a tile: one write of its whole position. */
+/** The highest place in the room's stack held by a tile other than `except` (0 for none). */
+export function topZ(doc: unknown, except?: string): number {
+  let top = 0;
+  for (const tile of readTiles(doc)) if (tile.id !== except && tile.z > top) top = tile.z;
+  return top;
+}
+
+/**
+ * Moves a tile: one write of its whole position, on top of the stack (`z`
+ * above every other tile's; kept while it is on top already, so the writes
+ * of one drag all carry the same `z`).
+ */
 export function moveTile(model: Model, room: string, id: string, pos: Pos): void {
-  model.set(`${roomDoc(room)}.tiles.${id}.pos`, clampPos(pos));
+  const doc = model.get(roomDoc(room));
+  const top = topZ(doc, id);
+  const current = asTile(id, (doc as { tiles?: Record<string, unknown> } | undefined)?.tiles?.[id])?.z ?? 0;
+  const z = current > top ? current : top + 1;
+  model.set(`${roomDoc(room)}.tiles.${id}.pos`, { ...clampPos(pos), z } satisfies StoredPos);
 }
 
 /** The value as a position, or null when it is not one (data from elsewhere is checked). */
@@ -144,7 +167,9 @@ export function asTile(id: string, value: unknown): Tile | null {
   if (typeof value !== 'object' || value === null) return null;
   const { char, color, pos } = value as { char?: unknown; color?: unknown; pos?: unknown };
   const at = asPos(pos);
-  return typeof char === 'string' && typeof color === 'string' && at ? { id, char, color, pos: at } : null;
+  if (typeof char !== 'string' || typeof color !== 'string' || !at) return null;
+  const z = (pos as { z?: unknown }).z;
+  return { id, char, color, pos: at, z: typeof z === 'number' && Number.isFinite(z) ? z : 0 };
 }
 
 /** The room's well-formed tiles, in id order (ids are stable: so is the stacking). */
