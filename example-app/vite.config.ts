@@ -16,6 +16,7 @@ const fromHere = (path: string): string => fileURLToPath(new URL(path, import.me
 const LIBRARY: Readonly<Record<string, string>> = {
   yracer: fromHere('../dist/index.js'),
   'yracer/react': fromHere('../dist/react/index.js'),
+  'yracer/devtools': fromHere('../dist/devtools/index.js'),
 };
 
 function yracerFromDist(): Plugin {

@@ -3,11 +3,13 @@
  * creates the model from the bundle the server embedded (so the first render
  * matches the HTML) and connects it to the sync server on the same host.
  * Under /letters/<room> it renders the letters page instead (browser only).
+ * Both pages end with a button that opens yracer's devtools.
  */
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { SyncProvider } from 'yracer/react';
 import { App } from './app.tsx';
+import { DevtoolsToggle } from './devtools-toggle.tsx';
 import { schema } from './schema.ts';
 import { filterFromSearch } from './use-url-filter.ts';
 import { currentUser } from './user.ts';
@@ -31,6 +33,7 @@ if (location.pathname.startsWith('/letters/')) {
       <StrictMode>
         <SyncProvider url={wsUrl} options={options}>
           <LettersApp pathname={location.pathname} />
+          <DevtoolsToggle />
         </SyncProvider>
       </StrictMode>,
     ),
@@ -41,6 +44,7 @@ if (location.pathname.startsWith('/letters/')) {
     <StrictMode>
       <SyncProvider url={wsUrl} bundle={window.__YRACER_BUNDLE__} options={options}>
         <App initialFilter={filterFromSearch(location.search)} />
+        <DevtoolsToggle />
       </SyncProvider>
     </StrictMode>,
   );

@@ -4,7 +4,7 @@
  * a bundler), and nothing of it is in a bundle that does not import
  * `yracer/devtools`.
  */
-import { lazy, Suspense, useContext, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useContext, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Model } from '../model/model.ts';
 import { SyncContext } from '../react/sync-context.ts';
 import { styles } from './devtools-styles.ts';
@@ -17,6 +17,11 @@ export interface YracerDevtoolsProps {
   readonly model?: Model | undefined;
   /** Open at first (default false: only the button shows). */
   readonly initialOpen?: boolean | undefined;
+  /**
+   * Style of the button that opens the panel, over the default (fixed at the
+   * page's bottom right). `{ position: 'static' }` puts it in the page's flow.
+   */
+  readonly toggleStyle?: CSSProperties | undefined;
 }
 
 /**
@@ -32,14 +37,14 @@ export interface YracerDevtoolsProps {
  *   {import.meta.env.DEV ? <YracerDevtools /> : null}
  * </SyncProvider>
  */
-export function YracerDevtools({ model, initialOpen = false }: YracerDevtoolsProps): ReactNode {
+export function YracerDevtools({ model, initialOpen = false, toggleStyle }: YracerDevtoolsProps): ReactNode {
   const provided = useContext(SyncContext);
   const [open, setOpen] = useState(initialOpen);
   const target = model ?? provided;
   if (!target) throw new Error('yracer YracerDevtools: no model here. Render it inside <SyncProvider> or pass model={model}.');
   if (!open) {
     return (
-      <button type="button" data-testid="yracer-devtools-toggle" style={styles.toggle} onClick={() => setOpen(true)}>
+      <button type="button" data-testid="yracer-devtools-toggle" style={toggleStyle ? { ...styles.toggle, ...toggleStyle } : styles.toggle} onClick={() => setOpen(true)}>
         yracer devtools
       </button>
     );
