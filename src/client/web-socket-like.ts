@@ -4,14 +4,21 @@
  * package's `WebSocket` to `createModel({ WebSocket })`.
  */
 
-/** A WebSocket as the client uses it. */
+/**
+ * An event handler property. Declared through a method so that its parameter
+ * is compared bivariantly: a socket whose handlers take richer events (the
+ * `ws` package's `MessageEvent`, `CloseEvent`) still fits.
+ */
+type Handler<E> = { handle(event: E): void }['handle'];
+
+/** A WebSocket as the client uses it (the browser's and the `ws` package's both fit). */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
+  onerror: Handler<unknown> | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
 }
