@@ -11,6 +11,9 @@
  *   that would change how every other snippet types).
  * - `skip`: neither checked nor run (for notation that is not TypeScript,
  *   such as a list of event shapes). Keep these few.
+ * - `file=<path>` (e.g. `file=app/page.tsx`): the snippet is that file of an
+ *   app, so another snippet of the same Markdown file may import it by a
+ *   relative path without an extension (`import { TodoApp } from './todo-app'`).
  *
  * A line whose comment contains `compile error` must produce a type error
  * (it shows a mistake the types catch); every other line must produce none.
@@ -33,7 +36,13 @@ export interface DocSnippet {
 }
 
 /** The flags a snippet's info string may carry. */
-export const SNIPPET_FLAGS: ReadonlySet<string> = new Set(['runnable', 'isolated', 'skip']);
+export const SNIPPET_FLAGS: ReadonlySet<string> = new Set(['runnable', 'isolated', 'skip', 'file=<path>']);
+
+/** The `file=` path of a snippet, if it has one. */
+export function snippetFileName(snippet: DocSnippet): string | undefined {
+  for (const flag of snippet.flags) if (flag.startsWith('file=')) return flag.slice('file='.length);
+  return undefined;
+}
 
 /** `docs/model.md:245`: where a line of a snippet is in its Markdown file. */
 export function snippetLocation(snippet: DocSnippet, snippetLine = 0): string {
@@ -88,7 +97,7 @@ function toSnippet(file: string, fenceLine: number, info: string, body: string[]
   const [language, ...flags] = info.split(/\s+/);
   if (language !== 'ts' && language !== 'tsx') return null;
   for (const flag of flags) {
-    if (!SNIPPET_FLAGS.has(flag)) {
+    if (!SNIPPET_FLAGS.has(flag) && !/^file=[\w./-]+\.tsx?$/.test(flag)) {
       throw new Error(`${file}:${fenceLine}: unknown snippet flag "${flag}" (known: ${[...SNIPPET_FLAGS].join(', ')})`);
     }
   }

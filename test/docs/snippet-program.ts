@@ -8,9 +8,9 @@
  * Snippets may use the names of SNIPPET_PRELUDE without declaring them, so
  * a fragment such as `model.set('todos.a1.done', true)` checks as written.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
-import { snippetLocation, type DocSnippet } from './doc-snippets.ts';
+import { snippetFileName, snippetLocation, type DocSnippet } from './doc-snippets.ts';
 
 /**
  * Names a snippet may use without declaring them (a snippet's own
@@ -51,7 +51,19 @@ export interface SnippetProblems {
 /** The virtual file name of a snippet. */
 function virtualName(root: string, snippet: DocSnippet): string {
   const slug = snippet.file.replace(/[^A-Za-z0-9]+/g, '-');
+  const named = snippetFileName(snippet);
+  if (named !== undefined) return join(root, '.doc-snippets', slug, named);
   return join(root, '.doc-snippets', `${slug}-L${snippet.fenceLine}.${snippet.language}`);
+}
+
+/** Resolves a relative import without an extension between `file=` snippets (as bundlers do). */
+function resolveBetweenSnippets(files: ReadonlyMap<string, string>, specifier: string, importer: string): ts.ResolvedModuleFull | undefined {
+  if (!specifier.startsWith('.') || !importer.includes('.doc-snippets')) return undefined;
+  for (const extension of ['.tsx', '.ts']) {
+    const candidate = join(dirname(importer), specifier + extension);
+    if (files.has(candidate)) return { resolvedFileName: candidate, extension: extension === '.tsx' ? ts.Extension.Tsx : ts.Extension.Ts };
+  }
+  return undefined;
 }
 
 function compilerOptions(root: string): ts.CompilerOptions {
@@ -95,6 +107,14 @@ export function checkSnippets(root: string, snippets: readonly DocSnippet[]): Sn
   };
   host.fileExists = (name) => files.has(name) || fileExists(name);
   host.readFile = (name) => files.get(name) ?? readFile(name);
+  const cache = ts.createModuleResolutionCache(root, (name) => name, options);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions, containingSourceFile) =>
+    literals.map((literal) => {
+      const between = resolveBetweenSnippets(files, literal.text, containingFile);
+      if (between) return { resolvedModule: between };
+      const mode = ts.getModeForUsageLocation(containingSourceFile, literal, compilerOptions);
+      return ts.resolveModuleName(literal.text, containingFile, compilerOptions, host, cache, redirected, mode);
+    });
 
   const shared = checked.filter((snippet) => !snippet.flags.has('isolated'));
   const main = ts.createProgram({ rootNames: [preludeName, ...shared.map((s) => virtualName(root, s))], options, host });
