@@ -1,11 +1,11 @@
 // One linter for the repository. Besides the usual rules it enforces the
-// layer graph of DESIGN.md: each folder under src/ may import only the layers
+// layer graph of docs/architecture.md: each folder under src/ may import only the layers
 // below it (model/ imports nothing but yjs).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const layer = (name) => [`**/${name}/**`, `../${name}`, `../${name}/**`, `../../${name}/**`];
-const restrict = (files, layers, packages = [], message = 'crosses a layer boundary (see DESIGN.md "Layers")') => ({
+const restrict = (files, layers, packages = [], message = 'crosses a layer boundary (see docs/architecture.md "Layers")') => ({
   files,
   rules: {
     'no-restricted-imports': [

@@ -91,7 +91,7 @@ export function createModel(options: CreateModelOptions = {}): Model | TypedMode
   }
   const client = new SyncClient(model, {
     url: options.url,
-    WebSocket: resolveWebSocket(options.WebSocket),
+    WebSocket: resolveWebSocket(options.WebSocket, options.connect === false),
     token: options.token,
     unloadDelayMs: options.unloadDelayMs,
     backoff: options.backoff,

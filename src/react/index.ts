@@ -1,7 +1,14 @@
 /**
  * yracer/react: `SyncProvider` and the hooks, thin over the model's listeners
  * and immutable snapshots (`useSyncExternalStore`).
+ *
+ * The directive below marks the entry point as client code for React Server
+ * Components (Next.js App Router): a server component may render
+ * `<SyncProvider>` and pass it a bundle, and the hooks run in the browser.
+ * It must stay the first statement (test/lint/client-entry-points.test.ts).
  */
+'use client';
+
 export { SyncProvider, type SyncProviderProps } from './sync-provider.ts';
 export { SyncContext } from './sync-context.ts';
 export { useModel } from './use-model.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createModel } from '../../src/index.ts';
 
-describe('README example', () => {
-  it('behaves as the README says', () => {
+describe('docs/model.md example', () => {
+  it('behaves as docs/model.md says', () => {
     const model = createModel();
     const id = model.add('todos', { title: 'Milk', done: false, tags: [] });
     const heard: unknown[] = [];
