@@ -1,7 +1,7 @@
 /**
  * Type-checks the documentation's snippets in one TypeScript program (plus one
  * per `isolated` snippet), with the project's compiler options and
- * `yracer`, `yracer/react` and `yracer/server` mapped to src/.
+ * `yracer`, `yracer/react`, `yracer/server` and `yracer/devtools` mapped to src/.
  *
  * Each snippet is a virtual module next to the repository's package.json (so
  * it is an ES module and finds node_modules); nothing is written to disk.
@@ -80,6 +80,7 @@ function compilerOptions(root: string): ts.CompilerOptions {
       yracer: [join(root, 'src/index.ts')],
       'yracer/react': [join(root, 'src/react/index.ts')],
       'yracer/server': [join(root, 'src/server/index.ts')],
+      'yracer/devtools': [join(root, 'src/devtools/index.ts')],
     },
   };
 }
