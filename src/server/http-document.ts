@@ -18,6 +18,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { AccessRules } from './access-rules.ts';
 import { receiveChecked } from './checked-write.ts';
 import { HttpError, HttpErrorCode, httpErrorOf } from './http-errors.ts';
+import { checkPreconditions, etagOf, type Preconditions } from './http-preconditions.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
 import type { Session } from './server-options.ts';
@@ -46,6 +47,8 @@ export interface HttpWritten {
   readonly version: number;
   /** True when the document did not exist before. */
   readonly created: boolean;
+  /** The ETag of the value written (null once deleted). */
+  readonly etag: string | null;
 }
 
 /** The new value of a document from its current one (undefined: it does not exist); undefined deletes it. */
@@ -71,7 +74,7 @@ async function openRoom(context: HttpContext, key: DocName): Promise<Room> {
 async function missing(context: HttpContext, session: Session, key: DocName): Promise<HttpError> {
   const denied = context.access.checksReads ? await context.access.canRead(session, key.collection, key.id, undefined) : null;
   return denied === null
-    ? new HttpError(404, HttpErrorCode.NotFound, `${docName(key.collection, key.id)} does not exist`)
+    ? new HttpError(404, HttpErrorCode.NotFound, `${docName(key.collection, key.id)} does not exist (PUT creates it)`)
     : new HttpError(403, ErrorCode.Forbidden, denied);
 }
 
@@ -113,37 +116,58 @@ function updateFor(room: Room, before: Readonly<Record<string, unknown>> | undef
   }
 }
 
+/** Why a write stops before any update is made (found where the write is checked). */
+class Stop extends Error {
+  readonly kind: 'missing' | 'unchanged';
+
+  constructor(kind: 'missing' | 'unchanged') {
+    super(kind);
+    this.kind = kind;
+  }
+}
+
 /**
  * Changes a document for the session: `change` gets its current value and
- * returns the new one (undefined deletes it). Resolves once the write is
- * stored. Rejects with an `HttpError`: 400 `bad-request` (a value that is
- * not a JSON object a document may hold, or one without fields), 403
- * `forbidden` (a write rule), 422 `invalid-document` (the schema), 404
- * `not-found` (deleting a missing document), 409 `conflict` or 503
+ * returns the new one (undefined deletes it). It runs, and the preconditions
+ * are checked, where the write is checked, with no other checked write in
+ * between (`receiveChecked`), so a merge patch applies to the value it is
+ * stored over. Resolves once the write is stored. Rejects with an
+ * `HttpError`: 400 `bad-request` (a value that is not a JSON object a
+ * document may hold, or one without fields), 403 `forbidden` (a write
+ * rule), 422 `invalid-document` (the schema), 404 `not-found` (deleting a
+ * missing document), 412 `precondition-failed`, 409 `conflict` or 503
  * `storage-failed` (nothing stored then), or what `change` throws.
  */
-export async function writeDocument(context: HttpContext, session: Session, key: DocName, change: HttpChange): Promise<HttpWritten> {
+export async function writeDocument(context: HttpContext, session: Session, key: DocName, change: HttpChange, preconditions: Preconditions = {}): Promise<HttpWritten> {
   const { access, registry } = context;
   const room = await openRoom(context, key);
   return registry.pinned(room, async () => {
-    const current = room.value();
-    const before = isPlain(current) ? current : undefined;
-    const after = change(before);
-    if (after === undefined && before === undefined) throw await missing(context, session, key);
-    if (after !== undefined) {
-      const problem = findJsonProblem(after, 0);
-      if (problem) throw new HttpError(400, HttpErrorCode.BadRequest, `${problem.at === '' ? 'the document' : problem.at}: ${problem.reason}`);
-      if (!hasFields(after)) throw new HttpError(400, HttpErrorCode.BadRequest, `a document needs at least one field (DELETE removes ${room.name})`);
-    }
-    // Nothing changes: nothing to check or store (a client's such write passes without the rules too).
-    if (jsonEqual(before, after)) return { version: room.version, created: false };
+    let written: { readonly before: unknown; readonly after: unknown } = { before: undefined, after: undefined };
+    const update = (): Uint8Array => {
+      const current = room.value();
+      const before = isPlain(current) ? current : undefined;
+      checkPreconditions(preconditions, before, room.name);
+      const after = change(before);
+      if (after === undefined && before === undefined) throw new Stop('missing');
+      if (after !== undefined) {
+        const problem = findJsonProblem(after, 0);
+        if (problem) throw new HttpError(400, HttpErrorCode.BadRequest, `${problem.at === '' ? 'the document' : problem.at}: ${problem.reason}`);
+        if (!hasFields(after)) throw new HttpError(400, HttpErrorCode.BadRequest, `a document needs at least one field (DELETE removes ${room.name})`);
+      }
+      written = { before, after };
+      // Nothing changes: nothing to check or store (a client's such write passes without the rules too).
+      if (jsonEqual(before, after)) throw new Stop('unchanged');
+      return updateFor(room, before, after);
+    };
     try {
-      const checked = await receiveChecked(room, updateFor(room, before, after), HTTP_PEER, session, access);
+      const checked = await receiveChecked(room, update, HTTP_PEER, session, access);
       await checked.stored;
     } catch (error) {
-      throw httpErrorOf(error);
+      if (error instanceof Stop && error.kind === 'missing') throw await missing(context, session, key);
+      if (!(error instanceof Stop)) throw httpErrorOf(error);
     }
-    return { version: room.version, created: before === undefined };
+    const { before, after } = written;
+    return { version: room.version, created: before === undefined && after !== undefined, etag: after === undefined ? null : etagOf(after) };
   });
 }
 

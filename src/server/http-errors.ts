@@ -24,6 +24,8 @@ export const HttpErrorCode = {
   MethodNotAllowed: 'method-not-allowed',
   /** The body's content type is not JSON. */
   UnsupportedMediaType: 'unsupported-media-type',
+  /** `If-Match` or `If-None-Match` failed: the document changed (or exists, or not); nothing was stored. */
+  PreconditionFailed: 'precondition-failed',
   /** Other processes kept storing the document first; nothing was stored: try again. */
   Conflict: 'conflict',
   /** The server is closing. */

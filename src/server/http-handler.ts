@@ -8,7 +8,9 @@
  * - `DELETE /docs/:collection/:id`: deletes the document.
  * - `POST /query/:collection`: one page of a query, `{ query, pageSize?, cursor? }`.
  *
- * Every request is authenticated by the server's `authenticate` and checked
+ * Documents carry an ETag (a hash of the value); `If-Match` makes a write
+ * conditional on it (412 when the document changed), `If-None-Match: *` a
+ * `PUT` create-only. Every request is authenticated by the server's `authenticate` and checked
  * by its rules and schema like a client's; writes go through the document's
  * room (subscribers see them at once) and are answered once stored. Errors
  * are `{ "error": { "code", "message" } }` (http-errors.ts).
@@ -17,8 +19,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import { readJsonBody } from './http-body.ts';
-import { readDocument, writeDocument, type HttpContext } from './http-document.ts';
+import { readDocument, writeDocument, type HttpChange, type HttpContext } from './http-document.ts';
 import { HttpError, HttpErrorCode, httpErrorOf } from './http-errors.ts';
+import { etagOf, noneMatchFails, preconditionsOf } from './http-preconditions.ts';
 import { queryPage } from './http-query.ts';
 import { applyMergePatch } from './json-merge-patch.ts';
 import type { NextFunction } from './model-middleware.ts';
@@ -116,20 +119,30 @@ async function serveDoc(parts: HttpHandlerParts, request: IncomingMessage, respo
   const method = request.method ?? 'GET';
   if (!['GET', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw notAllowed(method, 'GET, PUT, PATCH, DELETE');
   const session = await authenticated(parts, request);
-  if (method === 'GET') return send(response, 200, await readDocument(parts, session, key));
-  if (method === 'DELETE') return send(response, 200, { version: (await writeDocument(parts, session, key, () => undefined)).version });
-  const body = await readJsonBody(request, parts.maxBodyBytes, method === 'PATCH' ? `${MERGE_PATCH} or application/json` : 'application/json');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, HttpErrorCode.BadRequest, method === 'PATCH' ? 'a merge patch of a document must be an object' : 'a document must be a JSON object');
+  const preconditions = preconditionsOf(request.headers);
+  if (method === 'GET') {
+    const doc = await readDocument(parts, session, key);
+    const etag = etagOf(doc.value);
+    if (noneMatchFails(preconditions, doc.value)) {
+      response.writeHead(304, { etag, 'cache-control': 'no-store' }).end();
+      return;
+    }
+    return send(response, 200, doc, { etag });
   }
-  const written =
-    method === 'PUT'
-      ? await writeDocument(parts, session, key, () => body as Record<string, unknown>)
-      : await writeDocument(parts, session, key, (before) => {
-          if (before === undefined) throw new HttpError(404, HttpErrorCode.NotFound, `${key.collection}/${key.id} does not exist (PUT creates it)`);
-          return applyMergePatch(before, body) as Record<string, unknown>;
-        });
-  send(response, written.created ? 201 : 200, { version: written.version });
+  let change: HttpChange = () => undefined;
+  if (method !== 'DELETE') {
+    const body = await readJsonBody(request, parts.maxBodyBytes, method === 'PATCH' ? `${MERGE_PATCH} or application/json` : 'application/json');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new HttpError(400, HttpErrorCode.BadRequest, method === 'PATCH' ? 'a merge patch of a document must be an object' : 'a document must be a JSON object');
+    }
+    change =
+      method === 'PUT'
+        ? () => body as Record<string, unknown>
+        : // A missing document stays missing: 404 (PUT creates it).
+          (before) => (before === undefined ? undefined : (applyMergePatch(before, body) as Record<string, unknown>));
+  }
+  const written = await writeDocument(parts, session, key, change, preconditions);
+  send(response, written.created ? 201 : 200, { version: written.version }, written.etag === null ? {} : { etag: written.etag });
 }
 
 async function serve(parts: HttpHandlerParts, prefix: string, request: IncomingMessage, response: ServerResponse, next: NextFunction | undefined): Promise<void> {
