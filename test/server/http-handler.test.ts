@@ -2,9 +2,11 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { client, waitFor } from '../helpers/sync-fixtures.ts';
-import { deferred, loadStored, recordingStorage, useResources } from '../helpers/server-fixtures.ts';
-import { call, startApi } from '../helpers/http-fixtures.ts';
+import { memoryFanoutHub, memoryStorage } from '../../src/server/index.ts';
+import { client, startServer, waitFor } from '../helpers/sync-fixtures.ts';
+import { deferred, eventually, loadStored, recordingStorage, useResources } from '../helpers/server-fixtures.ts';
+import { authenticate, call, startApi, todoSchema } from '../helpers/http-fixtures.ts';
+import { ownerRules } from '../helpers/owner-rules.ts';
 
 const resources = useResources();
 
@@ -237,6 +239,24 @@ describe('httpHandler', () => {
       hold.resolve();
       expect(await answer).toMatchObject({ status: 200, body: { version: 2 } });
       expect((await loadStored(t.storage, 'todos/a')).value).toEqual(todo({ done: true }));
+    });
+
+    it('reaches the clients of another process sharing storage (checked writes stored at their version)', async () => {
+      const hub = memoryFanoutHub();
+      const storage = memoryStorage();
+      const { base } = await startApi(resources, { storage, fanout: hub.connect() });
+      const other = resources.server(await startServer({ storage, fanout: hub.connect(), authenticate, rules: ownerRules, schema: { todos: todoSchema } }));
+      await call(base, 'PUT', '/docs/todos/a', { ...ann, body: todo() });
+      const elsewhere = resources.model(client(other.url, { token: 'ann' }));
+      await elsewhere.subscribe('todos.a');
+      expect(elsewhere.get('todos.a.title')).toBe('one');
+      const etag = (await call(base, 'GET', '/docs/todos/a', ann)).headers.get('etag') ?? '';
+      const patched = await fetch(`${base}/docs/todos/a`, { method: 'PATCH', headers: { 'x-user': 'ann', 'content-type': 'application/json', 'if-match': etag }, body: '{"done":true}' });
+      expect(patched.status).toBe(200);
+      await waitFor(() => elsewhere.get('todos.a.done') === true, 5000, "the other process's client to see the HTTP write");
+      elsewhere.set('todos.a.title', 'from elsewhere');
+      await elsewhere.whenNothingPending();
+      await eventually(async () => (await call(base, 'GET', '/docs/todos/a', ann)).body.value.title === 'from elsewhere', 5000, "the API to read the other process's write");
     });
 
     it('answers 503 storage-failed when storage fails to store the write', async () => {
