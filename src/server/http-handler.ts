@@ -2,7 +2,7 @@
  * `httpHandler(parts, options)`: the server's HTTP API, as a Node handler
  * for `http.createServer`, Express or connect (docs/http.md):
  *
- * - `GET /docs/:collection/:id`: `{ value, version }`.
+ * - `GET /docs/:collection/:id`: `{ value, version }` (HEAD too).
  * - `PUT /docs/:collection/:id`: replaces the document with the JSON body.
  * - `PATCH /docs/:collection/:id`: applies a JSON Merge Patch (RFC 7396).
  * - `DELETE /docs/:collection/:id`: deletes the document.
@@ -117,10 +117,11 @@ function notAllowed(method: string, allowed: string): HttpError {
 
 async function serveDoc(parts: HttpHandlerParts, request: IncomingMessage, response: ServerResponse, key: DocName): Promise<void> {
   const method = request.method ?? 'GET';
-  if (!['GET', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw notAllowed(method, 'GET, PUT, PATCH, DELETE');
+  if (!['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw notAllowed(method, 'GET, HEAD, PUT, PATCH, DELETE');
   const session = await authenticated(parts, request);
   const preconditions = preconditionsOf(request.headers);
-  if (method === 'GET') {
+  // HEAD is served as GET (Node sends no body for it).
+  if (method === 'GET' || method === 'HEAD') {
     const doc = await readDocument(parts, session, key);
     const etag = etagOf(doc.value);
     if (noneMatchFails(preconditions, doc.value)) {
@@ -172,7 +173,7 @@ export function httpHandler(parts: HttpHandlerParts, options: HttpHandlerOptions
     serve(resolved, prefix, request, response, next).catch((error: unknown) => {
       const refusal = httpErrorOf(error);
       const line = `http ${request.method ?? '?'} ${request.url ?? ''}: ${refusal.status} ${refusal.code} (${refusal.message})`;
-      parts.log(refusal.status >= 500 ? 'error' : 'warn', line);
+      parts.log(refusal.status >= 500 ? 'error' : refusal.status === 404 ? 'info' : 'warn', line);
       if (response.headersSent) {
         response.destroy();
         return;

@@ -159,7 +159,7 @@ describe('httpHandler', () => {
       expect(await call(base, 'PUT', '/docs/todos/a', { ...ann, body: 'owner=ann', contentType: 'text/plain' })).toMatchObject({ status: 415, body: { error: { code: 'unsupported-media-type' } } });
       const post = await call(base, 'POST', '/docs/todos/a', { ...ann, body: todo() });
       expect(post).toMatchObject({ status: 405, body: { error: { code: 'method-not-allowed' } } });
-      expect(post.headers.get('allow')).toBe('GET, PUT, PATCH, DELETE');
+      expect(post.headers.get('allow')).toBe('GET, HEAD, PUT, PATCH, DELETE');
       const get = await call(base, 'GET', '/query/todos', ann);
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');
@@ -205,6 +205,19 @@ describe('httpHandler', () => {
       await waitFor(() => local.get('todos.a.done') === true, 5000, 'the in-process model to see the HTTP write');
       await call(base, 'DELETE', '/docs/todos/a', ann);
       await waitFor(() => socketClient.get('todos.a') === undefined, 5000, 'the client to see the delete');
+    });
+
+    it("runs a client's live query again after HTTP writes", async () => {
+      const { t, base } = await startApi(resources);
+      await call(base, 'PUT', '/docs/todos/a', { ...ann, body: todo({ done: false }) });
+      const socketClient = resources.model(client(t.url, { token: 'ann' }));
+      const open = socketClient.query('todos', { done: false });
+      await open.subscribe();
+      expect(open.getIds()).toEqual(['a']);
+      await call(base, 'PUT', '/docs/todos/b', { ...ann, body: todo({ done: false }) });
+      await waitFor(() => open.getIds().join() === 'a,b', 5000, 'the live query to take the created document');
+      await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { done: true } });
+      await waitFor(() => open.getIds().join() === 'b', 5000, 'the live query to drop the patched document');
     });
 
     it("merges a PATCH with a client's concurrent write of another field (only what changed is written)", async () => {
@@ -328,6 +341,10 @@ describe('httpHandler conditional requests', () => {
     const read = await call(base, 'GET', '/docs/todos/a', ann);
     expect(read.headers.get('etag')).toMatch(/^"[\w-]+"$/);
     expect(created.headers.get('etag')).toBe(read.headers.get('etag'));
+    const head = await fetch(`${base}/docs/todos/a`, { method: 'HEAD', headers: { 'x-user': 'ann' } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(read.headers.get('etag'));
+    expect(await head.text()).toBe('');
     const cached = await fetch(`${base}/docs/todos/a`, { headers: { 'x-user': 'ann', 'if-none-match': read.headers.get('etag') ?? '' } });
     expect(cached.status).toBe(304);
     const patched = await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { done: true } });
