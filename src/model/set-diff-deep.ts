@@ -94,6 +94,15 @@ function patchText(text: Y.Text, before: string, after: string): void {
   if (inserted.length > 0) text.insert(prefix, inserted);
 }
 
+/**
+ * Makes a synced document's root map deep-equal to `after` (its value now
+ * being `before`) with the smallest writes `setDiffDeep` finds. Call it
+ * inside a transaction; the server's HTTP API builds its updates with it.
+ */
+export function patchDocument(root: Y.Map<unknown>, before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): void {
+  patchMap(root, before as Plain, after as Plain);
+}
+
 /** `setDiffDeep(path, value)`: deep-diffs the value into place; returns the previous value. */
 export function setDiffDeep(scope: WriteScope, path: string, value: unknown, callback?: WriteCallback): unknown {
   const target = parseTarget('setDiffDeep', path);

@@ -33,6 +33,14 @@ export interface CheckedWrite {
   readonly refused: AccessRefusedError | BadUpdateError | null;
 }
 
+/**
+ * An update, or a function that makes it from the room's current state: it
+ * is called where the check runs (with no other checked write in between,
+ * again on each attempt), so what it reads of the room is what the update
+ * is checked against and applied to. What it throws rejects the write.
+ */
+export type UpdateSource = Uint8Array | (() => Uint8Array);
+
 /** Options of `receiveChecked`. */
 export interface CheckOptions {
   /**
@@ -44,7 +52,7 @@ export interface CheckOptions {
 }
 
 /**
- * Applies a peer's update after checking it; resolves (once checked) to the
+ * Applies a peer's update (`source`) after checking it; resolves (once checked) to the
  * promise that the update is stored. Rejects with `AccessRefusedError` when
  * a rule or the schema refuses it, or `BadUpdateError` when it cannot be
  * applied or holds what a document may not; nothing of it was kept then.
@@ -59,32 +67,34 @@ export interface CheckOptions {
  */
 export async function receiveChecked(
   room: Room,
-  update: Uint8Array,
+  source: UpdateSource,
   from: RoomPeer,
   session: Session,
   access: AccessRules,
   options: CheckOptions = {},
 ): Promise<CheckedWrite> {
   const revert = options.revertRefused === true;
-  const reverted = (why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
-  const take = (): CheckedWrite => {
+  const reverted = (update: Uint8Array, why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
+  const take = (update: Uint8Array): CheckedWrite => {
     try {
       return { stored: room.receive(update, from), refused: null };
     } catch (error) {
-      if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
+      if (revert && error instanceof BadUpdateError && error.integrable) return reverted(update, error);
       throw error;
     }
   };
-  if (!access.checksWrites) return take();
+  const made = (): Uint8Array => (typeof source === 'function' ? source() : source);
+  if (!access.checksWrites) return take(made());
   return room.exclusive(async () => {
     // With shared storage another process may store first: then catch up, check again (bounded).
     for (let attempt = 1; ; attempt++) {
       const version = room.version;
+      const update = made();
       let values: { readonly before: unknown; readonly after: unknown };
       try {
         values = room.preview(update);
       } catch (error) {
-        if (revert && error instanceof BadUpdateError && error.integrable) return reverted(error);
+        if (revert && error instanceof BadUpdateError && error.integrable) return reverted(update, error);
         throw error;
       }
       const { before, after } = values;
@@ -100,14 +110,14 @@ export async function receiveChecked(
         if (refusal) {
           const error = new AccessRefusedError(refusal);
           // A stock client's revert keeps the preview's copy in step; otherwise it is rebuilt.
-          if (revert) return reverted(error);
+          if (revert) return reverted(update, error);
           room.previewRefused();
           throw error;
         }
       }
       if (!room.shared) {
         try {
-          return take();
+          return take(update);
         } catch (error) {
           room.previewRefused();
           throw error;

@@ -14,7 +14,8 @@
  * exits 1 at once. `--workers N` (needs `--postgres` and `--redis`) forks N
  * server processes on one port with `node:cluster` (cli-workers.ts), so one
  * machine's cores are used. `--admin-port N` serves `server.adminHandler()`
- * (/metrics, /healthz, /readyz) on a port of its own, on the same host.
+ * (/metrics, /healthz, /readyz) and the HTTP API (`server.httpHandler()`,
+ * under /api, docs/http.md) on a port of its own, on the same host.
  */
 import { createServer as createHttpServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -67,9 +68,11 @@ function closeOnSignals(server: () => SyncServer | null, exit: (code: number) =>
   };
 }
 
-/** Serves the server's admin endpoints on `port` of `host`; resolves to their base URL. */
+/** Serves the server's admin endpoints and its HTTP API (under `/api`) on `port` of `host`; resolves to their base URL. */
 async function listenAdmin(server: SyncServer, port: number, host: string): Promise<string> {
-  const http = createHttpServer(server.adminHandler());
+  const api = server.httpHandler({ prefix: '/api' });
+  const admin = server.adminHandler();
+  const http = createHttpServer((request, response) => api(request, response, () => admin(request, response)));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => resolve());
@@ -167,6 +170,6 @@ export async function main(argv: readonly string[], exit: (code: number) => void
   }
   const where = values.postgres === undefined ? `SQLite: ${values.db}${durability === 'process' ? ', durability: process' : ''}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
   if (!signals.closing) console.log(`yracer listening on ${url} (${where}${cluster.isWorker ? `, worker ${process.pid}` : ''})`);
-  if (!signals.closing && adminUrl) console.log(`yracer admin on ${adminUrl} (/metrics, /healthz, /readyz)`);
+  if (!signals.closing && adminUrl) console.log(`yracer admin on ${adminUrl} (/metrics, /healthz, /readyz, /api)`);
   return -1;
 }

@@ -5,6 +5,9 @@
 export { createServer } from './create-server.ts';
 export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
 export type { AdminHandler } from './admin-handler.ts';
+export type { HttpHandler, HttpHandlerOptions } from './http-handler.ts';
+export { HttpError, HttpErrorCode, type HttpErrorCodeName } from './http-errors.ts';
+export { applyMergePatch } from './json-merge-patch.ts';
 export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
 export { AccessRefusedError } from './access-refused-error.ts';

@@ -15,6 +15,7 @@ import { CloseCode } from '../protocol/error-code.ts';
 import { AccessRules } from './access-rules.ts';
 import type { AdminHandler } from './admin-handler.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
+import { httpHandler, type HttpHandler, type HttpHandlerOptions } from './http-handler.ts';
 import { InProcessSync } from './in-process-sync.ts';
 import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
 import type { LiveQueries } from './live-queries.ts';
@@ -140,6 +141,24 @@ export class SyncServer {
    */
   adminHandler(): AdminHandler {
     return this.#admin.handler();
+  }
+
+  /**
+   * The HTTP API (docs/http.md), for `http.createServer(handler)` or an
+   * Express/connect app: `GET`, `PUT`, `PATCH` (JSON Merge Patch) and
+   * `DELETE /docs/:collection/:id`, and `POST /query/:collection` (paged).
+   * Each request is authenticated by `authenticate` and checked by the
+   * rules and schema like a client's; a write goes through the document's
+   * room (its subscribers see it at once) and is answered once stored.
+   *
+   * @example
+   * app.use('/api', server.httpHandler());
+   * http.createServer(server.httpHandler({ prefix: '/api' })).listen(8081, '127.0.0.1');
+   */
+  httpHandler(options: HttpHandlerOptions = {}): HttpHandler {
+    const { storage, log, authenticate, maxFrameBytes } = this.options;
+    const parts = { registry: this.#registry, access: this.#access, storage, ready: this.#repaired, log, authenticate, maxBodyBytes: maxFrameBytes };
+    return httpHandler({ ...parts, closing: () => this.#closing !== null }, options);
   }
 
   /**

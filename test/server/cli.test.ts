@@ -81,7 +81,7 @@ describe('yracer serve', () => {
 });
 
 describe('yracer serve --admin-port', () => {
-  it('serves /metrics, /healthz and /readyz on a port of its own and prints their URL', async () => {
+  it('serves /metrics, /healthz, /readyz and the HTTP API (/api) on a port of its own and prints their URL', async () => {
     const running = await serve(['serve', '--port', '0', '--admin-port', '0', '--db', join(dir, 'admin', 'x.db')]);
     await waitFor(() => /yracer admin on http:\/\/\S+/.test(running.output()), 10_000, 'the admin URL on stdout');
     const admin = /yracer admin on (http:\/\/\S+)/.exec(running.output())?.[1] ?? '';
@@ -96,6 +96,13 @@ describe('yracer serve --admin-port', () => {
     expect(metrics).toMatch(/^yracer_write_ack_seconds_count [1-9]/m);
     expect((await fetch(`${admin}/healthz`)).status).toBe(200);
     expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+
+    // The HTTP API under /api: a write reaches the subscribed client.
+    const put = await fetch(`${admin}/api/docs/todos/a`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"title":"over HTTP"}' });
+    expect(put.status).toBe(200);
+    await waitFor(() => model.get('todos.a.title') === 'over HTTP', 5000, 'the client to see the HTTP write');
+    expect(await (await fetch(`${admin}/api/docs/todos/a`)).json()).toEqual({ value: { title: 'over HTTP' }, version: 2 });
+    expect((await fetch(`${admin}/api/nothing`)).status).toBe(404);
 
     running.child.kill('SIGTERM');
     expect(await within(running.exited, 10_000, 'the exit')).toEqual({ code: 0, signal: null });
