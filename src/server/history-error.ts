@@ -3,7 +3,7 @@
  * `server.restore` and their wire requests): its `code` is the wire
  * protocol's error code, and the message names what was wrong.
  */
-import { ErrorCode } from '../protocol/error-code.ts';
+import type { ErrorCode } from '../protocol/error-code.ts';
 
 /** The codes a history request fails with. */
 export type HistoryErrorCode = typeof ErrorCode.HistoryOff | typeof ErrorCode.BadCheckpoint | typeof ErrorCode.BadDocName | typeof ErrorCode.Forbidden;
