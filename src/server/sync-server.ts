@@ -313,6 +313,7 @@ export class SyncServer {
         registry: this.#registry,
         queries: this.#queries,
         access: this.#access,
+        history: this.#history,
         ...(meter ? { meter } : {}),
       };
       const connection =
