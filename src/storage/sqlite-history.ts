@@ -58,7 +58,8 @@ export function sqliteHistory(db: Database.Database, before: () => Promise<void>
     async addCheckpoint(key, checkpoint, keep) {
       assertKeep(keep, 'yracer sqliteStorage history');
       await before();
-      return add(key.collection, key.id, checkpoint.version, checkpoint.time, JSON.stringify([...checkpoint.users].sort()), checkpoint.json, keep);
+      // BEGIN IMMEDIATE: another process's connection numbering the same document waits instead of failing.
+      return add.immediate(key.collection, key.id, checkpoint.version, checkpoint.time, JSON.stringify([...checkpoint.users].sort()), checkpoint.json, keep);
     },
     async checkpoints(key): Promise<CheckpointInfo[]> {
       await before();

@@ -3,6 +3,7 @@ import type { Model } from '../../src/index.ts';
 import { AccessRefusedError, HistoryError, memoryStorage, sqliteStorage, type CheckpointInfo, type Session, type SyncServer } from '../../src/server/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { tempDir } from '../helpers/client-fixtures.ts';
+import { startCluster } from '../helpers/cluster-fixtures.ts';
 import { ownerRules } from '../helpers/owner-rules.ts';
 import { eventually, useResources, within, wrapStorage } from '../helpers/server-fixtures.ts';
 import { client, startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
@@ -173,6 +174,23 @@ describe('document history', () => {
     await checkpoints(t.server, 'a1', 2);
     const off = resources.server(await startServer());
     await expect(off.server.history('todos', 'a1')).rejects.toMatchObject({ name: 'HistoryError', code: 'history-off' });
+  });
+
+  it('numbers the checkpoints of two processes sharing storage in one list, with each process’s writers', async () => {
+    const { servers } = await startCluster(resources, 2, { server: { authenticate: (request) => ({ user: new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? '' }), history: { everyUpdates: 2 } } });
+    const [one, two] = servers as [TestServer, TestServer];
+    const ann = resources.model(client(one.url, { token: 'ann' }));
+    const bob = resources.model(client(two.url, { token: 'bob' }));
+    await Promise.all([ann.subscribe('todos.a1'), bob.subscribe('todos.a1')]);
+    await write(ann, 'todos.a1', { title: 'ann 1' });
+    await write(ann, 'todos.a1.title', 'ann 2');
+    await waitFor(() => bob.get('todos.a1.title') === 'ann 2', 5000, 'bob to see ann’s writes');
+    await write(bob, 'todos.a1.title', 'bob 1');
+    await write(bob, 'todos.a1.title', 'bob 2');
+    const list = await checkpoints(two.server, 'a1', 2);
+    expect(list.map((entry) => [entry.checkpoint, entry.users])).toEqual([[2, ['bob']], [1, ['ann']]]);
+    expect(await one.server.history('todos', 'a1')).toEqual(list);
+    expect(await one.server.snapshotAt('todos', 'a1', 2)).toEqual({ title: 'bob 2' });
   });
 
   it('refuses bad options and a storage that keeps no history, naming the problem', () => {
