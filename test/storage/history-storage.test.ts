@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryStorage } from '../../src/storage/history-storage.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
+import { sqliteHistory } from '../../src/storage/sqlite-history.ts';
 import type { Storage, StorageKey } from '../../src/storage/storage.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
@@ -75,6 +76,18 @@ describe('sqliteStorage', () => {
       return scope.open(files.get(storage) as string, { durability: 'process' });
     },
   );
+});
+
+describe('sqliteHistory', () => {
+  const scope = sqliteScope('yracer-history-sync-');
+  it('commits a checkpoint without a sync to disk and gives the connection its own setting back', async () => {
+    const db = scope.inspect(scope.newFile());
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    const history = sqliteHistory(db, async () => undefined);
+    expect(await history.addCheckpoint(key, { version: 1, time: 1, users: [], json: '{}' }, 5)).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
 });
 
 describe.skipIf(!postgresAvailable)('postgresStorage', () => {
