@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createModel, loadHistory, loadSnapshot, restoreSnapshot, SyncError, type Model } from '../../src/index.ts';
+import type { SyncClient } from '../../src/client/sync-client.ts';
 import { historyMessage } from '../../src/protocol/history-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import type { CheckpointInfo, SyncServer } from '../../src/server/index.ts';
@@ -97,6 +98,18 @@ describe('history requests', () => {
     const plain = resources.model(client(off.url));
     await expect(loadHistory(plain, 'todos', 'a1')).rejects.toMatchObject({ code: 'history-off' });
     await expect(loadHistory(resources.model(createModel()), 'todos', 'a1')).rejects.toThrow('this model has no server connection');
+  });
+
+  it('sends a request made before the connection opened once it opens, and again after a dropped socket', async () => {
+    const t = await seeded();
+    const ann = resources.model(client(t.url, { token: 'ann', connect: false }));
+    const early = loadHistory(ann, 'todos', 'a1');
+    ann.connect();
+    expect(await early).toHaveLength(2);
+    // Asked, then the socket drops before the answer can come: the request goes again on the next socket.
+    const asked = loadSnapshot(ann, 'todos', 'a1', 1);
+    (ann.store.sync as SyncClient).disconnect();
+    expect(await asked).toEqual({ owner: 'ann', title: 'first' });
   });
 
   it('rejects a waiting request when the model closes', async () => {
