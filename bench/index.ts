@@ -19,6 +19,7 @@ const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchMo
   ['offline', () => import('./offline.bench.ts')],
   ['access', () => import('./access.bench.ts')],
   ['scale', () => import('./scale.bench.ts')],
+  ['history', () => import('./history.bench.ts')],
 ];
 
 function machine(): string {

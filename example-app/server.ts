@@ -75,7 +75,9 @@ export async function startTodosServer(options: TodosServerOptions = {}): Promis
   const storage = options.databaseUrl ? postgresStorage(options.databaseUrl, { indexes }) : sqliteStorage(join(dataDir, 'yracer.db'), { indexes });
   const fanout = options.redisUrl ? { fanout: redisFanout(options.redisUrl) } : {};
   // Only a todo's owner may delete it; every write is checked against the schema.
-  const sync = createServer({ storage, ...fanout, path: '/sync', authenticate, rules, schema });
+  // Version history (docs/history.md): a checkpoint after every change, the last 20 per todo.
+  const history = { everyUpdates: 1, keep: 20 };
+  const sync = createServer({ storage, ...fanout, path: '/sync', authenticate, rules, schema, history });
   sync.attach(http);
 
   // Prometheus metrics and health checks (docs/operations.md); a real deployment serves them on a port of its own.

@@ -4,6 +4,7 @@
  */
 export { createModel, type CreateModelOptions } from './client/create-model.ts';
 export { SyncError } from './client/sync-error.ts';
+export { loadHistory, loadSnapshot, restoreSnapshot, type HistoryCheckpoint } from './client/history-requests.ts';
 export { indexedDbStore, type IndexedDbStoreOptions } from './client/indexeddb-store.ts';
 export type { OfflineStore, StoredPending, StoredQuery } from './client/offline-store.ts';
 export type { BackoffOptions } from './client/backoff.ts';

@@ -8,6 +8,7 @@ import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useModel, useValue } from 'yracer/react';
 import { deleteTodos, renameTodo, setTodoDone } from './todo-actions.ts';
 import { todoPath, type Todo } from './todo.ts';
+import { TodoHistory } from './todo-history.tsx';
 import type { DragHandlers } from './use-drag-reorder.ts';
 import { useHydrated } from './use-hydrated.ts';
 import { mayDelete } from './user.ts';
@@ -34,6 +35,7 @@ export const TodoRow = memo(function TodoRow({ id, isFirst, isLast, dragging, dr
   // The user is known in the browser only: the server renders every delete button enabled.
   const hydrated = useHydrated();
   const [editing, setEditing] = useState(false);
+  const [history, setHistory] = useState(false);
   const [draft, setDraft] = useState('');
   // Refs, not state: Enter or Escape ends the edit, and the blur that follows must not end it again.
   const editingRef = useRef(false);
@@ -131,10 +133,14 @@ export const TodoRow = memo(function TodoRow({ id, isFirst, isLast, dragging, dr
             ✎
           </button>
         )}
+        <button type="button" className="icon-button" data-testid="todo-history-button" aria-label={`History: ${todo.title}`} aria-expanded={history} title="Version history" onClick={() => setHistory((open) => !open)}>
+          ↺
+        </button>
         <button type="button" className="icon-button icon-button-danger" data-testid="todo-delete" aria-label={`Delete: ${todo.title}`} title={hydrated && !mayDelete(todo) ? 'Only the user who added it may delete it' : 'Delete'} disabled={hydrated && !mayDelete(todo)} onClick={() => deleteTodos(model, [id])}>
           ×
         </button>
       </span>
+      {history && <TodoHistory id={id} />}
     </li>
   );
 });

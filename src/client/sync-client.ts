@@ -51,6 +51,7 @@ import { SocketConnection } from './socket-connection.ts';
 import { WriteSender } from './write-sender.ts';
 import { SubscribeBatch } from './subscribe-batch.ts';
 import { SyncError } from './sync-error.ts';
+import { ClientHistory } from './client-history.ts';
 import type { WebSocketConstructor } from './web-socket-like.ts';
 
 /** The state vector of an empty document. */
@@ -110,6 +111,8 @@ export class SyncClient implements SyncPort {
     refuse: (doc, seq, error) => this.#resets.start(doc, seq, error),
     outgoing: (doc, update) => (this.#offline ? this.#offline.outgoing(doc, update) : update),
   });
+  /** History requests waiting for their answers (client-history.ts). */
+  readonly #history = new ClientHistory({ nextRequest: () => ++this.#requestId, send: (frame) => void this.#send(frame) });
   /** Subscribe requests of one turn, sent together (`subscribe-many`). */
   readonly #subscribes = new SubscribeBatch((frame) => void this.#socket.send(frame));
   #requestId = 0;
@@ -287,6 +290,11 @@ export class SyncClient implements SyncPort {
     this.#presences.reholdAll();
   }
 
+  requestHistory(ref: DocRef, checkpoint: number): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('yracer: the model is closed'));
+    return this.#history.request(docName(ref.collection, ref.id), checkpoint);
+  }
+
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery {
     if (this.#closed) {
       queueMicrotask(() => handler.error(new Error('yracer: the model is closed')));
@@ -316,6 +324,7 @@ export class SyncClient implements SyncPort {
     this.#resets.resendAll();
     this.#presences.reconnected();
     this.#queries.resendAll();
+    this.#history.resendAll();
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -341,6 +350,9 @@ export class SyncClient implements SyncPort {
       case MessageKind.QueryDiff:
         this.#queries.onDiff(message);
         return;
+      case MessageKind.HistoryResult:
+        this.#history.onResult(message);
+        return;
       case MessageKind.Limits:
         this.#writer.announced(message);
         return;
@@ -359,6 +371,7 @@ export class SyncClient implements SyncPort {
           this.#presences.reconnected(message.doc);
           return;
         }
+        if (message.request > 0 && this.#history.onError(message.request, error)) return;
         if (message.seq === 0 && message.request === 0 && message.code === ErrorCode.Forbidden) {
           // A read rule now denies a subscribed document: the server unsubscribed it; the data stays as last sent.
           const ref = parseDocName(message.doc);
@@ -467,6 +480,7 @@ export class SyncClient implements SyncPort {
     const error = new Error('yracer: the model was closed');
     this.#holds.close(error);
     this.#queries.close(error);
+    this.#history.closeAll(error);
     this.#pending.abandon(error);
     this.#resets.close();
     this.#offline?.close();

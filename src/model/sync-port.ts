@@ -129,6 +129,14 @@ export interface SyncPort {
    * subscribed, runs it again after a reconnect, and reports each result.
    */
   openQuery(spec: ServerQuerySpec, handler: ServerQueryHandler): ServerQuery;
+  /**
+   * Asks the server for a document's history (docs/history.md): its
+   * checkpoints (`checkpoint` 0) or its value at one, as the answer's JSON
+   * text; rejects with the server's error (`forbidden`, `bad-checkpoint`,
+   * `history-off`). Absent on ports that cannot ask (in-process models:
+   * use `server.history()`).
+   */
+  requestHistory?(ref: DocRef, checkpoint: number): Promise<string>;
   /** Resolves once every local change is stored by the server (rejects if one was refused). */
   whenNothingPending(): Promise<void>;
   /** Resolves once every local change made so far is committed to the offline store (at once without one). */

@@ -40,6 +40,10 @@ export const ErrorCode = {
    * message names the limit).
    */
   TooLarge: 'too-large',
+  /** The server keeps no document history (its `history` option is off, or its storage keeps none). */
+  HistoryOff: 'history-off',
+  /** The document has no checkpoint of that number (the message names the ones it has). */
+  BadCheckpoint: 'bad-checkpoint',
 } as const;
 
 /** An error code. */

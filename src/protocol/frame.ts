@@ -7,6 +7,8 @@ import * as decoding from 'lib0/decoding';
 import { ackMessage, type AckMessage } from './ack-message.ts';
 import { docMessage, type DocMessage } from './doc-message.ts';
 import { errorMessage, type ErrorMessage } from './error-message.ts';
+import { historyMessage, type HistoryMessage } from './history-message.ts';
+import { historyResultMessage, type HistoryResultMessage } from './history-result-message.ts';
 import { limitsMessage, type LimitsMessage } from './limits-message.ts';
 import { ProtocolError } from './message-schema.ts';
 import { pingMessage, type PingMessage } from './ping-message.ts';
@@ -35,7 +37,9 @@ export type Message =
   | QueryDiffMessage
   | UnqueryMessage
   | LimitsMessage
-  | SubscribeManyMessage;
+  | SubscribeManyMessage
+  | HistoryMessage
+  | HistoryResultMessage;
 
 const definitions = [
   docMessage,
@@ -52,6 +56,8 @@ const definitions = [
   unqueryMessage,
   limitsMessage,
   subscribeManyMessage,
+  historyMessage,
+  historyResultMessage,
 ] as const;
 
 /** Thrown for a frame whose kind this version does not know (the frame itself may be fine). */

@@ -14,6 +14,8 @@ export const MessageKind = {
   Unquery: 11,
   Limits: 12,
   SubscribeMany: 13,
+  History: 14,
+  HistoryResult: 15,
 } as const;
 
 /** A message kind number. */

@@ -23,3 +23,4 @@ export { PresenceRoom, PresenceRoomContext, type PresenceRoomProps } from './pre
 export { usePresence, type PresenceAction } from './use-presence.ts';
 export { useOthers } from './use-others.ts';
 export { shallowEqual } from './shallow-equal.ts';
+export { useHistory, type HistoryState } from './use-history.ts';

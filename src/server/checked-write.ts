@@ -77,7 +77,9 @@ export async function receiveChecked(
   const reverted = (update: Uint8Array, why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
   const take = (update: Uint8Array): CheckedWrite => {
     try {
-      return { stored: room.receive(update, from), refused: null };
+      const stored = room.receive(update, from);
+      room.wrote(session);
+      return { stored, refused: null };
     } catch (error) {
       if (revert && error instanceof BadUpdateError && error.integrable) return reverted(update, error);
       throw error;
@@ -124,6 +126,8 @@ export async function receiveChecked(
         }
       }
       try {
+        // Credited before: the store may take a history checkpoint as soon as it is stored.
+        room.wrote(session);
         await room.receiveAt(update, from, version);
         return { stored: Promise.resolve(), refused: null };
       } catch (error) {

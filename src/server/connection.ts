@@ -4,6 +4,7 @@
  * arrival order, the frame size limit, the message rate limit, keep-alive,
  * and closing.
  */
+import type { DocumentHistory } from './document-history.ts';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../protocol/error-code.ts';
@@ -24,6 +25,8 @@ export interface ConnectionContext {
   readonly access: AccessRules;
   /** Counts the connection's traffic into the server's metrics (absent while the server has none). */
   readonly meter?: ConnectionMeter;
+  /** The server's document history (absent or null when off). */
+  readonly history?: DocumentHistory | null;
 }
 
 /** How long a closed socket may take to finish the closing handshake before it is cut. */

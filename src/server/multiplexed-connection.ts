@@ -20,6 +20,7 @@ import { AccessRefusedError } from './access-refused-error.ts';
 import { receiveChecked } from './checked-write.ts';
 import { ReadGate } from './read-gate.ts';
 import { Connection } from './connection.ts';
+import { answerHistory } from './connection-history.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { ConnectionSubscriptions } from './connection-subscriptions.ts';
 import { errorReportFrame, type ErrorReport } from './error-report.ts';
@@ -154,6 +155,11 @@ export class MultiplexedConnection extends Connection {
       case MessageKind.Ping:
         this.send(pongMessage.encode({}));
         return;
+      case MessageKind.History:
+        return answerHistory(
+          { history: this.context.history ?? null, session: this.session ?? {}, isClosed: () => this.closed, send: (frame) => this.send(frame), reportError: (report) => this.#error(report) },
+          message,
+        );
       default:
         this.#error({ code: ErrorCode.UnknownMessage, message: `a client may not send message kind ${message.kind}` });
     }

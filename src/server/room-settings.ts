@@ -5,7 +5,7 @@
 import type { Storage } from '../storage/storage.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog, Session } from './server-options.ts';
 
 /** Tuning of a room, from the server options. */
 export interface RoomSettings {
@@ -22,6 +22,8 @@ export interface RoomSettings {
   readonly onChange?: (room: Room, origin: unknown) => void;
   /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
   readonly onStored?: (room: Room, announced: Announced) => void;
+  /** Called when a checked write of a session went into the room (document history credits its user). */
+  readonly onWrite?: (room: Room, session: Session) => void;
   /** Called when the room's presence changed because of this process's clients (to relay it to other processes). */
   readonly onAwareness?: (room: Room, update: Uint8Array) => void;
   /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */

@@ -21,6 +21,7 @@ import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
+import type { Session } from './server-options.ts';
 import { updateProblem } from './update-check.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
@@ -105,6 +106,11 @@ export class Room {
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
     this.#intake.integrate(update, from);
     return this.#store.append(update);
+  }
+
+  /** A checked write of `session` went into the room (see `RoomSettings.onWrite`). */
+  wrote(session: Session): void {
+    this.#settings.onWrite?.(this, session);
   }
 
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SE
 import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
+import { resolveHistoryOptions, type HistoryOptions, type ResolvedHistoryOptions } from './history-options.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
 
 /** One log line: the server logs one line per rejected input, and errors of its own. */
@@ -151,10 +152,21 @@ export interface ServerOptions {
    * makes it invalid.
    */
   readonly schema?: SchemaMap;
+  /**
+   * Document history (docs/history.md): checkpoints of each document's
+   * value every `everyUpdates` updates or `everyMs`, the newest `keep`
+   * kept, listed by `server.history()` and the `useHistory` hook and
+   * restorable. Off by default (each checkpoint keeps a copy of the
+   * document, and a deleted value stays in the history); `true` turns it
+   * on with the defaults.
+   */
+  readonly history?: HistoryOptions | boolean;
 }
 
 /** Options with every default filled in. */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate' | 'rules' | 'schema' | 'fanout'>> & {
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authenticate' | 'rules' | 'schema' | 'fanout' | 'history'>> & {
+  /** Null when history is off. */
+  readonly history: ResolvedHistoryOptions | null;
   readonly fanout: Fanout | undefined;
   readonly authenticate: ServerOptions['authenticate'] | undefined;
   readonly rules: Rules | undefined;
@@ -188,6 +200,7 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     authenticate: options.authenticate,
     rules: options.rules,
     schema: options.schema,
+    history: resolveHistoryOptions(options.history),
     path: path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path,
     maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     maxSubscriptions: options.maxSubscriptions ?? 10_000,

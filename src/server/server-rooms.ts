@@ -6,12 +6,14 @@
  * they store, relay presence, and the link listens on the channels of the
  * rooms loaded and of the collections with live queries.
  */
+import type { DocumentHistory } from './document-history.ts';
 import { FanoutLink } from './fanout-link.ts';
 import { LiveQueries } from './live-queries.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
-import type { ResolvedServerOptions } from './server-options.ts';
+import type { Announced } from './room-versions.ts';
+import type { ResolvedServerOptions, Session } from './server-options.ts';
 
 /** What `serverRooms` creates. */
 export interface ServerRooms {
@@ -21,8 +23,12 @@ export interface ServerRooms {
   readonly link: FanoutLink | null;
 }
 
-/** Creates and wires a server's rooms and live queries; `ready` settles once stored JSON values are current. */
-export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>): ServerRooms {
+/**
+ * Creates and wires a server's rooms and live queries; `ready` settles once
+ * stored JSON values are current. With `history`, rooms report what they
+ * store and who wrote it to it.
+ */
+export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, history: DocumentHistory | null = null): ServerRooms {
   const { storage, log, fanout, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, unloadDelayMs } = options;
   const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs }) : null;
   const queries = new LiveQueries({
@@ -33,14 +39,26 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
   });
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
-  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
+  const settings: RoomSettings = {
+    storage,
+    log,
+    compactAfterUpdates,
+    compactAfterMs,
+    jsonDelayMs,
+    maxPresenceBytesPerRoom,
+    onChange,
+    ...(history ? { onStored: (room: Room, announced: Announced) => history.stored(room, announced), onWrite: (room: Room, session: Session) => history.wrote(room, session) } : {}),
+  };
   const registry = link
     ? new RoomRegistry(
         {
           ...settings,
           shared: true,
           storageRetryMs: options.storageRetryMs,
-          onStored: (room, announced) => link.stored(room, announced),
+          onStored: (room, announced) => {
+            link.stored(room, announced);
+            history?.stored(room, announced);
+          },
           onJsonSaved: (room, json) => link.jsonSaved(room, json),
           onAwareness: (room, update) => link.awareness(room, update),
           // Another process's live queries of the collection wait for the JSON: store it within a query batch.
@@ -51,6 +69,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
       )
     : new RoomRegistry(settings, unloadDelayMs);
   queries.bind(registry);
+  history?.bind(registry);
   link?.bind(registry, queries);
   return { registry, queries, link };
 }

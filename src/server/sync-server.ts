@@ -13,6 +13,11 @@ import type { Model } from '../model/model.ts';
 import { parseDocName, type DocName } from '../protocol/doc-name.ts';
 import { CloseCode } from '../protocol/error-code.ts';
 import { AccessRules } from './access-rules.ts';
+import { DocumentHistory } from './document-history.ts';
+import { HistoryError } from './history-error.ts';
+import { restoreCheckpoint } from './restore-checkpoint.ts';
+import type { CheckpointInfo } from '../storage/history-storage.ts';
+import { ErrorCode } from '../protocol/error-code.ts';
 import type { AdminHandler } from './admin-handler.ts';
 import type { Connection, ConnectionContext } from './connection.ts';
 import { httpHandler, type HttpHandler, type HttpHandlerOptions } from './http-handler.ts';
@@ -86,6 +91,7 @@ export class SyncServer {
   readonly #repaired: Promise<unknown>;
   readonly #link: FanoutLink | null;
   readonly #admin: ServerAdmin;
+  readonly #history: DocumentHistory | null;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -108,7 +114,9 @@ export class SyncServer {
       ...(this.options.fanout ? { fanoutUp: fanoutStatus(this.options.fanout) } : {}),
     });
     // Rooms get a storage whose appends are timed (once metrics exist).
-    const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired);
+    const history = this.options.history;
+    this.#history = history ? new DocumentHistory({ options: history, storage, log, access: this.#access }) : null;
+    const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired, this.#history);
     ({ registry: this.#registry, queries: this.#queries, link: this.#link } = rooms);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
@@ -214,6 +222,47 @@ export class SyncServer {
     });
   }
 
+  /** The history, or `history-off` when the server keeps none. */
+  #historyOn(): DocumentHistory {
+    if (!this.#history) throw new HistoryError(ErrorCode.HistoryOff, 'yracer: this server keeps no document history (createServer({ history }))');
+    return this.#history;
+  }
+
+  /**
+   * The checkpoints of a document, newest first (docs/history.md): each
+   * `{ checkpoint, version, time, users }`. With a session, its read rule
+   * must allow the document. Rejects with `HistoryError` (`history-off`,
+   * `bad-doc-name`, `forbidden`).
+   *
+   * @example
+   * const [latest] = await server.history('todos', 'a1');
+   */
+  async history(collection: string, id: string, session?: Session): Promise<CheckpointInfo[]> {
+    return this.#historyOn().list(collection, id, session);
+  }
+
+  /**
+   * The document's JSON value at a checkpoint (undefined when it did not
+   * exist then). Rejects with `HistoryError` (`bad-checkpoint` naming the
+   * checkpoints there are, and as `history`).
+   */
+  async snapshotAt(collection: string, id: string, checkpoint: number, session?: Session): Promise<unknown> {
+    return this.#historyOn().snapshotAt(collection, id, checkpoint, session);
+  }
+
+  /**
+   * Writes a checkpoint's value back as a new ordinary change (the log is
+   * never rewritten; live clients see it); with a session, its rules and
+   * the schema check it (`AccessRefusedError`). Resolves once stored.
+   *
+   * @example
+   * await server.restore('todos', 'a1', 3, session);
+   */
+  async restore(collection: string, id: string, checkpoint: number, session?: Session): Promise<void> {
+    const create = (as: Session | undefined): Model => this.createModel(as ? { session: as, unloadDelayMs: 0 } : { unloadDelayMs: 0 });
+    return restoreCheckpoint(this.#historyOn(), create, collection, id, checkpoint, session);
+  }
+
   /** Starts an HTTP server of its own and listens. */
   async listen(options: ListenOptions = {}): Promise<Listening> {
     const http = createHttpServer((_request, response) => {
@@ -288,6 +337,7 @@ export class SyncServer {
         registry: this.#registry,
         queries: this.#queries,
         access: this.#access,
+        history: this.#history,
         ...(meter ? { meter } : {}),
       };
       const connection =
@@ -349,6 +399,8 @@ export class SyncServer {
     this.#queries.close();
     this.#link?.stop();
     await this.#registry.closeAll();
+    // Checkpoints due later are taken now, from the JSON the rooms saved.
+    await this.#history?.flush();
     // After the rooms' last stores, which it announces.
     this.#link?.close();
     await this.options.fanout?.close().catch((error: unknown) => this.options.log('warn', `closing the fan-out failed (${String(error)})`));

@@ -8,6 +8,7 @@
  */
 import { evaluateQuery } from '../query/evaluate-query.ts';
 import { modifiersOf } from '../query/query-expression.ts';
+import { memoryHistory } from './history-storage.ts';
 import { compileQuery } from './sqlite-query.ts';
 import { VersionConflictError, type Storage, type StorageKey, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
 
@@ -122,5 +123,6 @@ export function memoryStorage(): Storage {
     async close() {
       closed = true;
     },
+    history: memoryHistory(open),
   };
 }

@@ -27,6 +27,7 @@ import { Buffer } from 'node:buffer';
 import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
+import { postgresHistory } from './postgres-history.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
 import { indexSql } from './postgres-sort.ts';
 import { assertStorableKey, assertStorableName, jsonbText } from './postgres-text.ts';
@@ -305,5 +306,9 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       await migrated?.catch(() => undefined);
       await pool.end();
     },
+    history: postgresHistory(pool, quoted, schema, async () => {
+      assertOpen();
+      await ready();
+    }),
   };
 }

@@ -24,6 +24,7 @@ import type { QueryExpression } from '../query/query-expression.ts';
 import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
 import { threadCommitter, type Committer } from './sqlite-commit-thread.ts';
 import { sqliteDocuments } from './sqlite-documents.ts';
+import { sqliteHistory } from './sqlite-history.ts';
 import { groupCommit } from './sqlite-group-commit.ts';
 import { migrate } from './sqlite-schema.ts';
 import { indexSql } from './sqlite-sort.ts';
@@ -229,5 +230,6 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
         db.close();
       }
     },
+    history: sqliteHistory(db, current),
   };
 }

@@ -17,6 +17,7 @@
  * (`staleJson`) and rebuilt.
  */
 import type { QueryExpression } from '../query/query-expression.ts';
+import type { HistoryStorage } from './history-storage.ts';
 
 /** What `load` returns for one document. */
 export interface StoredDocument {
@@ -157,4 +158,6 @@ export interface Storage {
   countDocuments?(): Promise<number>;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
+  /** Where document history checkpoints are kept (docs/history.md); absent in a storage that keeps none. */
+  readonly history?: HistoryStorage;
 }

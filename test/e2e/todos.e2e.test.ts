@@ -97,4 +97,23 @@ describe.runIf(browserTestsRun('browser end-to-end tests'))('todos example in Ch
     await pageB.screenshot({ path: join(ARTIFACTS, 'todos-page-b.png') });
     expect(existsSync(join(ARTIFACTS, 'todos-page-a.png'))).toBe(true);
   });
+
+  it('shows a todo’s version history (kept across the restart) and restores an older version, seen live by the other page', async () => {
+    const target = row(pageA, 'Walk the cat');
+    await target.getByTestId('todo-history-button').click();
+    const entries = target.getByTestId('history-entry');
+    // Created as 'Walk the dog' by B, renamed by A: one checkpoint per change (the example's history option).
+    await expect.poll(() => entries.count(), { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    const before = await entries.count();
+    const oldest = entries.last();
+    await oldest.getByText('show').click();
+    await expect.poll(() => oldest.getByTestId('history-title').textContent(), { timeout: 5000 }).toBe('Walk the dog');
+    await pageA.screenshot({ path: join(ARTIFACTS, 'todos-history.png') });
+    await oldest.getByTestId('history-restore').click();
+    await row(pageB, 'Walk the dog').waitFor({ timeout: 5000 });
+    await row(pageA, 'Walk the dog').waitFor({ timeout: 5000 });
+    expect(await titles(pageB)).toEqual(['Write the report', 'Buy milk', 'Walk the dog', 'After the restart']);
+    // The restore is a new change: the list (reloaded after it) has one more version, the old ones kept.
+    await expect.poll(() => row(pageA, 'Walk the dog').getByTestId('history-entry').count(), { timeout: 5000 }).toBe(before + 1);
+  });
 });

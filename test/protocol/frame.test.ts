@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ackMessage } from '../../src/protocol/ack-message.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { errorMessage } from '../../src/protocol/error-message.ts';
+import { historyMessage } from '../../src/protocol/history-message.ts';
+import { historyResultMessage } from '../../src/protocol/history-result-message.ts';
 import { limitsMessage } from '../../src/protocol/limits-message.ts';
 import { decodeFrame, UnknownMessageError } from '../../src/protocol/frame.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
@@ -75,6 +77,9 @@ const samples = [
     kind: MessageKind.SubscribeMany,
     fields: { mode: 0, docs: [{ request: 1, doc: 'todos/a', stateVector: bytesOf(0) }, { request: 2, doc: 'todos/ä', stateVector: bytesOf(1, 5, 3) }] },
   },
+  { definition: historyMessage, kind: MessageKind.History, fields: { request: 3, doc: 'todos/a1', checkpoint: 0 } },
+  { definition: historyMessage, kind: MessageKind.History, fields: { request: 4, doc: 'x'.repeat(400), checkpoint: 2 ** 40 } },
+  { definition: historyResultMessage, kind: MessageKind.HistoryResult, fields: { request: 3, json: '{"value":{"title":"ä😀"}}' } },
 ] as const;
 
 // The encoders are typed per definition; the table erases that.
@@ -158,7 +163,7 @@ describe('decodeFrame', () => {
   });
 
   it('throws UnknownMessageError (a ProtocolError) with the kind for unknown kinds', () => {
-    for (const kind of [14, 21, 127, 128, 300, 2 ** 31]) {
+    for (const kind of [16, 21, 127, 128, 300, 2 ** 31]) {
       const bytes = frame((e) => {
         encoding.writeVarUint(e, kind);
         encoding.writeVarString(e, 'whatever follows');
