@@ -66,7 +66,7 @@ export async function receiveChecked(
   options: CheckOptions = {},
 ): Promise<CheckedWrite> {
   const revert = options.revertRefused === true;
-  const reverted = (why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
+  const reverted = (why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update, from), refused: why });
   const take = (): CheckedWrite => {
     try {
       return { stored: room.receive(update, from), refused: null };

@@ -5,6 +5,11 @@
 export { createServer } from './create-server.ts';
 export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
 export type { AdminHandler } from './admin-handler.ts';
+export type { ChangeEvent, ChangeListener } from './change-hooks.ts';
+export type { ChangeFeedOptions } from './change-feed.ts';
+export type { ChangeStream, FeedChange } from './change-stream.ts';
+export type { ChangesOptions } from './server-changes.ts';
+export type { ChangeLog, ChangePruning, ChangeRecord, StoredChange } from '../storage/change-log.ts';
 export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
 export { AccessRefusedError } from './access-refused-error.ts';

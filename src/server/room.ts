@@ -22,6 +22,8 @@ import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
 import { updateProblem } from './update-check.ts';
+import type { Session } from './server-options.ts';
+import type { StoredWrite } from './stored-write.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
 
@@ -31,6 +33,8 @@ export interface RoomPeer {
   sendPayload(room: Room, payload: Uint8Array): void;
   /** The room was discarded (its in-memory document was damaged): subscribe again to get a fresh one. */
   roomLost(room: Room): void;
+  /** The session the peer writes for (from `authenticate`; none for the server's own writes), told to the change hooks. */
+  readonly session?: Session | null | undefined;
 }
 
 /** One loaded document and its peers. */
@@ -76,7 +80,10 @@ export class Room {
         applyRemote: (update) => this.#intake.applyRemote(update),
       },
       settings,
-      (announced) => settings.onStored?.(this, announced),
+      (announced, writes) => {
+        settings.onStored?.(this, announced);
+        if (writes.length > 0) settings.writes?.stored(key.collection, key.id, announced.first, announced.last, writes);
+      },
       (json, version) => settings.onJsonSaved?.(this, json, version),
     );
   }
@@ -103,8 +110,19 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
+    const before = this.#watchedValue();
     this.#intake.integrate(update, from);
-    return this.#store.append(update);
+    return this.#store.append(update, this.#written(before, from));
+  }
+
+  /** The value now when the change hooks listen (the value before a write), else null. */
+  #watchedValue(): { readonly value: unknown } | null {
+    return this.#settings.writes?.active() ? { value: this.value() } : null;
+  }
+
+  /** The write just applied, for the change hooks (undefined when they did not listen before it). */
+  #written(before: { readonly value: unknown } | null, from: RoomPeer | undefined): StoredWrite | undefined {
+    return before ? { session: from?.session ?? undefined, before: before.value, after: this.value() } : undefined;
   }
 
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
@@ -129,8 +147,10 @@ export class Room {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
+    const before = this.#watchedValue();
     this.#intake.integrate(update, from);
-    this.#store.stored(last, last, update);
+    const write = this.#written(before, from);
+    this.#store.stored(last, last, update, write ? [write] : []);
   }
 
   /**
@@ -161,12 +181,13 @@ export class Room {
    * deleted ids, which later updates of that client build on. Every peer,
    * the sender included (which so returns to the server's value), gets the
    * result; resolves once it is stored. Throws `BadUpdateError` when the
-   * update cannot be integrated at all.
+   * update cannot be integrated at all. `from` is its sender (for the change hooks).
    */
-  receiveReverted(update: Uint8Array): Promise<void> {
+  receiveReverted(update: Uint8Array, from?: RoomPeer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
+    const before = this.#watchedValue();
     const net = this.#intake.revert(update);
-    return net ? this.#store.append(net) : Promise.resolve();
+    return net ? this.#store.append(net, this.#written(before, from)) : Promise.resolve();
   }
 
   /**

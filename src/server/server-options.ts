@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SE
 import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
+import type { ChangeFeedOptions } from './change-feed.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
 
 /** One log line: the server logs one line per rejected input, and errors of its own. */
@@ -151,6 +152,14 @@ export interface ServerOptions {
    * makes it invalid.
    */
   readonly schema?: SchemaMap;
+  /**
+   * Records every stored change in storage's change log, for
+   * `server.changes(collection, { since })` (docs/changes.md): `true`, or
+   * options (retention `keepMs`, default 7 days, and `keepRows` per
+   * collection; `pruneEveryMs`; `pollMs` for other processes' changes).
+   * Default false: `server.changes()` throws.
+   */
+  readonly changeFeed?: boolean | ChangeFeedOptions;
 }
 
 /** Options with every default filled in. */
@@ -205,5 +214,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxQueries: options.maxQueries ?? 100,
     queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,
+    changeFeed: options.changeFeed ?? false,
   };
 }

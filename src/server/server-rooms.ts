@@ -12,6 +12,7 @@ import { RoomRegistry } from './room-registry.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
 import type { ResolvedServerOptions } from './server-options.ts';
+import type { WriteWatch } from './stored-write.ts';
 
 /** What `serverRooms` creates. */
 export interface ServerRooms {
@@ -21,8 +22,12 @@ export interface ServerRooms {
   readonly link: FanoutLink | null;
 }
 
-/** Creates and wires a server's rooms and live queries; `ready` settles once stored JSON values are current. */
-export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>): ServerRooms {
+/**
+ * Creates and wires a server's rooms and live queries; `ready` settles once
+ * stored JSON values are current; `writes` hears of the writes rooms store
+ * (the change hooks).
+ */
+export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, writes?: WriteWatch): ServerRooms {
   const { storage, log, fanout, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, unloadDelayMs } = options;
   const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs }) : null;
   const queries = new LiveQueries({
@@ -33,7 +38,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
   });
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
-  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
+  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange, ...(writes ? { writes } : {}) };
   const registry = link
     ? new RoomRegistry(
         {

@@ -17,6 +17,7 @@
  * (`staleJson`) and rebuilt.
  */
 import type { QueryExpression } from '../query/query-expression.ts';
+import type { ChangeLog } from './change-log.ts';
 
 /** What `load` returns for one document. */
 export interface StoredDocument {
@@ -149,6 +150,12 @@ export interface Storage {
    * for an invalid expression (see `queryProblem`).
    */
   query(collection: string, expression: QueryExpression, options?: StorageQueryOptions): Promise<StoredQueryResult>;
+  /**
+   * The record of stored changes per collection, for the server's change
+   * feed (`server.changes()`, docs/changes.md). Optional: a storage without
+   * one cannot serve a server with `changeFeed`.
+   */
+  readonly changes?: ChangeLog;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
 }
