@@ -1,0 +1,255 @@
+/**
+ * `server.changes()` (change-feed.ts, change-stream.ts): catching up on what
+ * was stored while a consumer was away, continuing live, no seq missed or
+ * repeated when writes race with the catch-up, retention, ending on `break`
+ * and on close, bad arguments, SQLite across a restart, and two servers on
+ * one Postgres with a Redis fan-out (skipped with one line each when they do
+ * not answer; YRACER_REQUIRE_POSTGRES=1 / YRACER_REQUIRE_REDIS=1 fail instead).
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Model } from '../../src/index.ts';
+import { createServer, memoryStorage, redisFanout, sqliteStorage, type FeedChange, type ChangeStream } from '../../src/server/index.ts';
+import { ChangeFeed, resolveChangeFeedOptions } from '../../src/server/change-feed.ts';
+import type { ChangeLog } from '../../src/storage/change-log.ts';
+import { Opened, tempDir } from '../helpers/client-fixtures.ts';
+import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
+import { probeRedis, REDIS_URL, uniqueChannelPrefix } from '../helpers/redis-fixtures.ts';
+import { within } from '../helpers/server-fixtures.ts';
+
+const redisAvailable = await probeRedis();
+const opened = new Opened();
+afterEach(() => opened.closeAll());
+const pg = postgresScope();
+
+/** Sets a value and resolves once the server stored it. */
+async function stored(model: Model, write: (model: Model) => void): Promise<void> {
+  write(model);
+  await model.whenNothingPending();
+}
+
+/** The next `count` items of a stream (fails after a while when they do not come). */
+async function take(stream: ChangeStream, count: number, what = `${count} changes`): Promise<FeedChange[]> {
+  const items: FeedChange[] = [];
+  while (items.length < count) {
+    const next = await within(stream.next(), 5000, what);
+    if (next.done) throw new Error(`the stream ended after ${items.length} of ${what}`);
+    items.push(next.value);
+  }
+  return items;
+}
+
+const short = (change: FeedChange): unknown => ({ seq: change.seq, id: change.id, version: change.version, value: change.value, ...(change.deleted ? { deleted: true } : {}) });
+
+describe('server.changes()', () => {
+  it('yields what was stored while the consumer was away, then continues live', async () => {
+    const t = await opened.serve({ changeFeed: true });
+    const writer = opened.connect(t.url);
+    await stored(writer, (m) => m.add('todos', { id: 'a', n: 1 }));
+    await stored(writer, (m) => m.add('todos', { id: 'b', n: 1 }));
+    await stored(writer, (m) => m.set('todos.a.n', 2));
+    await stored(writer, (m) => m.add('notes', { id: 'x' }));
+    const stream = t.server.changes('todos');
+    expect((await take(stream, 3)).map(short)).toEqual([
+      { seq: 1, id: 'a', version: 1, value: { id: 'a', n: 1 } },
+      { seq: 2, id: 'b', version: 1, value: { id: 'b', n: 1 } },
+      { seq: 3, id: 'a', version: 2, value: { id: 'a', n: 2 } },
+    ]);
+    const live = stream.next();
+    await stored(writer, (m) => m.del('todos.b'));
+    const item = await within(live, 5000, 'the live change');
+    expect(item.done ? null : short(item.value)).toEqual({ seq: 4, id: 'b', version: 2, value: undefined, deleted: true });
+    expect(item.done ? 0 : item.value.collection).toBe('todos');
+    await stream.return();
+  });
+
+  it('resumes after the seq given as since', async () => {
+    const t = await opened.serve({ changeFeed: true });
+    const writer = opened.connect(t.url);
+    for (const id of ['a', 'b', 'c']) await stored(writer, (m) => m.add('todos', { id }));
+    const stream = t.server.changes('todos', { since: 2 });
+    expect((await take(stream, 1)).map((change) => [change.seq, change.id])).toEqual([[3, 'c']]);
+    await stream.return();
+  });
+
+  it('misses and repeats no seq when writes race with the catch-up', async () => {
+    const t = await opened.serve({ changeFeed: true });
+    const writer = opened.connect(t.url);
+    const N = 60;
+    for (let i = 0; i < 20; i++) writer.add('todos', { id: `d${i}`, i });
+    await writer.whenNothingPending();
+    const stream = t.server.changes('todos');
+    const reading = take(stream, N);
+    // More writes while the consumer catches up (each document once: one change each).
+    for (let i = 20; i < N; i++) writer.add('todos', { id: `d${i}`, i });
+    const items = await reading;
+    expect(items.map((change) => change.seq)).toEqual([...Array(N)].map((_, i) => i + 1));
+    expect(new Set(items.map((change) => change.id)).size).toBe(N);
+    await stream.return();
+  });
+
+  it('ends on break (a pending next() resolves done) and when the server closes', async () => {
+    const t = await opened.serve({ changeFeed: true });
+    const writer = opened.connect(t.url);
+    await stored(writer, (m) => m.add('todos', { id: 'a' }));
+    const seen: number[] = [];
+    for await (const change of t.server.changes('todos')) {
+      seen.push(change.seq);
+      break;
+    }
+    expect(seen).toEqual([1]);
+    const stream = t.server.changes('todos', { since: 1 });
+    const pending = stream.next();
+    await stream.return();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    const open = t.server.changes('todos', { since: 1 });
+    const waiting = open.next();
+    await t.server.close();
+    expect(await within(waiting, 5000, 'the end at close')).toEqual({ value: undefined, done: true });
+    expect(() => t.server.changes('todos')).toThrow(/the server is closed/);
+  });
+
+  it('refuses bad arguments with errors that say what was wrong, and keeps serving', async () => {
+    const t = await opened.serve({ changeFeed: true });
+    expect(() => t.server.changes('')).toThrow(/"" is not a valid collection name/);
+    expect(() => t.server.changes('a/b')).toThrow(/"a\/b" is not a valid collection name/);
+    expect(() => t.server.changes(42 as unknown as string)).toThrow(/"42" is not a valid collection name/);
+    expect(() => t.server.changes('todos', { since: -1 })).toThrow(/since must be a non-negative integer \(a seq\), not -1/);
+    expect(() => t.server.changes('todos', { since: 1.5 })).toThrow(/not 1.5/);
+    const off = await opened.serve();
+    expect(() => off.server.changes('todos')).toThrow(/the change feed is off/);
+    const { changes: _omitted, ...withoutLog } = memoryStorage();
+    expect(() => createServer({ storage: withoutLog, changeFeed: true, log: () => undefined })).toThrow(/changeFeed needs a storage with a change log/);
+    expect(() => createServer({ storage: memoryStorage(), changeFeed: { keepMs: 0 }, log: () => undefined })).toThrow(/changeFeed.keepMs must be an integer of at least 1, not 0/);
+    expect(() => createServer({ storage: memoryStorage(), changeFeed: { keepRows: 2.5 }, log: () => undefined })).toThrow(/changeFeed.keepRows/);
+    const writer = opened.connect(t.url);
+    await stored(writer, (m) => m.add('todos', { id: 'a' }));
+    const stream = t.server.changes('todos');
+    expect((await take(stream, 1)).map((change) => change.id)).toEqual(['a']);
+    await stream.return();
+  });
+
+  it('keeps its changes across a restart on SQLite', async () => {
+    const temp = tempDir();
+    opened.defer(() => temp.remove());
+    const file = join(temp.dir, 'feed.db');
+    const first = await opened.serve({ storage: sqliteStorage(file), changeFeed: true });
+    const writer = opened.connect(first.url);
+    await stored(writer, (m) => m.add('todos', { id: 'a', n: 1 }));
+    await stored(writer, (m) => m.set('todos.a.n', 2));
+    writer.close();
+    await first.server.close();
+    const second = await opened.serve({ storage: sqliteStorage(file), changeFeed: true });
+    const stream = second.server.changes('todos');
+    expect((await take(stream, 2)).map(short)).toEqual([
+      { seq: 1, id: 'a', version: 1, value: { id: 'a', n: 1 } },
+      { seq: 2, id: 'a', version: 2, value: { id: 'a', n: 2 } },
+    ]);
+    const live = take(stream, 1, 'the live change');
+    const again = opened.connect(second.url);
+    await stored(again, (m) => m.add('todos', { id: 'b' }));
+    expect((await live).map((change) => [change.seq, change.id])).toEqual([[3, 'b']]);
+    await stream.return();
+  });
+});
+
+describe('ChangeFeed', () => {
+  const event = (id: string, version: number, after: unknown) => ({ collection: 'todos', id, version, before: undefined, after, session: undefined });
+
+  /** A feed on a fresh memory change log (closed after the test). */
+  function feed(options: Parameters<typeof resolveChangeFeedOptions>[0]): { feed: ChangeFeed; log: ChangeLog } {
+    const log = memoryStorage().changes as ChangeLog;
+    const resolved = resolveChangeFeedOptions(options, false);
+    if (!resolved) throw new Error('no feed');
+    const created = new ChangeFeed(log, resolved, () => undefined);
+    opened.defer(() => created.close());
+    return { feed: created, log };
+  }
+
+  it('keeps the last keepRows changes of each collection; a consumer sees the gap in the seqs', async () => {
+    const { feed: changes, log } = feed({ keepRows: 2 });
+    // After the prune the feed runs when it starts (nothing to drop yet).
+    expect(await changes.prune()).toBe(0);
+    changes.record([event('a', 1, 1), event('b', 1, 1), event('c', 1, 1)]);
+    const stream = changes.open('todos', 0);
+    expect((await take(stream, 3)).map((change) => change.seq)).toEqual([1, 2, 3]);
+    expect(await changes.prune()).toBe(1);
+    expect((await log.read('todos', 0, 10)).map((change) => change.seq)).toEqual([2, 3]);
+    const late = changes.open('todos', 0);
+    expect((await take(late, 2)).map((change) => change.seq)).toEqual([2, 3]);
+    await late.return();
+    await stream.return();
+  });
+
+  it('drops changes older than keepMs', async () => {
+    const { feed: changes, log } = feed({ keepMs: 1 });
+    expect(await changes.prune()).toBe(0);
+    changes.record([event('a', 1, 1)]);
+    const stream = changes.open('todos', 0);
+    const [item] = await take(stream, 1);
+    // Pruned once the change is older than 1 ms: its time is in the past by then.
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (Date.now() > (item?.time ?? 0) + 1 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(await changes.prune()).toBe(1);
+    expect(await log.read('todos', 0, 10)).toEqual([]);
+    await stream.return();
+  });
+
+  it('frees a stream when it ends', async () => {
+    const { feed: changes } = feed(true);
+    const one = changes.open('todos', 0);
+    const two = changes.open('notes', 0);
+    expect(changes.size).toBe(2);
+    const waiting = one.next();
+    await one.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(changes.size).toBe(1);
+    const seen: FeedChange[] = [];
+    const looping = (async () => {
+      for await (const change of two) seen.push(change);
+    })();
+    await changes.close();
+    await within(looping, 3000, 'the loop to end at close');
+    expect(seen).toEqual([]);
+    expect(changes.size).toBe(0);
+  });
+});
+
+describe.skipIf(!postgresAvailable || !redisAvailable)('server.changes() on two servers sharing Postgres (Redis fan-out)', () => {
+  it("yields the other server's changes, caught up and live, in one gapless order", async () => {
+    const schema = await pg.freshSchema({ create: false });
+    const channelPrefix = uniqueChannelPrefix();
+    const start = async () =>
+      opened.server(
+        await (async () => {
+          const logs: string[] = [];
+          const storage = pg.open(schema);
+          const server = createServer({ storage, fanout: redisFanout({ url: REDIS_URL, channelPrefix, log: () => {} }), changeFeed: { pollMs: 20 }, log: (level, message) => logs.push(`${level}: ${message}`) });
+          const { url, port } = await server.listen({ port: 0 });
+          return { server, url, port, storage, logs };
+        })(),
+      );
+    const [a, b] = [await start(), await start()];
+    const onA = opened.connect(a.url);
+    const onB = opened.connect(b.url);
+    await stored(onA, (m) => m.add('todos', { id: 'a', n: 1 }));
+    await stored(onB, (m) => m.add('todos', { id: 'b', n: 1 }));
+    const stream = b.server.changes('todos');
+    expect((await take(stream, 2)).map((change) => [change.seq, change.id])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    // Live: a write through A reaches B's consumer (B polls the log).
+    const live = take(stream, 2, 'the live changes');
+    await stored(onA, (m) => m.set('todos.a.n', 2));
+    await stored(onB, (m) => m.set('todos.b.n', 2));
+    expect((await live).map(short)).toEqual([
+      { seq: 3, id: 'a', version: 2, value: { id: 'a', n: 2 } },
+      { seq: 4, id: 'b', version: 2, value: { id: 'b', n: 2 } },
+    ]);
+    await stream.return();
+  });
+});
