@@ -13,14 +13,17 @@ import { createServer, memoryStorage, redisFanout, sqliteStorage, type FeedChang
 import { ChangeFeed, resolveChangeFeedOptions } from '../../src/server/change-feed.ts';
 import type { ChangeLog } from '../../src/storage/change-log.ts';
 import { Opened, tempDir } from '../helpers/client-fixtures.ts';
+import { startCluster } from '../helpers/cluster-fixtures.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { probeRedis, REDIS_URL, uniqueChannelPrefix } from '../helpers/redis-fixtures.ts';
-import { within } from '../helpers/server-fixtures.ts';
+import { useResources, within } from '../helpers/server-fixtures.ts';
+import { client } from '../helpers/sync-fixtures.ts';
 
 const redisAvailable = await probeRedis();
 const opened = new Opened();
 afterEach(() => opened.closeAll());
 const pg = postgresScope();
+const resources = useResources();
 
 /** Sets a value and resolves once the server stored it. */
 async function stored(model: Model, write: (model: Model) => void): Promise<void> {
@@ -198,6 +201,32 @@ describe('ChangeFeed', () => {
     await stream.return();
   });
 
+  it('logs a recording that failed and keeps recording; a failed read rejects the waiting next() and ends the stream', async () => {
+    const inner = memoryStorage().changes as ChangeLog;
+    let failRecords = 1;
+    let failReads = 0;
+    const log: ChangeLog = {
+      record: (changes) => (failRecords-- > 0 ? Promise.reject(new Error('disk full')) : inner.record(changes)),
+      read: (collection, since, limit) => (failReads-- > 0 ? Promise.reject(new Error('connection lost')) : inner.read(collection, since, limit)),
+      prune: (pruning) => inner.prune(pruning),
+    };
+    const logs: string[] = [];
+    const changes = new ChangeFeed(log, resolveChangeFeedOptions(true, false) as NonNullable<ReturnType<typeof resolveChangeFeedOptions>>, (level, message) => logs.push(`${level}: ${message}`));
+    opened.defer(() => changes.close());
+    const stream = changes.open('todos', 0);
+    const first = take(stream, 1);
+    changes.record([event('a', 1, 1)]);
+    changes.record([event('b', 1, 1)]);
+    expect((await first).map((change) => change.id)).toEqual(['b']);
+    expect(logs).toEqual(['error: recording 1 changes failed; the change feed misses them (Error: disk full)']);
+    failReads = 1;
+    const failing = changes.open('todos', 1);
+    await expect(failing.next()).rejects.toThrow('connection lost');
+    expect(await failing.next()).toEqual({ value: undefined, done: true });
+    expect(changes.size).toBe(1);
+    await stream.return();
+  });
+
   it('frees a stream when it ends', async () => {
     const { feed: changes } = feed(true);
     const one = changes.open('todos', 0);
@@ -215,6 +244,26 @@ describe('ChangeFeed', () => {
     await within(looping, 3000, 'the loop to end at close');
     expect(seen).toEqual([]);
     expect(changes.size).toBe(0);
+  });
+});
+
+describe('server.changes() on two servers sharing a SQLite file (memory fan-out)', () => {
+  it("yields the other server's changes too, in one gapless order", async () => {
+    const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 20 } } });
+    const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
+    const onA = resources.model(client(a.url));
+    const onB = resources.model(client(b.url));
+    const stream = a.server.changes('todos');
+    const items = take(stream, 6);
+    for (let i = 0; i < 3; i++) {
+      onA.add('todos', { id: `a${i}` });
+      onB.add('todos', { id: `b${i}` });
+    }
+    await Promise.all([onA.whenNothingPending(), onB.whenNothingPending()]);
+    const seen = await items;
+    expect(seen.map((change) => change.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.map((change) => change.id).sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
+    await stream.return();
   });
 });
 

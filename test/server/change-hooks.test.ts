@@ -9,10 +9,13 @@ import { memoryStorage, type ChangeEvent, type Session } from '../../src/server/
 import { ChangeHooks } from '../../src/server/change-hooks.ts';
 import type { StoredWrite } from '../../src/server/stored-write.ts';
 import { GatedStorage, Opened } from '../helpers/client-fixtures.ts';
-import { waitFor } from '../helpers/sync-fixtures.ts';
+import { startCluster } from '../helpers/cluster-fixtures.ts';
+import { useResources } from '../helpers/server-fixtures.ts';
+import { client, waitFor } from '../helpers/sync-fixtures.ts';
 
 const opened = new Opened();
 afterEach(() => opened.closeAll());
+const resources = useResources();
 
 const write = (before: unknown, after: unknown, session?: Session): StoredWrite => ({ session, before, after });
 
@@ -181,5 +184,32 @@ describe("server.on('change')", () => {
     // An event of b would have been emitted at the end of the turn that stored it, before this one.
     await new Promise((resolve) => setImmediate(resolve));
     expect(heard).toEqual(['a']);
+  });
+});
+
+describe("server.on('change') with several servers sharing storage", () => {
+  it("tells each server's listeners its own checked writes (stored at their version), with the writer's session", async () => {
+    const yes = (): boolean => true;
+    const { servers } = await startCluster(resources, 2, {
+      server: {
+        authenticate: (request) => ({ user: new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? '' }),
+        rules: { todos: { read: yes, create: yes, update: yes, delete: yes } },
+      },
+    });
+    const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
+    const heard: Record<'a' | 'b', ChangeEvent[]> = { a: [], b: [] };
+    a.server.on('change', (event) => heard.a.push(event));
+    b.server.on('change', (event) => heard.b.push(event));
+    const ann = resources.model(client(a.url, { token: 'ann' }));
+    const bob = resources.model(client(b.url, { token: 'bob' }));
+    ann.add('todos', { id: 't', n: 1 });
+    await ann.whenNothingPending();
+    await bob.subscribe('todos.t');
+    await waitFor(() => bob.get('todos.t.n') === 1, 3000, 'the first write on b');
+    bob.set('todos.t.n', 2);
+    await bob.whenNothingPending();
+    await waitFor(() => heard.a.length === 1 && heard.b.length === 1, 3000, 'one event on each server');
+    expect(heard.a).toEqual([{ collection: 'todos', id: 't', version: 1, before: undefined, after: { id: 't', n: 1 }, session: { user: 'ann' } }]);
+    expect(heard.b).toEqual([{ collection: 'todos', id: 't', version: 2, before: { id: 't', n: 1 }, after: { id: 't', n: 2 }, session: { user: 'bob' } }]);
   });
 });
