@@ -94,7 +94,7 @@ export class ChangeFeed {
       try {
         await this.#log.record(batch);
       } catch (error) {
-        this.#serverLog('error', `recording ${batch.length} changes failed; the change feed misses them (${String(error)})`);
+        this.#serverLog('error', `recording ${batch.length} change${batch.length === 1 ? '' : 's'} failed; the change feed misses ${batch.length === 1 ? 'it' : 'them'} (${String(error)})`);
       }
       for (const collection of new Set(batch.map((change) => change.collection))) this.#wake(collection);
     }

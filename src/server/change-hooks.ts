@@ -68,6 +68,7 @@ export class ChangeHooks implements WriteWatch {
     return () => this.#sinks.delete(consume);
   }
 
+  /** A room stored writes at versions `first..last`: batched into this turn's events (see the module comment). */
   stored(collection: string, id: string, first: number, last: number, writes: readonly StoredWrite[]): void {
     const name = `${collection}/${id}`;
     let events = this.#pending.get(name);

@@ -66,6 +66,7 @@ export class ChangeStream implements AsyncIterableIterator<FeedChange, undefined
     this.#host = host;
   }
 
+  /** The stream itself (for `for await`). */
   [Symbol.asyncIterator](): this {
     return this;
   }

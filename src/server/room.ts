@@ -23,7 +23,7 @@ import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
 import { updateProblem } from './update-check.ts';
 import type { Session } from './server-options.ts';
-import type { StoredWrite } from './stored-write.ts';
+import { valueBefore, writtenAfter } from './stored-write.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
 
@@ -110,19 +110,9 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    const before = this.#watchedValue();
+    const before = valueBefore(this.#settings.writes, this);
     this.#intake.integrate(update, from);
-    return this.#store.append(update, this.#written(before, from));
-  }
-
-  /** The value now when the change hooks listen (the value before a write), else null. */
-  #watchedValue(): { readonly value: unknown } | null {
-    return this.#settings.writes?.active() ? { value: this.value() } : null;
-  }
-
-  /** The write just applied, for the change hooks (undefined when they did not listen before it). */
-  #written(before: { readonly value: unknown } | null, from: RoomPeer | undefined): StoredWrite | undefined {
-    return before ? { session: from?.session ?? undefined, before: before.value, after: this.value() } : undefined;
+    return this.#store.append(update, writtenAfter(before, from?.session, this));
   }
 
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
@@ -147,9 +137,9 @@ export class Room {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
-    const before = this.#watchedValue();
+    const before = valueBefore(this.#settings.writes, this);
     this.#intake.integrate(update, from);
-    const write = this.#written(before, from);
+    const write = writtenAfter(before, from?.session, this);
     this.#store.stored(last, last, update, write ? [write] : []);
   }
 
@@ -185,9 +175,9 @@ export class Room {
    */
   receiveReverted(update: Uint8Array, from?: RoomPeer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    const before = this.#watchedValue();
+    const before = valueBefore(this.#settings.writes, this);
     const net = this.#intake.revert(update);
-    return net ? this.#store.append(net, this.#written(before, from)) : Promise.resolve();
+    return net ? this.#store.append(net, writtenAfter(before, from?.session, this)) : Promise.resolve();
   }
 
   /**

@@ -22,3 +22,18 @@ export interface WriteWatch {
   /** A room stored writes of its own at versions `first..last` (`writes` in order; may be fewer than the versions). */
   stored(collection: string, id: string, first: number, last: number, writes: readonly StoredWrite[]): void;
 }
+
+/** Something with a JSON value (a room). */
+interface Valued {
+  value(): unknown;
+}
+
+/** The document's value before a write when `watch` listens (null otherwise); pass it to `writtenAfter` once the write is applied. */
+export function valueBefore(watch: WriteWatch | undefined, doc: Valued): { readonly value: unknown } | null {
+  return watch?.active() ? { value: doc.value() } : null;
+}
+
+/** The write just applied by `session`, for the change hooks (undefined when they did not listen before it). */
+export function writtenAfter(before: { readonly value: unknown } | null, session: Session | null | undefined, doc: Valued): StoredWrite | undefined {
+  return before ? { session: session ?? undefined, before: before.value, after: doc.value() } : undefined;
+}

@@ -218,7 +218,7 @@ describe('ChangeFeed', () => {
     changes.record([event('a', 1, 1)]);
     changes.record([event('b', 1, 1)]);
     expect((await first).map((change) => change.id)).toEqual(['b']);
-    expect(logs).toEqual(['error: recording 1 changes failed; the change feed misses them (Error: disk full)']);
+    expect(logs).toEqual(['error: recording 1 change failed; the change feed misses it (Error: disk full)']);
     failReads = 1;
     const failing = changes.open('todos', 1);
     await expect(failing.next()).rejects.toThrow('connection lost');
