@@ -16,7 +16,7 @@ import { Opened, tempDir } from '../helpers/client-fixtures.ts';
 import { startCluster } from '../helpers/cluster-fixtures.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { probeRedis, REDIS_URL, uniqueChannelPrefix } from '../helpers/redis-fixtures.ts';
-import { useResources, within } from '../helpers/server-fixtures.ts';
+import { eventually, useResources, within } from '../helpers/server-fixtures.ts';
 import { client } from '../helpers/sync-fixtures.ts';
 
 const redisAvailable = await probeRedis();
@@ -130,6 +130,18 @@ describe('server.changes()', () => {
     await stored(writer, (m) => m.add('todos', { id: 'a' }));
     const stream = t.server.changes('todos');
     expect((await take(stream, 1)).map((change) => change.id)).toEqual(['a']);
+    await stream.return();
+  });
+
+  it('drops old changes on its own every pruneEveryMs (keepRows)', async () => {
+    const storage = memoryStorage();
+    const t = await opened.serve({ storage, changeFeed: { keepRows: 1, pruneEveryMs: 20 } });
+    const writer = opened.connect(t.url);
+    for (const id of ['a', 'b', 'c']) await stored(writer, (m) => m.add('todos', { id }));
+    const log = storage.changes as ChangeLog;
+    await eventually(async () => (await log.read('todos', 0, 10)).length === 1, 5000, 'the pruning');
+    const stream = t.server.changes('todos');
+    expect((await take(stream, 1)).map((change) => [change.seq, change.id])).toEqual([[3, 'c']]);
     await stream.return();
   });
 
