@@ -94,7 +94,13 @@ export class ChangeHooks implements WriteWatch {
     if (this.#pending.size === 0) return;
     const events = [...this.#pending.values()].flat();
     this.#pending = new Map();
-    for (const sink of this.#sinks) sink(events);
+    for (const sink of this.#sinks) {
+      try {
+        sink(events);
+      } catch (error) {
+        this.#log('error', `recording ${events.length} change events failed (${String(error)})`);
+      }
+    }
     for (const event of events) {
       for (const listener of [...this.#listeners]) {
         try {

@@ -118,8 +118,15 @@ export class ChangeStream implements AsyncIterableIterator<FeedChange, undefined
         if (this.#done) return;
         for (const row of rows) {
           if (row.seq <= this.#position) continue;
+          let change: FeedChange;
+          try {
+            change = feedChange(row);
+          } catch (error) {
+            this.end(new Error(`yracer server.changes(): the change at seq ${row.seq} of ${this.collection} cannot be read (${String(error)})`));
+            return;
+          }
           this.#position = row.seq;
-          this.#buffer.push(feedChange(row));
+          this.#buffer.push(change);
         }
         while (this.#waiters.length > 0 && this.#buffer.length > 0) {
           (this.#waiters.shift() as Waiter).resolve({ value: this.#buffer.shift() as FeedChange, done: false });

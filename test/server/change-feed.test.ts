@@ -236,6 +236,10 @@ describe('ChangeFeed', () => {
     await expect(failing.next()).rejects.toThrow('connection lost');
     expect(await failing.next()).toEqual({ value: undefined, done: true });
     expect(changes.size).toBe(1);
+    await inner.record([{ collection: 'broken', id: 'a', version: 1, json: '{not json' }]);
+    const broken = changes.open('broken', 0);
+    await expect(broken.next()).rejects.toThrow(/the change at seq 1 of broken cannot be read/);
+    expect(changes.size).toBe(1);
     await stream.return();
   });
 
