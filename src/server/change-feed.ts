@@ -3,13 +3,16 @@
  * option). It records every batch of change events (change-hooks.ts) in the
  * storage's change log, one row per event with the document's JSON value
  * after it, in order, one batch at a time; wakes the streams of a
- * collection once its changes are recorded; with other processes writing
- * (a fan-out, or `pollMs`), also wakes every waiting stream every `pollMs`
- * to read what they recorded; and prunes the log every `pruneEveryMs`
- * (`keepMs`, `keepRows`). See docs/changes.md.
+ * collection once its changes are recorded; with other processes writing,
+ * wakes them when another process tells it recorded changes of the
+ * collection (with a fan-out: change-notices.ts) and, as a backstop for
+ * lost notices (or without a fan-out), every `pollMs`; and prunes the log
+ * every `pruneEveryMs` (`keepMs`, `keepRows`). See docs/changes.md.
  */
+import type { Fanout } from '../fanout/fanout.ts';
 import type { ChangeLog, ChangeRecord, StoredChange } from '../storage/change-log.ts';
 import type { ChangeEvent } from './change-hooks.ts';
+import { ChangeNotices } from './change-notices.ts';
 import { ChangeStream } from './change-stream.ts';
 import type { ServerLog } from './server-options.ts';
 
@@ -23,8 +26,10 @@ export interface ChangeFeedOptions {
   readonly pruneEveryMs?: number;
   /**
    * How often waiting consumers read the log for changes other processes
-   * recorded, in ms (default 1,000 with a `fanout`; without one, 0: the
-   * server is the only writer and wakes consumers itself).
+   * recorded, in ms, in case a fan-out notice of them was lost (default
+   * 1,000 with a `fanout`; without one, 0: the server is the only writer
+   * and wakes consumers itself; set it when other servers write to the
+   * storage without a fan-out).
    */
   readonly pollMs?: number;
 }
@@ -60,12 +65,15 @@ export class ChangeFeed {
   readonly #pruneTimer: ReturnType<typeof setInterval>;
   #pruning: Promise<unknown> = Promise.resolve();
   #pollTimer: ReturnType<typeof setInterval> | null = null;
+  readonly #notices: ChangeNotices | null;
   #closed = false;
 
-  constructor(log: ChangeLog, options: Required<ChangeFeedOptions>, serverLog: ServerLog) {
+  /** `fanout` (when storage is shared) carries change notices to and from the other processes. */
+  constructor(log: ChangeLog, options: Required<ChangeFeedOptions>, serverLog: ServerLog, fanout?: Fanout) {
     this.#log = log;
     this.#options = options;
     this.#serverLog = serverLog;
+    this.#notices = fanout ? new ChangeNotices(fanout, (collection) => this.#wake(collection)) : null;
     this.#pruneTimer = setInterval(() => void this.prune(), options.pruneEveryMs);
     this.#pruneTimer.unref?.();
     void this.prune();
@@ -96,7 +104,10 @@ export class ChangeFeed {
       } catch (error) {
         this.#serverLog('error', `recording ${batch.length} change${batch.length === 1 ? '' : 's'} failed; the change feed misses ${batch.length === 1 ? 'it' : 'them'} (${String(error)})`);
       }
-      for (const collection of new Set(batch.map((change) => change.collection))) this.#wake(collection);
+      for (const collection of new Set(batch.map((change) => change.collection))) {
+        this.#wake(collection);
+        this.#notices?.recorded(collection);
+      }
     }
     this.#recording = null;
   }
@@ -128,6 +139,7 @@ export class ChangeFeed {
     if (!streams) {
       streams = new Set();
       this.#streams.set(collection, streams);
+      this.#notices?.watch(collection, true);
     }
     streams.add(stream);
     if (this.#options.pollMs > 0 && this.#pollTimer === null) {
@@ -153,7 +165,10 @@ export class ChangeFeed {
   #detach(stream: ChangeStream): void {
     const streams = this.#streams.get(stream.collection);
     streams?.delete(stream);
-    if (streams?.size === 0) this.#streams.delete(stream.collection);
+    if (streams?.size === 0) {
+      this.#streams.delete(stream.collection);
+      this.#notices?.watch(stream.collection, false);
+    }
     if (this.#streams.size === 0 && this.#pollTimer !== null) {
       clearInterval(this.#pollTimer);
       this.#pollTimer = null;
@@ -166,6 +181,7 @@ export class ChangeFeed {
     this.#closed = true;
     clearInterval(this.#pruneTimer);
     for (const streams of [...this.#streams.values()]) for (const stream of [...streams]) stream.end();
+    this.#notices?.close();
     await this.#pruning;
   }
 }

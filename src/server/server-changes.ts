@@ -34,7 +34,7 @@ export class ServerChanges {
     }
     const log = options.storage.changes;
     if (!log) throw new TypeError('yracer createServer(): changeFeed needs a storage with a change log (memoryStorage, sqliteStorage or postgresStorage)');
-    this.#feed = new ChangeFeed(log, feed, options.log);
+    this.#feed = new ChangeFeed(log, feed, options.log, options.fanout);
     const changeFeed = this.#feed;
     this.hooks.sink((events) => changeFeed.record(events));
   }

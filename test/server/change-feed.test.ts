@@ -17,7 +17,8 @@ import { startCluster } from '../helpers/cluster-fixtures.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { probeRedis, REDIS_URL, uniqueChannelPrefix } from '../helpers/redis-fixtures.ts';
 import { eventually, useResources, within } from '../helpers/server-fixtures.ts';
-import { client } from '../helpers/sync-fixtures.ts';
+import { client, type TestServer } from '../helpers/sync-fixtures.ts';
+import type { Fanout } from '../../src/fanout/fanout.ts';
 
 const redisAvailable = await probeRedis();
 const opened = new Opened();
@@ -264,22 +265,50 @@ describe('ChangeFeed', () => {
 });
 
 describe('server.changes() on two servers sharing a SQLite file (memory fan-out)', () => {
-  it("yields the other server's changes too, in one gapless order", async () => {
-    const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 20 } } });
-    const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
+  /**
+   * Writes 3 documents through the first server, then, while a consumer of
+   * the first server's feed waits, 3 through the second (only a notice or a
+   * poll can wake it for those); returns the 6 changes it read.
+   */
+  async function bothServersChanges(servers: readonly TestServer[]): Promise<FeedChange[]> {
+    const [a, b] = servers as [TestServer, TestServer];
     const onA = resources.model(client(a.url));
     const onB = resources.model(client(b.url));
+    for (let i = 0; i < 3; i++) onA.add('todos', { id: `a${i}` });
+    await onA.whenNothingPending();
     const stream = a.server.changes('todos');
     const items = take(stream, 6);
-    for (let i = 0; i < 3; i++) {
-      onA.add('todos', { id: `a${i}` });
-      onB.add('todos', { id: `b${i}` });
-    }
-    await Promise.all([onA.whenNothingPending(), onB.whenNothingPending()]);
+    for (let i = 0; i < 3; i++) onB.add('todos', { id: `b${i}` });
+    await onB.whenNothingPending();
     const seen = await items;
+    await stream.return();
+    return seen;
+  }
+
+  it("yields the other server's changes too, in one gapless order, woken by its fan-out notices", async () => {
+    // No polling: only the other server's notices wake the consumer for its changes.
+    const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 0 } } });
+    const seen = await bothServersChanges(servers);
     expect(seen.map((change) => change.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(seen.map((change) => change.id).sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
-    await stream.return();
+  });
+
+  it('still gets them by polling every pollMs when the notices are lost', async () => {
+    const dropNotices = (fanout: Fanout): Fanout => ({
+      get process() {
+        return fanout.process;
+      },
+      get connected() {
+        return fanout.connected;
+      },
+      subscribe: (channel, listener) => fanout.subscribe(channel, listener),
+      publish: (channel, message) => (channel.startsWith('changes:') ? undefined : fanout.publish(channel, message)),
+      onStatus: (listener) => fanout.onStatus(listener),
+      close: () => fanout.close(),
+    });
+    const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 20 } }, wrapFanout: dropNotices });
+    const seen = await bothServersChanges(servers);
+    expect(seen.map((change) => change.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 
@@ -292,9 +321,11 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('server.changes() on two 
         await (async () => {
           const logs: string[] = [];
           const storage = pg.open(schema);
-          const server = createServer({ storage, fanout: redisFanout({ url: REDIS_URL, channelPrefix, log: () => {} }), changeFeed: { pollMs: 20 }, log: (level, message) => logs.push(`${level}: ${message}`) });
+          const fanout = redisFanout({ url: REDIS_URL, channelPrefix, log: () => {} });
+          // No polling: the other server's Redis notices wake the consumer.
+          const server = createServer({ storage, fanout, changeFeed: { pollMs: 0 }, log: (level, message) => logs.push(`${level}: ${message}`) });
           const { url, port } = await server.listen({ port: 0 });
-          return { server, url, port, storage, logs };
+          return { server, url, port, storage, logs, fanout };
         })(),
       );
     const [a, b] = [await start(), await start()];
@@ -303,17 +334,20 @@ describe.skipIf(!postgresAvailable || !redisAvailable)('server.changes() on two 
     await stored(onA, (m) => m.add('todos', { id: 'a', n: 1 }));
     await stored(onB, (m) => m.add('todos', { id: 'b', n: 1 }));
     const stream = b.server.changes('todos');
-    expect((await take(stream, 2)).map((change) => [change.seq, change.id])).toEqual([
-      [1, 'a'],
-      [2, 'b'],
-    ]);
-    // Live: a write through A reaches B's consumer (B polls the log).
+    // Documents' changes are ordered as they were recorded (shortly after they were stored), in each process.
+    const caughtUp = await take(stream, 2);
+    expect(caughtUp.map((change) => change.seq)).toEqual([1, 2]);
+    expect(caughtUp.map((change) => change.id).sort()).toEqual(['a', 'b']);
+    // Live: a write through A reaches B's consumer, woken by A's notice once B listens on Redis.
     const live = take(stream, 2, 'the live changes');
+    await b.fanout.settled?.();
     await stored(onA, (m) => m.set('todos.a.n', 2));
     await stored(onB, (m) => m.set('todos.b.n', 2));
-    expect((await live).map(short)).toEqual([
-      { seq: 3, id: 'a', version: 2, value: { id: 'a', n: 2 } },
-      { seq: 4, id: 'b', version: 2, value: { id: 'b', n: 2 } },
+    const lived = await live;
+    expect(lived.map((change) => change.seq)).toEqual([3, 4]);
+    expect(lived.map(short).sort((x, y) => ((x as { id: string }).id < (y as { id: string }).id ? -1 : 1))).toEqual([
+      { seq: expect.any(Number), id: 'a', version: 2, value: { id: 'a', n: 2 } },
+      { seq: expect.any(Number), id: 'b', version: 2, value: { id: 'b', n: 2 } },
     ]);
     await stream.return();
   });
