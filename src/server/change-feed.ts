@@ -92,7 +92,8 @@ export class ChangeFeed {
       }
       this.#queue.push({ collection: event.collection, id: event.id, version: event.version, json });
     }
-    this.#recording ??= this.#drain();
+    // A drain with something queued always awaits its record first, so it never finishes before this assignment.
+    if (this.#recording === null && this.#queue.length > 0) this.#recording = this.#drain();
   }
 
   async #drain(): Promise<void> {

@@ -58,11 +58,6 @@ export class ServerChanges {
     return this.#feed.open(collection, since);
   }
 
-  /** Drops old changes now (as the feed does every `pruneEveryMs`); resolves to how many. */
-  prune(): Promise<number> {
-    return this.#feed ? this.#feed.prune() : Promise.resolve(0);
-  }
-
   /** Emits the events batched so far, records them and ends every stream (after the rooms closed, before storage closes). */
   async close(): Promise<void> {
     this.#closed = true;

@@ -244,6 +244,19 @@ describe('ChangeFeed', () => {
     await stream.return();
   });
 
+  it('logs a value that cannot be serialized and goes on recording the next ones', async () => {
+    const logs: string[] = [];
+    const log = memoryStorage().changes as ChangeLog;
+    const changes = new ChangeFeed(log, resolveChangeFeedOptions(true, false) as NonNullable<ReturnType<typeof resolveChangeFeedOptions>>, (level, message) => logs.push(`${level}: ${message}`));
+    opened.defer(() => changes.close());
+    changes.record([event('a', 1, { big: 1n })]);
+    changes.record([event('b', 1, 1)]);
+    const stream = changes.open('todos', 0);
+    expect((await take(stream, 1)).map((change) => [change.seq, change.id])).toEqual([[1, 'b']]);
+    expect(logs).toEqual([expect.stringMatching(/^error: the change of todos\/a cannot be recorded \(TypeError: .*BigInt/)]);
+    await stream.return();
+  });
+
   it('frees a stream when it ends', async () => {
     const { feed: changes } = feed(true);
     const one = changes.open('todos', 0);
