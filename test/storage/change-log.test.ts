@@ -105,6 +105,15 @@ describe.each(kinds)('change log of %s', (_name, open) => {
 });
 
 describe.skipIf(!postgresAvailable)('change log of postgresStorage shared by two storages', () => {
+  it('refuses a name Postgres text cannot hold, storing nothing of the batch', async () => {
+    const log = changesOf(pg.open(await pg.freshSchema({ create: false })));
+    await expect(log.record([change('ok', 1, 1), change('a\u0000b', 1, 1)])).rejects.toThrow(/holds U\+0000 or an unpaired surrogate/);
+    await expect(log.read('to\u0000dos', 0, 10)).rejects.toThrow(TypeError);
+    expect(await log.read('todos', 0, 10)).toEqual([]);
+    await log.record([change('ok', 1, { text: 'nul \u0000 and lone \ud800 survive' })]);
+    expect((await log.read('todos', 0, 10)).map((row) => JSON.parse(row.json ?? 'null') as unknown)).toEqual([{ text: 'nul \u0000 and lone \ud800 survive' }]);
+  });
+
   it('gives two storages recording one collection at once distinct, gapless seqs, and a reader never sees a seq filled in late', async () => {
     const schema = await pg.freshSchema({ create: false });
     const [one, two] = [changesOf(pg.open(schema)), changesOf(pg.open(schema))] as const;
