@@ -8,10 +8,13 @@
  * `before`, the last one's `after` and the last version. Writes of
  * different sessions are not merged: when the writer changes within a turn,
  * a new event starts (its `before` is the previous event's `after`), so each
- * event has exactly one session. A listener that throws is logged; the
+ * event has exactly one session. An event whose value did not change
+ * (`after` equals `before`: a write that set what was there, an empty
+ * update, a stock client's refused write) is not emitted. A listener that throws is logged; the
  * other listeners still get the event. Other processes' writes (shared
  * storage) raise events in the process that stored them, not here.
  */
+import { jsonEqual } from '../query/compare-values.ts';
 import type { ServerLog, Session } from './server-options.ts';
 import type { StoredWrite, WriteWatch } from './stored-write.ts';
 
@@ -92,8 +95,10 @@ export class ChangeHooks implements WriteWatch {
   flush(): void {
     this.#scheduled = false;
     if (this.#pending.size === 0) return;
-    const events = [...this.#pending.values()].flat();
+    // Cheap: unchanged subtrees are shared, so the comparison stops at them.
+    const events = [...this.#pending.values()].flat().filter((event) => !jsonEqual(event.before, event.after));
     this.#pending = new Map();
+    if (events.length === 0) return;
     for (const sink of this.#sinks) {
       try {
         sink(events);

@@ -5,6 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
 import { memoryStorage, type ChangeEvent, type Session } from '../../src/server/index.ts';
 import { ChangeHooks } from '../../src/server/change-hooks.ts';
 import type { StoredWrite } from '../../src/server/stored-write.ts';
@@ -187,6 +190,29 @@ describe("server.on('change')", () => {
   });
 });
 
+describe("server.on('change') with stock y-websocket clients", () => {
+  it("tells a stock client's write with its session, and nothing of its refused write (stored, but the value is the same)", async () => {
+    const t = await opened.serve({
+      authenticate: (request) => ({ user: new URL(request.url ?? '/', 'http://localhost').searchParams.get('user') ?? '' }),
+      rules: { todos: { read: () => true, create: () => true, update: (_session, _id, _before, after) => after['locked'] !== true, delete: () => true } },
+    });
+    const events: ChangeEvent[] = [];
+    t.server.on('change', (event) => events.push(event));
+    const stock = new WebsocketProvider(t.url, 'todos/a', new Y.Doc(), { WebSocketPolyfill: WebSocket as never, disableBc: true, params: { user: 'sam' } });
+    opened.defer(() => stock.destroy());
+    await waitFor(() => stock.synced, 3000, 'the provider synced');
+    stock.doc.getMap('data').set('title', 'from stock');
+    await waitFor(() => events.length === 1, 3000, 'the stock write event');
+    expect(events[0]).toMatchObject({ collection: 'todos', id: 'a', before: undefined, after: { title: 'from stock' }, session: { user: 'sam' } });
+    stock.doc.getMap('data').set('locked', true);
+    // The refused write is reverted: the provider gets the server's value back.
+    await waitFor(() => !stock.doc.getMap('data').has('locked'), 3000, 'the revert');
+    stock.doc.getMap('data').set('title', 'again');
+    await waitFor(() => events.length === 2, 3000, 'the next write event');
+    expect(events[1]).toMatchObject({ before: { title: 'from stock' }, after: { title: 'again' }, session: { user: 'sam' } });
+  });
+});
+
 describe("server.on('change') with several servers sharing storage", () => {
   it("tells each server's listeners its own checked writes (stored at their version), with the writer's session", async () => {
     const yes = (): boolean => true;
@@ -211,5 +237,19 @@ describe("server.on('change') with several servers sharing storage", () => {
     await waitFor(() => heard.a.length === 1 && heard.b.length === 1, 3000, 'one event on each server');
     expect(heard.a).toEqual([{ collection: 'todos', id: 't', version: 1, before: undefined, after: { id: 't', n: 1 }, session: { user: 'ann' } }]);
     expect(heard.b).toEqual([{ collection: 'todos', id: 't', version: 2, before: { id: 't', n: 1 }, after: { id: 't', n: 2 }, session: { user: 'bob' } }]);
+  });
+});
+
+describe('ChangeHooks without a change', () => {
+  it('emits no event whose value did not change (same value written, or changed and changed back in one turn)', async () => {
+    const hooks = new ChangeHooks(() => undefined);
+    const events: ChangeEvent[] = [];
+    hooks.on((event) => events.push(event));
+    const value = { n: 1 };
+    hooks.stored('todos', 'a', 1, 1, [write(value, value)]);
+    hooks.stored('todos', 'b', 1, 2, [write({ n: 1 }, { n: 2 }), write({ n: 2 }, { n: 1 })]);
+    hooks.stored('todos', 'c', 1, 1, [write({ n: 1 }, { n: 2 })]);
+    await nextTurn();
+    expect(events.map((event) => event.id)).toEqual(['c']);
   });
 });
