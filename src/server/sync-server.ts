@@ -144,7 +144,7 @@ export class SyncServer {
 
   /**
    * Calls `listener` after writes are stored (docs/changes.md): once per
-   * document per turn of the event loop and writer, with the JSON value
+   * document per turn of the event loop and writer (when the value changed), with the JSON value
    * `before` the first write and `after` the last (undefined when created or
    * deleted), the version reached and the writer's `session` (undefined for
    * the server's own writes). Only this process's writes. A listener that
