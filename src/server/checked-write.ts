@@ -74,7 +74,7 @@ export async function receiveChecked(
   options: CheckOptions = {},
 ): Promise<CheckedWrite> {
   const revert = options.revertRefused === true;
-  const reverted = (update: Uint8Array, why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update), refused: why });
+  const reverted = (update: Uint8Array, why: AccessRefusedError | BadUpdateError): CheckedWrite => ({ stored: room.receiveReverted(update, from), refused: why });
   const take = (update: Uint8Array): CheckedWrite => {
     try {
       const stored = room.receive(update, from);

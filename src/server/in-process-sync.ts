@@ -36,7 +36,7 @@ import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog, Session } from './server-options.ts';
 import { InProcessWrites, type SessionGuard } from './in-process-writes.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */
@@ -127,6 +127,11 @@ export class InProcessSync implements SyncPort, RoomPeer {
   }
 
   /** The presence of a document: awareness shared through its room with every client of it. */
+  /** The session the model acts for (undefined: a trusted model; its writes are the server's own). */
+  get session(): Session | undefined {
+    return this.#options.guard?.session;
+  }
+
   openPresence(ref: DocRef): Presence {
     return this.#presences.open(ref);
   }

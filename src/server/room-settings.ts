@@ -6,6 +6,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
 import type { ServerLog, Session } from './server-options.ts';
+import type { WriteWatch } from './stored-write.ts';
 
 /** Tuning of a room, from the server options. */
 export interface RoomSettings {
@@ -42,6 +43,8 @@ export interface RoomSettings {
   readonly jsonDelayFor?: (collection: string) => number;
   /** How long a failing storage write is tried again before it fails, in ms (default 0: not tried again). */
   readonly storageRetryMs?: number;
+  /** Told of the writes the room stored itself, with their values and sessions (the change hooks). */
+  readonly writes?: WriteWatch;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
   readonly gapWaitMs?: number;
 }

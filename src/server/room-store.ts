@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { VersionConflictError, type StorageKey, type StoredDocument } from '../storage/storage.ts';
 import { RoomVersions, type Announced } from './room-versions.ts';
 import type { RoomSettings } from './room-settings.ts';
+import type { StoredWrite } from './stored-write.ts';
 
 /** What the store needs from its room. */
 export interface StoredRoom {
@@ -33,7 +34,7 @@ export class RoomStore {
   readonly #room: StoredRoom;
   readonly #settings: RoomSettings;
   /** Announces the room's own stored updates and JSON values (bound to the room by its owner). */
-  readonly #onStored: (announced: Announced) => void;
+  readonly #onStored: (announced: Announced, writes: readonly StoredWrite[]) => void;
   readonly #onJsonSaved: (json: string | null, version: number) => void;
   #chain: Promise<void> = Promise.resolve();
   readonly #versions = new RoomVersions();
@@ -54,9 +55,14 @@ export class RoomStore {
   /** True while a storage write is being retried (logged once per outage). */
   #retrying = false;
   /** Updates waiting for the room's next append step, with their promises' callbacks. */
-  #batch: Array<{ readonly update: Uint8Array; readonly resolve: () => void; readonly reject: (error: unknown) => void }> | null = null;
+  #batch: Array<{
+    readonly update: Uint8Array;
+    readonly write: StoredWrite | undefined;
+    readonly resolve: () => void;
+    readonly reject: (error: unknown) => void;
+  }> | null = null;
 
-  constructor(room: StoredRoom, settings: RoomSettings, onStored: (announced: Announced) => void, onJsonSaved: (json: string | null, version: number) => void) {
+  constructor(room: StoredRoom, settings: RoomSettings, onStored: (announced: Announced, writes: readonly StoredWrite[]) => void, onJsonSaved: (json: string | null, version: number) => void) {
     this.#room = room;
     this.#settings = settings;
     this.#onStored = onStored;
@@ -127,22 +133,24 @@ export class RoomStore {
    * every earlier one). Updates that come while the room's previous storage
    * step runs wait for the next one and go to storage together, in one
    * `append` (a hot document is not limited to one commit per update).
+   * `write` describes it for the change hooks (when they listen).
    */
-  append(update: Uint8Array): Promise<void> {
+  append(update: Uint8Array, write?: StoredWrite): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiting = this.#batch;
       if (waiting) {
-        waiting.push({ update, resolve, reject });
+        waiting.push({ update, write, resolve, reject });
         return;
       }
-      const batch = [{ update, resolve, reject }];
+      const batch = [{ update, write, resolve, reject }];
       this.#batch = batch;
       void this.#enqueue(async () => {
         this.#batch = null;
         const updates = batch.map((entry) => entry.update);
         try {
           const last = await this.#retried(() => this.#settings.storage.append(this.#room.key, updates));
-          this.stored(last - updates.length + 1, last, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
+          const writes = batch.flatMap((entry) => (entry.write ? [entry.write] : []));
+          this.stored(last - updates.length + 1, last, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates), writes);
         } catch (error) {
           for (const entry of batch) entry.reject(error);
           throw error;
@@ -167,12 +175,12 @@ export class RoomStore {
     return stored;
   }
 
-  /** The room stored updates of its own at versions `first..last` (and applied them; `update` is them merged). */
-  stored(first: number, last: number, update: Uint8Array): void {
+  /** The room stored updates of its own at versions `first..last` (and applied them; `update` is them merged; `writes` describe them). */
+  stored(first: number, last: number, update: Uint8Array, writes: readonly StoredWrite[] = []): void {
     this.#versions.applied(first, last);
     this.#sinceCompaction += last - first + 1;
     this.#appended += last - first + 1;
-    this.#onStored({ first, last, update });
+    this.#onStored({ first, last, update }, writes);
     if (this.#versions.gap) this.#watchGap();
     if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
     else this.#scheduleCompaction();

@@ -23,6 +23,7 @@ import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
 import type { Session } from './server-options.ts';
 import { updateProblem } from './update-check.ts';
+import { valueBefore, writtenAfter } from './stored-write.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
 
@@ -32,6 +33,8 @@ export interface RoomPeer {
   sendPayload(room: Room, payload: Uint8Array): void;
   /** The room was discarded (its in-memory document was damaged): subscribe again to get a fresh one. */
   roomLost(room: Room): void;
+  /** The session the peer writes for (from `authenticate`; none for the server's own writes), told to the change hooks. */
+  readonly session?: Session | null | undefined;
 }
 
 /** One loaded document and its peers. */
@@ -77,7 +80,10 @@ export class Room {
         applyRemote: (update) => this.#intake.applyRemote(update),
       },
       settings,
-      (announced) => settings.onStored?.(this, announced),
+      (announced, writes) => {
+        settings.onStored?.(this, announced);
+        if (writes.length > 0) settings.writes?.stored(key.collection, key.id, announced.first, announced.last, writes);
+      },
       (json, version) => settings.onJsonSaved?.(this, json, version),
     );
   }
@@ -104,8 +110,9 @@ export class Room {
     // Decoded in full and checked for missing or bad references before it touches the document.
     const problem = updateProblem(this.doc, update);
     if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
+    const before = valueBefore(this.#settings.writes, this);
     this.#intake.integrate(update, from);
-    return this.#store.append(update);
+    return this.#store.append(update, writtenAfter(before, from?.session, this));
   }
 
   /** A checked write of `session` went into the room (see `RoomSettings.onWrite`). */
@@ -135,8 +142,10 @@ export class Room {
     if (this.#closed) throw new Error(`room ${this.name} is closed`);
     const last = await this.#store.appendAt(update, expectVersion);
     if (this.#closed) return;
+    const before = valueBefore(this.#settings.writes, this);
     this.#intake.integrate(update, from);
-    this.#store.stored(last, last, update);
+    const write = writtenAfter(before, from?.session, this);
+    this.#store.stored(last, last, update, write ? [write] : []);
   }
 
   /**
@@ -167,12 +176,13 @@ export class Room {
    * deleted ids, which later updates of that client build on. Every peer,
    * the sender included (which so returns to the server's value), gets the
    * result; resolves once it is stored. Throws `BadUpdateError` when the
-   * update cannot be integrated at all.
+   * update cannot be integrated at all. `from` is its sender (for the change hooks).
    */
-  receiveReverted(update: Uint8Array): Promise<void> {
+  receiveReverted(update: Uint8Array, from?: RoomPeer): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
+    const before = valueBefore(this.#settings.writes, this);
     const net = this.#intake.revert(update);
-    return net ? this.#store.append(net) : Promise.resolve();
+    return net ? this.#store.append(net, writtenAfter(before, from?.session, this)) : Promise.resolve();
   }
 
   /**

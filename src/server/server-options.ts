@@ -10,6 +10,7 @@ import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
 import { resolveHistoryOptions, type HistoryOptions, type ResolvedHistoryOptions } from './history-options.ts';
+import type { ChangeFeedOptions } from './change-feed.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
 
 /** One log line: the server logs one line per rejected input, and errors of its own. */
@@ -161,6 +162,14 @@ export interface ServerOptions {
    * on with the defaults.
    */
   readonly history?: HistoryOptions | boolean;
+  /**
+   * Records every stored change in storage's change log, for
+   * `server.changes(collection, { since })` (docs/changes.md): `true`, or
+   * options (retention `keepMs`, default 7 days, and `keepRows` per
+   * collection; `pruneEveryMs`; `pollMs` for other processes' changes).
+   * Default false: `server.changes()` throws.
+   */
+  readonly changeFeed?: boolean | ChangeFeedOptions;
 }
 
 /** Options with every default filled in. */
@@ -218,5 +227,6 @@ export function resolveServerOptions(options: ServerOptions): ResolvedServerOpti
     maxQueries: options.maxQueries ?? 100,
     queryDelayMs: options.queryDelayMs ?? 5,
     log: options.log ?? consoleLog,
+    changeFeed: options.changeFeed ?? false,
   };
 }

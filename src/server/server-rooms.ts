@@ -14,6 +14,7 @@ import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
 import type { Announced } from './room-versions.ts';
 import type { ResolvedServerOptions, Session } from './server-options.ts';
+import type { WriteWatch } from './stored-write.ts';
 
 /** What `serverRooms` creates. */
 export interface ServerRooms {
@@ -26,9 +27,10 @@ export interface ServerRooms {
 /**
  * Creates and wires a server's rooms and live queries; `ready` settles once
  * stored JSON values are current. With `history`, rooms report what they
- * store and who wrote it to it.
+ * store and who wrote it to it; `writes` hears of the writes rooms store
+ * (the change hooks).
  */
-export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, history: DocumentHistory | null = null): ServerRooms {
+export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, history: DocumentHistory | null = null, writes?: WriteWatch): ServerRooms {
   const { storage, log, fanout, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, unloadDelayMs } = options;
   const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs }) : null;
   const queries = new LiveQueries({
@@ -48,6 +50,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     maxPresenceBytesPerRoom,
     onChange,
     ...(history ? { onStored: (room: Room, announced: Announced) => history.stored(room, announced), onWrite: (room: Room, session: Session) => history.wrote(room, session) } : {}),
+    ...(writes ? { writes } : {}),
   };
   const registry = link
     ? new RoomRegistry(

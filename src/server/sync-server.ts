@@ -32,6 +32,9 @@ import { serverRooms } from './server-rooms.ts';
 import { fanoutStatus, ServerAdmin } from './server-admin.ts';
 import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
 import { StockConnection } from './stock-connection.ts';
+import type { ChangeListener } from './change-hooks.ts';
+import type { ChangeStream } from './change-stream.ts';
+import { ServerChanges, type ChangesOptions } from './server-changes.ts';
 
 /** Where `listen` listens. */
 export interface ListenOptions {
@@ -92,6 +95,7 @@ export class SyncServer {
   readonly #link: FanoutLink | null;
   readonly #admin: ServerAdmin;
   readonly #history: DocumentHistory | null;
+  readonly #changes: ServerChanges;
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
@@ -116,7 +120,8 @@ export class SyncServer {
     // Rooms get a storage whose appends are timed (once metrics exist).
     const history = this.options.history;
     this.#history = history ? new DocumentHistory({ options: history, storage, log, access: this.#access }) : null;
-    const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired, this.#history);
+    this.#changes = new ServerChanges(this.options);
+    const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired, this.#history, this.#changes.hooks);
     ({ registry: this.#registry, queries: this.#queries, link: this.#link } = rooms);
     // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
@@ -167,6 +172,43 @@ export class SyncServer {
     const { storage, log, authenticate, maxFrameBytes } = this.options;
     const parts = { registry: this.#registry, access: this.#access, storage, ready: this.#repaired, log, authenticate, maxBodyBytes: maxFrameBytes };
     return httpHandler({ ...parts, closing: () => this.#closing !== null }, options);
+  }
+
+  /**
+   * Calls `listener` after writes are stored (docs/changes.md): once per
+   * document per turn of the event loop and writer (when the value changed), with the JSON value
+   * `before` the first write and `after` the last (undefined when created or
+   * deleted), the version reached and the writer's `session` (undefined for
+   * the server's own writes). Only this process's writes. A listener that
+   * throws is logged.
+   *
+   * @example
+   * server.on('change', ({ collection, id, before, after, session }) => audit(collection, id, before, after, session));
+   */
+  on(event: 'change', listener: ChangeListener): this {
+    this.#changes.listen(event, listener, true);
+    return this;
+  }
+
+  /** Removes a listener added with `on`. */
+  off(event: 'change', listener: ChangeListener): this {
+    this.#changes.listen(event, listener, false);
+    return this;
+  }
+
+  /**
+   * The stored changes of `collection` after position `since` (0: from the
+   * oldest kept), as an async iterator: first what was stored meanwhile,
+   * then live, until the loop breaks or the server closes. Each item has its
+   * `seq` (resume with `since: seq`), the document's `id`, `version` and
+   * JSON `value` after the change (`deleted: true` when deleted). Needs
+   * `createServer({ changeFeed: true })` (docs/changes.md).
+   *
+   * @example
+   * for await (const change of server.changes('todos', { since: lastSeq })) index(change.id, change.value);
+   */
+  changes(collection: string, options: ChangesOptions = {}): ChangeStream {
+    return this.#changes.changes(collection, options);
   }
 
   /**
@@ -401,6 +443,7 @@ export class SyncServer {
     await this.#registry.closeAll();
     // Checkpoints due later are taken now, from the JSON the rooms saved.
     await this.#history?.flush();
+    await this.#changes.close();
     // After the rooms' last stores, which it announces.
     this.#link?.close();
     await this.options.fanout?.close().catch((error: unknown) => this.options.log('warn', `closing the fan-out failed (${String(error)})`));

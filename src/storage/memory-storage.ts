@@ -9,6 +9,7 @@
 import { evaluateQuery } from '../query/evaluate-query.ts';
 import { modifiersOf } from '../query/query-expression.ts';
 import { memoryHistory } from './history-storage.ts';
+import { memoryChanges } from './memory-changes.ts';
 import { compileQuery } from './sqlite-query.ts';
 import { VersionConflictError, type Storage, type StorageKey, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
 
@@ -120,6 +121,7 @@ export function memoryStorage(): Storage {
       const result = { ids, count: evaluated.count, json: ids.map((id) => json.get(id) as string) };
       return options.documents ? { ...result, documents: ids.map((id) => load({ collection, id })) } : result;
     },
+    changes: memoryChanges(open),
     async close() {
       closed = true;
     },

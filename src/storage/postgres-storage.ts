@@ -26,6 +26,7 @@
 import { Buffer } from 'node:buffer';
 import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
+import { postgresChanges } from './postgres-changes.ts';
 import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
 import { postgresHistory } from './postgres-history.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
@@ -299,6 +300,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       const { rows } = await pool.query<DocumentRow & { id: string; json: string }>(compiled.documentsSql as string, [...compiled.params]);
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json), documents: rows.map(storedDocument) };
     },
+    changes: postgresChanges({ pool, schema, quoted, ready, assertOpen }),
     async close() {
       if (closed) return;
       closed = true;

@@ -22,6 +22,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
+import { ensureChangeTables, sqliteChanges } from './sqlite-changes.ts';
 import { threadCommitter, type Committer } from './sqlite-commit-thread.ts';
 import { sqliteDocuments } from './sqlite-documents.ts';
 import { sqliteHistory } from './sqlite-history.ts';
@@ -106,6 +107,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   const synchronous = durability === 'disk' ? 'FULL' : 'NORMAL';
   db.pragma(`synchronous = ${synchronous}`);
   migrate(db);
+  ensureChangeTables(db);
   for (const statement of indexes) db.exec(statement);
   const documents = sqliteDocuments(db);
   const inMemory = file === ':memory:' || file === '';
@@ -220,6 +222,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       await current();
       return runQuery(collection, compiled, queryOptions.documents === true);
     },
+    changes: sqliteChanges(db, { write: (changeWrite) => write(changeWrite), current }),
     async close() {
       if (closed) return;
       closed = true;

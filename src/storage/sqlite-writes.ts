@@ -6,6 +6,7 @@
  * thread (durability `'disk'`), on that thread's own connection.
  */
 import type Database from 'better-sqlite3';
+import { sqliteChangeWrites, type ChangeWrite } from './sqlite-changes.ts';
 import type { StorageKey } from './storage.ts';
 
 /** One write of a group commit: updates to append, a JSON value to save, or a compaction. */
@@ -18,7 +19,8 @@ export type DocumentWrite =
       /** The version the value reflects; null: the document's version now. */
       readonly version: number | null;
     }
-  | { readonly kind: 'compact'; readonly key: StorageKey; readonly state: Uint8Array; readonly through: number };
+  | { readonly kind: 'compact'; readonly key: StorageKey; readonly state: Uint8Array; readonly through: number }
+  | ChangeWrite;
 
 /**
  * The outcome of one write of a group commit: the document's version after
@@ -60,6 +62,8 @@ export function sqliteWrites(db: Database.Database): (batch: readonly DocumentWr
      ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json, json_version = yracer_documents.version`,
   );
 
+  const changes = sqliteChangeWrites(db);
+
   const append = (key: StorageKey, updates: readonly Uint8Array[], expectVersion: number | undefined): WriteOutcome => {
     const version = selectHead.get(key.collection, key.id)?.version ?? 0;
     if (expectVersion !== undefined && expectVersion !== version) return { refused: 'version-conflict', expected: expectVersion, actual: version };
@@ -89,6 +93,10 @@ export function sqliteWrites(db: Database.Database): (batch: readonly DocumentWr
           if (write.version === null) upsertCurrentJson.run(write.key.collection, write.key.id, write.json);
           else upsertJson.run(write.key.collection, write.key.id, write.json, write.version);
           return 0;
+        case 'change':
+          return changes.record(write.key, write.version, write.json, write.time);
+        case 'prune-changes':
+          return changes.prune(write.before, write.keepRows);
       }
     }),
   );

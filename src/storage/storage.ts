@@ -18,6 +18,7 @@
  */
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { HistoryStorage } from './history-storage.ts';
+import type { ChangeLog } from './change-log.ts';
 
 /** What `load` returns for one document. */
 export interface StoredDocument {
@@ -156,6 +157,12 @@ export interface Storage {
    * `yracer_documents_stored` metric reads it when the storage has it.
    */
   countDocuments?(): Promise<number>;
+  /**
+   * The record of stored changes per collection, for the server's change
+   * feed (`server.changes()`, docs/changes.md). Optional: a storage without
+   * one cannot serve a server with `changeFeed`.
+   */
+  readonly changes?: ChangeLog;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
   /** Where document history checkpoints are kept (docs/history.md); absent in a storage that keeps none. */
