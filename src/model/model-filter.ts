@@ -171,6 +171,7 @@ export class Filter<T = unknown> {
     this.#index = new FilterIndex(this.#sort);
     this.#all = true;
     this.#unwatch = watchPaths(this.#store, [this.#source, ...this.#inputSegments], this.#listener);
+    this.#flush(false);
   }
 
   #maybeDetach(): void {
@@ -216,7 +217,8 @@ export class Filter<T = unknown> {
     }
   }
 
-  #flush(): void {
+  /** Applies what changed since the last flush; `notify` false: only brings the result up to date (listeners and `refIds` paths hear nothing). */
+  #flush(notify = true): void {
     const index = this.#index;
     if (!index || (!this.#all && this.#dirty.size === 0)) return;
     const depth = this.#depth + 1;
@@ -250,6 +252,7 @@ export class Filter<T = unknown> {
     if (!changed) return;
     this.#fresh = false;
     this.#publish();
+    if (!notify) return;
     const scope = originScope(this.#store, NOTHING_PASSED, this, depth);
     for (const path of this.#outputs) setArrayDiff(scope, path, this.#ids, 'identity');
     for (const listener of [...this.#listeners]) listener();

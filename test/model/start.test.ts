@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, type ModelEvent } from '../../src/index.ts';
+import { createModel, type ChangeEvent, type ModelEvent } from '../../src/index.ts';
 
 const sum = (a: number, b: number): number => a + b;
 
@@ -101,7 +101,7 @@ describe('start', () => {
     const model = createModel();
     model.set('_nums.x', { a: 1, b: 1 });
     model.start('_nums.sum', '_nums.x.a', '_nums.x.b', sum);
-    const seen: ModelEvent[] = [];
+    const seen: ChangeEvent[] = [];
     model.on('change', '_nums.sum', (event) => seen.push(event));
     model.pass({ by: 'me' }).set('_nums.x.a', 2);
     expect(seen.map((event) => [event.value, event.passed])).toEqual([[3, { by: 'me' }]]);
