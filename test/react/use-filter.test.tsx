@@ -2,7 +2,7 @@
 import { act } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { createModel } from '../../src/index.ts';
+import { createModel, type Model } from '../../src/index.ts';
 import { useFilter } from '../../src/react/index.ts';
 import { reactScope, RenderCounts, renderWith } from '../helpers/react-fixtures.tsx';
 
@@ -23,7 +23,7 @@ function OpenTodos({ counts, limit }: { counts?: RenderCounts; limit?: number })
   return <p>{todos.map((todo) => todo.title).join(',')}</p>;
 }
 
-function seeded(): ReturnType<typeof createModel> {
+function seeded(): Model {
   const model = opened.model(createModel());
   model.add('todos', { id: 'a', title: 'A', done: false, rank: 2 });
   model.add('todos', { id: 'b', title: 'B', done: true, rank: 1 });
