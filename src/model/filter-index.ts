@@ -20,6 +20,8 @@ export class FilterIndex {
   readonly #ranks = new Map<string, number>();
   #nextRank = 0;
   #sorted: string[] = [];
+  /** The items of `#sorted`, position by position (a window of them is two slices). */
+  #sortedItems: unknown[] = [];
   readonly #compare: (a: string, b: string) => number;
 
   /** `sort` compares two items (none: the input's order). */
@@ -35,9 +37,9 @@ export class FilterIndex {
     return this.#sorted;
   }
 
-  /** The item of a matching key. */
-  item(key: string): unknown {
-    return this.#items.get(key);
+  /** The items of `keys`, in the same order (do not modify). */
+  get items(): readonly unknown[] {
+    return this.#sortedItems;
   }
 
   /** Starts over from every key of the input, in the input's order, with whether it matches. */
@@ -50,6 +52,7 @@ export class FilterIndex {
       if (matches) this.#items.set(key, item);
     }
     this.#sorted = [...this.#items.keys()].sort(this.#compare);
+    this.#sortedItems = this.#sorted.map((key) => this.#items.get(key));
   }
 
   /**
@@ -66,6 +69,7 @@ export class FilterIndex {
       // Found with the item and rank it was sorted in.
       from = this.#lowerBound(key);
       this.#sorted.splice(from, 1);
+      this.#sortedItems.splice(from, 1);
       this.#items.delete(key);
     }
     if (item === undefined) this.#ranks.delete(key);
@@ -75,6 +79,7 @@ export class FilterIndex {
       this.#items.set(key, item);
       to = this.#lowerBound(key);
       this.#sorted.splice(to, 0, key);
+      this.#sortedItems.splice(to, 0, item);
     }
     return { from, to };
   }

@@ -72,7 +72,8 @@ export class Filter<T = unknown> {
   readonly #outputs = new Set<string>();
   #ids: readonly string[] = NO_ITEMS;
   #items: readonly T[] = NO_ITEMS;
-  #fresh = false;
+  /** True when the index changed in the window since `#ids` and `#items` were taken from it. */
+  #stale = false;
   /** While detached: what the last evaluation read. */
   #read: readonly unknown[] | null = null;
 
@@ -212,6 +213,7 @@ export class Filter<T = unknown> {
   #update(): void {
     if (this.#index) {
       if (this.#all || this.#dirty.size > 0) this.#flush();
+      this.#publish();
     } else {
       this.#evaluate();
     }
@@ -227,20 +229,16 @@ export class Filter<T = unknown> {
       this.destroy();
       throw modelError('error', 'filter', this.path, `the filter updated in a chain of ${MAX_REACTIVE_DEPTH} reactive writes: its ids feed its own inputs through reactive functions (a loop), so it was destroyed`);
     }
-    let changed: boolean;
+    let changed = false;
     if (this.#all) {
       this.#all = false;
       this.#dirty.clear();
-      const before = this.#fresh ? this.#ids : null;
-      const items = this.#store.read(this.#source);
-      const inputs = this.#readInputs();
-      index.reset(this.#entries(items, inputs));
-      this.#fresh = false;
-      changed = before === null || !this.#sameAsPublished(before);
+      index.reset(this.#entries(this.#store.read(this.#source), this.#readInputs()));
+      this.#stale = true;
+      changed = this.#publish();
     } else {
       const inputs = this.#readInputs();
       const items = this.#lazyItems();
-      changed = false;
       for (const key of this.#dirty) {
         const item = this.#store.read([...this.#source, key]);
         const matches = item !== undefined && this.#matches(item, key, items, inputs);
@@ -248,33 +246,33 @@ export class Filter<T = unknown> {
         if (move && this.#inWindow(move)) changed = true;
       }
       this.#dirty.clear();
+      if (changed) this.#stale = true;
     }
-    if (!changed) return;
-    this.#fresh = false;
-    this.#publish();
-    if (!notify) return;
-    const scope = originScope(this.#store, NOTHING_PASSED, this, depth);
-    for (const path of this.#outputs) setArrayDiff(scope, path, this.#ids, 'identity');
+    if (!changed || !notify) return;
+    if (this.#outputs.size > 0) {
+      this.#publish();
+      const scope = originScope(this.#store, NOTHING_PASSED, this, depth);
+      for (const path of this.#outputs) setArrayDiff(scope, path, this.#ids, 'identity');
+    }
     for (const listener of [...this.#listeners]) listener();
   }
 
-  /** Makes `#ids` and `#items` the current window of the index. */
-  #publish(): void {
+  /**
+   * Makes `#ids` and `#items` the index's current window (read lazily: many
+   * changes between two reads cost one copy). Keeps the arrays, identity
+   * included, when the window shows the same items; returns true when it
+   * changed.
+   */
+  #publish(): boolean {
     const index = this.#index;
-    if (!index || this.#fresh) return;
+    if (!index || !this.#stale) return false;
+    this.#stale = false;
     const end = this.#limit > 0 ? this.#skip + this.#limit : undefined;
-    this.#ids = Object.freeze(index.keys.slice(this.#skip, end));
-    this.#items = Object.freeze(this.#ids.map((key) => index.item(key) as T));
-    this.#fresh = true;
-  }
-
-  /** True when the index's window holds the published ids and items. */
-  #sameAsPublished(ids: readonly string[]): boolean {
-    const index = this.#index as FilterIndex;
-    const end = this.#limit > 0 ? this.#skip + this.#limit : index.keys.length;
-    const keys = index.keys.slice(this.#skip, end);
-    if (keys.length !== ids.length || !keys.every((key, i) => key === ids[i] && index.item(key) === this.#items[i])) return false;
-    this.#fresh = true;
+    const ids = index.keys.slice(this.#skip, end);
+    const items = index.items.slice(this.#skip, end) as T[];
+    if (ids.length === this.#ids.length && ids.every((id, i) => id === this.#ids[i] && items[i] === this.#items[i])) return false;
+    this.#ids = Object.freeze(ids);
+    this.#items = Object.freeze(items);
     return true;
   }
 
@@ -326,10 +324,9 @@ export class Filter<T = unknown> {
     this.#read = read;
     const index = new FilterIndex(this.#sort);
     index.reset(this.#entries(read[0], read.slice(1)));
-    const previous = { ids: this.#ids, items: this.#items };
     this.#index = index;
-    this.#fresh = false;
-    if (!this.#sameAsPublished(previous.ids)) this.#publish();
+    this.#stale = true;
+    this.#publish();
     this.#index = null;
   }
 }
