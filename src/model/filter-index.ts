@@ -96,3 +96,11 @@ export class FilterIndex {
     return low;
   }
 }
+
+/** True when a move changes what a window (`skip`, `limit`; 0: none) of the keys shows. */
+export function movesWindow(move: IndexMove, skip: number, limit: number): boolean {
+  const end = limit > 0 ? skip + limit : Infinity;
+  if (move.from === move.to) return move.from >= skip && move.from < end;
+  const first = Math.min(move.from < 0 ? Infinity : move.from, move.to < 0 ? Infinity : move.to);
+  return first < end;
+}

@@ -12,7 +12,8 @@ import { modelError } from './model-error.ts';
 import type { ModelStore } from './model-store.ts';
 import { isLocalCollection, splitPath } from './path.ts';
 import { affects, watchPaths } from './path-watch.ts';
-import { FilterIndex, type IndexMove } from './filter-index.ts';
+import { FilterIndex, movesWindow } from './filter-index.ts';
+import { lazyView } from './lazy-view.ts';
 import { functionsOf } from './reactive-functions.ts';
 import { setArrayDiff } from './set-array-diff.ts';
 import { delValue } from './value-mutations.ts';
@@ -243,7 +244,7 @@ export class Filter<T = unknown> {
         const item = this.#store.read([...this.#source, key]);
         const matches = item !== undefined && this.#matches(item, key, items, inputs);
         const move = index.update(key, item, matches);
-        if (move && this.#inWindow(move)) changed = true;
+        if (move && movesWindow(move, this.#skip, this.#limit)) changed = true;
       }
       this.#dirty.clear();
       if (changed) this.#stale = true;
@@ -276,14 +277,6 @@ export class Filter<T = unknown> {
     return true;
   }
 
-  /** True when a move changes what the window shows. */
-  #inWindow(move: IndexMove): boolean {
-    const end = this.#limit > 0 ? this.#skip + this.#limit : Infinity;
-    if (move.from === move.to) return move.from >= this.#skip && move.from < end;
-    const first = Math.min(move.from < 0 ? Infinity : move.from, move.to < 0 ? Infinity : move.to);
-    return first < end;
-  }
-
   #readInputs(): unknown[] {
     return this.#inputSegments.map((segments) => this.#store.read(segments));
   }
@@ -303,17 +296,7 @@ export class Filter<T = unknown> {
 
   /** The input's items as a read-only view read on first use (reading a large collection costs: most filters never look). */
   #lazyItems(): unknown {
-    let value: object | null = null;
-    const items = (): object => (value ??= Object(this.#store.read(this.#source) ?? {}) as object);
-    return new Proxy(Object.create(null) as object, {
-      get: (_, key) => Reflect.get(items(), key) as unknown,
-      has: (_, key) => Reflect.has(items(), key),
-      ownKeys: () => Reflect.ownKeys(items()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(items(), key);
-        return descriptor && { ...descriptor, configurable: true };
-      },
-    });
+    return lazyView(() => this.#store.read(this.#source));
   }
 
   /** Detached: the result from the current values, when they changed since the last evaluation. */

@@ -125,6 +125,17 @@ describe('filter: live', () => {
     expect(changes).toBe(1);
   });
 
+  it('gives the function a read-only view of all items while following changes', () => {
+    const model = numbers();
+    const filter = model.filter('numbers', (n: number, key: string, items: Record<string, number>) => Object.keys(items).length >= 7 && key in items && items[key] === n && n > 3);
+    filter.on('change', () => undefined);
+    expect(filter.get()).toEqual([4]);
+    model.set('numbers.k7', 9);
+    model.set('numbers.k1', 5);
+    expect(filter.get()).toEqual([5, 4, 9]);
+    expect(filter.get()).toEqual(model.filter('numbers', (n: number) => n > 3).get());
+  });
+
   it('filters everything again when an additional input changes', () => {
     const model = numbers();
     model.set('mod', 3);
