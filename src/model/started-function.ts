@@ -76,10 +76,15 @@ export class StartedFunction {
 
   /** Computes and writes the output now, then follows the inputs; returns the value written. */
   begin(): unknown {
-    const value = this.#run(NOTHING_PASSED, 1);
+    // Listening first: what the first write sets off (a filter of the output, another function) may change an input.
     const watched = this.spec.set ? [...this.#inputSegments, this.#outputSegments] : this.#inputSegments;
     this.#unwatch = watchPaths(this.#store, watched, this.#listener);
-    return value;
+    try {
+      return this.#run(NOTHING_PASSED, 1);
+    } catch (error) {
+      this.stop();
+      throw error;
+    }
   }
 
   /** True while it runs. */

@@ -225,6 +225,22 @@ describe('filter: live', () => {
   });
 });
 
+describe('filter: loops', () => {
+  it('stops a filter and a function that keep feeding each other, with an error', () => {
+    const model = createModel();
+    model.set('_page.items', { a: 1, b: 2 });
+    model.sort('_page.items', 'asc').refIds('_page.ids');
+    let k = 0;
+    // Each run moves `n` to the other end of the sort, which changes the ids, which runs it again.
+    const flip = (): number => (k++ % 2 === 0 ? -1000 - k : 1000 + k);
+    expect(() => model.start('_page.items.n', '_page.ids', flip)).toThrow(/chain of 100 reactive writes/);
+    expect(k).toBeLessThanOrEqual(101);
+    const runs = k;
+    model.set('_page.items.a', 5);
+    expect(k).toBe(runs);
+  });
+});
+
 describe('filter: bad input', () => {
   it('names an unknown filter or sort function', () => {
     const model = numbers();
