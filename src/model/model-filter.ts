@@ -13,6 +13,7 @@ import type { ModelStore } from './model-store.ts';
 import { isLocalCollection, splitPath } from './path.ts';
 import { affects, watchPaths } from './path-watch.ts';
 import { FilterIndex, movesWindow } from './filter-index.ts';
+import { writeIds, type SingleMove } from './filter-ids.ts';
 import { lazyView } from './lazy-view.ts';
 import { functionsOf } from './reactive-functions.ts';
 import { setArrayDiff } from './set-array-diff.ts';
@@ -136,7 +137,8 @@ export class Filter<T = unknown> {
   }
 
   /**
-   * Keeps the result's ids at a local path (`_page.openIds`), written with
+   * Keeps the result's ids at a local path (`_page.openIds`; absolute, as
+   * Racer's `ref` takes it), written with
    * `setArrayDiff` so a change is one insert, remove or move there, until
    * `destroy()`. Returns this filter.
    */
@@ -231,6 +233,8 @@ export class Filter<T = unknown> {
       throw modelError('error', 'filter', this.path, `the filter updated in a chain of ${MAX_REACTIVE_DEPTH} reactive writes: its ids feed its own inputs through reactive functions (a loop), so it was destroyed`);
     }
     let changed = false;
+    let single: SingleMove | null = null;
+    let moves = 0;
     if (this.#all) {
       this.#all = false;
       this.#dirty.clear();
@@ -244,7 +248,10 @@ export class Filter<T = unknown> {
         const item = this.#store.read([...this.#source, key]);
         const matches = item !== undefined && this.#matches(item, key, items, inputs);
         const move = index.update(key, item, matches);
-        if (move && movesWindow(move, this.#skip, this.#limit)) changed = true;
+        if (move && movesWindow(move, this.#skip, this.#limit)) {
+          changed = true;
+          single = moves++ === 0 && this.#skip === 0 && this.#limit === 0 ? { key, ...move } : null;
+        }
       }
       this.#dirty.clear();
       if (changed) this.#stale = true;
@@ -253,7 +260,7 @@ export class Filter<T = unknown> {
     if (this.#outputs.size > 0) {
       this.#publish();
       const scope = originScope(this.#store, NOTHING_PASSED, this, depth);
-      for (const path of this.#outputs) setArrayDiff(scope, path, this.#ids, 'identity');
+      for (const path of this.#outputs) writeIds(scope, path, this.#ids, single);
     }
     for (const listener of [...this.#listeners]) listener();
   }

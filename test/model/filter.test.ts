@@ -186,6 +186,29 @@ describe('filter: live', () => {
     expect(model.get('primaryIds')).toBeUndefined();
   });
 
+  it('writes one insert, remove or move at the refIds path for one item that came, went or moved', () => {
+    const model = numbers();
+    model.sort('numbers', 'asc').refIds('_page.ids');
+    const events: string[] = [];
+    model.on('all', 'ids.**', (event) => events.push(event.type));
+    model.set('numbers.k2', -5); // 4 moves to the front
+    model.set('numbers.k9', 7);
+    model.del('numbers.k0');
+    expect(events).toEqual(['move', 'insert', 'remove']);
+    expect(model.get('ids')).toEqual(model.sort('numbers', 'asc').ids());
+    model.set('ids', ['x']); // someone else wrote the array: the next change diffs it back
+    model.set('numbers.k1', 100);
+    expect(model.get('ids')).toEqual(model.sort('numbers', 'asc').ids());
+  });
+
+  it('keeps the ids at a hidden $ path too (where ref() will keep them)', () => {
+    const { model } = colors();
+    const filter = model.filter('colors', (color: Color) => color.primary).refIds('$filters._page~primary');
+    expect(model.scope().get('$filters._page~primary')).toEqual(filter.ids());
+    filter.destroy();
+    expect(model.scope().get('$filters._page~primary')).toBeUndefined();
+  });
+
   it('stops following the model when the last listener leaves', () => {
     const model = numbers();
     const before = model.scope().store.bus.size;
