@@ -32,6 +32,10 @@ export type {
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
 export { ModelPromised } from './model/model-promised.ts';
+export { ModelReactive, type FunctionArg } from './model/model-reactive.ts';
+export { Filter, type FilterFunction, type FilterOptions, type SortFunction } from './model/model-filter.ts';
+export type { ReactiveFunction, ReactiveGetter, StartCopy, StartMode, StartOptions, TwoWayFunction, TwoWayResult } from './model/reactive-function.ts';
+export type { InputPaths } from './model/start-args.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
 export type { WriteErrorEvent, WriteErrorListener } from './model/write-errors.ts';
 export type { DocumentsOf, SchemaMap, StandardSchemaV1 } from './schema/standard-schema.ts';

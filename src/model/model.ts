@@ -12,7 +12,7 @@
 import { insertValues, moveValues, removeEnd, removeValues } from './array-mutations.ts';
 import { increment } from './counter-mutations.ts';
 import { addDocument, createDocument, createNullDocument } from './document-mutations.ts';
-import { ModelPromised } from './model-promised.ts';
+import { ModelReactive } from './model-reactive.ts';
 import type { Passed } from './model-event.ts';
 import { splitPath, type Subpath } from './path.ts';
 import { setArrayDiff } from './set-array-diff.ts';
@@ -44,7 +44,7 @@ function callbackArg(value: unknown): WriteCallback | undefined {
 }
 
 /** A Racer-style model over Yjs documents; create one with `createModel()`. */
-export class Model extends ModelPromised {
+export class Model extends ModelReactive {
   protected derive(at: string, passed: Passed, muted: boolean): this {
     return new Model(this.store, at, passed, muted) as this;
   }

@@ -17,6 +17,8 @@ export { useUndo, type UndoControls } from './use-undo.ts';
 export { useValue } from './use-value.ts';
 export { useDoc, type UseDocOptions } from './use-doc.ts';
 export { useQuery, useQueryIds, type QueryInfo, type UseQueryOptions } from './use-query.ts';
+export { useStart } from './use-start.ts';
+export { useFilter, type UseFilterOptions } from './use-filter.ts';
 export { createHooks, type TypedHooks } from './create-hooks.ts';
 export { usePending, useSyncStatus, type SyncStatus } from './use-sync-status.ts';
 export { PresenceRoom, PresenceRoomContext, type PresenceRoomProps } from './presence-room.ts';
