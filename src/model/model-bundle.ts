@@ -11,6 +11,7 @@ import { findJsonProblem, type JsonValue } from './json-value.ts';
 import type { ModelStore } from './model-store.ts';
 import { isValidCollection, isValidDocId } from './path.ts';
 import type { DocRef } from './sync-port.ts';
+import { bundleRefs, loadBundledRefs, readBundledRefs, type BundledRef } from './ref-bundle.ts';
 
 /** The bundle format version this code writes and reads. */
 export const BUNDLE_VERSION = 1;
@@ -27,6 +28,8 @@ export interface ModelBundle {
   readonly subscribe: readonly string[];
   /** Documents loaded once, as `collection.id`. */
   readonly fetch: readonly string[];
+  /** Refs and ref lists, in the order they were made (absent when there are none). */
+  readonly refs?: readonly BundledRef[];
 }
 
 /** Serializes what a store holds. */
@@ -46,7 +49,8 @@ export function createBundle(store: ModelStore): ModelBundle {
   }
   const holdings = store.sync?.holdings() ?? { subscribe: [], fetch: [] };
   const names = (refs: readonly DocRef[]): string[] => refs.map((ref) => `${ref.collection}.${ref.id}`);
-  return { yracer: BUNDLE_VERSION, docs, local, subscribe: names(holdings.subscribe), fetch: names(holdings.fetch) };
+  const refs = bundleRefs(store);
+  return { yracer: BUNDLE_VERSION, docs, local, subscribe: names(holdings.subscribe), fetch: names(holdings.fetch), ...(refs ? { refs } : {}) };
 }
 
 /** A bundle checked for shape, its states decoded. */
@@ -55,6 +59,7 @@ export interface ReadBundle {
   readonly local: ReadonlyArray<{ readonly collection: string; readonly id: string; readonly value: JsonValue }>;
   readonly subscribe: readonly DocRef[];
   readonly fetch: readonly DocRef[];
+  readonly refs: readonly BundledRef[];
 }
 
 /** Checks and decodes a bundle; throws a `TypeError` saying what is wrong. */
@@ -98,7 +103,7 @@ export function readBundle(bundle: unknown): ReadBundle {
       if (extra !== undefined) return fail(`${name}[${i}] must be "collection.id"`);
       return docKey(`${name}[${i}]`, collection, id);
     });
-  return { docs, local, subscribe: refs('subscribe'), fetch: refs('fetch') };
+  return { docs, local, subscribe: refs('subscribe'), fetch: refs('fetch'), refs: readBundledRefs(b['refs']) };
 }
 
 /** Base64 of bytes (btoa, in chunks: works in browsers and Node alike). */
@@ -137,6 +142,7 @@ export function loadBundle(target: BundleTarget, bundle: ReadBundle): void {
   for (const { collection, id, value } of bundle.local) checkLocalValue(`${collection}.${id}`, value);
   for (const { collection, id, state, loaded } of bundle.docs) target.store.load(collection, id, state, loaded);
   for (const { collection, id, value } of bundle.local) target.set(`${collection}.${id}`, value);
+  loadBundledRefs(target.store, bundle.refs);
 }
 
 /** Throws unless Yjs applies `state` (to a scratch document, dropped after). */
