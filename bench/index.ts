@@ -12,6 +12,7 @@ import { markdownTable, type BenchModule, type Row } from './harness.ts';
 /** Every bench file, in the order its rows appear. */
 const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchModule>]> = [
   ['model', () => import('./model.bench.ts')],
+  ['refs', () => import('./refs.bench.ts')],
   ['sync', () => import('./sync.bench.ts')],
   ['peers', () => import('./peers.bench.ts')],
   ['react', () => import('./react.bench.ts')],

@@ -111,7 +111,7 @@ export abstract class ModelBase implements WriteScope {
     const segments = splitPath(path);
     const problem = pathProblem(segments);
     if (problem) throw modelError('error', 'get', path, `invalid path: ${problem}`);
-    return readValue(this.store, segments) as T | undefined; // through refs; `list.length` as in Racer
+    return readValue(this.store, segments, path) as T | undefined; // through refs; `list.length` as in Racer
   }
 
   /**

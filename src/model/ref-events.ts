@@ -27,7 +27,7 @@ export function refEvents(store: ModelStore, event: ModelEvent, segments: readon
   const out: Queued[] = [];
   const entries = registry.entries();
   if (event.type === 'insert' || event.type === 'remove' || event.type === 'move') {
-    for (const entry of entries) if (entry.kind === 'ref' && entry.updateIndices) patchIndex(entry, event, segments);
+    for (const entry of entries) if (entry.kind === 'ref' && entry.updateIndices && patchIndex(entry, event, segments)) registry.invalidate();
   }
   for (const entry of entries) {
     if (entry.kind === 'ref') refAlias(store, entry, event, segments, out);
@@ -165,18 +165,18 @@ function wholeList(store: ModelStore, list: RefListEntry, event: ModelEvent, out
   if (!Object.is(value, previous)) out.push(change(list.from, value, previous, event));
 }
 
-/** Moves an `updateIndices` ref to an array item along with it (Racer's rules). */
-function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[]): void {
-  if (ref.to.length <= segments.length || !startsWith(ref.to, segments)) return;
+/** Moves an `updateIndices` ref to an array item along with it (Racer's rules); true when it moved. */
+function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[]): boolean {
+  if (ref.to.length <= segments.length || !startsWith(ref.to, segments)) return false;
   const segment = ref.to[segments.length] as string;
-  if (!isIndexSegment(segment)) return;
+  if (!isIndexSegment(segment)) return false;
   let index = Number(segment);
   if (event.type === 'insert') {
     if (event.index <= index) index += event.values.length;
   } else if (event.type === 'remove') {
     const howMany = event.removed.length;
     if (event.index + howMany <= index) index -= howMany;
-    else if (event.index <= index) return; // the item itself was removed: the ref stays where it was
+    else if (event.index <= index) return false; // the item itself was removed: the ref stays where it was
   } else if (event.type === 'move') {
     const { from, to, howMany } = event;
     if (from <= index && index < from + howMany) index += to - from;
@@ -185,7 +185,9 @@ function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[
       if (to <= index) index += howMany;
     }
   }
+  if (String(index) === segment) return false;
   const next = [...ref.to];
   next[segments.length] = String(index);
   ref.to = next;
+  return true;
 }

@@ -63,6 +63,9 @@ const MAX_HOPS = 64;
 export class RefRegistry {
   readonly #root: Node = { children: new Map(), entry: null };
   readonly #all = new Set<AnyRef>();
+  /** Resolutions by path that went through no ref list (those depend on ids), dropped whenever a ref changes. */
+  readonly #cache = new Map<string, Resolved>();
+  #throughList = false;
 
   /** Number of refs and ref lists. */
   get size(): number {
@@ -93,6 +96,7 @@ export class RefRegistry {
       node = next;
     }
     const old = node.entry;
+    this.invalidate();
     if (old) this.#all.delete(old);
     node.entry = entry;
     this.#all.add(entry);
@@ -114,7 +118,26 @@ export class RefRegistry {
     return removed;
   }
 
+  /** Drops cached resolutions (a ref was added, removed or moved). */
+  invalidate(): void {
+    this.#cache.clear();
+  }
+
+  /** `resolve` of a path given as a string too, cached while the refs stay as they are. */
+  resolvePath(path: string, segments: readonly string[], read: (segments: readonly string[]) => unknown): Resolved {
+    const hit = this.#cache.get(path);
+    if (hit !== undefined) return hit;
+    this.#throughList = false;
+    const resolved = this.resolve(segments, read);
+    if (!this.#throughList && resolved.kind === 'path') {
+      if (this.#cache.size >= 10_000) this.#cache.clear();
+      this.#cache.set(path, resolved);
+    }
+    return resolved;
+  }
+
   #detach(entry: AnyRef): void {
+    this.invalidate();
     const walk = (node: Node, i: number): void => {
       if (i === entry.from.length) {
         if (node.entry === entry) node.entry = null;
@@ -155,6 +178,7 @@ export class RefRegistry {
       const entry = node.entry;
       if (!entry) continue;
       if (entry.kind === 'ref') return [...entry.to, ...segments.slice(i + 1)];
+      this.#throughList = true;
       if (i === segments.length - 1) return { kind: 'list', list: entry };
       const index = segments[i + 1] as string;
       const ids = read(entry.ids);

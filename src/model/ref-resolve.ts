@@ -26,9 +26,15 @@ export function readThrough(store: ModelStore, segments: readonly string[]): unk
   return undefined;
 }
 
-/** What `get` reads: through refs, and as in Racer `list.length` is an array's (or a string's) length; an object's own `length` key is read as any key. */
-export function readValue(store: ModelStore, segments: readonly string[]): unknown {
-  const value = readThrough(store, segments);
+/** What `get` reads (`path` is `segments` joined): through refs, and as in Racer `list.length` is an array's (or a string's) length; an object's own `length` key is read as any key. */
+export function readValue(store: ModelStore, segments: readonly string[], path: string): unknown {
+  const registry = registryOf(store);
+  let value: unknown;
+  if (registry === undefined || registry.size === 0) value = store.read(segments);
+  else {
+    const resolved = registry.resolvePath(path, segments, (at) => readThrough(store, at));
+    value = resolved.kind === 'path' ? store.read(resolved.segments) : resolved.kind === 'list' ? listValue(store, resolved.list) : undefined;
+  }
   if (value === undefined && segments[segments.length - 1] === 'length') {
     const parent = readThrough(store, segments.slice(0, -1));
     if (Array.isArray(parent) || typeof parent === 'string') return parent.length;
@@ -87,7 +93,7 @@ export type WriteTarget = { readonly path: string; readonly list: null } | { rea
 export function writeTarget(store: ModelStore, method: string, path: string): WriteTarget {
   const registry = registryOf(store);
   if (registry === undefined || registry.size === 0) return { path, list: null };
-  const resolved = registry.resolve(splitPath(path), (at) => readThrough(store, at));
+  const resolved = registry.resolvePath(path, splitPath(path), (at) => readThrough(store, at));
   if (resolved.kind === 'path') return { path: resolved.segments.join('.'), list: null };
   if (resolved.kind === 'list') return { path: resolved.list.from.join('.'), list: resolved.list };
   throw modelError('range', method, path, resolved.reason);
