@@ -1,10 +1,12 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
+import { hydrateRoot } from 'react-dom/client';
+import { renderToString } from 'react-dom/server';
 import { memo, type ReactNode } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createModel, type Model } from '../../src/index.ts';
 import { useDoc, useValue } from '../../src/react/index.ts';
-import { reactScope, RenderCounts, renderWith } from '../helpers/react-fixtures.tsx';
+import { provided, reactScope, RenderCounts, renderWith } from '../helpers/react-fixtures.tsx';
 
 const opened = reactScope();
 const counts = new RenderCounts();
@@ -118,5 +120,35 @@ describe('React hooks through refs', () => {
     expect(view.getByTestId('doc').textContent).toBe('B');
     act(() => void model.set('todos.b.title', 'BB'));
     expect(view.getByTestId('doc').textContent).toBe('BB');
+  });
+
+  it('a page rendered on the server with refs hydrates from the bundle and stays live', async () => {
+    const server = todos();
+    server.ref('_page.todo', 'todos.a');
+    server.set('_page.ids', ['c', 'a']);
+    server.refList('_page.list', 'todos', '_page.ids');
+    const page = (
+      <>
+        <Value path="_page.todo.title" name="title" />
+        <List />
+      </>
+    );
+    const html = renderToString(provided(server, page));
+    const browser = opened.model(createModel({ bundle: JSON.parse(JSON.stringify(await server.bundle())) as never }));
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    document.body.append(container);
+    const errors: unknown[] = [];
+    const root = hydrateRoot(container, provided(browser, page), { onRecoverableError: (error) => errors.push(error) });
+    await act(async () => {});
+    expect(errors).toEqual([]);
+    expect(html).toContain('<li data-testid="row:0">C</li>');
+    expect(container.querySelector('[data-testid="title"]')?.textContent).toBe('"A"');
+    expect([...container.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['C', 'A']);
+    act(() => void browser.set('todos.a.title', 'AA'));
+    expect(container.querySelector('[data-testid="title"]')?.textContent).toBe('"AA"');
+    expect(container.querySelector('[data-testid="row:1"]')?.textContent).toBe('AA');
+    act(() => root.unmount());
+    container.remove();
   });
 });
