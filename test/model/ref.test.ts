@@ -196,6 +196,68 @@ describe('ref', () => {
     expect(heard).toEqual([expect.objectContaining({ type: 'change', path: '_page.todo.title', value: 'Eggs', remote: true })]);
   });
 
+  describe("Racer's event cases", () => {
+    it('re-emits when a parent of the target is changed', () => {
+      const model = createModel();
+      model.ref('_page.color', '_page.colors.green');
+      const heard = hear(model, '_page.color');
+      model.set('_page.colors', { green: '#0e0' });
+      expect(heard).toEqual([expect.objectContaining({ type: 'change', value: '#0e0', previous: undefined })]);
+    });
+
+    it('re-emits on a ref to a ref made before the ref it points to', () => {
+      const model = createModel();
+      model.ref('_page.myFavorite', '_page.color');
+      model.ref('_page.color', '_page.colors.green');
+      const heard = hear(model, '_page.myFavorite');
+      model.set('_page.colors.green', '#0f0');
+      expect(heard).toEqual([expect.objectContaining({ type: 'change', value: '#0f0' })]);
+    });
+
+    it('re-emits on every ref to the same target, in the order they were made', () => {
+      const model = createModel();
+      model.set('_page.colors.green', '#0f0');
+      model.ref('_page.favorites.my', '_page.colors.green');
+      model.ref('_page.favorites.your', '_page.colors.green');
+      const heard: Array<[string, unknown]> = [];
+      model.on('change', '_page.favorites.*', (event, [capture]) => heard.push([capture ?? '', event.value]));
+      model.set('_page.colors.green', '#0f1');
+      expect(heard).toEqual([['my', '#0f1'], ['your', '#0f1']]);
+    });
+
+    it('takes refs and ref lists made inside a listener at once', () => {
+      const model = createModel();
+      model.on('change', '_page.start', () => {
+        model.ref('_page.myColor', '_page.color');
+        model.ref('_page.yourColor', '_page.color');
+        model.set('_page.yourColor', 'green');
+        model.set('_page.colors', { red: '#f00', green: '#0f0', blue: '#00f' });
+        model.set('_page.ids', ['blue', 'green']);
+        model.refList('_page.list', '_page.colors', '_page.ids');
+      });
+      model.set('_page.start', true);
+      expect(model.get('_page.color')).toBe('green');
+      expect(model.get('_page.myColor')).toBe('green');
+      expect(model.get('_page.list')).toEqual(['#00f', '#0f0']);
+    });
+
+    it('removing a ref to the same target inside a listener is fine', () => {
+      const model = createModel();
+      model.ref('_page.ref1', '_page.color');
+      model.ref('_page.ref2', '_page.color');
+      model.set('_page.color', 'red');
+      const listener = model.on('change', '_page.ref1', () => {
+        model.removeListener(listener);
+        model.removeRef('_page.ref2');
+      });
+      model.set('_page.color', 'green');
+      expect(model.get('_page.ref1')).toBe('green');
+      expect(model.get('_page.ref2')).toBeUndefined(); // a ref is only an alias: removed, its path is empty (Racer keeps a copy)
+      model.set('_page.color', 'blue');
+      expect(model.get('_page.ref1')).toBe('blue');
+    });
+  });
+
   describe('updateIndices', () => {
     it('follows an item when items are inserted before it', () => {
       const model = createModel();
