@@ -14,8 +14,12 @@ export type RefTarget = Subpath | ModelBase;
 
 /** `ModelBase` with refs; `ModelPromised` and `Model` build on it. */
 export abstract class ModelRefs extends ModelBase {
-  #target(to: RefTarget): string {
-    return to instanceof ModelBase ? to.path() : this.path(to);
+  #target(method: string, to: RefTarget): string {
+    if (to instanceof ModelBase) return to.path();
+    if (typeof to !== 'string' && typeof to !== 'number') {
+      throw new TypeError(`yracer ${method}(): a target must be a path or a scoped model, got ${to === null ? 'null' : typeof to}`);
+    }
+    return this.path(to);
   }
 
   /**
@@ -39,7 +43,7 @@ export abstract class ModelRefs extends ModelBase {
   ref(pathOrTo: RefTarget | Query<unknown>, to?: RefTarget | Query<unknown>, options?: RefOptions): this {
     const [from, target] = to === undefined ? [this.path(), pathOrTo] : [this.path(pathOrTo as Subpath), to];
     if (target instanceof Query) target.ref(from);
-    else addRef(this.store, from, this.#target(target), options);
+    else addRef(this.store, from, this.#target('ref', target), options);
     return this.scope(from);
   }
 
@@ -60,7 +64,7 @@ export abstract class ModelRefs extends ModelBase {
    */
   refList(path: Subpath, collection: RefTarget, ids: RefTarget, options?: RefListOptions): this {
     const from = this.path(path);
-    addRefList(this.store, from, this.#target(collection), this.#target(ids), options);
+    addRefList(this.store, from, this.#target('refList', collection), this.#target('refList', ids), options);
     return this.scope(from);
   }
 

@@ -121,6 +121,13 @@ describe('refList', () => {
     expect(model.get('colors')).toEqual({ green: GREEN });
   });
 
+  it('with deleteRemoved, set of the list deletes the items it leaves out', () => {
+    const model = setup({ deleteRemoved: true });
+    model.set('list', [GREEN]);
+    expect(model.get('ids')).toEqual(['green']);
+    expect(model.get('colors')).toEqual({ green: GREEN });
+  });
+
   it('refuses to write a non-object item, naming the list and writing nothing', () => {
     const model = setup();
     expect(() => model.push('list', 'blue')).toThrow(/yracer push\('_page\.list'\): item 0 must be an object/);
@@ -190,5 +197,8 @@ describe('refList', () => {
     const model = createModel();
     expect(() => model.refList('_page', 'colors', '_page.ids')).toThrow(/refList\('_page'\)/);
     expect(() => model.refList('_page.list', 'colors', 'ids')).toThrow(/ids path/);
+    expect(() => model.refList('_page.list', 'colors', {} as never)).toThrow(/yracer refList\(\): a target must be a path or a scoped model, got object/);
+    expect(() => model.ref('_page.x', null as never)).toThrow(/yracer ref\(\): a target must be a path/);
+    expect(model.get('_page.list')).toBeUndefined();
   });
 });
