@@ -88,8 +88,11 @@ export class EventBus {
           for (const [registration, captures] of matches) {
             if (registration.active) errors.run(() => registration.fn(event, captures));
           }
-          const more = this.expand?.(event, segments);
-          if (more !== undefined && more.length > 0) this.#queue.splice(i + 1, 0, ...more);
+          const expand = this.expand;
+          if (expand) errors.run(() => {
+            const more = expand(event, segments);
+            if (more.length > 0) this.#queue.splice(i + 1, 0, ...more);
+          });
         }
         const after = [...this.#after];
         this.#after.clear();
