@@ -66,6 +66,8 @@ export class RefRegistry {
   /** Resolutions by path that went through no ref list (those depend on ids), dropped whenever a ref changes. */
   readonly #cache = new Map<string, Resolved>();
   #throughList = false;
+  /** @internal How resolution reads a ref list's ids (set once by ref-resolve.ts). */
+  reader: ((segments: readonly string[]) => unknown) | null = null;
 
   /** Number of refs and ref lists. */
   get size(): number {

@@ -5,22 +5,27 @@
 import { modelError } from './model-error.ts';
 import type { ModelStore } from './model-store.ts';
 import { splitPath } from './path.ts';
-import { registryOf, type RefListEntry, type Resolved } from './ref-registry.ts';
+import { registryOf, type RefListEntry, type RefRegistry, type Resolved } from './ref-registry.ts';
 
 const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** The registry's reader of ids (through refs), made once per store. */
+function readerOf(registry: RefRegistry, store: ModelStore): (segments: readonly string[]) => unknown {
+  return (registry.reader ??= (at) => readThrough(store, at));
+}
 
 /** Resolves split segments through the store's refs (a plain path when it has none). */
 export function resolveSegments(store: ModelStore, segments: readonly string[]): Resolved {
   const registry = registryOf(store);
   if (registry === undefined || registry.size === 0) return { kind: 'path', segments };
-  return registry.resolve(segments, (at) => readThrough(store, at));
+  return registry.resolve(segments, readerOf(registry, store));
 }
 
 /** The snapshot at a path, read through refs (a ref list's path reads as its array of items). */
 export function readThrough(store: ModelStore, segments: readonly string[]): unknown {
   const registry = registryOf(store);
   if (registry === undefined || registry.size === 0) return store.read(segments);
-  const resolved = registry.resolve(segments, (at) => readThrough(store, at));
+  const resolved = registry.resolve(segments, readerOf(registry, store));
   if (resolved.kind === 'path') return store.read(resolved.segments);
   if (resolved.kind === 'list') return listValue(store, resolved.list);
   return undefined;
@@ -32,7 +37,7 @@ export function readValue(store: ModelStore, segments: readonly string[], path: 
   let value: unknown;
   if (registry === undefined || registry.size === 0) value = store.read(segments);
   else {
-    const resolved = registry.resolvePath(path, segments, (at) => readThrough(store, at));
+    const resolved = registry.resolvePath(path, segments, readerOf(registry, store));
     value = resolved.kind === 'path' ? store.read(resolved.segments) : resolved.kind === 'list' ? listValue(store, resolved.list) : undefined;
   }
   if (value === undefined && segments[segments.length - 1] === 'length') {
@@ -93,7 +98,7 @@ export type WriteTarget = { readonly path: string; readonly list: null } | { rea
 export function writeTarget(store: ModelStore, method: string, path: string): WriteTarget {
   const registry = registryOf(store);
   if (registry === undefined || registry.size === 0) return { path, list: null };
-  const resolved = registry.resolvePath(path, splitPath(path), (at) => readThrough(store, at));
+  const resolved = registry.resolvePath(path, splitPath(path), readerOf(registry, store));
   if (resolved.kind === 'path') return { path: resolved.segments.join('.'), list: null };
   if (resolved.kind === 'list') return { path: resolved.list.from.join('.'), list: resolved.list };
   throw modelError('range', method, path, resolved.reason);
