@@ -31,7 +31,7 @@ export type {
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
 export { ModelPromised } from './model/model-promised.ts';
-export { ModelRefs, type RefTarget } from './model/model-refs.ts';
+export { ModelRefs, type RefTarget, type Reffable } from './model/model-refs.ts';
 export type { RefListOptions, RefOptions } from './model/ref-methods.ts';
 export type { BundledRef } from './model/ref-bundle.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';

@@ -6,11 +6,20 @@
  */
 import { ModelBase } from './model-base.ts';
 import type { Subpath } from './path.ts';
-import { Query } from './query.ts';
+import type { Query } from './query.ts';
 import { addRef, addRefList, dereference, removeAllRefs, removeRef, type RefListOptions, type RefOptions } from './ref-methods.ts';
 
 /** A ref target: a path relative to the model, or a scoped model (its absolute path). */
 export type RefTarget = Subpath | ModelBase;
+
+/** Something that makes a ref at a path itself, as Racer's queries and filters do (`query.ref(path)`). */
+export interface Reffable {
+  ref(path: string): unknown;
+}
+
+function isReffable(value: unknown): value is Reffable {
+  return typeof value === 'object' && value !== null && !(value instanceof ModelBase) && typeof (value as Partial<Reffable>).ref === 'function';
+}
 
 /** `ModelBase` with refs; `ModelPromised` and `Model` build on it. */
 export abstract class ModelRefs extends ModelBase {
@@ -30,19 +39,20 @@ export abstract class ModelRefs extends ModelBase {
    * need not exist (a document not loaded yet reads undefined, and its
    * `load` is emitted at `path` as a `change`). With `{ updateIndices: true }`
    * a ref to an array item follows the item when items are inserted,
-   * removed or moved before it. A query as `to` is `query.ref(path)`.
+   * removed or moved before it. A query (or anything else with a
+   * `ref(path)` method, as Racer's filters) as `to` is `to.ref(path)`.
    * Refs onto themselves or in a cycle throw an `Error` naming the path.
    *
    * @example
    * const $todo = model.ref('_page.todo', 'todos.a');
    * $todo.set('done', true); // writes todos.a.done; listeners of _page.todo.done hear it too
    */
-  ref(path: Subpath, to: RefTarget | Query<unknown>, options?: RefOptions): this;
+  ref(path: Subpath, to: RefTarget | Query<unknown> | Reffable, options?: RefOptions): this;
   /** `ref(to)`: this model's own path becomes the alias of `to`. */
-  ref(to: RefTarget | Query<unknown>): this;
-  ref(pathOrTo: RefTarget | Query<unknown>, to?: RefTarget | Query<unknown>, options?: RefOptions): this {
+  ref(to: RefTarget | Query<unknown> | Reffable): this;
+  ref(pathOrTo: RefTarget | Reffable, to?: RefTarget | Reffable, options?: RefOptions): this {
     const [from, target] = to === undefined ? [this.path(), pathOrTo] : [this.path(pathOrTo as Subpath), to];
-    if (target instanceof Query) target.ref(from);
+    if (isReffable(target)) target.ref(from);
     else addRef(this.store, from, this.#target('ref', target), options);
     return this.scope(from);
   }

@@ -135,6 +135,14 @@ describe('ref', () => {
     expect(model.get('_page.other')).toBe('Milk');
   });
 
+  it('hands the path to a target that makes refs itself (a query, a filter), returning the model at the path', () => {
+    const model = todoModel();
+    const asked: string[] = [];
+    const $x = model.ref('_page.x', { ref: (path: string) => asked.push(path) });
+    expect(asked).toEqual(['_page.x']);
+    expect($x.path()).toBe('_page.x');
+  });
+
   it('replaces a ref made again at the same path', () => {
     const model = todoModel();
     model.set('todos.b', { title: 'Bread' });
