@@ -21,7 +21,7 @@ import { stringInsert, stringRemove } from './string-mutations.ts';
 import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
 import type { AddCallback, WriteCallback } from './write-scope.ts';
 import { writePath, writeTarget } from './ref-resolve.ts';
-import { listDel, listInsert, listMove, listRemove, listSet } from './ref-list-writes.ts';
+import { itemSet, listDel, listInsert, listMove, listRemove, listSet } from './ref-list-writes.ts';
 
 type Args = readonly unknown[];
 
@@ -56,11 +56,12 @@ export class Model extends ModelPromised {
     return writePath(this.store, method, this.path(subpath));
   }
 
-  /** `set` and its variants: through refs; on a ref list's path, the list's ids become those of the items. */
+  /** `set` and its variants: through refs; on a ref list's path, the list's ids become those of the items; on an item, an item with another id takes its place. */
   #setLike(method: string, args: Args, write: (path: string, value: unknown, callback?: WriteCallback) => unknown): unknown {
     const [path, value, callback] = this.#valueArgs(args);
     const target = writeTarget(this.store, method, path);
-    return target.list ? listSet(this, target.list, value, method, callback) : write(target.path, value, callback);
+    if (target.list) return listSet(this, target.list, value, method, callback);
+    return target.item ? itemSet(this, target.item, target.path, value, method, callback, write) : write(target.path, value, callback);
   }
 
   #valueArgs(args: Args): [string, unknown, WriteCallback | undefined] {

@@ -13,7 +13,7 @@ import { jsonEqual } from './json-value.ts';
 import { modelError } from './model-error.ts';
 import { isValidDocId } from './path.ts';
 import type { RefListEntry } from './ref-registry.ts';
-import { listValue, readThrough, writePath } from './ref-resolve.ts';
+import { listValue, readThrough, writePath, type ListItem } from './ref-resolve.ts';
 import { setArrayDiff } from './set-array-diff.ts';
 import { delValue, setValue } from './value-mutations.ts';
 import type { WriteCallback, WriteScope } from './write-scope.ts';
@@ -101,5 +101,31 @@ export function listDel(scope: WriteScope, list: RefListEntry, callback?: WriteC
   const before = currentIds(scope, list);
   delValue(scope, idsPath(scope, list, 'del'), callback);
   deleteGone(scope, list, 'del', before);
+  return previous;
+}
+
+/**
+ * `set` (and its variants) of `list.<index>`: an item whose `id` differs from
+ * the id at that index is written at `to.<its id>` and takes the index (as
+ * Racer does); any other value is written at the item (`write`). Returns the
+ * previous item.
+ */
+export function itemSet(
+  scope: WriteScope,
+  item: ListItem,
+  path: string,
+  value: unknown,
+  method: string,
+  callback: WriteCallback | undefined,
+  write: (path: string, value: unknown, callback?: WriteCallback) => unknown,
+): unknown {
+  const { list, index } = item;
+  const old = currentIds(scope, list)[index];
+  const id = isPlainObject(value) ? value['id'] : undefined;
+  if (typeof id !== 'string' || id === old) return write(path, value, callback);
+  const previous = typeof old === 'string' ? readThrough(scope.store, [...list.to, old]) : undefined;
+  itemIds(scope, list, method, [value]);
+  setValue(scope, `${idsPath(scope, list, method)}.${index}`, id, callback, method);
+  deleteGone(scope, list, method, [old]);
   return previous;
 }

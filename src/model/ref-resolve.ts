@@ -4,7 +4,7 @@
  */
 import { modelError } from './model-error.ts';
 import type { ModelStore } from './model-store.ts';
-import { splitPath } from './path.ts';
+import { isIndexSegment, splitPath } from './path.ts';
 import { registryOf, type RefListEntry, type RefRegistry, type Resolved } from './ref-registry.ts';
 
 const NO_ITEMS: readonly unknown[] = Object.freeze([]);
@@ -86,8 +86,18 @@ export function indicesById(store: ModelStore, list: RefListEntry): ReadonlyMap<
   return byId;
 }
 
-/** What a mutator writes at: a resolved path, or a ref list (its own path). */
-export type WriteTarget = { readonly path: string; readonly list: null } | { readonly path: string; readonly list: RefListEntry };
+/** A ref list item named directly (`list.<index>`). */
+export interface ListItem {
+  readonly list: RefListEntry;
+  readonly index: number;
+}
+
+/** What a mutator writes at: a resolved path; a ref list (`list`, its own path); and whether the path is a ref list's item (`item`). */
+export interface WriteTarget {
+  readonly path: string;
+  readonly list: RefListEntry | null;
+  readonly item: ListItem | null;
+}
 
 /**
  * The path a mutator of `method` writes at, resolved through refs; a ref
@@ -97,11 +107,19 @@ export type WriteTarget = { readonly path: string; readonly list: null } | { rea
  */
 export function writeTarget(store: ModelStore, method: string, path: string): WriteTarget {
   const registry = registryOf(store);
-  if (registry === undefined || registry.size === 0) return { path, list: null };
-  const resolved = registry.resolvePath(path, splitPath(path), readerOf(registry, store));
-  if (resolved.kind === 'path') return { path: resolved.segments.join('.'), list: null };
-  if (resolved.kind === 'list') return { path: resolved.list.from.join('.'), list: resolved.list };
+  if (registry === undefined || registry.size === 0) return { path, list: null, item: null };
+  const segments = splitPath(path);
+  const resolved = registry.resolvePath(path, segments, readerOf(registry, store));
+  if (resolved.kind === 'path') return { path: resolved.segments.join('.'), list: null, item: listItem(registry, segments) };
+  if (resolved.kind === 'list') return { path: resolved.list.from.join('.'), list: resolved.list, item: null };
   throw modelError('range', method, path, resolved.reason);
+}
+
+function listItem(registry: RefRegistry, segments: readonly string[]): ListItem | null {
+  const last = segments[segments.length - 1];
+  if (segments.length < 3 || last === undefined || !isIndexSegment(last)) return null;
+  const entry = registry.at(segments.slice(0, -1));
+  return entry?.kind === 'list' ? { list: entry, index: Number(last) } : null;
 }
 
 /** The resolved path a mutator writes at; a ref list's own path is an error for methods that cannot change a list. */

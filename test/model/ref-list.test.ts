@@ -76,6 +76,19 @@ describe('refList', () => {
     expect(model.get('colors.red.rgb')).toEqual([255, 0, 0, 1]);
   });
 
+  it('set of an item with another id puts that item at the index (as Racer), one with the same id writes the item', () => {
+    const model = setup({ deleteRemoved: true });
+    const blue = { id: 'blue', hex: '#00f' };
+    expect(model.set('list.1', blue)).toEqual(GREEN);
+    expect(model.get('ids')).toEqual(['red', 'blue', 'red']);
+    expect(model.get('colors')).toEqual({ red: RED, blue }); // green left the list: deleteRemoved
+    model.set('list.1', { id: 'blue', hex: '#00e' });
+    expect(model.get('colors.blue')).toEqual({ id: 'blue', hex: '#00e' });
+    model.set('list.0', { hex: '#e00' }); // no id: written at the item
+    expect(model.get('colors.red')).toEqual({ hex: '#e00' });
+    expect(model.get('ids')).toEqual(['red', 'blue', 'red']);
+  });
+
   it('set of the list sets the ids and the items that differ; del empties the ids', () => {
     const model = setup();
     const blue = { id: 'blue', hex: '#00f' };
