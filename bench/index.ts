@@ -13,6 +13,7 @@ import { markdownTable, type BenchModule, type Row } from './harness.ts';
 const BENCHES: ReadonlyArray<readonly [name: string, load: () => Promise<BenchModule>]> = [
   ['model', () => import('./model.bench.ts')],
   ['reactive', () => import('./reactive.bench.ts')],
+  ['refs', () => import('./refs.bench.ts')],
   ['sync', () => import('./sync.bench.ts')],
   ['peers', () => import('./peers.bench.ts')],
   ['react', () => import('./react.bench.ts')],

@@ -15,7 +15,8 @@ import { ListenerRegistry } from './listener-registry.ts';
 /** A listener function as stored by the bus. */
 export type BusListener = (event: ModelEvent, captures: readonly string[]) => void;
 
-interface Queued {
+/** An event and its path split into segments. */
+export interface Queued {
   readonly event: ModelEvent;
   readonly segments: readonly string[];
 }
@@ -27,6 +28,8 @@ export class EventBus {
   #flushing = false;
   #holds = 0;
   readonly #after = new Set<() => void>();
+  /** Derives more events from one being delivered (refs re-emit at their paths); they are delivered right after it. */
+  expand: ((event: ModelEvent, segments: readonly string[]) => readonly Queued[]) | null = null;
 
   /** Registers `fn` for events of `type` whose path matches the pattern segments. */
   on(type: ListenableType, segments: readonly string[], fn: BusListener): void {
@@ -85,6 +88,11 @@ export class EventBus {
           for (const [registration, captures] of matches) {
             if (registration.active) errors.run(() => registration.fn(event, captures));
           }
+          const expand = this.expand;
+          if (expand) errors.run(() => {
+            const more = expand(event, segments);
+            if (more.length > 0) this.#queue.splice(i + 1, 0, ...more);
+          });
         }
         const after = [...this.#after];
         this.#after.clear();

@@ -26,6 +26,7 @@ import type { Query } from './query.ts';
 import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
 import { presenceFor, type Presence } from './presence.ts';
 import { deepCopy, orDefault, orThrow, shallowCopy, valuesOf } from './value-reads.ts';
+import { readValue } from './ref-resolve.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 
@@ -110,13 +111,7 @@ export abstract class ModelBase implements WriteScope {
     const segments = splitPath(path);
     const problem = pathProblem(segments);
     if (problem) throw modelError('error', 'get', path, `invalid path: ${problem}`);
-    const value = this.store.read(segments);
-    // As in Racer, `list.length` reads an array's (or a string's) length; an object's own `length` key is read as any key.
-    if (value === undefined && segments[segments.length - 1] === 'length') {
-      const parent = this.store.read(segments.slice(0, -1));
-      if (Array.isArray(parent) || typeof parent === 'string') return parent.length as T;
-    }
-    return value as T | undefined;
+    return readValue(this.store, segments, path) as T | undefined; // through refs; `list.length` as in Racer
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ModelStore } from './model-store.ts';
 import { isValidCollection, isValidDocId } from './path.ts';
 import type { DocRef } from './sync-port.ts';
 import { functionsOf, readBundledStarts, type BundledStart, type StartCall } from './reactive-functions.ts';
+import { bundleRefs, loadBundledRefs, readBundledRefs, type BundledRef } from './ref-bundle.ts';
 
 /** The bundle format version this code writes and reads. */
 export const BUNDLE_VERSION = 1;
@@ -30,6 +31,8 @@ export interface ModelBundle {
   readonly fetch: readonly string[];
   /** Functions started by name, as Racer bundles them: `[output, ...inputs, options?, name]` (absent when none). */
   readonly fns?: readonly BundledStart[];
+  /** Refs and ref lists, in the order they were made (absent when there are none). */
+  readonly refs?: readonly BundledRef[];
 }
 
 /** Serializes what a store holds. */
@@ -50,7 +53,8 @@ export function createBundle(store: ModelStore): ModelBundle {
   const holdings = store.sync?.holdings() ?? { subscribe: [], fetch: [] };
   const names = (refs: readonly DocRef[]): string[] => refs.map((ref) => `${ref.collection}.${ref.id}`);
   const fns = functionsOf(store).bundle();
-  const bundle = { yracer: BUNDLE_VERSION, docs, local, subscribe: names(holdings.subscribe), fetch: names(holdings.fetch) };
+  const refs = bundleRefs(store);
+  const bundle = { yracer: BUNDLE_VERSION, docs, local, subscribe: names(holdings.subscribe), fetch: names(holdings.fetch), ...(refs ? { refs } : {}) };
   return fns.length > 0 ? { ...bundle, fns } : bundle;
 }
 
@@ -61,6 +65,7 @@ export interface ReadBundle {
   readonly subscribe: readonly DocRef[];
   readonly fetch: readonly DocRef[];
   readonly fns: readonly StartCall[];
+  readonly refs: readonly BundledRef[];
 }
 
 /** Checks and decodes a bundle; throws a `TypeError` saying what is wrong. */
@@ -104,7 +109,7 @@ export function readBundle(bundle: unknown): ReadBundle {
       if (extra !== undefined) return fail(`${name}[${i}] must be "collection.id"`);
       return docKey(`${name}[${i}]`, collection, id);
     });
-  return { docs, local, subscribe: refs('subscribe'), fetch: refs('fetch'), fns: readBundledStarts(b['fns']) };
+  return { docs, local, subscribe: refs('subscribe'), fetch: refs('fetch'), fns: readBundledStarts(b['fns']), refs: readBundledRefs(b['refs']) };
 }
 
 /** Base64 of bytes (btoa, in chunks: works in browsers and Node alike). */
@@ -143,6 +148,7 @@ export function loadBundle(target: BundleTarget, bundle: ReadBundle): void {
   for (const { collection, id, value } of bundle.local) checkLocalValue(`${collection}.${id}`, value);
   for (const { collection, id, state, loaded } of bundle.docs) target.store.load(collection, id, state, loaded);
   for (const { collection, id, value } of bundle.local) target.set(`${collection}.${id}`, value);
+  loadBundledRefs(target.store, bundle.refs);
   // Started by name: those whose name is registered now start, the others once `model.fn` registers it.
   functionsOf(target.store).restore(bundle.fns);
 }

@@ -8,7 +8,7 @@
  * an alias. `Model` implements the mutators these call.
  */
 import type { HoldItem } from './hold-items.ts';
-import { ModelBase } from './model-base.ts';
+import { ModelRefs } from './model-refs.ts';
 import type { ModelBundle } from './model-bundle.ts';
 import type { Subpath } from './path.ts';
 
@@ -22,8 +22,8 @@ function withSubpath(args: readonly unknown[]): unknown[] {
   return args.length === 1 ? [undefined, args[0]] : [...args];
 }
 
-/** `ModelBase` with Racer's `*Promised` names; `Model` adds the mutators. */
-export abstract class ModelPromised extends ModelBase {
+/** `ModelBase` (with refs) with Racer's `*Promised` names; `Model` adds the mutators. */
+export abstract class ModelPromised extends ModelRefs {
   /** @internal A mutator with a trailing callback, implemented by `Model`. */
   abstract set(...args: unknown[]): unknown;
   /** @internal */ abstract setNull(...args: unknown[]): unknown;

@@ -20,6 +20,8 @@ import { setDiffDeep } from './set-diff-deep.ts';
 import { stringInsert, stringRemove } from './string-mutations.ts';
 import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
 import type { AddCallback, WriteCallback } from './write-scope.ts';
+import { writePath, writeTarget } from './ref-resolve.ts';
+import { itemSet, listDel, listInsert, listMove, listRemove, listSet } from './ref-list-writes.ts';
 
 type Args = readonly unknown[];
 
@@ -49,6 +51,19 @@ export class Model extends ModelReactive {
     return new Model(this.store, at, passed, muted) as this;
   }
 
+  /** The path a mutator writes at, through refs (a ref list's own path is refused). */
+  #to(method: string, subpath?: Subpath): string {
+    return writePath(this.store, method, this.path(subpath));
+  }
+
+  /** `set` and its variants: through refs; on a ref list's path, the list's ids become those of the items; on an item, an item with another id takes its place. */
+  #setLike(method: string, args: Args, write: (path: string, value: unknown, callback?: WriteCallback) => unknown): unknown {
+    const [path, value, callback] = this.#valueArgs(args);
+    const target = writeTarget(this.store, method, path);
+    if (target.list) return listSet(this, target.list, value, method, callback);
+    return target.item ? itemSet(this, target.item, target.path, value, method, callback, write) : write(target.path, value, callback);
+  }
+
   #valueArgs(args: Args): [string, unknown, WriteCallback | undefined] {
     if (args.length <= 1) return [this.path(), args[0], undefined];
     return [this.path(args[0] as Subpath | undefined), args[1], callbackArg(args[2])];
@@ -69,28 +84,29 @@ export class Model extends ModelReactive {
   set(value: unknown): unknown;
   set(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
   set(...args: unknown[]): unknown {
-    return setValue(this, ...this.#valueArgs(args));
+    return this.#setLike('set', args, (path, value, callback) => setValue(this, path, value, callback));
   }
 
   /** Sets the value only when the current one is null or undefined; returns the value now there. */
   setNull(value: unknown): unknown;
   setNull(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
   setNull(...args: unknown[]): unknown {
-    return setNull(this, ...this.#valueArgs(args));
+    const [path, value, callback] = this.#valueArgs(args);
+    return setNull(this, writePath(this.store, 'setNull', path), value, callback);
   }
 
   /** Sets the value only when it is not deep-equal to the current one; returns the previous value. */
   setDiff(value: unknown): unknown;
   setDiff(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
   setDiff(...args: unknown[]): unknown {
-    return setDiff(this, ...this.#valueArgs(args));
+    return this.#setLike('setDiff', args, (path, value, callback) => setDiff(this, path, value, callback));
   }
 
   /** Deep-diffs the value into place, writing only what changed; returns the previous value. */
   setDiffDeep(value: unknown): unknown;
   setDiffDeep(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): unknown;
   setDiffDeep(...args: unknown[]): unknown {
-    return setDiffDeep(this, ...this.#valueArgs(args));
+    return this.#setLike('setDiffDeep', args, (path, value, callback) => setDiffDeep(this, path, value, callback));
   }
 
   /**
@@ -108,8 +124,7 @@ export class Model extends ModelReactive {
   setArrayDiff(array: readonly unknown[]): unknown;
   setArrayDiff(subpath: Subpath | undefined, array: readonly unknown[], callback?: WriteCallback): unknown;
   setArrayDiff(...args: unknown[]): unknown {
-    const [path, value, callback] = this.#valueArgs(args);
-    return setArrayDiff(this, path, value, 'identity', callback);
+    return this.#setLike('setArrayDiff', args, (path, value, callback) => setArrayDiff(this, path, value, 'identity', callback));
   }
 
   /**
@@ -122,15 +137,15 @@ export class Model extends ModelReactive {
   setArrayDiffDeep(array: readonly unknown[]): unknown;
   setArrayDiffDeep(subpath: Subpath | undefined, array: readonly unknown[], callback?: WriteCallback): unknown;
   setArrayDiffDeep(...args: unknown[]): unknown {
-    const [path, value, callback] = this.#valueArgs(args);
-    return setArrayDiff(this, path, value, 'deep', callback);
+    return this.#setLike('setArrayDiffDeep', args, (path, value, callback) => setArrayDiff(this, path, value, 'deep', callback));
   }
 
   /** Sets each key of `object` below the path, in one transaction. */
   setEach(object: object): void;
   setEach(subpath: Subpath | undefined, object: object, callback?: WriteCallback): void;
   setEach(...args: unknown[]): void {
-    setEach(this, ...this.#valueArgs(args));
+    const [path, value, callback] = this.#valueArgs(args);
+    setEach(this, writePath(this.store, 'setEach', path), value, callback);
   }
 
   /**
@@ -142,7 +157,7 @@ export class Model extends ModelReactive {
   create(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): void;
   create(...args: unknown[]): void {
     const [path, value, callback] = this.#createArgs(args);
-    createDocument(this, path, value, callback);
+    createDocument(this, writePath(this.store, 'create', path), value, callback);
   }
 
   /** Creates a document unless it exists. */
@@ -150,7 +165,7 @@ export class Model extends ModelReactive {
   createNull(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): void;
   createNull(...args: unknown[]): void {
     const [path, value, callback] = this.#createArgs(args);
-    createNullDocument(this, path, value, callback);
+    createNullDocument(this, writePath(this.store, 'createNull', path), value, callback);
   }
 
   /**
@@ -168,7 +183,7 @@ export class Model extends ModelReactive {
   add(...args: unknown[]): string {
     const [rest, callback] = takeCallback(args);
     const [path, value] = rest.length <= 1 ? [this.path(), rest[0]] : [this.path(rest[0] as Subpath), rest[1]];
-    return addDocument(this, path, value, callback as AddCallback | undefined);
+    return addDocument(this, writePath(this.store, 'add', path), value, callback as AddCallback | undefined);
   }
 
   /** Deletes the value (a whole document, a key, or an array element) and returns it. */
@@ -176,7 +191,8 @@ export class Model extends ModelReactive {
   del(subpath: Subpath, callback?: WriteCallback): unknown;
   del(...args: unknown[]): unknown {
     const [rest, callback] = takeCallback(args);
-    return delValue(this, this.path(rest[0] as Subpath | undefined), callback);
+    const target = writeTarget(this.store, 'del', this.path(rest[0] as Subpath | undefined));
+    return target.list ? listDel(this, target.list, callback) : delValue(this, target.path, callback);
   }
 
   /** Adds `by` (default 1) to a number and returns the new value; concurrent increments add up. */
@@ -185,23 +201,21 @@ export class Model extends ModelReactive {
   increment(...args: unknown[]): number {
     const [rest, callback] = takeCallback(args);
     const [subpath, [by = 1]] = takeSubpath(rest);
-    return increment(this, this.path(subpath), by as number, callback);
+    return increment(this, this.#to('increment', subpath), by as number, callback);
   }
 
   /** Appends a value to an array (created when missing); returns the new length. */
   push(value: unknown): number;
   push(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): number;
   push(...args: unknown[]): number {
-    const [path, value, callback] = this.#valueArgs(args);
-    return insertValues(this, path, 'end', [value], callback, 'push');
+    return this.#insert('push', 'end', args);
   }
 
   /** Prepends a value to an array (created when missing); returns the new length. */
   unshift(value: unknown): number;
   unshift(subpath: Subpath | undefined, value: unknown, callback?: WriteCallback): number;
   unshift(...args: unknown[]): number {
-    const [path, value, callback] = this.#valueArgs(args);
-    return insertValues(this, path, 0, [value], callback, 'unshift');
+    return this.#insert('unshift', 0, args);
   }
 
   /** Inserts values at an index of an array; returns the new length. */
@@ -210,7 +224,9 @@ export class Model extends ModelReactive {
   insert(...args: unknown[]): number {
     const [rest, callback] = takeCallback(args);
     const [subpath, [index, ...values]] = takeSubpath(rest);
-    return insertValues(this, this.path(subpath), index as number, values, callback);
+    const target = writeTarget(this.store, 'insert', this.path(subpath));
+    if (target.list) return listInsert(this, target.list, index as number, values, 'insert', callback);
+    return insertValues(this, target.path, index as number, values, callback);
   }
 
   /** Removes the last element of an array and returns it. */
@@ -218,7 +234,7 @@ export class Model extends ModelReactive {
   pop(subpath: Subpath, callback?: WriteCallback): unknown;
   pop(...args: unknown[]): unknown {
     const [rest, callback] = takeCallback(args);
-    return removeEnd(this, this.path(rest[0] as Subpath | undefined), 'pop', callback);
+    return this.#removeEnd('pop', rest[0] as Subpath | undefined, callback);
   }
 
   /** Removes the first element of an array and returns it. */
@@ -226,7 +242,7 @@ export class Model extends ModelReactive {
   shift(subpath: Subpath, callback?: WriteCallback): unknown;
   shift(...args: unknown[]): unknown {
     const [rest, callback] = takeCallback(args);
-    return removeEnd(this, this.path(rest[0] as Subpath | undefined), 'shift', callback);
+    return this.#removeEnd('shift', rest[0] as Subpath | undefined, callback);
   }
 
   /**
@@ -245,7 +261,9 @@ export class Model extends ModelReactive {
       at = Number(segments.pop());
       path = segments.join('.');
     }
-    return removeValues(this, path, at as number, howMany as number, callback);
+    const target = writeTarget(this.store, 'remove', path);
+    if (target.list) return listRemove(this, target.list, at as number, howMany as number, callback);
+    return removeValues(this, target.path, at as number, howMany as number, callback);
   }
 
   /** Moves `howMany` (default 1) elements from `from` so they start at `to`; returns them. Negative indices count from the end. */
@@ -254,7 +272,9 @@ export class Model extends ModelReactive {
   move(...args: unknown[]): unknown[] {
     const [rest, callback] = takeCallback(args);
     const [subpath, [from, to, howMany = 1]] = takeSubpath(rest);
-    return moveValues(this, this.path(subpath), from as number, to as number, howMany as number, callback);
+    const target = writeTarget(this.store, 'move', this.path(subpath));
+    if (target.list) return listMove(this, target.list, from as number, to as number, howMany as number, callback);
+    return moveValues(this, target.path, from as number, to as number, howMany as number, callback);
   }
 
   /** Inserts text into a string at a character index; concurrent edits merge. */
@@ -263,7 +283,7 @@ export class Model extends ModelReactive {
   stringInsert(...args: unknown[]): void {
     const [rest, callback] = takeCallback(args);
     const [subpath, [index, text]] = takeSubpath(rest);
-    stringInsert(this, this.path(subpath), index as number, text as string, callback);
+    stringInsert(this, this.#to('stringInsert', subpath), index as number, text as string, callback);
   }
 
   /** Removes `howMany` characters of a string at an index; concurrent edits merge. */
@@ -272,6 +292,18 @@ export class Model extends ModelReactive {
   stringRemove(...args: unknown[]): void {
     const [rest, callback] = takeCallback(args);
     const [subpath, [index, howMany]] = takeSubpath(rest);
-    stringRemove(this, this.path(subpath), index as number, howMany as number, callback);
+    stringRemove(this, this.#to('stringRemove', subpath), index as number, howMany as number, callback);
+  }
+
+  #insert(method: 'push' | 'unshift', at: number | 'end', args: Args): number {
+    const [path, value, callback] = this.#valueArgs(args);
+    const target = writeTarget(this.store, method, path);
+    if (target.list) return listInsert(this, target.list, at, [value], method, callback);
+    return insertValues(this, target.path, at, [value], callback, method);
+  }
+
+  #removeEnd(end: 'pop' | 'shift', subpath: Subpath | undefined, callback: WriteCallback | undefined): unknown {
+    const target = writeTarget(this.store, end, this.path(subpath));
+    return target.list ? listRemove(this, target.list, end, 1, callback)[0] : removeEnd(this, target.path, end, callback);
   }
 }

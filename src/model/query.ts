@@ -13,6 +13,7 @@ import type { ModelStore } from './model-store.ts';
 import type { QueryEvent, QueryEventType, QueryListener, QueryStatus } from './query-event.ts';
 import { QueryState, type QueryDelta } from './query-state.ts';
 import { splitPath } from './path.ts';
+import { refQuery, refQueryIds } from './ref-query.ts';
 import type { HoldMode, ServerQuery } from './sync-port.ts';
 
 interface Waiter {
@@ -151,6 +152,24 @@ export class Query<R = readonly unknown[]> {
   /** Releases one `fetch`. */
   async unfetch(): Promise<void> {
     this.#release('fetch');
+  }
+
+  /**
+   * Racer's `query.ref(path)`: makes `path` (absolute, under a local
+   * collection) a ref list of the result documents, in order, kept live
+   * until `model.removeRef(path)`. Returns nothing; read it with `model.get(path)`.
+   *
+   * @example
+   * model.query('todos', { done: false }).ref('_page.open');
+   * model.get('_page.open'); // the open todos; model.set('_page.open.0.done', true) writes todos.<id>.done
+   */
+  ref(path: string): void {
+    refQuery(this.#store, this as Query<unknown>, path);
+  }
+
+  /** Racer's `query.refIds(path)`: makes `path` a ref to the result ids, in order, kept live until `model.removeRef(path)`. */
+  refIds(path: string): void {
+    refQueryIds(this.#store, this as Query<unknown>, path);
   }
 
   /** Racer's name for `subscribe`, which already returns a promise: an alias. */
