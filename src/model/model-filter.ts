@@ -16,6 +16,7 @@ import { FilterIndex, movesWindow } from './filter-index.ts';
 import { writeIds, type SingleMove } from './filter-ids.ts';
 import { lazyView } from './lazy-view.ts';
 import { functionsOf } from './reactive-functions.ts';
+import { addRefList, removeRef } from './ref-methods.ts';
 import { setArrayDiff } from './set-array-diff.ts';
 import { delValue } from './value-mutations.ts';
 import { depthOf, MAX_REACTIVE_DEPTH, originOf, originScope } from './write-origin.ts';
@@ -72,6 +73,8 @@ export class Filter<T = unknown> {
   #depth = 0;
   readonly #listeners = new Set<() => void>();
   readonly #outputs = new Set<string>();
+  /** Paths made ref lists of the result by `ref(path)`. */
+  readonly #refs = new Set<string>();
   #ids: readonly string[] = NO_ITEMS;
   #items: readonly T[] = NO_ITEMS;
   /** True when the index changed in the window since `#ids` and `#items` were taken from it. */
@@ -154,8 +157,29 @@ export class Filter<T = unknown> {
     return this;
   }
 
-  /** Stops following the model: listeners are dropped and the `refIds` paths deleted. */
+  /**
+   * Makes `path` a live list of the result's items, as Racer's `filter.ref`:
+   * a ref list (`model.refList`) over the filter's input whose ids the
+   * filter keeps at a hidden local path (`$filters.<path, dots as ~>`).
+   * `get(path)` is the items in the result's order, and writes to
+   * `path.<i>.field` go to the documents. `destroy()` removes it.
+   *
+   * @example
+   * model.filter('todos', (todo: Todo) => !todo.done).sort('byTitle').ref('_page.open');
+   * model.get('_page.open.0.title');
+   */
+  ref(path: string): this {
+    const idsPath = `$filters.${path.replaceAll('.', '~')}`;
+    this.refIds(idsPath);
+    addRefList(this.#store, path, this.path, idsPath);
+    this.#refs.add(path);
+    return this;
+  }
+
+  /** Stops following the model: listeners are dropped, `ref` lists removed and the `refIds` paths deleted. */
   destroy(): void {
+    for (const path of this.#refs) removeRef(this.#store, path);
+    this.#refs.clear();
     this.#listeners.clear();
     const outputs = [...this.#outputs];
     this.#outputs.clear();
