@@ -26,6 +26,7 @@
 import { Buffer } from 'node:buffer';
 import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
+import { postgresListing } from './postgres-listing.ts';
 import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
 import { indexSql } from './postgres-sort.ts';
@@ -147,6 +148,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
   };
   void ready().catch(() => undefined);
   const writer = new PostgresWriter(pool, tables, ready);
+  const listing = postgresListing(pool, tables);
   let closed = false;
   const assertOpen = (): void => {
     if (closed) throw new Error('yracer postgresStorage: the storage is closed');
@@ -291,6 +293,10 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       // One statement: the states and logs belong to the same snapshot as the matches.
       const { rows } = await pool.query<DocumentRow & { id: string; json: string }>(compiled.documentsSql as string, [...compiled.params]);
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json), documents: rows.map(storedDocument) };
+    },
+    async documentsAfter(after, limit) {
+      await beforeRead();
+      return listing(after, limit);
     },
     async close() {
       if (closed) return;

@@ -25,6 +25,7 @@ import { compileQuery, type CompiledQuery } from './sqlite-query.ts';
 import { threadCommitter, type Committer } from './sqlite-commit-thread.ts';
 import { sqliteDocuments } from './sqlite-documents.ts';
 import { groupCommit } from './sqlite-group-commit.ts';
+import { sqliteListing } from './sqlite-listing.ts';
 import { migrate } from './sqlite-schema.ts';
 import { indexSql } from './sqlite-sort.ts';
 import { sqliteWrites } from './sqlite-writes.ts';
@@ -107,6 +108,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   migrate(db);
   for (const statement of indexes) db.exec(statement);
   const documents = sqliteDocuments(db);
+  const listing = sqliteListing(db);
   const inMemory = file === ':memory:' || file === '';
   const committer: Committer = durability === 'disk' && !inMemory ? threadCommitter(file, synchronous) : inlineCommitter(db);
   const writes = groupCommit(committer);
@@ -214,6 +216,10 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       const compiled = compiledFor(collection, expression);
       await current();
       return runQuery(collection, compiled, queryOptions.documents === true);
+    },
+    async documentsAfter(after, limit) {
+      await current();
+      return listing(after, limit);
     },
     async close() {
       if (closed) return;
