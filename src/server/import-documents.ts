@@ -91,7 +91,7 @@ function checkedLine(text: string): ImportLine {
   const bytes = new Uint8Array(Buffer.from(state, 'base64'));
   const doc = new Y.Doc({ gc: true });
   try {
-    const problem = updateProblem(doc, bytes);
+    const problem = updateProblem(doc, bytes, { metaRoot: true });
     if (problem) throw new Error(`"state" is not a document's state: ${problem.message}`);
     Y.applyUpdate(doc, bytes);
     const value = documentValue(doc);
@@ -121,7 +121,7 @@ async function storeLine(storage: Storage, line: ImportLine, number: number): Pr
       for (const part of stored.state ? [stored.state, ...stored.updates] : stored.updates) Y.applyUpdate(doc, part);
       const before = Y.encodeStateAsUpdate(doc);
       const missing = Y.diffUpdate(line.state, Y.encodeStateVector(doc));
-      const problem = updateProblem(doc, missing);
+      const problem = updateProblem(doc, missing, { metaRoot: true });
       if (problem) throw new ImportLineError(number, `the state cannot be merged into the stored ${line.key.collection}/${line.key.id}: ${problem.message}`);
       Y.applyUpdate(doc, missing);
       if (Buffer.compare(before, Y.encodeStateAsUpdate(doc)) === 0) return 'unchanged';

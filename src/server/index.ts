@@ -9,6 +9,7 @@ export type { ServerLog, ServerOptions, Session } from './server-options.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
 export { AccessRefusedError } from './access-refused-error.ts';
 export type { SchemaMap, StandardSchemaV1 } from '../schema/standard-schema.ts';
+export { versionedSchema, type Migration, type MigrationValue, type VersionedSchema, type VersionOptions } from '../schema/versioned-schema.ts';
 export { VersionConflictError, type AppendOptions, type ListedDocument, type Storage, type StorageKey, type StoredDocument, type StoredUpdates } from '../storage/storage.ts';
 export { exportDocuments, type ExportedDocument, type ExportOptions } from './export-documents.ts';
 export { ImportLineError, importDocuments, type ImportSummary } from './import-documents.ts';

@@ -40,6 +40,8 @@ export interface RoomSettings {
   readonly jsonDelayFor?: (collection: string) => number;
   /** How long a failing storage write is tried again before it fails, in ms (default 0: not tried again). */
   readonly storageRetryMs?: number;
+  /** Runs once the room's document is loaded, before the room is ready (schema migrations: document-migration.ts); must not reject. */
+  readonly afterLoad?: (room: Room) => Promise<void>;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
   readonly gapWaitMs?: number;
 }

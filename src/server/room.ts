@@ -53,6 +53,12 @@ export class Room {
   /** One checked write at a time, and previews on a shadow copy (room-checks.ts). */
   readonly #checks: RoomChecks;
   #closed = false;
+  /**
+   * Why peers may not write to the document (its schema migration failed:
+   * document-migration.ts), or null when they may. Checked writes are
+   * refused with `invalid-document` and this reason.
+   */
+  readOnlyReason: string | null = null;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
     this.name = name;
@@ -62,14 +68,17 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
     this.#intake = new RoomIntake(this, settings, () => this.#store);
-    this.ready = this.#load();
+    // Loaded, then (with a versioned schema) migrated before anyone reads it; the store needs only the load.
+    const loaded = this.#load();
+    const { afterLoad } = settings;
+    this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded;
     this.#presence = RoomAwareness.forRoom(this, settings);
     this.#store = new RoomStore(
       {
         name,
         key,
         doc: this.doc,
-        ready: this.ready,
+        ready: loaded,
         closed: () => this.#closed,
         damaged: () => this.#intake.damaged,
         value: () => this.value(),
@@ -110,6 +119,11 @@ export class Room {
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
   get shared(): boolean {
     return this.#settings.shared === true;
+  }
+
+  /** Settles once every storage step queued so far (appends of updates applied already, say) has run. */
+  get storageIdle(): Promise<void> {
+    return this.#store.idle;
   }
 
   /** Every stored update through this version is applied to the document. */

@@ -6,6 +6,7 @@
  * they store, relay presence, and the link listens on the channels of the
  * rooms loaded and of the collections with live queries.
  */
+import { hasVersionedSchema, migrateRoom } from './document-migration.ts';
 import { FanoutLink } from './fanout-link.ts';
 import { LiveQueries } from './live-queries.ts';
 import { RoomRegistry } from './room-registry.ts';
@@ -33,7 +34,9 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
   });
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
-  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange };
+  const { schema } = options;
+  const afterLoad = hasVersionedSchema(schema) ? (room: Room) => migrateRoom(room, schema, log) : undefined;
+  const settings: RoomSettings = { storage, log, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, onChange, ...(afterLoad ? { afterLoad } : {}) };
   const registry = link
     ? new RoomRegistry(
         {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { documentValue } from '../../src/model/document-value.ts';
 import { ImportLineError, exportDocuments, importDocuments } from '../../src/server/index.ts';
+import { recordedSchemaVersion } from '../../src/server/schema-version.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
 import { SEEDED, collect, expectSameDocuments, seedDocuments, storedDoc } from '../helpers/transfer-fixtures.ts';
 
@@ -58,6 +59,14 @@ describe('importDocuments', () => {
     await importDocuments(target, lines);
     expect(await importDocuments(target, lines)).toEqual({ created: 0, merged: 0, unchanged: SEEDED.length });
     await expectSameDocuments(source, target);
+  });
+
+  it('takes the schema version a migrated document records (the root map meta) with its state', async () => {
+    const doc = new Y.Doc();
+    doc.getMap('meta').set('schemaVersion', 2);
+    const storage = memoryStorage();
+    await importDocuments(storage, [lineOf({ title: 'Milk' }, 't1', doc)]);
+    expect(recordedSchemaVersion(await storedDoc(storage, key))).toBe(2);
   });
 
   it('skips blank lines and still counts them in line numbers', async () => {
