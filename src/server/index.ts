@@ -13,6 +13,7 @@ export { versionedSchema, type Migration, type MigrationValue, type VersionedSch
 export { VersionConflictError, type AppendOptions, type ListedDocument, type Storage, type StorageKey, type StoredDocument, type StoredUpdates } from '../storage/storage.ts';
 export { exportDocuments, type ExportedDocument, type ExportOptions } from './export-documents.ts';
 export { ImportLineError, importDocuments, type ImportSummary } from './import-documents.ts';
+export { migrateDocuments, type MigrateDocumentsOptions } from './migrate-documents.ts';
 export { memoryStorage } from '../storage/memory-storage.ts';
 export { sqliteStorage, type SqliteStorageOptions } from '../storage/sqlite-storage.ts';
 export { postgresStorage, type PostgresStorageOptions } from '../storage/postgres-storage.ts';

@@ -6,10 +6,12 @@
  * that throws leaves the document readable but read-only.
  */
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { z } from 'zod';
 import type { SyncError } from '../../src/client/sync-error.ts';
-import { memoryStorage, versionedSchema, type SchemaMap, type Storage } from '../../src/server/index.ts';
+import { memoryStorage, migrateDocuments, versionedSchema, type SchemaMap, type Storage } from '../../src/server/index.ts';
 import { recordedSchemaVersion } from '../../src/server/schema-version.ts';
+import { updateProblem } from '../../src/server/update-check.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { client, startServer } from '../helpers/sync-fixtures.ts';
 import { deferred, eventually, fieldsUpdate, loadStored, recordingStorage, useResources, within, type RecordingStorage } from '../helpers/server-fixtures.ts';
@@ -176,6 +178,30 @@ describe('document migration', () => {
     await reader.subscribe('todos.b');
     expect(reader.get('todos.b')).toEqual({ title: 'Bread', done: false });
     expect(calls()).toBe(0);
+  });
+
+  it('migrates every stored document of the versioned collections with migrateDocuments, so queries see the new values', async () => {
+    const storage = memoryStorage();
+    for (const id of ['a', 'b', 'c']) {
+      await storage.append({ collection: 'todos', id }, [fieldsUpdate({ text: `Item ${id}` })]);
+      await storage.saveJson({ collection: 'todos', id }, JSON.stringify({ text: `Item ${id}` }));
+    }
+    await storage.append({ collection: 'notes', id: 'n' }, [fieldsUpdate({ text: 'untouched' })]);
+    const { schema, calls } = schemaV2();
+    const t = resources.server(await startServer({ storage: recordingStorage(storage, { keepOpen: true }), schema }));
+    expect(await migrateDocuments(t.server, { pageSize: 2 })).toBe(3);
+    expect(calls()).toBe(3);
+    await t.server.close(); // stores the JSON values
+    expect((await storage.query('todos', { done: false })).ids).toEqual(['a', 'b', 'c']);
+    expect((await loadStored(storage, 'notes/n')).value).toEqual({ text: 'untouched' });
+  });
+
+  it('refuses a client update that writes the schema version (the root map meta); the server\'s own writes may', () => {
+    const doc = new Y.Doc();
+    doc.getMap('meta').set('schemaVersion', 3);
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(updateProblem(new Y.Doc(), update)?.message).toMatch(/root type "meta"/);
+    expect(updateProblem(new Y.Doc(), update, { metaRoot: true })).toBeNull();
   });
 
   it('rejects a version that is not an integer from 1 on, and a missing migration', () => {
