@@ -58,6 +58,9 @@ interface ImportLine {
   readonly value: unknown;
 }
 
+/** How many checked lines are stored at once. */
+const IMPORT_BATCH = 64;
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Deep equality of JSON values (object keys in any order). */
@@ -140,9 +143,12 @@ async function storeLine(storage: Storage, line: ImportLine, number: number): Pr
 /**
  * Imports the lines of an export (strings without their newlines, from an
  * array, a generator or `readline`), one at a time in order; blank lines
- * are skipped (and counted). Resolves to what it did; rejects with
- * `ImportLineError` at the first bad line (the lines before it are
- * imported), or with the storage's error when storing fails.
+ * are skipped (and counted). Lines are checked one by one and stored a few
+ * dozen at a time (concurrently: their appends share group commits).
+ * Resolves to what it did; rejects with `ImportLineError` at the first bad
+ * line (the lines before it are imported, nothing of it or after it), or
+ * with the storage's error when storing fails (lines stored together with
+ * the failing one may be stored: importing again merges them).
  *
  * @example
  * const lines = readline.createInterface({ input: fs.createReadStream('backup.ndjson'), crlfDelay: Infinity });
@@ -150,6 +156,14 @@ async function storeLine(storage: Storage, line: ImportLine, number: number): Pr
  */
 export async function importDocuments(storage: Storage, lines: AsyncIterable<string> | Iterable<string>): Promise<ImportSummary> {
   const summary = { created: 0, merged: 0, unchanged: 0 };
+  // Checked lines wait here and are stored together (their appends share the storage's group commits).
+  let batch: Array<{ readonly line: ImportLine; readonly number: number }> = [];
+  const storeBatch = async (): Promise<void> => {
+    const stored = batch;
+    batch = [];
+    const results = await Promise.all(stored.map(({ line, number }) => storeLine(storage, line, number)));
+    for (const result of results) summary[result] += 1;
+  };
   let number = 0;
   for await (const text of lines) {
     number += 1;
@@ -158,9 +172,14 @@ export async function importDocuments(storage: Storage, lines: AsyncIterable<str
     try {
       line = checkedLine(text);
     } catch (error) {
+      await storeBatch(); // the lines before it
       throw new ImportLineError(number, error instanceof Error ? error.message : String(error));
     }
-    summary[await storeLine(storage, line, number)] += 1;
+    // A document twice in one batch would race with itself: the first goes to storage first.
+    if (batch.some((waiting) => waiting.line.key.collection === line.key.collection && waiting.line.key.id === line.key.id)) await storeBatch();
+    batch.push({ line, number });
+    if (batch.length >= IMPORT_BATCH) await storeBatch();
   }
+  await storeBatch();
   return summary;
 }

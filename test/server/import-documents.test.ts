@@ -69,6 +69,14 @@ describe('importDocuments', () => {
     expect(recordedSchemaVersion(await storedDoc(storage, key))).toBe(2);
   });
 
+  it('merges lines of the same document in order, also next to each other in one batch', async () => {
+    const storage = memoryStorage();
+    const doc = new Y.Doc();
+    const lines = [lineOf({ a: 1 }, 't1', doc), lineOf({ b: 2 }, 't1', doc), lineOf({ c: 3 }, 't1', doc)];
+    expect(await importDocuments(storage, lines)).toEqual({ created: 1, merged: 2, unchanged: 0 });
+    expect(JSON.parse((await storage.loadJson(key)) ?? 'null')).toEqual({ a: 1, b: 2, c: 3 });
+  });
+
   it('skips blank lines and still counts them in line numbers', async () => {
     const storage = memoryStorage();
     const error = await failure([lineOf({ a: 1 }, 'x'), '', '  ', 'nope'], storage);
