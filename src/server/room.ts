@@ -53,11 +53,7 @@ export class Room {
   /** One checked write at a time, and previews on a shadow copy (room-checks.ts). */
   readonly #checks: RoomChecks;
   #closed = false;
-  /**
-   * Why peers may not write to the document (its schema migration failed:
-   * document-migration.ts), or null when they may. Checked writes are
-   * refused with `invalid-document` and this reason.
-   */
+  /** Why peers' writes are refused (`invalid-document`): its schema migration failed (document-migration.ts); null when they are not. */
   readOnlyReason: string | null = null;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
@@ -68,10 +64,9 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
     this.#intake = new RoomIntake(this, settings, () => this.#store);
-    // Loaded, then (with a versioned schema) migrated before anyone reads it; the store needs only the load.
     const loaded = this.#load();
     const { afterLoad } = settings;
-    this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded;
+    this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded; // migrated before anyone reads it; the store needs only the load
     this.#presence = RoomAwareness.forRoom(this, settings);
     this.#store = new RoomStore(
       {
