@@ -74,22 +74,27 @@ function updateOf(room: Room, change: (doc: Y.Doc) => void): Uint8Array | null {
   }
 }
 
+/** A change of a copy of the document, made in one transaction. */
+type Edit = (doc: Y.Doc) => void;
+
 /**
  * Stores and applies a server write (as an ordinary update, at the version
  * the room holds, after the room's checked writes), reading what others
  * stored and asking `change` again on a conflict. `change` returns null
  * when nothing is to be written any more. Resolves to true once written.
  */
-async function serverWrite(room: Room, change: () => ((doc: Y.Doc) => void) | null): Promise<boolean> {
+async function serverWrite(room: Room, change: () => Promise<Edit | null> | Edit | null): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     const written = await room.exclusive(async () => {
       // Updates applied before this one are stored first, so the room's version is the one to store after.
       await room.storageIdle;
-      const edit = change();
+      // Taken before `change` looks at the document: anything stored while it runs (it may wait) is a conflict.
+      const version = room.version;
+      const edit = await change();
       const update = edit && updateOf(room, edit);
       if (!update || room.closed) return true;
       try {
-        await room.receiveAt(update, MIGRATION_PEER, room.version);
+        await room.receiveAt(update, MIGRATION_PEER, version);
         return true;
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -151,15 +156,14 @@ export async function migrateRoom(room: Room, schemas: SchemaMap | undefined, lo
   const target = versioning.version;
   let from = 1;
   try {
-    await serverWrite(room, () => {
+    await serverWrite(room, async () => {
       const value = room.value();
       from = recordedSchemaVersion(room.doc);
       if (value === undefined || from >= target) return null;
       const next = migrated(value as MigrationValue, from, target, versioning.migrate);
-      const problem = schemaProblem(schemas, room.key.collection, room.key.id, next);
-      if (problem instanceof Promise) throw new MigrationFailedError('the schema validates asynchronously; migrations need a synchronous schema');
+      const problem = await schemaProblem(schemas, room.key.collection, room.key.id, next);
       if (problem) throw new MigrationFailedError(`the migrated value fails the schema (${problem})`);
-      return (doc) => {
+      return (doc: Y.Doc) => {
         patchMap(doc.getMap('data'), value as Record<string, unknown>, next);
         recordSchemaVersion(doc, target);
       };

@@ -162,6 +162,17 @@ describe('document migration', () => {
     expect(appendsOf(storage)).toBe(0);
   });
 
+  it('awaits an async validator on the migrated value', async () => {
+    const storage = await v1Store();
+    const sync = z.object({ title: z.string(), done: z.boolean() });
+    const asyncSchema = { '~standard': { ...sync['~standard'], validate: async (value: unknown) => sync['~standard'].validate(value) } };
+    const todos = versionedSchema(asyncSchema, { version: 2, migrate: { 2: (v1) => ({ title: v1['text'], done: true }) } });
+    const t = resources.server(await startServer({ storage: recordingStorage(storage, { keepOpen: true }), schema: { todos } }));
+    const model = resources.model(client(t.url));
+    await model.subscribe('todos.a');
+    expect(model.get('todos.a')).toEqual({ title: 'Milk', done: true });
+  });
+
   it('records the version in documents created under the new schema, so they are never migrated', async () => {
     const storage = recordingStorage(memoryStorage(), { keepOpen: true });
     const { schema, calls } = schemaV2();
