@@ -42,6 +42,7 @@ export type { BundledRef } from './model/ref-bundle.ts';
 export type { Conflict, ConflictChoice, ConflictListener } from './model/conflict.ts';
 export type { WriteErrorEvent, WriteErrorListener } from './model/write-errors.ts';
 export type { DocumentsOf, SchemaMap, StandardSchemaV1 } from './schema/standard-schema.ts';
+export { versionedSchema, type Migration, type MigrationValue, type VersionedSchema, type VersionOptions } from './schema/versioned-schema.ts';
 export type { IsRegistered, Register, RegisteredCollection, RegisteredDocs, RegisteredSchema, RegisteredTree } from './schema/register.ts';
 export type { CheckPath, CheckPathTo, DocumentTree, ElementOf, Path, ValueAt } from './schema/typed-paths.ts';
 export type { FieldCondition, FieldOperators, TypedQueryExpression } from './schema/typed-query.ts';

@@ -104,7 +104,9 @@ export async function receiveChecked(
       if (!(addsNothing(room.doc, update) && jsonEqual(before, after))) {
         let refusal: Awaited<ReturnType<AccessRules['checkWrite']>>;
         try {
-          refusal = await access.checkWrite(session, room.key.collection, room.key.id, before, after);
+          // A document whose schema migration failed takes no writes (document-migration.ts).
+          const readOnly = room.readOnlyReason;
+          refusal = readOnly !== null ? { code: 'invalid-document', message: readOnly } : await access.checkWrite(session, room.key.collection, room.key.id, before, after);
         } catch (error) {
           room.previewRefused();
           throw error;

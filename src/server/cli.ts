@@ -3,6 +3,8 @@
  *
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process]
  *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]
+ *   yracer export [--db ./data/yracer.db | --postgres URL] > backup.ndjson   (cli-transfer.ts)
+ *   yracer import [--db ./data/yracer.db | --postgres URL] < backup.ndjson
  *
  * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
  * changes with other processes through Redis with `--redis`), prints the URL
@@ -23,12 +25,13 @@ import cluster from 'node:cluster';
 import { sqliteStorage } from '../storage/sqlite-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Fanout } from '../fanout/fanout.ts';
+import { runTransfer } from './cli-transfer.ts';
 import { runWorkers } from './cli-workers.ts';
 import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
 const USAGE =
-  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]';
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]\n       yracer export|import [--db ./data/yracer.db | --postgres URL [--postgres-schema public]]  (NDJSON on stdout / stdin)';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -116,6 +119,9 @@ export async function main(argv: readonly string[], exit: (code: number) => void
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if ((positionals[0] === 'export' || positionals[0] === 'import') && positionals.length === 1) {
+    return runTransfer(positionals[0], { db: values.db, postgres: values.postgres, postgresSchema: values['postgres-schema'] });
   }
   if (positionals[0] !== 'serve' || positionals.length !== 1) {
     console.error(`yracer: unknown command "${positionals.join(' ')}"\n${USAGE}`);

@@ -45,6 +45,8 @@ export interface RoomSettings {
   readonly storageRetryMs?: number;
   /** Told of the writes the room stored itself, with their values and sessions (the change hooks). */
   readonly writes?: WriteWatch;
+  /** Runs once the room's document is loaded, before the room is ready (schema migrations: document-migration.ts); must not reject. */
+  readonly afterLoad?: (room: Room) => Promise<void>;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
   readonly gapWaitMs?: number;
 }

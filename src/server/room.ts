@@ -57,6 +57,8 @@ export class Room {
   /** One checked write at a time, and previews on a shadow copy (room-checks.ts). */
   readonly #checks: RoomChecks;
   #closed = false;
+  /** Why peers' writes are refused (`invalid-document`): its schema migration failed (document-migration.ts); null when they are not. */
+  readOnlyReason: string | null = null;
 
   constructor(name: string, key: StorageKey, settings: RoomSettings) {
     this.name = name;
@@ -66,14 +68,16 @@ export class Room {
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
     this.#intake = new RoomIntake(this, settings, () => this.#store);
-    this.ready = this.#load();
+    const loaded = this.#load();
+    const { afterLoad } = settings;
+    this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded; // migrated before anyone reads it; the store needs only the load
     this.#presence = RoomAwareness.forRoom(this, settings);
     this.#store = new RoomStore(
       {
         name,
         key,
         doc: this.doc,
-        ready: this.ready,
+        ready: loaded,
         closed: () => this.#closed,
         damaged: () => this.#intake.damaged,
         value: () => this.value(),
@@ -123,6 +127,11 @@ export class Room {
   /** True when storage is shared with other processes (see `RoomSettings.shared`). */
   get shared(): boolean {
     return this.#settings.shared === true;
+  }
+
+  /** Settles once every storage step queued so far (appends of updates applied already, say) has run. */
+  get storageIdle(): Promise<void> {
+    return this.#store.idle;
   }
 
   /** Every stored update through this version is applied to the document. */

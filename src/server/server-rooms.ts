@@ -7,6 +7,7 @@
  * rooms loaded and of the collections with live queries.
  */
 import type { DocumentHistory } from './document-history.ts';
+import { hasVersionedSchema, migrateRoom } from './document-migration.ts';
 import { FanoutLink } from './fanout-link.ts';
 import { LiveQueries } from './live-queries.ts';
 import { RoomRegistry } from './room-registry.ts';
@@ -41,6 +42,8 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     ...(link ? { watch: (collection: string, watching: boolean) => link.watch(collection, watching) } : {}),
   });
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
+  const { schema } = options;
+  const afterLoad = hasVersionedSchema(schema) ? (room: Room) => migrateRoom(room, schema, log) : undefined;
   const settings: RoomSettings = {
     storage,
     log,
@@ -51,6 +54,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     onChange,
     ...(history ? { onStored: (room: Room, announced: Announced) => history.stored(room, announced), onWrite: (room: Room, session: Session) => history.wrote(room, session) } : {}),
     ...(writes ? { writes } : {}),
+    ...(afterLoad ? { afterLoad } : {}),
   };
   const registry = link
     ? new RoomRegistry(

@@ -13,6 +13,7 @@
  */
 import * as Y from 'yjs';
 import { DATA_ROOT } from '../model/doc-entry.ts';
+import { META_ROOT } from './schema-version.ts';
 import { MAX_DEPTH } from '../model/json-value.ts';
 import { itemContentProblem, typeKind, type ParentKind } from './content-check.ts';
 
@@ -49,8 +50,13 @@ interface TypePlace {
 const structure = (message: string): UpdateProblem => ({ kind: 'structure', message });
 const content = (message: string): UpdateProblem => ({ kind: 'content', message });
 
-/** Why the update cannot be accepted now, or null when it can. */
-export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | null {
+/**
+ * Why the update cannot be accepted now, or null when it can. With
+ * `metaRoot` (the server's own writes and imports, never a client's), the
+ * root map `meta` is accepted too: it holds the document's schema version
+ * (document-migration.ts).
+ */
+export function updateProblem(doc: Y.Doc, update: Uint8Array, options: { readonly metaRoot?: boolean } = {}): UpdateProblem | null {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
@@ -98,7 +104,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
     for (const range of ranges) if (range.clock + range.len > end(client)) return structure('the update deletes content the server does not have');
   }
   const rootNamed = (name: string): TypePlace | string =>
-    name === DATA_ROOT ? { kind: 'map', depth: 0 } : `the update writes to the root type "${name.slice(0, 64)}"; documents keep their fields in "${DATA_ROOT}"`;
+    name === DATA_ROOT || (options.metaRoot === true && name === META_ROOT) ? { kind: 'map', depth: 0 } : `the update writes to the root type "${name.slice(0, 64)}"; documents keep their fields in "${DATA_ROOT}"`;
   /**
    * Where an item goes: its parent (a root name, a parent id, or a type of
    * the document) and key. An encoded item with a left or right neighbour
@@ -134,7 +140,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array): UpdateProblem | n
     const parent = where.parent;
     if (typeof parent === 'string') return rootNamed(parent);
     if (parent instanceof Y.ID) return itemAt(parent) ?? 'the update names a parent the server no longer has (deleted and collected)';
-    if (parent instanceof Y.AbstractType) return parent._item ?? (doc.share.get(DATA_ROOT) === parent ? rootNamed(DATA_ROOT) : 'the update writes to a root type other than "data"');
+    if (parent instanceof Y.AbstractType) return parent._item ?? (doc.share.get(DATA_ROOT) === parent ? rootNamed(DATA_ROOT) : options.metaRoot === true && doc.share.get(META_ROOT) === parent ? rootNamed(META_ROOT) : 'the update writes to a root type other than "data"');
     return 'the update names an unknown parent';
   };
   const places = new Map<Y.Item, TypePlace | string | null>();

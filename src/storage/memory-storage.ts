@@ -6,11 +6,13 @@
  * JSON values, so they give what `sqliteStorage` gives (the agreement tests
  * check it case by case).
  */
+import { compareStrings } from '../query/compare-values.ts';
 import { evaluateQuery } from '../query/evaluate-query.ts';
 import { modifiersOf } from '../query/query-expression.ts';
 import { memoryHistory } from './history-storage.ts';
 import { memoryChanges } from './memory-changes.ts';
 import { compileQuery } from './sqlite-query.ts';
+import { assertPageLimit } from './sqlite-listing.ts';
 import { VersionConflictError, type Storage, type StorageKey, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
 
 interface Entry {
@@ -122,6 +124,14 @@ export function memoryStorage(): Storage {
       return options.documents ? { ...result, documents: ids.map((id) => load({ collection, id })) } : result;
     },
     changes: memoryChanges(open),
+    async documentsAfter(after, limit) {
+      open();
+      assertPageLimit(limit, 'memoryStorage');
+      // Code point order, as the durable adapters sort (a page of a test-sized store: sorting it all is fine).
+      const byKey = (a: StorageKey, b: StorageKey): number => compareStrings(a.collection, b.collection) || compareStrings(a.id, b.id);
+      const page = [...docs.values()].filter((found) => after === null || byKey(found, after) > 0).sort(byKey).slice(0, limit);
+      return page.map((found) => ({ collection: found.collection, id: found.id, ...load(found), json: found.json }));
+    },
     async close() {
       closed = true;
     },

@@ -27,6 +27,7 @@ import { Buffer } from 'node:buffer';
 import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { postgresChanges } from './postgres-changes.ts';
+import { postgresListing } from './postgres-listing.ts';
 import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
 import { postgresHistory } from './postgres-history.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
@@ -149,6 +150,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
   };
   void ready().catch(() => undefined);
   const writer = new PostgresWriter(pool, tables, ready);
+  const listing = postgresListing(pool, tables);
   let closed = false;
   const assertOpen = (): void => {
     if (closed) throw new Error('yracer postgresStorage: the storage is closed');
@@ -301,6 +303,10 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
       return { ids: rows.map((row) => row.id), count: rows.length, json: rows.map((row) => row.json), documents: rows.map(storedDocument) };
     },
     changes: postgresChanges({ pool, schema, quoted, ready, assertOpen }),
+    async documentsAfter(after, limit) {
+      await beforeRead();
+      return listing(after, limit);
+    },
     async close() {
       if (closed) return;
       closed = true;

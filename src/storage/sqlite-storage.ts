@@ -27,6 +27,7 @@ import { threadCommitter, type Committer } from './sqlite-commit-thread.ts';
 import { sqliteDocuments } from './sqlite-documents.ts';
 import { sqliteHistory } from './sqlite-history.ts';
 import { groupCommit } from './sqlite-group-commit.ts';
+import { sqliteListing } from './sqlite-listing.ts';
 import { migrate } from './sqlite-schema.ts';
 import { indexSql } from './sqlite-sort.ts';
 import { sqliteWrites } from './sqlite-writes.ts';
@@ -110,6 +111,7 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
   ensureChangeTables(db);
   for (const statement of indexes) db.exec(statement);
   const documents = sqliteDocuments(db);
+  const listing = sqliteListing(db);
   const inMemory = file === ':memory:' || file === '';
   const committer: Committer = durability === 'disk' && !inMemory ? threadCommitter(file, synchronous) : inlineCommitter(db);
   const writes = groupCommit(committer);
@@ -223,6 +225,10 @@ export function sqliteStorage(file: string, options: SqliteStorageOptions = {}):
       return runQuery(collection, compiled, queryOptions.documents === true);
     },
     changes: sqliteChanges(db, { write: (changeWrite) => write(changeWrite), current }),
+    async documentsAfter(after, limit) {
+      await current();
+      return listing(after, limit);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -97,6 +97,12 @@ export interface StoredQueryResult {
   readonly documents?: readonly StoredDocument[];
 }
 
+/** One document of a `Storage.documentsAfter` page: its key, stored state and stored JSON value. */
+export interface ListedDocument extends StorageKey, StoredDocument {
+  /** The stored JSON value (null when none); it may be behind `version` (see `staleJson`). */
+  readonly json: string | null;
+}
+
 /** Persistence for the sync server. */
 export interface Storage {
   /** Loads a document; a document never stored gives `{ state: null, updates: [], version: 0 }`. */
@@ -163,6 +169,14 @@ export interface Storage {
    * one cannot serve a server with `changeFeed`.
    */
   readonly changes?: ChangeLog;
+  /**
+   * One page of every stored document, ordered by collection then id (code
+   * point order), starting after `after` (null: from the first), at most
+   * `limit` of them; each consistent in itself (the pages are not one
+   * snapshot). Used by `exportDocuments` to walk a store of any size in
+   * constant memory. Optional: a storage without it cannot be exported.
+   */
+  documentsAfter?(after: StorageKey | null, limit: number): Promise<ListedDocument[]>;
   /** Flushes and releases resources; later calls reject. */
   close(): Promise<void>;
   /** Where document history checkpoints are kept (docs/history.md); absent in a storage that keeps none. */

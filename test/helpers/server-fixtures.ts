@@ -129,6 +129,7 @@ export function recordingStorage(inner: Storage = memoryStorage(), options: Reco
       return inner.loadJson(key);
     },
     query: (collection, expression, queryOptions) => inner.query(collection, expression, queryOptions),
+    ...(inner.documentsAfter ? { documentsAfter: inner.documentsAfter.bind(inner) } : {}),
     async close() {
       record('close', null);
       if (!options.keepOpen) await inner.close();
