@@ -1,7 +1,7 @@
 /**
  * Model-core benchmarks: a small write, a snapshot read after a change in a
  * large collection, and pushing many items one at a time (which should grow
- * linearly; raw Yjs does only with the patch in src/model/yjs-patches.ts).
+ * linearly; raw Yjs does only with the patch in src/model/mutations/yjs-patches.ts).
  * yracer is imported as the built package (`yracer`, i.e. dist/), as users run it;
  * `npm run bench` builds first.
  */

@@ -2,7 +2,7 @@
  * Raw Yjs `yarray.push([i])`, one item per transaction, for n items.
  *
  * Run as a script, it measures 10,000 vs 20,000 pushes in a process that
- * never imports the model, so Yjs is unpatched (src/model/yjs-patches.ts
+ * never imports the model, so Yjs is unpatched (src/model/mutations/yjs-patches.ts
  * patches Yjs globally once the model is imported), and prints the
  * measurements as JSON on stdout. model.bench.ts runs it as a child process,
  * and also imports `rawYjsPush` to measure patched Yjs in its own process.

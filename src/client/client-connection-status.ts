@@ -2,7 +2,7 @@
  * `model.connection` of a model with a server: the socket's state and error,
  * when the model was last fully synced, and the listeners of both.
  */
-import type { ConnectionState, ConnectionStatus } from '../model/sync-port.ts';
+import type { ConnectionState, ConnectionStatus } from '../model/documents/sync-port.ts';
 
 /** What the status reads from the socket. */
 export interface SocketState {

@@ -8,10 +8,10 @@
  * When the socket drops, the others are cleared (none are known while
  * offline); closing the model sends my removal before the socket closes.
  */
-import { PresenceBase } from '../model/presence-base.ts';
-import { PresenceRegistry } from '../model/presence-registry.ts';
-import type { PresenceState } from '../model/presence.ts';
-import type { DocRef } from '../model/sync-port.ts';
+import { PresenceBase } from '../model/presence/presence-base.ts';
+import { PresenceRegistry } from '../model/presence/presence-registry.ts';
+import type { PresenceState } from '../model/presence/presence.ts';
+import type { DocRef } from '../model/documents/sync-port.ts';
 import { AwarenessChannel, QUERY_AWARENESS_PAYLOAD } from '../protocol/awareness-channel.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { awarenessPayload } from '../protocol/sync-payload.ts';

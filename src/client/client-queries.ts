@@ -6,7 +6,7 @@
  * reconnect: the documents still held were re-subscribed just before with
  * their state vectors, so the server sends only what they lack.
  */
-import type { DocRef, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
+import type { DocRef, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/documents/sync-port.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
 import { fromWireOps, type QueryDiffMessage } from '../protocol/query-diff-message.ts';
 import { queryMessage } from '../protocol/query-message.ts';

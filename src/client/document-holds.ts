@@ -5,7 +5,7 @@
  * something subscribes to it; it leaves the model once nothing holds it for
  * the unload delay and none of its writes is still pending.
  */
-import { holdingsOf, type DocRef, type Holdings, type HoldMode } from '../model/sync-port.ts';
+import { holdingsOf, type DocRef, type Holdings, type HoldMode } from '../model/documents/sync-port.ts';
 import { docName } from '../protocol/doc-name.ts';
 
 /** What the holds need from the sync client. */

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { Model } from '../model/model.ts';
-import type { DocRef } from '../model/sync-port.ts';
+import type { DocRef } from '../model/documents/sync-port.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate } from '../protocol/sync-payload.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';

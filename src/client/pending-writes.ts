@@ -9,7 +9,7 @@
  */
 import * as Y from 'yjs';
 import { runsWithin } from './runs-within.ts';
-import type { WriteCallback } from '../model/write-scope.ts';
+import type { WriteCallback } from '../model/mutations/write-scope.ts';
 
 interface Pending {
   readonly doc: string;

@@ -3,8 +3,8 @@
  * server sent into the model, and working out what the server lacks.
  */
 import * as Y from 'yjs';
-import type { ModelStore } from '../model/model-store.ts';
-import type { DocRef } from '../model/sync-port.ts';
+import type { ModelStore } from '../model/documents/model-store.ts';
+import type { DocRef } from '../model/documents/sync-port.ts';
 import type { PendingSpan } from './pending-writes.ts';
 
 /** Transaction origin of updates received from the server (never sent back). */

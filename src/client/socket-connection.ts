@@ -13,7 +13,7 @@ import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { browserOnline, watchNetwork } from './network-status.ts';
 import { SendPacer } from './send-pacer.ts';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './web-socket-like.ts';
-import type { ConnectionState, FrameRecord } from '../model/sync-port.ts';
+import type { ConnectionState, FrameRecord } from '../model/documents/sync-port.ts';
 
 /** How long a connection must stay open before the backoff starts over, in ms. */
 const STABLE_MS = 5_000;

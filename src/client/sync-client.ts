@@ -10,11 +10,11 @@
  * reference counts and leave the model after the unload delay once released.
  */
 import * as Y from 'yjs';
-import type { DocEntry } from '../model/doc-entry.ts';
+import type { DocEntry } from '../model/documents/doc-entry.ts';
 import type { Model } from '../model/model.ts';
-import type { Presence } from '../model/presence.ts';
-import { onLocalUpdates } from '../model/local-updates.ts';
-import { LOAD_ORIGIN } from '../model/model-store.ts';
+import type { Presence } from '../model/presence/presence.ts';
+import { onLocalUpdates } from '../model/documents/local-updates.ts';
+import { LOAD_ORIGIN } from '../model/documents/model-store.ts';
 import type {
   ConnectionState,
   ConnectionStatus,
@@ -26,8 +26,8 @@ import type {
   ServerQueryHandler,
   ServerQuerySpec,
   SyncPort,
-} from '../model/sync-port.ts';
-import type { WriteCallback } from '../model/write-scope.ts';
+} from '../model/documents/sync-port.ts';
+import type { WriteCallback } from '../model/mutations/write-scope.ts';
 import { docMessage } from '../protocol/doc-message.ts';
 import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';

@@ -5,9 +5,9 @@
  * last change. Bounded: it keeps the last `maxFrames` frames.
  */
 import type { Model } from '../model/model.ts';
-import type { ModelEvent } from '../model/model-event.ts';
+import type { ModelEvent } from '../model/events/model-event.ts';
 import { MessageKind } from '../protocol/message-kind.ts';
-import type { FrameRecord } from '../model/sync-port.ts';
+import type { FrameRecord } from '../model/documents/sync-port.ts';
 import { observeRenders, type RenderNote } from '../react/render-log.ts';
 
 /** A document's last change as devtools show it. */

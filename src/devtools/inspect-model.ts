@@ -6,8 +6,8 @@
  */
 import * as Y from 'yjs';
 import type { Model } from '../model/model.ts';
-import type { HoldMode } from '../model/sync-port.ts';
-import { queriesOf } from '../model/query-cache.ts';
+import type { HoldMode } from '../model/documents/sync-port.ts';
+import { queriesOf } from '../model/queries/query-cache.ts';
 
 /** One document of the model. */
 export interface InspectedDocument {

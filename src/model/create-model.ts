@@ -3,7 +3,7 @@
  * `createModel()` (src/client) adds the sync client when given a URL.
  */
 import { Model } from './model.ts';
-import { ModelStore } from './model-store.ts';
+import { ModelStore } from './documents/model-store.ts';
 import type { SchemaMap } from '../schema/standard-schema.ts';
 import { assertSchemaMap } from '../schema/validate-document.ts';
 

@@ -4,29 +4,29 @@
  * `getCopy`, `getDeepCopy`), events (`on`, `removeListener`) and access to the
  * underlying `Y.Doc`s. `Model` adds the mutators.
  */
-import type { WriteErrorListener } from './write-errors.ts';
+import type { WriteErrorListener } from './mutations/write-errors.ts';
 import type * as Y from 'yjs';
-import type { BusListener } from './event-bus.ts';
-import type { Conflict, ConflictChoice, ConflictListener } from './conflict.ts';
-import { newId } from './document-mutations.ts';
-import type { ListenableType, Listener, Passed } from './model-event.ts';
-import { EVENT_TYPES } from './model-event.ts';
+import type { BusListener } from './events/event-bus.ts';
+import type { Conflict, ConflictChoice, ConflictListener } from './conflicts/conflict.ts';
+import { newId } from './mutations/document-mutations.ts';
+import type { ListenableType, Listener, Passed } from './events/model-event.ts';
+import { EVENT_TYPES } from './events/model-event.ts';
 import { modelError } from './model-error.ts';
-import type { ModelStore } from './model-store.ts';
+import type { ModelStore } from './documents/model-store.ts';
 import { createBundle, type ModelBundle } from './model-bundle.ts';
-import { isLocalCollection, joinPath, pathProblem, splitPath, type Subpath } from './path.ts';
-import { patternProblem } from './pattern-trie.ts';
-import type { WriteCallback, WriteScope } from './write-scope.ts';
-import { setValue } from './value-mutations.ts';
-import { docRefs, type HoldItem } from './hold-items.ts';
-import { UndoManager, undoPaths, type UndoManagerOptions } from './undo-manager.ts';
+import { isLocalCollection, joinPath, pathProblem, splitPath, type Subpath } from './paths/path.ts';
+import { patternProblem } from './events/pattern-trie.ts';
+import type { WriteCallback, WriteScope } from './mutations/write-scope.ts';
+import { setValue } from './mutations/value-mutations.ts';
+import { docRefs, type HoldItem } from './documents/hold-items.ts';
+import { UndoManager, undoPaths, type UndoManagerOptions } from './undo/undo-manager.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
-import { queryFor } from './query-cache.ts';
-import type { Query } from './query.ts';
-import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './sync-port.ts';
-import { presenceFor, type Presence } from './presence.ts';
-import { deepCopy, orDefault, orThrow, shallowCopy, valuesOf } from './value-reads.ts';
-import { readValue } from './ref-resolve.ts';
+import { queryFor } from './queries/query-cache.ts';
+import type { Query } from './queries/query.ts';
+import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './documents/sync-port.ts';
+import { presenceFor, type Presence } from './presence/presence.ts';
+import { deepCopy, orDefault, orThrow, shallowCopy, valuesOf } from './paths/value-reads.ts';
+import { readValue } from './refs/ref-resolve.ts';
 
 const EMPTY_PASSED: Passed = Object.freeze({});
 

@@ -7,12 +7,12 @@
  * engine state) and which documents were subscribed or fetched.
  */
 import * as Y from 'yjs';
-import { findJsonProblem, type JsonValue } from './json-value.ts';
-import type { ModelStore } from './model-store.ts';
-import { isValidCollection, isValidDocId } from './path.ts';
-import type { DocRef } from './sync-port.ts';
-import { functionsOf, readBundledStarts, type BundledStart, type StartCall } from './reactive-functions.ts';
-import { bundleRefs, loadBundledRefs, readBundledRefs, type BundledRef } from './ref-bundle.ts';
+import { findJsonProblem, type JsonValue } from './paths/json-value.ts';
+import type { ModelStore } from './documents/model-store.ts';
+import { isValidCollection, isValidDocId } from './paths/path.ts';
+import type { DocRef } from './documents/sync-port.ts';
+import { functionsOf, readBundledStarts, type BundledStart, type StartCall } from './functions/reactive-functions.ts';
+import { bundleRefs, loadBundledRefs, readBundledRefs, type BundledRef } from './refs/ref-bundle.ts';
 
 /** The bundle format version this code writes and reads. */
 export const BUNDLE_VERSION = 1;

@@ -7,10 +7,10 @@
  * return promises (`subscribe`, `fetch`, ...) have their `*Promised` name as
  * an alias. `Model` implements the mutators these call.
  */
-import type { HoldItem } from './hold-items.ts';
+import type { HoldItem } from './documents/hold-items.ts';
 import { ModelRefs } from './model-refs.ts';
 import type { ModelBundle } from './model-bundle.ts';
-import type { Subpath } from './path.ts';
+import type { Subpath } from './paths/path.ts';
 
 /** The mutators `*Promised` calls, each with a trailing callback. */
 type WriteMethod =

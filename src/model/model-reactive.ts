@@ -3,12 +3,12 @@
  * `start`, `stop`, `stopAll`, `filter` and `sort`. Thin methods over
  * reactive-functions.ts and model-filter.ts; `Model` adds the mutators.
  */
-import { Filter, type FilterFunction, type FilterOptions, type SortFunction } from './model-filter.ts';
+import { Filter, type FilterFunction, type FilterOptions, type SortFunction } from './functions/model-filter.ts';
 import { ModelPromised } from './model-promised.ts';
-import type { Subpath } from './path.ts';
-import type { ReactiveFunction, StartOptions } from './reactive-function.ts';
-import { functionsOf } from './reactive-functions.ts';
-import { parseEvaluate, parseFilter, parseStart, type InputPaths } from './start-args.ts';
+import type { Subpath } from './paths/path.ts';
+import type { ReactiveFunction, StartOptions } from './functions/reactive-function.ts';
+import { functionsOf } from './functions/reactive-functions.ts';
+import { parseEvaluate, parseFilter, parseStart, type InputPaths } from './functions/start-args.ts';
 
 /** A function argument of `start` and `evaluate`: a function, `{ get, set }`, or a name given to `fn`. */
 export type FunctionArg = ReactiveFunction | string;

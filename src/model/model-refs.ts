@@ -5,9 +5,9 @@
  * path too. See docs/model.md, "Refs".
  */
 import { ModelBase } from './model-base.ts';
-import type { Subpath } from './path.ts';
-import type { Query } from './query.ts';
-import { addRef, addRefList, dereference, removeAllRefs, removeRef, type RefListOptions, type RefOptions } from './ref-methods.ts';
+import type { Subpath } from './paths/path.ts';
+import type { Query } from './queries/query.ts';
+import { addRef, addRefList, dereference, removeAllRefs, removeRef, type RefListOptions, type RefOptions } from './refs/ref-methods.ts';
 
 /** A ref target: a path relative to the model, or a scoped model (its absolute path). */
 export type RefTarget = Subpath | ModelBase;

@@ -9,19 +9,19 @@
  * `stringRemove`), a subpath must be a string: a number there is an index or an
  * amount, never a path.
  */
-import { insertValues, moveValues, removeEnd, removeValues } from './array-mutations.ts';
-import { increment } from './counter-mutations.ts';
-import { addDocument, createDocument, createNullDocument } from './document-mutations.ts';
+import { insertValues, moveValues, removeEnd, removeValues } from './mutations/array-mutations.ts';
+import { increment } from './mutations/counter-mutations.ts';
+import { addDocument, createDocument, createNullDocument } from './mutations/document-mutations.ts';
 import { ModelReactive } from './model-reactive.ts';
-import type { Passed } from './model-event.ts';
-import { splitPath, type Subpath } from './path.ts';
-import { setArrayDiff } from './set-array-diff.ts';
-import { setDiffDeep } from './set-diff-deep.ts';
-import { stringInsert, stringRemove } from './string-mutations.ts';
-import { delValue, setDiff, setEach, setNull, setValue } from './value-mutations.ts';
-import type { AddCallback, WriteCallback } from './write-scope.ts';
-import { writePath, writeTarget } from './ref-resolve.ts';
-import { itemSet, listDel, listInsert, listMove, listRemove, listSet } from './ref-list-writes.ts';
+import type { Passed } from './events/model-event.ts';
+import { splitPath, type Subpath } from './paths/path.ts';
+import { setArrayDiff } from './mutations/set-array-diff.ts';
+import { setDiffDeep } from './mutations/set-diff-deep.ts';
+import { stringInsert, stringRemove } from './mutations/string-mutations.ts';
+import { delValue, setDiff, setEach, setNull, setValue } from './mutations/value-mutations.ts';
+import type { AddCallback, WriteCallback } from './mutations/write-scope.ts';
+import { writePath, writeTarget } from './refs/ref-resolve.ts';
+import { itemSet, listDel, listInsert, listMove, listRemove, listSet } from './refs/ref-list-writes.ts';
 
 type Args = readonly unknown[];
 

@@ -10,8 +10,8 @@ import type { DocumentsOf, SchemaMap } from '../schema/standard-schema.ts';
 import type { TypedQueryExpression } from '../schema/typed-query.ts';
 import type { CheckPath, CheckPathTo, DocumentTree, ElementOf, ValueAt } from '../schema/typed-paths.ts';
 import type { Model } from './model.ts';
-import type { Query } from './query.ts';
-import type { WriteCallback } from './write-scope.ts';
+import type { Query } from './queries/query.ts';
+import type { WriteCallback } from './mutations/write-scope.ts';
 
 /** The `Model` members that the typed views declare again, typed. */
 type TypedMembers =

@@ -1,6 +1,6 @@
 /**
  * Document names on the wire: `collection/docId`. The rules match the
- * model's paths (src/model/path.ts; a test checks they agree); collections
+ * model's paths (src/model/paths/path.ts; a test checks they agree); collections
  * starting with `_` or `$` are local to a client and never synced.
  */
 

@@ -4,7 +4,7 @@
  * subscribed while mounted.
  */
 import { createContext, createElement, useContext, useEffect, useMemo, type ReactNode } from 'react';
-import type { Presence, PresenceState } from '../model/presence.ts';
+import type { Presence, PresenceState } from '../model/presence/presence.ts';
 import { useProvidedModel } from './sync-context.ts';
 
 /** The document (`collection.docId`) of the nearest `PresenceRoom` (null outside one). */

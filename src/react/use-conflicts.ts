@@ -3,7 +3,7 @@
  * concurrent local one) and a way to settle them.
  */
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { Conflict, ConflictChoice } from '../model/conflict.ts';
+import type { Conflict, ConflictChoice } from '../model/conflicts/conflict.ts';
 import { useProvidedModel } from './sync-context.ts';
 
 /** What `useConflicts` returns. */

@@ -3,7 +3,7 @@
  * document, or what a selector picks from them.
  */
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import type { Presence, PresencePeer, PresenceState } from '../model/presence.ts';
+import type { Presence, PresencePeer, PresenceState } from '../model/presence/presence.ts';
 import { usePresenceOf } from './presence-room.ts';
 import { shallowEqual } from './shallow-equal.ts';
 

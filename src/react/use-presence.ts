@@ -2,7 +2,7 @@
  * `usePresence(doc?)`: my presence state on a document, and its setter.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import type { Presence, PresenceState } from '../model/presence.ts';
+import type { Presence, PresenceState } from '../model/presence/presence.ts';
 import { usePresenceOf } from './presence-room.ts';
 
 /** What `setMe` accepts: a new state, `null` to leave, or a function of the current state. */

@@ -8,8 +8,8 @@
 import { use, useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { Model } from '../model/model.ts';
 import type { RegisteredScope } from '../model/typed-model.ts';
-import type { QueryStatus } from '../model/query-event.ts';
-import type { Query } from '../model/query.ts';
+import type { QueryStatus } from '../model/queries/query-event.ts';
+import type { Query } from '../model/queries/query.ts';
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { ExplicitType, IsRegistered, RegisteredCollection, RegisteredDocs, RegisteredTree } from '../schema/register.ts';
 import type { TypedQueryExpression } from '../schema/typed-query.ts';

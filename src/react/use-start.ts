@@ -4,8 +4,8 @@
  */
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { FunctionArg } from '../model/model-reactive.ts';
-import type { StartOptions } from '../model/reactive-function.ts';
-import { functionsOf } from '../model/reactive-functions.ts';
+import type { StartOptions } from '../model/functions/reactive-function.ts';
+import { functionsOf } from '../model/functions/reactive-functions.ts';
 import { listen, useProvidedModel } from './sync-context.ts';
 
 /**

@@ -2,7 +2,7 @@
  * `useSyncStatus()` and `usePending(path)`: the connection and what is not yet stored.
  */
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import type { ConnectionState } from '../model/sync-port.ts';
+import type { ConnectionState } from '../model/documents/sync-port.ts';
 import { useProvidedModel } from './sync-context.ts';
 
 /** What `useSyncStatus` returns. */

@@ -4,7 +4,7 @@
  */
 import { useMemo, useSyncExternalStore } from 'react';
 import type { Model } from '../model/model.ts';
-import type { UndoManager, UndoManagerOptions } from '../model/undo-manager.ts';
+import type { UndoManager, UndoManagerOptions } from '../model/undo/undo-manager.ts';
 import { useProvidedModel } from './sync-context.ts';
 
 /** What `useUndo` returns. */

@@ -12,7 +12,7 @@
  * the `status` fields `use()` reads, so it returns at once.
  */
 import type { Model } from '../model/model.ts';
-import type { Query } from '../model/query.ts';
+import type { Query } from '../model/queries/query.ts';
 
 /** How long a suspended load keeps its data after settling (the mounting component subscribes meanwhile), in ms. */
 const KEEP_MS = 5000;

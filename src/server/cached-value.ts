@@ -7,8 +7,8 @@
  * values are shared: nothing may modify them.
  */
 import type * as Y from 'yjs';
-import { DATA_ROOT, hasLiveKey } from '../model/doc-entry.ts';
-import { SnapshotCache } from '../model/snapshot-cache.ts';
+import { DATA_ROOT, hasLiveKey } from '../model/documents/doc-entry.ts';
+import { SnapshotCache } from '../model/paths/snapshot-cache.ts';
 
 /** The live JSON value of one document. */
 export class CachedValue {

@@ -8,7 +8,7 @@
  * only the JSON value of `data`) could not see it.
  */
 import * as Y from 'yjs';
-import { MAX_DEPTH } from '../model/json-value.ts';
+import { MAX_DEPTH } from '../model/paths/json-value.ts';
 
 /** The kind of shared type an item sits in. */
 export type ParentKind = 'map' | 'array' | 'text';

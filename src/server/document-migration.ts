@@ -21,10 +21,10 @@
  *   never migrated as if they were old.
  */
 import * as Y from 'yjs';
-import { hasLiveKey } from '../model/doc-entry.ts';
-import { jsonEqual } from '../model/json-value.ts';
-import { toYjs } from '../model/to-yjs.ts';
-import { isCounter } from '../model/y-node.ts';
+import { hasLiveKey } from '../model/documents/doc-entry.ts';
+import { jsonEqual } from '../model/paths/json-value.ts';
+import { toYjs } from '../model/mutations/to-yjs.ts';
+import { isCounter } from '../model/paths/y-node.ts';
 import type { SchemaMap } from '../schema/standard-schema.ts';
 import { schemaProblem } from '../schema/validate-document.ts';
 import { schemaVersioning, type MigrationValue } from '../schema/versioned-schema.ts';

@@ -19,8 +19,8 @@
  */
 import { Buffer } from 'node:buffer';
 import * as Y from 'yjs';
-import { documentValue } from '../model/document-value.ts';
-import type { JsonValue } from '../model/json-value.ts';
+import { documentValue } from '../model/paths/document-value.ts';
+import type { JsonValue } from '../model/paths/json-value.ts';
 import type { ListedDocument, Storage } from '../storage/storage.ts';
 
 /** One line of an export, parsed. */

@@ -8,10 +8,10 @@
  * resolves only once storage has it.
  */
 import * as Y from 'yjs';
-import { DATA_ROOT } from '../model/doc-entry.ts';
-import { findJsonProblem, jsonEqual } from '../model/json-value.ts';
-import { patchDocument } from '../model/set-diff-deep.ts';
-import { toYjs } from '../model/to-yjs.ts';
+import { DATA_ROOT } from '../model/documents/doc-entry.ts';
+import { findJsonProblem, jsonEqual } from '../model/paths/json-value.ts';
+import { patchDocument } from '../model/mutations/set-diff-deep.ts';
+import { toYjs } from '../model/mutations/to-yjs.ts';
 import { docName, type DocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import type { Storage } from '../storage/storage.ts';

@@ -24,7 +24,7 @@
  */
 import { Buffer } from 'node:buffer';
 import * as Y from 'yjs';
-import { documentValue } from '../model/document-value.ts';
+import { documentValue } from '../model/paths/document-value.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
 import { VersionConflictError, type Storage, type StorageKey } from '../storage/storage.ts';
 import { updateProblem } from './update-check.ts';

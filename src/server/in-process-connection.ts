@@ -3,7 +3,7 @@
  * online until the model closes, and `lastSyncedAt` is when its writes were
  * last all stored.
  */
-import type { ConnectionState, ConnectionStatus } from '../model/sync-port.ts';
+import type { ConnectionState, ConnectionStatus } from '../model/documents/sync-port.ts';
 
 /** The connection status of an in-process model. */
 export class InProcessConnection implements ConnectionStatus {

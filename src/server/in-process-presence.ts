@@ -5,10 +5,10 @@
  * model a peer of the room; once joined it takes the room's current states
  * and sends mine. Leaving the room (release or close) removes my state there.
  */
-import { PresenceBase } from '../model/presence-base.ts';
-import { PresenceRegistry } from '../model/presence-registry.ts';
-import type { PresenceState } from '../model/presence.ts';
-import type { DocRef } from '../model/sync-port.ts';
+import { PresenceBase } from '../model/presence/presence-base.ts';
+import { PresenceRegistry } from '../model/presence/presence-registry.ts';
+import type { PresenceState } from '../model/presence/presence.ts';
+import type { DocRef } from '../model/documents/sync-port.ts';
 import { AwarenessChannel } from '../protocol/awareness-channel.ts';
 import { docName } from '../protocol/doc-name.ts';
 import type { Room, RoomPeer } from './room.ts';

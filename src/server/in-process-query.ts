@@ -7,7 +7,7 @@
  * the documents the session may read (paged and counted after filtering, as
  * for a connection); `fetchOnly` answers once.
  */
-import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/sync-port.ts';
+import type { DocRef, HoldMode, ServerQuery, ServerQueryHandler, ServerQuerySpec } from '../model/documents/sync-port.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import type { SessionGuard } from './in-process-writes.ts';
 import type { LiveQueries } from './live-queries.ts';

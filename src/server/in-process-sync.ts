@@ -9,11 +9,11 @@
  * rooms (a server-side render: the browser subscribes when it resumes).
  */
 import * as Y from 'yjs';
-import type { DocEntry } from '../model/doc-entry.ts';
+import type { DocEntry } from '../model/documents/doc-entry.ts';
 import type { Model } from '../model/model.ts';
-import type { Presence } from '../model/presence.ts';
-import { onLocalUpdates } from '../model/local-updates.ts';
-import { LOAD_ORIGIN } from '../model/model-store.ts';
+import type { Presence } from '../model/presence/presence.ts';
+import { onLocalUpdates } from '../model/documents/local-updates.ts';
+import { LOAD_ORIGIN } from '../model/documents/model-store.ts';
 import {
   holdingsOf,
   type DocRef,
@@ -23,8 +23,8 @@ import {
   type ServerQueryHandler,
   type ServerQuerySpec,
   type SyncPort,
-} from '../model/sync-port.ts';
-import type { WriteCallback } from '../model/write-scope.ts';
+} from '../model/documents/sync-port.ts';
+import type { WriteCallback } from '../model/mutations/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { isEmptyUpdate, readPayload } from '../protocol/sync-payload.ts';
 import { AccessRefusedError } from './access-refused-error.ts';

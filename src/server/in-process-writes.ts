@@ -7,9 +7,9 @@
  * it), emits `error`, and fails the writes made on top of it.
  */
 import * as Y from 'yjs';
-import type { DocEntry } from '../model/doc-entry.ts';
-import type { ModelStore } from '../model/model-store.ts';
-import type { WriteCallback } from '../model/write-scope.ts';
+import type { DocEntry } from '../model/documents/doc-entry.ts';
+import type { ModelStore } from '../model/documents/model-store.ts';
+import type { WriteCallback } from '../model/mutations/write-scope.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import type { AccessRules } from './access-rules.ts';

@@ -8,7 +8,7 @@
  * this before its first query, so no query ever reads such a value.
  */
 import * as Y from 'yjs';
-import { documentValue } from '../model/document-value.ts';
+import { documentValue } from '../model/paths/document-value.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
 import type { ServerLog } from './server-options.ts';
 

@@ -18,7 +18,7 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { MAX_PRESENCE_STATE_LENGTH } from '../model/presence-base.ts';
+import { MAX_PRESENCE_STATE_LENGTH } from '../model/presence/presence-base.ts';
 import { readAwarenessEntries, writeAwarenessEntries, type AwarenessEntry } from '../protocol/awareness-entries.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 

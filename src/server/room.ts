@@ -11,7 +11,7 @@
  * idle delay.
  */
 import * as Y from 'yjs';
-import { installYjsPatches } from '../model/yjs-patches.ts';
+import { installYjsPatches } from '../model/mutations/yjs-patches.ts';
 import type { StorageKey } from '../storage/storage.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';

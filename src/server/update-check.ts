@@ -12,9 +12,9 @@
  * `data`, JSON values, maps, arrays and texts, at most `MAX_DEPTH` deep.
  */
 import * as Y from 'yjs';
-import { DATA_ROOT } from '../model/doc-entry.ts';
+import { DATA_ROOT } from '../model/documents/doc-entry.ts';
 import { META_ROOT } from './schema-version.ts';
-import { MAX_DEPTH } from '../model/json-value.ts';
+import { MAX_DEPTH } from '../model/paths/json-value.ts';
 import { itemContentProblem, typeKind, type ParentKind } from './content-check.ts';
 
 /**

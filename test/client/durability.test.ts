@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { SyncClient } from '../../src/client/sync-client.ts';
 import type { Model } from '../../src/index.ts';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { sqliteStorage } from '../../src/server/index.ts';
 import { closeModel, freePort, Opened, sleep, spawnCli, startServerOn, tempDir, type CliServer } from '../helpers/client-fixtures.ts';
 import { client, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';

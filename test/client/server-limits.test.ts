@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncError } from '../../src/index.ts';
-import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import type { WriteErrorEvent } from '../../src/model/mutations/write-errors.ts';
 import { memoryStorage } from '../../src/server/index.ts';
 import { freePort, Opened, reusable, startServerOn } from '../helpers/client-fixtures.ts';
 import { client, startServer, waitFor } from '../helpers/sync-fixtures.ts';

@@ -9,7 +9,7 @@ import { afterEach } from 'vitest';
 import type { ClientOptions, WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Model } from '../../src/index.ts';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { pingMessage } from '../../src/protocol/ping-message.ts';

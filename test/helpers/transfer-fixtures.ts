@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import * as Y from 'yjs';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import type { Storage, StorageKey } from '../../src/storage/storage.ts';
 
 /** The keys `seedDocuments` writes. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createModel, type Model, type ModelBundle } from '../../src/index.ts';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { fromBase64, loadBundle, readBundle, toBase64 } from '../../src/model/model-bundle.ts';
 import { createServer, memoryStorage, type SyncServer } from '../../src/server/index.ts';
 

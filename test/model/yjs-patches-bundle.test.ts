@@ -1,5 +1,5 @@
 /**
- * The Yjs patch (src/model/yjs-patches.ts) in a consumer's production
+ * The Yjs patch (src/model/mutations/yjs-patches.ts) in a consumer's production
  * bundle. A tiny app that imports `yracer` and `yjs` from its own
  * node_modules (symlinks to this package and to its Yjs, as an installed
  * package resolves) is built with Vite in production mode, so the bundler

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLocalCollection, isValidCollection, isValidDocId } from '../../src/model/path.ts';
+import { isLocalCollection, isValidCollection, isValidDocId } from '../../src/model/paths/path.ts';
 import { docName, parseDocName } from '../../src/protocol/doc-name.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { decodeFrame } from '../../src/protocol/frame.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as Y from 'yjs';
 import { SyncError } from '../../src/client/sync-error.ts';
-import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import type { WriteErrorEvent } from '../../src/model/mutations/write-errors.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { queryMessage } from '../../src/protocol/query-message.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { applyReverted } from '../../src/server/apply-reverted.ts';
 import { updateProblem } from '../../src/server/update-check.ts';
 

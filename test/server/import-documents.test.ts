@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { ImportLineError, exportDocuments, importDocuments } from '../../src/server/index.ts';
 import { recordedSchemaVersion } from '../../src/server/schema-version.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_PRESENCE_STATE_LENGTH } from '../../src/model/presence-base.ts';
+import { MAX_PRESENCE_STATE_LENGTH } from '../../src/model/presence/presence-base.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { awarenessPayload } from '../../src/protocol/sync-payload.ts';
 import { rawSocket, startServer, waitFor } from '../helpers/sync-fixtures.ts';

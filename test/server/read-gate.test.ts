@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Model } from '../../src/index.ts';
-import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import type { WriteErrorEvent } from '../../src/model/mutations/write-errors.ts';
 import { docMessage } from '../../src/protocol/doc-message.ts';
 import { MessageKind } from '../../src/protocol/message-kind.ts';
 import { step1Payload } from '../../src/protocol/sync-payload.ts';

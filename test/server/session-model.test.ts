@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Model } from '../../src/index.ts';
-import type { WriteErrorEvent } from '../../src/model/write-errors.ts';
+import type { WriteErrorEvent } from '../../src/model/mutations/write-errors.ts';
 import { AccessRefusedError, type Session } from '../../src/server/index.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/sync-fixtures.ts';
 import { loadStored, recordingStorage, sleep, useResources, within } from '../helpers/server-fixtures.ts';

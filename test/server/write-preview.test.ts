@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { documentValue } from '../../src/model/document-value.ts';
+import { documentValue } from '../../src/model/paths/document-value.ts';
 import { WritePreview } from '../../src/server/write-preview.ts';
 
 /** A document of `fields` top-level fields and one nested object, and a client replica of it. */
