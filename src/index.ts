@@ -63,6 +63,7 @@ export type {
   UnloadEvent,
 } from './model/events/model-event.ts';
 export type { JsonPrimitive, JsonValue } from './model/paths/json-value.ts';
-export { MAX_PRESENCE_STATE_LENGTH, type Presence, type PresencePeer, type PresenceState, type PresenceUpdate } from './model/presence/presence.ts';
+export { MAX_PRESENCE_STATE_LENGTH } from './model/presence/presence-base.ts';
+export type { Presence, PresencePeer, PresenceState, PresenceUpdate } from './model/presence/presence.ts';
 export type { Subpath } from './model/paths/path.ts';
 export type { AddCallback, WriteCallback } from './model/mutations/write-scope.ts';

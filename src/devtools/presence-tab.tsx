@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { Model } from '../model/model.ts';
-import { openedPresences } from '../model/presence/presence.ts';
+import { openedPresences } from '../model/presence/presence-for.ts';
 import { styles } from './devtools-styles.ts';
 
 /** Lists the presences the app opened. */

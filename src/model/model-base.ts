@@ -24,7 +24,8 @@ import type { QueryExpression } from '../query/query-expression.ts';
 import { queryFor } from './queries/query-cache.ts';
 import type { Query } from './queries/query.ts';
 import { LOCAL_CONNECTION, type ConnectionStatus, type HoldMode } from './documents/sync-port.ts';
-import { presenceFor, type Presence } from './presence/presence.ts';
+import type { Presence } from './presence/presence.ts';
+import { presenceFor } from './presence/presence-for.ts';
 import { deepCopy, orDefault, orThrow, shallowCopy, valuesOf } from './paths/value-reads.ts';
 import { readValue } from './refs/ref-resolve.ts';
 

@@ -11,7 +11,8 @@ import { findJsonProblem, type JsonValue } from './paths/json-value.ts';
 import type { ModelStore } from './documents/model-store.ts';
 import { isValidCollection, isValidDocId } from './paths/path.ts';
 import type { DocRef } from './documents/sync-port.ts';
-import { functionsOf, readBundledStarts, type BundledStart, type StartCall } from './functions/reactive-functions.ts';
+import { functionsOf, readBundledStarts, type BundledStart } from './functions/reactive-functions.ts';
+import type { StartCall } from './functions/start-args.ts';
 import { bundleRefs, loadBundledRefs, readBundledRefs, type BundledRef } from './refs/ref-bundle.ts';
 
 /** The bundle format version this code writes and reads. */

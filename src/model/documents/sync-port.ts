@@ -7,7 +7,7 @@
 import type { QueryExpression } from '../../query/query-expression.ts';
 import type { DocEntry } from './doc-entry.ts';
 import type { Presence } from '../presence/presence.ts';
-import type { WriteCallback } from '../mutations/write-scope.ts';
+import type { WriteCallback } from '../mutations/write-callback.ts';
 
 /** A document named by collection and id. */
 export interface DocRef {

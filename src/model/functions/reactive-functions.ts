@@ -9,20 +9,12 @@ import type { ModelStore } from '../documents/model-store.ts';
 import { splitPath } from '../paths/path.ts';
 import { affects } from '../paths/path-watch.ts';
 import { DEFAULT_FUNCTIONS, isReactiveFunction, type ReactiveFunction, type StartOptions } from './reactive-function.ts';
-import { checkPath, checkStart } from './start-args.ts';
+import { checkPath, checkStart, type StartCall } from './start-args.ts';
 import { readInputs, StartedFunction, type StartSpec } from './started-function.ts';
 import { deepCopy } from '../paths/value-reads.ts';
 
 /** A started function as a bundle carries it: `[output, ...inputs, options?, name]`, as Racer bundles it. */
 export type BundledStart = ReadonlyArray<string | StartOptions>;
-
-/** What `start` and `evaluate` are called with, resolved. */
-export interface StartCall {
-  readonly output: string;
-  readonly inputs: readonly string[];
-  readonly fn: ReactiveFunction | string;
-  readonly options: StartOptions | undefined;
-}
 
 /** The named and started functions of a model. */
 export class ReactiveFunctions {

@@ -5,8 +5,15 @@
  */
 import { modelError } from '../model-error.ts';
 import { pathProblem, splitPath, type Subpath } from '../paths/path.ts';
-import { isReactiveFunction, startOptionsProblem, type StartOptions } from './reactive-function.ts';
-import type { StartCall } from './reactive-functions.ts';
+import { isReactiveFunction, startOptionsProblem, type ReactiveFunction, type StartOptions } from './reactive-function.ts';
+
+/** What `start` and `evaluate` are called with, resolved. */
+export interface StartCall {
+  readonly output: string;
+  readonly inputs: readonly string[];
+  readonly fn: ReactiveFunction | string;
+  readonly options: StartOptions | undefined;
+}
 
 /** An input path argument: a path, or every input path in one array. */
 export type InputPaths = Subpath | readonly Subpath[];

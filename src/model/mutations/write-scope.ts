@@ -11,8 +11,9 @@ import { REFUSED_WRITE } from '../documents/local-updates.ts';
 import type { Passed } from '../events/model-event.ts';
 import { WRITE_META, type ModelStore, type WriteMeta } from '../documents/model-store.ts';
 
-/** Called once a write is stored (by the server when synced), or with the error that stopped it. */
-export type WriteCallback = (error?: Error) => void;
+import type { WriteCallback } from './write-callback.ts';
+
+export type { WriteCallback } from './write-callback.ts';
 
 /**
  * The callback of `add`: as a write's callback, with the new document's id

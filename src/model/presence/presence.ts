@@ -7,11 +7,6 @@
  * local one whose `others()` is always empty.
  */
 import type { JsonValue } from '../paths/json-value.ts';
-import type { ModelStore } from '../documents/model-store.ts';
-import { isLocalCollection } from '../paths/path.ts';
-import { LocalPresence } from './presence-base.ts';
-
-export { MAX_PRESENCE_STATE_LENGTH } from './presence-base.ts';
 
 /** A presence state: a JSON object (at most `MAX_PRESENCE_STATE_LENGTH` characters of JSON). */
 export type PresenceState = { readonly [key: string]: JsonValue };
@@ -64,29 +59,4 @@ export interface Presence<S extends object = PresenceState> {
   others(): readonly PresencePeer<S>[];
   /** Calls `listener` whenever my state or the others change; returns a function that stops it. */
   subscribe(listener: () => void): () => void;
-}
-
-const presences = new WeakMap<ModelStore, Map<string, Presence>>();
-
-/** The presences a model store opened so far, by document path (devtools list them). */
-export function openedPresences(store: ModelStore): Array<[path: string, presence: Presence]> {
-  return [...(presences.get(store) ?? [])];
-}
-
-/**
- * The presence of a document of a model store: one per document, opened by
- * the store's sync port when it has one, else local.
- */
-export function presenceFor(store: ModelStore, collection: string, id: string): Presence {
-  const path = `${collection}.${id}`;
-  if (store.closed) throw new Error(`yracer presence('${path}'): the model is closed`);
-  let byPath = presences.get(store);
-  if (!byPath) presences.set(store, (byPath = new Map()));
-  let presence = byPath.get(path);
-  if (!presence) {
-    const sync = isLocalCollection(collection) ? null : store.sync;
-    presence = sync?.openPresence ? sync.openPresence({ collection, id }) : new LocalPresence(path, () => store.closed);
-    byPath.set(path, presence);
-  }
-  return presence;
 }

@@ -8,15 +8,22 @@
  * (listened to) until the ref is removed.
  */
 import type { ModelStore } from '../documents/model-store.ts';
-import type { Query } from '../queries/query.ts';
 import { addRef, addRefList } from './ref-methods.ts';
 import { setArrayDiff } from '../mutations/set-array-diff.ts';
 import type { WriteScope } from '../mutations/write-scope.ts';
 
+/** What refs need of a query (`Query` has it; a type of its own keeps queries and refs from importing each other). */
+export interface ReffedQuery {
+  readonly collection: string;
+  readonly expression: unknown;
+  getIds(): readonly string[];
+  on(type: 'change', listener: () => void): () => void;
+}
+
 const counters = new WeakMap<ModelStore, number>();
 
 /** Starts the live copy of a query's ids; returns its path and the function that stops it. */
-function liveIds(store: ModelStore, query: Query<unknown>): { path: string; stop: () => void } {
+function liveIds(store: ModelStore, query: ReffedQuery): { path: string; stop: () => void } {
   const n = (counters.get(store) ?? 0) + 1;
   counters.set(store, n);
   const path = `$queries.q${n}.ids`;
@@ -35,12 +42,12 @@ function liveIds(store: ModelStore, query: Query<unknown>): { path: string; stop
   };
 }
 
-function described(query: Query<unknown>): { collection: string; expression: Readonly<Record<string, unknown>> } {
+function described(query: ReffedQuery): { collection: string; expression: Readonly<Record<string, unknown>> } {
   return { collection: query.collection, expression: query.expression as Readonly<Record<string, unknown>> };
 }
 
 /** `query.ref(path)`: a ref list at `path` of the query's result documents, in order. */
-export function refQuery(store: ModelStore, query: Query<unknown>, path: string): void {
+export function refQuery(store: ModelStore, query: ReffedQuery, path: string): void {
   const ids = liveIds(store, query);
   try {
     addRefList(store, path, query.collection, ids.path, {}, { dispose: ids.stop, query: described(query) });
@@ -51,7 +58,7 @@ export function refQuery(store: ModelStore, query: Query<unknown>, path: string)
 }
 
 /** `query.refIds(path)`: a ref at `path` to the query's result ids, in order. */
-export function refQueryIds(store: ModelStore, query: Query<unknown>, path: string): void {
+export function refQueryIds(store: ModelStore, query: ReffedQuery, path: string): void {
   const ids = liveIds(store, query);
   try {
     addRef(store, path, ids.path, {}, { dispose: ids.stop, query: described(query) });
