@@ -31,6 +31,7 @@ export type {
 } from './model/queries/query-event.ts';
 export { applyIdOps, diffIds, type IdOp } from './query/id-diff.ts';
 export { ModelBase } from './model/model-base.ts';
+export { ModelSync } from './model/model-sync.ts';
 export { ModelPromised } from './model/model-promised.ts';
 export { ModelReactive, type FunctionArg } from './model/model-reactive.ts';
 export { Filter, type FilterFunction, type FilterOptions, type SortFunction } from './model/functions/model-filter.ts';

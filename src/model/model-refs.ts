@@ -5,6 +5,7 @@
  * path too. See docs/model.md, "Refs".
  */
 import { ModelBase } from './model-base.ts';
+import { ModelSync } from './model-sync.ts';
 import type { Subpath } from './paths/path.ts';
 import type { Query } from './queries/query.ts';
 import { addRef, addRefList, dereference, removeAllRefs, removeRef, type RefListOptions, type RefOptions } from './refs/ref-methods.ts';
@@ -21,8 +22,8 @@ function isReffable(value: unknown): value is Reffable {
   return typeof value === 'object' && value !== null && !(value instanceof ModelBase) && typeof (value as Partial<Reffable>).ref === 'function';
 }
 
-/** `ModelBase` with refs; `ModelPromised` and `Model` build on it. */
-export abstract class ModelRefs extends ModelBase {
+/** `ModelSync` with refs; `ModelPromised` and `Model` build on it. */
+export abstract class ModelRefs extends ModelSync {
   #target(method: string, to: RefTarget): string {
     if (to instanceof ModelBase) return to.path();
     if (typeof to !== 'string' && typeof to !== 'number') {
