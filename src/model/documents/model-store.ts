@@ -8,14 +8,16 @@ import { DocEntry } from './doc-entry.ts';
 import { ConflictTracker } from '../conflicts/conflict-tracker.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { ModelEvent, Passed } from '../events/model-event.ts';
-import { isIndexSegment, splitPath } from '../paths/path.ts';
+import { splitPath } from '../paths/path.ts';
 import { SnapshotCache } from '../paths/snapshot-cache.ts';
 import type { SyncPort } from './sync-port.ts';
 import { jsonEqual } from '../../query/compare-values.ts';
 import type { SchemaMap } from '../../schema/standard-schema.ts';
 import { transactionEvents } from '../events/transaction-events.ts';
 import { WriteErrors } from '../mutations/write-errors.ts';
-import { isCounter, mapGet, type YType } from '../paths/y-node.ts';
+import { mapGet } from '../paths/y-node.ts';
+import { CollectionSnapshots } from './collection-snapshots.ts';
+import { child, nonEmpty, readPlain } from '../paths/plain-read.ts';
 import { installYjsPatches } from '../mutations/yjs-patches.ts';
 
 /** Key under which a local write stores its options in `transaction.meta`. */
@@ -58,22 +60,17 @@ export class ModelStore {
   readonly entryOpened = new Set<(entry: DocEntry) => void>();
   /** Validators per collection (see `ModelStoreOptions.schema`). */
   readonly schema: SchemaMap | undefined;
-  readonly #freeze: boolean;
   readonly #collections = new Map<string, Map<string, DocEntry>>();
-  readonly #collectionSnapshots = new Map<string, Readonly<Record<string, unknown>>>();
-  /** Per collection, bumped whenever one of its documents may change. */
-  readonly #collectionVersions = new Map<string, number>();
-  #rootSnapshot: Readonly<Record<string, unknown>> | null = null;
-  /** Documents with a transaction open or queued: collection and root snapshots are not cached meanwhile. */
-  readonly #busy = new Set<DocEntry>();
+  /** Collection and root snapshots, and the collections' versions. */
+  readonly #snapshots: CollectionSnapshots;
   #closed = false;
 
   constructor(options: ModelStoreOptions) {
     installYjsPatches(); // a call, not a bare import: a bundler keeps it under "sideEffects": false
-    this.#freeze = options.freeze;
     this.schema = options.schema;
     this.cache = new SnapshotCache(options.freeze);
     this.conflicts = new ConflictTracker(this.cache, this.origin);
+    this.#snapshots = new CollectionSnapshots(this.#collections, (entry) => this.docValue(entry), options.freeze);
   }
 
   /** The entry of a document, if this store holds it. */
@@ -94,12 +91,12 @@ export class ModelStore {
     }
     docs.set(id, entry);
     entry.ydoc.on('beforeTransaction', () => {
-      this.#busy.add(entry);
-      this.#dropCollection(entry.collection);
+      this.#snapshots.busy(entry, true);
+      this.#snapshots.drop(entry.collection);
     });
     entry.ydoc.on('beforeObserverCalls', (tr: Y.Transaction) => this.#onTransaction(entry, tr));
     entry.ydoc.on('afterAllTransactions', () => {
-      this.#busy.delete(entry);
+      this.#snapshots.busy(entry, false);
       try {
         this.bus.flush();
       } finally {
@@ -127,8 +124,8 @@ export class ModelStore {
   /** The snapshot at a path (segments already split). */
   read(segments: readonly string[]): unknown {
     const [collection, id] = segments;
-    if (collection === undefined) return this.#root();
-    if (id === undefined) return this.#collection(collection);
+    if (collection === undefined) return this.#snapshots.root();
+    if (id === undefined) return this.#snapshots.collection(collection);
     const entry = this.entry(collection, id);
     if (!entry) return undefined;
     let node: unknown;
@@ -229,7 +226,7 @@ export class ModelStore {
   #remove(entry: DocEntry, docs: Map<string, DocEntry>): void {
     docs.delete(entry.id);
     if (docs.size === 0) this.#collections.delete(entry.collection);
-    this.#dropCollection(entry.collection);
+    this.#snapshots.drop(entry.collection);
     if (!entry.local) this.sync?.detach(entry);
     entry.ydoc.destroy();
     this.conflicts.dropDoc(entry.path);
@@ -241,8 +238,7 @@ export class ModelStore {
     this.sync?.close();
     for (const entry of this.entries()) entry.ydoc.destroy();
     this.#collections.clear();
-    this.#collectionSnapshots.clear();
-    this.#rootSnapshot = null;
+    this.#snapshots.clear();
     this.bus.clear();
     this.conflicts.clear();
     this.writeErrors.clear();
@@ -275,7 +271,7 @@ export class ModelStore {
     });
     this.conflicts.observe(entry, tr);
     if (!result.changed) return;
-    this.#dropCollection(entry.collection);
+    this.#snapshots.drop(entry.collection);
     for (const { event, segments } of result.events) this.bus.enqueue(event, segments);
   }
 
@@ -285,45 +281,7 @@ export class ModelStore {
    * values read from the collection.
    */
   collectionVersion(collection: string): number | null {
-    return this.#collectionBusy(collection) ? null : (this.#collectionVersions.get(collection) ?? 0);
-  }
-
-  #dropCollection(collection: string): void {
-    this.#collectionVersions.set(collection, (this.#collectionVersions.get(collection) ?? 0) + 1);
-    this.#collectionSnapshots.delete(collection);
-    this.#rootSnapshot = null;
-  }
-
-  #collectionBusy(collection: string): boolean {
-    for (const entry of this.#busy) if (entry.collection === collection) return true;
-    return false;
-  }
-
-  #collection(collection: string): Readonly<Record<string, unknown>> | undefined {
-    const cached = this.#collectionSnapshots.get(collection);
-    if (cached) return cached;
-    const docs = this.#collections.get(collection);
-    if (!docs) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [id, entry] of docs) {
-      const value = this.docValue(entry);
-      if (value !== undefined) out[id] = value;
-    }
-    const snapshot = this.#freeze ? Object.freeze(out) : out;
-    if (!this.#collectionBusy(collection)) this.#collectionSnapshots.set(collection, snapshot);
-    return snapshot;
-  }
-
-  #root(): Readonly<Record<string, unknown>> {
-    if (this.#rootSnapshot) return this.#rootSnapshot;
-    const out: Record<string, unknown> = {};
-    for (const name of this.#collections.keys()) {
-      const snapshot = this.#collection(name);
-      if (snapshot && nonEmpty(snapshot) !== undefined) out[name] = snapshot;
-    }
-    const root = this.#freeze ? Object.freeze(out) : out;
-    if (this.#busy.size === 0) this.#rootSnapshot = root;
-    return root;
+    return this.#snapshots.version(collection);
   }
 }
 
@@ -331,31 +289,4 @@ export class ModelStore {
 function isNewlyLoaded(tr: Y.Transaction): boolean {
   for (const clock of tr.beforeState.values()) if (clock > 0) return false;
   return true;
-}
-
-/** The object itself when it has a key, else undefined (an empty document does not exist). */
-function nonEmpty(value: unknown): unknown {
-  for (const _ in value as object) return value;
-  return undefined;
-}
-
-function child(node: unknown, segment: string): unknown {
-  if (node instanceof Y.Map) return isCounter(node) ? undefined : mapGet(node as YType, segment);
-  if (node instanceof Y.Array) return isIndexSegment(segment) ? (node as Y.Array<unknown>).get(Number(segment)) : undefined;
-  return undefined;
-}
-
-function readPlain(value: unknown, segments: readonly string[], from: number): unknown {
-  let node = value;
-  for (let i = from; i < segments.length; i++) {
-    const segment = segments[i] as string;
-    if (Array.isArray(node)) {
-      node = isIndexSegment(segment) ? node[Number(segment)] : undefined;
-    } else if (typeof node === 'object' && node !== null && Object.prototype.hasOwnProperty.call(node, segment)) {
-      node = (node as Record<string, unknown>)[segment];
-    } else {
-      return undefined;
-    }
-  }
-  return node;
 }
