@@ -14,21 +14,8 @@ import type { QueryEvent, QueryEventType, QueryListener, QueryStatus } from './q
 import { QueryState, type QueryDelta } from './query-state.ts';
 import { splitPath } from '../paths/path.ts';
 import { refQuery, refQueryIds } from '../refs/ref-query.ts';
-import type { HoldMode, ServerQuery } from '../documents/sync-port.ts';
-
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** A query running on the server in one mode. */
-interface Running {
-  readonly handle: ServerQuery;
-  answered: boolean;
-  /** The port loaded the documents of a stored result (offline): callers need not wait for the server. */
-  cached: boolean;
-  readonly waiting: Waiter[];
-}
+import type { HoldMode } from '../documents/sync-port.ts';
+import { QueryRuns } from './query-runs.ts';
 
 const NO_DOCS: readonly unknown[] = Object.freeze([]);
 
@@ -67,8 +54,7 @@ export class Query<R = readonly unknown[]> {
   #stopWatch: (() => void) | null = null;
   #settleTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #listeners = new Map<QueryEventType, Set<(event: QueryEvent) => void>>();
-  readonly #running = new Map<HoldMode, Running>();
-  #holds = { subscribe: 0, fetch: 0 };
+  readonly #runs: QueryRuns;
   #state: QueryState | null = null;
   #bus: BusListener | null = null;
   /** The last documents read, with the ids and the collection snapshot they were read from. */
@@ -82,6 +68,16 @@ export class Query<R = readonly unknown[]> {
     this.expression = expression;
     this.#counting = expression['$count'] === true;
     this.#registry = registry;
+    this.#runs = new QueryRuns(store, { collection, expression }, {
+      result: (ids, count) => {
+        this.#cancelSettle();
+        if (this.#state) this.#emit(this.#state.serverResult(ids, count));
+      },
+      error: (error) => {
+        this.#dispatch({ type: 'error', error });
+        this.#maybeIdle();
+      },
+    });
   }
 
   /** `'complete'` once the server's result is in (always for a model without a server), else `'local'`. */
@@ -209,60 +205,14 @@ export class Query<R = readonly unknown[]> {
   }
 
   #hold(mode: HoldMode): Promise<void> {
-    this.#holds[mode] += 1;
+    const held = this.#runs.hold(mode);
     this.#attach();
-    const sync = this.#store.sync;
-    if (!sync) return Promise.resolve();
-    let running = this.#running.get(mode);
-    if (!running) {
-      const fresh: Running = {
-        answered: false,
-        cached: false,
-        waiting: [],
-        handle: sync.openQuery(
-          { collection: this.collection, expression: this.expression, mode },
-          {
-            result: (ids, count) => {
-              fresh.answered = true;
-              this.#cancelSettle();
-              if (this.#state) this.#emit(this.#state.serverResult(ids, count));
-              for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
-            },
-            cached: () => {
-              fresh.cached = true;
-              for (const waiter of fresh.waiting.splice(0)) waiter.resolve();
-            },
-            error: (error) => {
-              // Refused or failed: drop this mode's holds, so a later call asks the server again.
-              if (this.#running.get(mode) === fresh) {
-                this.#running.delete(mode);
-                this.#holds[mode] = 0;
-                fresh.handle.close();
-              }
-              for (const waiter of fresh.waiting.splice(0)) waiter.reject(error);
-              this.#dispatch({ type: 'error', error });
-              this.#maybeIdle();
-            },
-          },
-        ),
-      };
-      running = fresh;
-      this.#running.set(mode, fresh);
-    }
-    if (running.answered || running.cached) return Promise.resolve();
-    const waiting = running.waiting;
-    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    return held;
   }
 
   #release(mode: HoldMode): void {
-    if (this.#holds[mode] === 0) return;
-    this.#holds[mode] -= 1;
-    if (this.#holds[mode] > 0) return;
-    const running = this.#running.get(mode);
-    this.#running.delete(mode);
-    running?.handle.close();
-    for (const waiter of running?.waiting.splice(0) ?? []) waiter.reject(new Error(`yracer: the query was released before the server answered`));
-    if (this.#running.size === 0 && this.#state?.answered) this.#emit(this.#state.clearServer());
+    if (!this.#runs.release(mode)) return;
+    if (!this.#runs.running && this.#state?.answered) this.#emit(this.#state.clearServer());
     this.#maybeIdle();
   }
 
@@ -323,7 +273,7 @@ export class Query<R = readonly unknown[]> {
   }
 
   #maybeIdle(): void {
-    if (!this.#state || this.#holds.subscribe > 0 || this.#holds.fetch > 0) return;
+    if (!this.#state || this.#runs.held) return;
     for (const set of this.#listeners.values()) if (set.size > 0) return;
     if (this.#bus) this.#store.bus.off(this.#bus);
     this.#bus = null;
