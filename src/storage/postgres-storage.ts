@@ -28,13 +28,15 @@ import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { postgresChanges } from './postgres-changes.ts';
 import { postgresListing } from './postgres-listing.ts';
-import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
+import { compilePostgresQuery } from './postgres-query.ts';
+import type { CompiledPostgresQuery } from './compiled-postgres-query.ts';
 import { postgresHistory } from './postgres-history.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
 import { indexSql } from './postgres-sort.ts';
 import { assertStorableKey, assertStorableName, jsonbText } from './postgres-text.ts';
 import { PostgresWriter } from './postgres-writes.ts';
-import type { Storage, StorageKey, StorageQueryOptions, StoredDocument, StoredQueryResult, StoredUpdates } from './storage.ts';
+import type { Storage, StorageQueryOptions, StoredDocument, StoredQueryResult, StoredUpdates } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 /**
  * Options of `postgresStorage(connection, options)`. The connection itself
