@@ -13,11 +13,11 @@
  * page is idle.
  */
 import * as Y from 'yjs';
+import { IndexedDbCompaction } from './indexeddb-compaction.ts';
 import { done, IndexedDbWrites, request } from './indexeddb-writes.ts';
 import type { OfflineStore, StoredPending, StoredQuery } from './offline-store.ts';
 import { readEach, readRange, updatesOf, type UpdateRecord } from './indexeddb-reads.ts';
 import { PendingGroups, pendingOf, type PendingGroup, type PendingRecord } from './pending-groups.ts';
-import { scheduleIdle } from './schedule-batch.ts';
 import { holdOwnerLock, liveOwners, randomOwner } from './owner-lock.ts';
 
 /** Options of `indexedDbStore`. */
@@ -53,9 +53,6 @@ function openDatabase(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   return request(req);
 }
 
-/** A document is compacted once it has `compactAt` records, or this many times `compactAt` updates. */
-const UPDATES_PER_RECORD = 8;
-
 /** From this many documents on, `loadDocs` reads the index range they span in one request, not one request each. */
 const RANGE_READ_AT = 32;
 
@@ -77,18 +74,14 @@ class IndexedDbStore implements OfflineStore {
   readonly name: string;
   readonly #db: Promise<IDBDatabase>;
   readonly #writes = new IndexedDbWrites(STORES);
-  readonly #compactAt: number;
+  readonly #compaction: IndexedDbCompaction;
   readonly #releaseLock: () => void;
   /** True once `adoptPending` ran. */
   #adopted = false;
   /** True once `close` was called. */
   #closed = false;
-  /** Records and updates stored per document, as far as this client knows (for compaction). */
-  readonly #counts = new Map<string, { records: number; updates: number }>();
   /** This owner's pending updates in the store, grouped per batch and document. */
   readonly #pending = new PendingGroups();
-  /** Documents to compact when the page is next idle. */
-  readonly #toCompact = new Set<string>();
   /** Per document, the updates appended in the batch not yet committed (stored as one record). */
   readonly #appends = new Map<string, Uint8Array[]>();
 
@@ -102,7 +95,10 @@ class IndexedDbStore implements OfflineStore {
       (db) => this.#writes.opened(db),
       () => undefined, // reported by the calls that use it
     );
-    this.#compactAt = compactAt;
+    this.#compaction = new IndexedDbCompaction(this.#writes, compactAt, {
+      closed: () => this.#closed,
+      dropAppends: (doc) => void this.#appends.delete(doc),
+    });
     this.#releaseLock = holdOwnerLock(this.owner);
   }
 
@@ -117,16 +113,15 @@ class IndexedDbStore implements OfflineStore {
       const records = byDoc.get(name) ?? [];
       const updates = updatesOf(records);
       if (updates.length === 0) return;
-      this.#counts.set(name, { records: records.length, updates: updates.length });
       docs.set(name, updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates));
-      this.#compactIfDue(name);
+      this.#compaction.loaded(name, records.length, updates.length);
     });
     return docs;
   }
 
   append(doc: string, update: Uint8Array): void {
     const group = this.#appends.get(doc);
-    this.#count(doc, group ? 0 : 1);
+    this.#compaction.count(doc, group ? 0 : 1);
     if (group) {
       group.push(update);
       return;
@@ -141,62 +136,8 @@ class IndexedDbStore implements OfflineStore {
     });
   }
 
-  /** Counts an update (and `records` new records) stored for `doc`. */
-  #count(doc: string, records: number): void {
-    const count = this.#counts.get(doc);
-    if (count) {
-      count.records += records;
-      count.updates += 1;
-    } else {
-      this.#counts.set(doc, { records, updates: 1 });
-    }
-    this.#compactIfDue(doc);
-  }
-
-  /**
-   * Compacts `doc` when idle once it has `compactAt` records, or many more
-   * updates than that in fewer records (a batch's updates are one record):
-   * each compaction merges the whole document, so not every `compactAt` updates.
-   */
-  #compactIfDue(doc: string): void {
-    const count = this.#counts.get(doc);
-    if (count && (count.records >= this.#compactAt || count.updates >= UPDATES_PER_RECORD * this.#compactAt)) this.#compactSoon(doc);
-  }
-
-  /** Compacts `doc` when the page is idle (merging is the costly part: not while the user edits). */
-  #compactSoon(doc: string): void {
-    if (this.#toCompact.has(doc)) return;
-    this.#toCompact.add(doc);
-    if (this.#toCompact.size > 1) return;
-    scheduleIdle(() => {
-      if (this.#closed) return;
-      const docs = [...this.#toCompact];
-      this.#toCompact.clear();
-      for (const name of docs) this.#compact(name);
-      this.#writes.commitNow();
-    });
-  }
-
-  /** Replaces a document's stored updates with their merge (in the batch's write transaction). */
-  #compact(doc: string): void {
-    this.#counts.set(doc, { records: 1, updates: 1 });
-    this.#appends.delete(doc); // later appends go after it
-    this.#writes.write((tx) => {
-      const store = tx.objectStore('updates');
-      const index = store.index('doc');
-      const keys = index.getAllKeys(doc);
-      const values = index.getAll(doc);
-      values.onsuccess = () => {
-        const updates = updatesOf(values.result as UpdateRecord[]);
-        if (updates.length < 2) return;
-        for (const key of keys.result) store.delete(key);
-        store.add({ doc, update: Y.mergeUpdates(updates) } satisfies UpdateRecord);
-      };
-    }, true);
-  }
-
   forget(doc: string): void {
-    this.#counts.delete(doc);
+    this.#compaction.forget(doc);
     this.#appends.delete(doc); // later appends go after the deletion
     this.#writes.write((tx) => {
       const store = tx.objectStore('updates');

@@ -10,7 +10,8 @@
 import { docName, parseDocName } from '../protocol/doc-name.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import type { CheckpointInfo, HistoryStorage } from '../storage/history-storage.ts';
-import type { Storage, StorageKey } from '../storage/storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import type { AccessRules } from './access-rules.ts';
 import { HistoryError } from './history-error.ts';
 import type { ResolvedHistoryOptions } from './history-options.ts';

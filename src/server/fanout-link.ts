@@ -17,7 +17,8 @@
  * rebuilt (`repairMs`) once they stayed behind for a whole period.
  */
 import type { Fanout } from '../fanout/fanout.ts';
-import type { Storage, StorageKey } from '../storage/storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import { decodeCollectionChange, encodeCollectionChange, type CollectionChange } from './collection-change.ts';
 import { decodeAnnouncement, encodeAnnouncement } from './document-announcement.ts';
 import { decodeCollectionWatch, encodeCollectionWatch } from './collection-watch.ts';

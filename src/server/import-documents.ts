@@ -26,7 +26,8 @@ import { Buffer } from 'node:buffer';
 import * as Y from 'yjs';
 import { documentValue } from '../model/paths/document-value.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
-import { VersionConflictError, type Storage, type StorageKey } from '../storage/storage.ts';
+import { VersionConflictError, type Storage } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import { updateProblem } from './update-check.ts';
 
 /** A line of an import that cannot be imported; the lines before it were. */

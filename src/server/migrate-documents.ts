@@ -7,7 +7,7 @@
  * values queries read follow) without waiting for clients to open them.
  */
 import { schemaVersioning } from '../schema/versioned-schema.ts';
-import type { StorageKey } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import type { SyncServer } from './sync-server.ts';
 
 /** Options of `migrateDocuments`. */

@@ -9,7 +9,8 @@
  */
 import * as Y from 'yjs';
 import { documentValue } from '../model/paths/document-value.ts';
-import type { Storage, StorageKey } from '../storage/storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import type { ServerLog } from './server-options.ts';
 
 /**

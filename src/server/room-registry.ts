@@ -3,7 +3,7 @@
  * loaded) on the first request for it, and unloaded once no peer has used it
  * for the idle delay; a request during unloading waits and gets a fresh room.
  */
-import type { StorageKey } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import type { RoomSettings } from './room-settings.ts';
 import { Room, type RoomPeer } from './room.ts';
 

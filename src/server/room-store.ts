@@ -7,7 +7,8 @@
  * log by count and by time. Every storage step runs after the previous one.
  */
 import * as Y from 'yjs';
-import { VersionConflictError, type StorageKey, type StoredDocument } from '../storage/storage.ts';
+import { VersionConflictError, type StoredDocument } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import { RoomVersions, type Announced } from './room-versions.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { StoredWrite } from './stored-write.ts';

@@ -12,7 +12,7 @@
  */
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/mutations/yjs-patches.ts';
-import type { StorageKey } from '../storage/storage.ts';
+import type { StorageKey } from '../storage/storage-key.ts';
 import { BadUpdateError, type RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';
 import { RoomChecks } from './room-checks.ts';

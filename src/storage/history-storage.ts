@@ -6,7 +6,7 @@
  * `keep` of each document and drops older ones as new ones come. They live
  * beside the update log, so compaction never touches them.
  */
-import type { StorageKey } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 /** One checkpoint as listed (without its value). */
 export interface CheckpointInfo {

@@ -13,7 +13,8 @@ import { memoryHistory } from './history-storage.ts';
 import { memoryChanges } from './memory-changes.ts';
 import { compileQuery } from './sqlite-query.ts';
 import { assertPageLimit } from './sqlite-listing.ts';
-import { VersionConflictError, type Storage, type StorageKey, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
+import { VersionConflictError, type Storage, type StoredDocument, type StoredQueryResult, type StoredUpdates } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 interface Entry {
   readonly collection: string;

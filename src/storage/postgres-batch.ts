@@ -15,7 +15,8 @@
  * Either way the result is one row per changed document and one per update,
  * the parameters of a single statement.
  */
-import { VersionConflictError, type StorageKey } from './storage.ts';
+import { VersionConflictError } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 /** A write waiting for the next group commit: updates to append, or a document's JSON value. */
 export type PostgresWrite =

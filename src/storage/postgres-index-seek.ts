@@ -19,7 +19,7 @@
  */
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { IndexSeek, KeyCandidate } from './index-seek.ts';
-import type { PostgresQueryParam, PostgresQueryTables } from './postgres-query.ts';
+import type { PostgresQueryParam, PostgresQueryTables } from './compiled-postgres-query.ts';
 import { cleanQueryString } from './postgres-text.ts';
 import { sortKeySql } from './postgres-sort.ts';
 

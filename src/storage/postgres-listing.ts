@@ -8,7 +8,8 @@ import type { Buffer } from 'node:buffer';
 import type { Pool } from 'pg';
 import { assertPageLimit } from './sqlite-listing.ts';
 import { assertStorableKey } from './postgres-text.ts';
-import type { ListedDocument, StorageKey } from './storage.ts';
+import type { ListedDocument } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 interface ListedRow {
   readonly collection: string;

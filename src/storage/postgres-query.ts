@@ -29,28 +29,8 @@ import { FIELD_OPERATORS, LOGICAL_OPERATORS, MODIFIERS, isOperatorObject, modifi
 import { chooseIndex, useArms, type KeyCandidate } from './index-seek.ts';
 import { armsSql } from './postgres-index-seek.ts';
 import { cleanQueryString } from './postgres-text.ts';
+import type { CompiledPostgresQuery, PostgresQueryParam, PostgresQueryTables } from './compiled-postgres-query.ts';
 import { numberSql, pathSql, sortKeySql, stringSql } from './postgres-sort.ts';
-
-/** A bound parameter of a compiled query. */
-export type PostgresQueryParam = string | number | readonly string[] | readonly number[];
-
-/** A compiled query: SQL text and its positional parameters. */
-export interface CompiledPostgresQuery {
-  /** The SQL: rows of `{ id, json }`, or one row `{ count }` when `count` is true. */
-  readonly sql: string;
-  /** For a document query: the same SQL, its rows also giving `state`, `version` and `updates` (the log, in version order). */
-  readonly documentsSql?: string;
-  /** Values for `$1`, `$2`, ... in order. */
-  readonly params: readonly PostgresQueryParam[];
-  /** True for a `$count` query. */
-  readonly count: boolean;
-}
-
-/** The tables a compiled query reads (schema-qualified, quoted as needed). */
-export interface PostgresQueryTables {
-  readonly documents: string;
-  readonly updates: string;
-}
 
 /** Joins terms into a balanced tree (a long `$or` stays shallow). */
 function join(terms: readonly string[], op: 'AND' | 'OR'): string {

@@ -28,13 +28,14 @@ import pg, { type PoolConfig } from 'pg';
 import type { QueryExpression } from '../query/query-expression.ts';
 import { postgresChanges } from './postgres-changes.ts';
 import { postgresListing } from './postgres-listing.ts';
-import { compilePostgresQuery, type CompiledPostgresQuery } from './postgres-query.ts';
+import { indexStatements } from './postgres-index-statements.ts';
+import { PostgresQueryCache } from './postgres-query-cache.ts';
 import { postgresHistory } from './postgres-history.ts';
 import { migratePostgres, quoteSchema } from './postgres-schema.ts';
-import { indexSql } from './postgres-sort.ts';
 import { assertStorableKey, assertStorableName, jsonbText } from './postgres-text.ts';
 import { PostgresWriter } from './postgres-writes.ts';
-import type { Storage, StorageKey, StorageQueryOptions, StoredDocument, StoredQueryResult, StoredUpdates } from './storage.ts';
+import type { Storage, StorageQueryOptions, StoredDocument, StoredQueryResult, StoredUpdates } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 /**
  * Options of `postgresStorage(connection, options)`. The connection itself
@@ -70,29 +71,6 @@ export interface PostgresStorageOptions {
   readonly indexes?: Readonly<Record<string, ReadonlyArray<readonly string[]>>>;
   /** The most connections the storage opens at once (`max` of the `pg` pool; default that of the config, else 10). */
   readonly poolSize?: number;
-}
-
-/** How many compiled queries are kept (least recently used go first). */
-const QUERY_CACHE_SIZE = 100;
-
-const COLLECTION = /^[A-Za-z_$][A-Za-z0-9_$-]{0,127}$/;
-
-/** The index statements of the `indexes` option, checked before anything connects. */
-function indexStatements(table: string, indexes: PostgresStorageOptions['indexes'] = {}): string[] {
-  const statements = new Set<string>();
-  for (const [collection, lists] of Object.entries(indexes)) {
-    if (!COLLECTION.test(collection) || collection === '__proto__') {
-      throw new TypeError(`yracer postgresStorage indexes: "${collection.slice(0, 100)}" is not a valid collection name`);
-    }
-    if (!Array.isArray(lists)) throw new TypeError(`yracer postgresStorage indexes.${collection} must be an array of field lists`);
-    for (const fields of lists) {
-      if (!Array.isArray(fields) || !fields.every((field) => typeof field === 'string')) {
-        throw new TypeError(`yracer postgresStorage indexes.${collection}: each index must be an array of field names`);
-      }
-      statements.add(indexSql(table, fields).sql);
-    }
-  }
-  return [...statements];
 }
 
 const bytes = (buffer: Uint8Array): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
@@ -162,26 +140,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
     await writer.settled();
   };
 
-  const compiledQueries = new Map<string, CompiledPostgresQuery>();
-  // The indexes a query's equalities may seek (own keys only: a collection may be named `__proto__`).
-  const indexesOf = (collection: string): ReadonlyArray<readonly string[]> => (Object.hasOwn(options.indexes ?? {}, collection) && options.indexes?.[collection]) || [];
-  const compiledFor = (collection: string, expression: QueryExpression): CompiledPostgresQuery => {
-    let text: string;
-    try {
-      text = `${collection}\u0000${JSON.stringify(expression)}`;
-    } catch {
-      return compilePostgresQuery(collection, expression, tables, indexesOf(collection)); // not JSON: let it explain why
-    }
-    let compiled = compiledQueries.get(text);
-    if (compiled) {
-      compiledQueries.delete(text);
-    } else {
-      compiled = compilePostgresQuery(collection, expression, tables, indexesOf(collection));
-      if (compiledQueries.size >= QUERY_CACHE_SIZE) compiledQueries.delete(compiledQueries.keys().next().value as string);
-    }
-    compiledQueries.set(text, compiled);
-    return compiled;
-  };
+  const queries = new PostgresQueryCache(tables, options.indexes);
   const logOf = (after: string): string =>
     `ARRAY(SELECT u.data FROM ${tables.updates} AS u WHERE u.collection = d.collection AND u.id = d.id${after} ORDER BY u.version) AS updates`;
   const sql = {
@@ -286,7 +245,7 @@ export function postgresStorage(connection: string | PoolConfig, options: Postgr
     async query(collection: string, expression: QueryExpression, queryOptions: StorageQueryOptions = {}): Promise<StoredQueryResult> {
       assertOpen();
       assertStorableName(collection);
-      const compiled = compiledFor(collection, expression);
+      const compiled = queries.compiled(collection, expression);
       const documents = queryOptions.documents === true;
       await beforeRead();
       if (compiled.count) {

@@ -22,7 +22,7 @@
  * - Numbers are stored as JavaScript parses them: underflows become 0 and
  *   overflows ±`Number.MAX_VALUE` (JavaScript's Infinity has no JSON form).
  */
-import type { StorageKey } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 const REPLACEMENT = '\uFFFD';
 

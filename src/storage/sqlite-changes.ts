@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChangeLog, StoredChange } from './change-log.ts';
-import type { StorageKey } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS yracer_changes (

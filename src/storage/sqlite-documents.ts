@@ -5,7 +5,8 @@
  * synchronously; writes are `sqliteWrites`' (group commits).
  */
 import type Database from 'better-sqlite3';
-import type { StorageKey, StoredDocument, StoredUpdates } from './storage.ts';
+import type { StoredDocument, StoredUpdates } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 interface Head {
   readonly version: number;

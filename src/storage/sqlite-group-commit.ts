@@ -6,7 +6,8 @@
  * disk is shared by every write that arrived during the previous one. Each
  * write's promise settles after the commit of its batch.
  */
-import { VersionConflictError, type StorageKey } from './storage.ts';
+import { VersionConflictError } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 import type { Committer } from './sqlite-commit-thread.ts';
 import type { DocumentWrite, WriteOutcome } from './sqlite-writes.ts';
 

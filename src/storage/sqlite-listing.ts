@@ -6,7 +6,8 @@
  * together).
  */
 import type Database from 'better-sqlite3';
-import type { ListedDocument, StorageKey } from './storage.ts';
+import type { ListedDocument } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 interface ListedRow {
   readonly collection: string;

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { sqliteChangeWrites, type ChangeWrite } from './sqlite-changes.ts';
-import type { StorageKey } from './storage.ts';
+import type { StorageKey } from './storage-key.ts';
 
 /** One write of a group commit: updates to append, a JSON value to save, or a compaction. */
 export type DocumentWrite =

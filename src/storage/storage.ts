@@ -19,6 +19,9 @@
 import type { QueryExpression } from '../query/query-expression.ts';
 import type { HistoryStorage } from './history-storage.ts';
 import type { ChangeLog } from './change-log.ts';
+import type { StorageKey } from './storage-key.ts';
+
+export type { StorageKey } from './storage-key.ts';
 
 /** What `load` returns for one document. */
 export interface StoredDocument {
@@ -46,12 +49,6 @@ export interface StoredUpdates {
   readonly updates: readonly Uint8Array[];
   /** The document's version: of the last update appended (0 when none). */
   readonly version: number;
-}
-
-/** A document name split into its parts (`collection/id`). */
-export interface StorageKey {
-  readonly collection: string;
-  readonly id: string;
 }
 
 /** Options of `Storage.append`. */

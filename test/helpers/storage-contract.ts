@@ -6,7 +6,8 @@
  * server process would) and checks what two writers may not break.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VersionConflictError, type Storage, type StorageKey } from '../../src/storage/storage.ts';
+import { VersionConflictError, type Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { Random } from './random.ts';
 
 /** Options of `describeStorageContract`. */

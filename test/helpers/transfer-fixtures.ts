@@ -6,7 +6,8 @@
 import { expect } from 'vitest';
 import * as Y from 'yjs';
 import { documentValue } from '../../src/model/paths/document-value.ts';
-import type { Storage, StorageKey } from '../../src/storage/storage.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 
 /** The keys `seedDocuments` writes. */
 export const SEEDED: readonly StorageKey[] = [

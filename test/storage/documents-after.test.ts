@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
-import type { ListedDocument, Storage, StorageKey } from '../../src/storage/storage.ts';
+import type { ListedDocument, Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 

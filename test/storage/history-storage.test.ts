@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryStorage } from '../../src/storage/history-storage.ts';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
 import { sqliteHistory } from '../../src/storage/sqlite-history.ts';
-import type { Storage, StorageKey } from '../../src/storage/storage.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 

@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from '../../src/storage/memory-storage.ts';
-import { VersionConflictError, type Storage, type StorageKey } from '../../src/storage/storage.ts';
+import { VersionConflictError, type Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { Random } from '../helpers/random.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VersionConflictError, type Storage, type StorageKey } from '../../src/storage/storage.ts';
+import { VersionConflictError, type Storage } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { Random } from '../helpers/random.ts';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { postgresStorage } from '../../src/storage/postgres-storage.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/storage/postgres-schema.ts';
-import { VersionConflictError, type StorageKey } from '../../src/storage/storage.ts';
+import { VersionConflictError } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { describeStorageContract } from '../helpers/storage-contract.ts';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { StorageKey } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 
 const todo: StorageKey = { collection: 'todos', id: 'a' };

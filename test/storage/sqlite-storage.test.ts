@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { sqliteStorage } from '../../src/storage/sqlite-storage.ts';
-import type { StorageKey } from '../../src/storage/storage.ts';
+import type { StorageKey } from '../../src/storage/storage-key.ts';
 import { sqliteScope } from '../helpers/sqlite-fixtures.ts';
 
 const todo: StorageKey = { collection: 'todos', id: 'a' };
