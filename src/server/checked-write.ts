@@ -13,7 +13,7 @@ import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
 import { BadUpdateError } from './room-settings.ts';
 import type { Room, RoomPeer } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** True when the update has no struct the document lacks (it can only delete). */
 function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {

@@ -14,7 +14,8 @@ import { ioTurn } from './io-turns.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
-import type { ResolvedServerOptions, Session } from './server-options.ts';
+import type { ResolvedServerOptions } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** What a connection needs from its server. */
 export interface ConnectionContext {

@@ -31,7 +31,7 @@ import { schemaVersioning, type MigrationValue } from '../schema/versioned-schem
 import { VersionConflictError } from '../storage/storage.ts';
 import { LOAD_ORIGIN, REMOTE_ORIGIN, type Room, type RoomPeer } from './room.ts';
 import { recordSchemaVersion, recordedSchemaVersion } from './schema-version.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** The origin of the server's own migration writes (no connection: every peer gets them). */
 const MIGRATION_PEER: RoomPeer = { sendPayload: () => undefined, roomLost: () => undefined };

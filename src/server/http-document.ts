@@ -21,7 +21,7 @@ import { HttpError, HttpErrorCode, httpErrorOf } from './http-errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from './http-preconditions.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 import { whenReadable } from './when-readable.ts';
 
 /** What the HTTP API needs from its server. */

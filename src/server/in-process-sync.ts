@@ -36,7 +36,8 @@ import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import { InProcessWrites, type SessionGuard } from './in-process-writes.ts';
 
 /** Origin of the room's updates applied to the model (never written back). */

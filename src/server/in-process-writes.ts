@@ -16,7 +16,8 @@ import type { AccessRules } from './access-rules.ts';
 import { receiveChecked } from './checked-write.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room, RoomPeer } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import { whenReadable } from './when-readable.ts';
 import { WriteQueue } from './write-queue.ts';
 

@@ -10,7 +10,7 @@
 import * as Y from 'yjs';
 import { documentValue } from '../model/paths/document-value.ts';
 import type { Storage, StorageKey } from '../storage/storage.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /**
  * Rebuilds the JSON value of every document whose stored JSON is stale (or

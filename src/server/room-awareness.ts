@@ -11,7 +11,7 @@ import { RemotePresences } from './remote-presences.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, RoomPresence, type PresenceRefusal } from './room-presence.ts';
 import type { Room, RoomPeer } from './room.ts';
 import type { RoomSettings } from './room-settings.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** What a room's awareness needs from its room. */
 export interface RoomAwarenessSettings {

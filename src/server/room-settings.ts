@@ -5,7 +5,8 @@
 import type { Storage } from '../storage/storage.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import type { WriteWatch } from './stored-write.ts';
 
 /** Tuning of a room, from the server options. */

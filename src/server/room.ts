@@ -21,7 +21,7 @@ import { RoomStore } from './room-store.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 import { updateProblem } from './update-check.ts';
 import { valueBefore, writtenAfter } from './stored-write.ts';
 

@@ -14,7 +14,8 @@ import { RoomRegistry } from './room-registry.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
 import type { Announced } from './room-versions.ts';
-import type { ResolvedServerOptions, Session } from './server-options.ts';
+import type { ResolvedServerOptions } from './server-options.ts';
+import type { Session } from './session.ts';
 import type { WriteWatch } from './stored-write.ts';
 
 /** What `serverRooms` creates. */
