@@ -29,7 +29,8 @@ import type { SchemaMap } from '../schema/standard-schema.ts';
 import { schemaProblem } from '../schema/validate-document.ts';
 import { schemaVersioning, type MigrationValue } from '../schema/versioned-schema.ts';
 import { VersionConflictError } from '../storage/storage.ts';
-import { LOAD_ORIGIN, REMOTE_ORIGIN, type Room, type RoomPeer } from './room.ts';
+import { LOAD_ORIGIN, REMOTE_ORIGIN, type Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
 import { recordSchemaVersion, recordedSchemaVersion } from './schema-version.ts';
 import type { ServerLog } from './server-log.ts';
 

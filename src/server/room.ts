@@ -13,11 +13,13 @@
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/mutations/yjs-patches.ts';
 import type { StorageKey } from '../storage/storage.ts';
-import { BadUpdateError, type RoomSettings } from './room-settings.ts';
+import type { RoomSettings } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
 import { RoomAwareness } from './room-awareness.ts';
 import { RoomChecks } from './room-checks.ts';
 import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
+import type { RoomPeer } from './room-peer.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
@@ -26,16 +28,6 @@ import { updateProblem } from './update-check.ts';
 import { valueBefore, writtenAfter } from './stored-write.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
-
-/** Something in a room that receives its messages: a multiplexed or a stock connection. */
-export interface RoomPeer {
-  /** Sends a y-protocols payload about `room`'s document. */
-  sendPayload(room: Room, payload: Uint8Array): void;
-  /** The room was discarded (its in-memory document was damaged): subscribe again to get a fresh one. */
-  roomLost(room: Room): void;
-  /** The session the peer writes for (from `authenticate`; none for the server's own writes), told to the change hooks. */
-  readonly session?: Session | null | undefined;
-}
 
 /** One loaded document and its peers. */
 export class Room {
@@ -47,9 +39,9 @@ export class Room {
   readonly ready: Promise<void>;
   /** Presence of the room (created when first used: most rooms never have any). */
   readonly #presence: RoomAwareness;
-  readonly #settings: RoomSettings;
+  readonly #settings: RoomSettings<Room>;
   /** Applies updates to the document and broadcasts them (room-intake.ts). */
-  readonly #intake: RoomIntake;
+  readonly #intake: RoomIntake<Room>;
   /** Appends, versions, JSON and compaction (room-store.ts). */
   readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
@@ -60,14 +52,14 @@ export class Room {
   /** Why peers' writes are refused (`invalid-document`): its schema migration failed (document-migration.ts); null when they are not. */
   readOnlyReason: string | null = null;
 
-  constructor(name: string, key: StorageKey, settings: RoomSettings) {
+  constructor(name: string, key: StorageKey, settings: RoomSettings<Room>) {
     this.name = name;
     this.key = key;
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
-    this.#intake = new RoomIntake(this, settings, () => this.#store);
+    this.#intake = new RoomIntake<Room>(this, settings, () => this.#store);
     const loaded = this.#load();
     const { afterLoad } = settings;
     this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded; // migrated before anyone reads it; the store needs only the load

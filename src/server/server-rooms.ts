@@ -45,7 +45,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
   const { schema } = options;
   const afterLoad = hasVersionedSchema(schema) ? (room: Room) => migrateRoom(room, schema, log) : undefined;
-  const settings: RoomSettings = {
+  const settings: RoomSettings<Room> = {
     storage,
     log,
     compactAfterUpdates,
