@@ -3,7 +3,9 @@
  * adapters.
  */
 export { createServer } from './create-server.ts';
-export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
+export { SyncServer } from './sync-server.ts';
+export type { InProcessModelOptions } from './in-process-model-options.ts';
+export type { Listening, ListenOptions } from './listen-options.ts';
 export type { AdminHandler } from './admin-handler.ts';
 export type { HttpHandler, HttpHandlerOptions } from './http-handler.ts';
 export { HttpError, HttpErrorCode, type HttpErrorCodeName } from './http-errors.ts';

@@ -47,6 +47,13 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
+  /** How many clients have a presence state, over every room in memory (for the metrics). */
+  presenceStates(): number {
+    let states = 0;
+    for (const room of this.#rooms.values()) states += room.presenceStates;
+    return states;
+  }
+
   /** The loaded room of a document (loading it when needed). */
   async open(name: string, key: StorageKey): Promise<Room> {
     if (this.#shutDown) throw new Error('yracer: the server is closing');
