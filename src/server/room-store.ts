@@ -53,6 +53,24 @@ export class RoomStore {
     this.#catchUp = new RoomCatchUp(room, settings, this.#versions, () => this.#loaded);
   }
 
+  /**
+   * The store of `owner` (a `Room`; `room` is what the store needs of it):
+   * it tells `settings.onStored`, the change hooks (`settings.writes`) and
+   * `settings.onJsonSaved` what it stored.
+   */
+  static forRoom<R>(owner: R, room: StoredRoom, settings: RoomSettings<R>): RoomStore {
+    const { key } = room;
+    return new RoomStore(
+      room,
+      settings,
+      (announced, writes) => {
+        settings.onStored?.(owner, announced);
+        if (writes.length > 0) settings.writes?.stored(key.collection, key.id, announced.first, announced.last, writes);
+      },
+      (json, version) => settings.onJsonSaved?.(owner, json, version),
+    );
+  }
+
   /** Every stored update through this version is applied to the document. */
   get version(): number {
     return this.#versions.version;
