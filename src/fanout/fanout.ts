@@ -38,7 +38,7 @@ export interface Fanout {
 
 /**
  * Where a fan-out writes its log lines: the same signature as the server's
- * `ServerLog` (src/server/server-options.ts), declared here so that this
+ * `ServerLog` (src/server/server-log.ts), declared here so that this
  * layer imports nothing from the server (pass the server's `log` as is).
  */
 export type FanoutLog = (level: 'info' | 'warn' | 'error', message: string) => void;

@@ -8,7 +8,7 @@
  */
 import { schemaProblem } from '../schema/validate-document.ts';
 import type { DocumentsOf, SchemaMap } from '../schema/standard-schema.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** A rule's answer: true allows, false denies (or a promise of either). */
 export type RuleResult = boolean | Promise<boolean>;

@@ -14,7 +14,7 @@ import type { ChangeLog, ChangeRecord, StoredChange } from '../storage/change-lo
 import type { ChangeEvent } from './change-hooks.ts';
 import { ChangeNotices } from './change-notices.ts';
 import { ChangeStream } from './change-stream.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** Options of the change feed (`createServer({ changeFeed })`). */
 export interface ChangeFeedOptions {

@@ -15,7 +15,8 @@
  * storage) raise events in the process that stored them, not here.
  */
 import { jsonEqual } from '../query/compare-values.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import type { StoredWrite, WriteWatch } from './stored-write.ts';
 
 /** One `change` event: a document's stored writes of one turn by one writer. */

@@ -11,9 +11,10 @@ import { jsonEqual } from '../query/compare-values.ts';
 import { VersionConflictError } from '../storage/storage.ts';
 import type { AccessRules } from './access-rules.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import { BadUpdateError } from './room-settings.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { Session } from './server-options.ts';
+import { BadUpdateError } from './bad-update-error.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { Session } from './session.ts';
 
 /** True when the update has no struct the document lacks (it can only delete). */
 function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {

@@ -12,7 +12,7 @@ import { historyResultMessage } from '../protocol/history-result-message.ts';
 import type { DocumentHistory } from './document-history.ts';
 import type { ErrorReport } from './error-report.ts';
 import { HistoryError } from './history-error.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** What `answerHistory` needs from its connection. */
 export interface HistoryHost {

@@ -19,7 +19,7 @@ import type { LiveQuery, LiveQueryListener, LiveQuerySubscriber } from './live-q
 import type { ReadFilter } from './query-readable.ts';
 import { whenReadable } from './when-readable.ts';
 import type { Room } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** What the queries need from their connection. */
 export interface QueryHost {

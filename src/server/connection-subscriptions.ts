@@ -18,8 +18,9 @@ import type { ConnectionContext } from './connection.ts';
 import type { ErrorReport } from './error-report.ts';
 import { FetchedRooms } from './fetched-rooms.ts';
 import type { ReadGate } from './read-gate.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { Session } from './session.ts';
 import { whenReadable } from './when-readable.ts';
 
 /** What the subscriptions need from their connection. */

@@ -13,8 +13,10 @@ import type { ConnectionMeter } from './connection-meter.ts';
 import { ioTurn } from './io-turns.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { ResolvedServerOptions, Session } from './server-options.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { ResolvedServerOptions } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** What a connection needs from its server. */
 export interface ConnectionContext {

@@ -18,7 +18,8 @@ import type { ResolvedHistoryOptions } from './history-options.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 
 /** What a document gathered since its last checkpoint. */
 interface Pending {

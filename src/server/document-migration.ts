@@ -29,9 +29,10 @@ import type { SchemaMap } from '../schema/standard-schema.ts';
 import { schemaProblem } from '../schema/validate-document.ts';
 import { schemaVersioning, type MigrationValue } from '../schema/versioned-schema.ts';
 import { VersionConflictError } from '../storage/storage.ts';
-import { LOAD_ORIGIN, REMOTE_ORIGIN, type Room, type RoomPeer } from './room.ts';
+import { LOAD_ORIGIN, REMOTE_ORIGIN, type Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
 import { recordSchemaVersion, recordedSchemaVersion } from './schema-version.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** The origin of the server's own migration writes (no connection: every peer gets them). */
 const MIGRATION_PEER: RoomPeer = { sendPayload: () => undefined, roomLost: () => undefined };

@@ -29,7 +29,7 @@ import { repairJson } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** What the link needs from its server. */
 export interface FanoutLinkSettings {

@@ -3,7 +3,7 @@
  * document's checkpoints are taken and how many are kept, and who a
  * session's writes are credited to.
  */
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** Options of document history (`createServer({ history })`). */
 export interface HistoryOptions {

@@ -20,8 +20,9 @@ import { receiveChecked } from './checked-write.ts';
 import { HttpError, HttpErrorCode, httpErrorOf } from './http-errors.ts';
 import { checkPreconditions, etagOf, type Preconditions } from './http-preconditions.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { Session } from './session.ts';
 import { whenReadable } from './when-readable.ts';
 
 /** What the HTTP API needs from its server. */

@@ -8,7 +8,7 @@
 import { ErrorCode } from '../protocol/error-code.ts';
 import { VersionConflictError } from '../storage/storage.ts';
 import { AccessRefusedError } from './access-refused-error.ts';
-import { BadUpdateError } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
 
 /** Error codes of the HTTP API that the wire protocol has no code for. */
 export const HttpErrorCode = {

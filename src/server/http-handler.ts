@@ -25,7 +25,8 @@ import { etagOf, noneMatchFails, preconditionsOf } from './http-preconditions.ts
 import { queryPage } from './http-query.ts';
 import { applyMergePatch } from './json-merge-patch.ts';
 import type { NextFunction } from './model-middleware.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 
 /**
  * The HTTP API's handler: `(request, response, next?)`. Under Express or

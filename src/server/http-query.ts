@@ -15,7 +15,7 @@ import type { StoredQueryResult } from '../storage/storage.ts';
 import type { HttpContext } from './http-document.ts';
 import { HttpError, HttpErrorCode } from './http-errors.ts';
 import { queryReadable } from './query-readable.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** Documents per page when the request names no `pageSize`. */
 export const DEFAULT_PAGE_SIZE = 100;

@@ -11,8 +11,9 @@ import type { PresenceState } from '../model/presence/presence.ts';
 import type { DocRef } from '../model/documents/sync-port.ts';
 import { AwarenessChannel } from '../protocol/awareness-channel.ts';
 import { docName } from '../protocol/doc-name.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { ServerLog } from './server-options.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** What in-process presences need from their model's sync port. */
 export interface InProcessPresenceTransport {

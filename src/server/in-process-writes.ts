@@ -15,8 +15,10 @@ import { AccessRefusedError } from './access-refused-error.ts';
 import type { AccessRules } from './access-rules.ts';
 import { receiveChecked } from './checked-write.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import type { Room, RoomPeer } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import { whenReadable } from './when-readable.ts';
 import { WriteQueue } from './write-queue.ts';
 

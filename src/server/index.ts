@@ -3,7 +3,9 @@
  * adapters.
  */
 export { createServer } from './create-server.ts';
-export { SyncServer, type InProcessModelOptions, type Listening, type ListenOptions } from './sync-server.ts';
+export { SyncServer } from './sync-server.ts';
+export type { InProcessModelOptions } from './in-process-model-options.ts';
+export type { Listening, ListenOptions } from './listen-options.ts';
 export type { AdminHandler } from './admin-handler.ts';
 export type { HttpHandler, HttpHandlerOptions } from './http-handler.ts';
 export { HttpError, HttpErrorCode, type HttpErrorCodeName } from './http-errors.ts';
@@ -13,7 +15,9 @@ export type { ChangeFeedOptions } from './change-feed.ts';
 export type { ChangeStream, FeedChange } from './change-stream.ts';
 export type { ChangesOptions } from './server-changes.ts';
 export type { ChangeLog, ChangePruning, ChangeRecord, StoredChange } from '../storage/change-log.ts';
-export type { ServerLog, ServerOptions, Session } from './server-options.ts';
+export type { ServerOptions } from './server-options.ts';
+export type { ServerLog } from './server-log.ts';
+export type { Session } from './session.ts';
 export type { CollectionRules, RuleResult, Rules, WriteRefusal } from './access-rules.ts';
 export { AccessRefusedError } from './access-refused-error.ts';
 export { HistoryError, type HistoryErrorCode } from './history-error.ts';

@@ -21,7 +21,7 @@ import { nextTurn } from './io-turns.ts';
 import { queryReadable, type ReadFilter } from './query-readable.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** How many affected queries of a batch run at once; the server serves sockets between groups. */
 const RERUN_GROUP = 32;

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Model } from '../model/model.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 
 /** A request after the middleware ran: `model` is the request's in-process model. */
 export type ModelRequest = IncomingMessage & { model: Model };

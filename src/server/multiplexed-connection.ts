@@ -24,7 +24,7 @@ import { answerHistory } from './connection-history.ts';
 import { ConnectionQueries } from './connection-queries.ts';
 import { ConnectionSubscriptions } from './connection-subscriptions.ts';
 import { errorReportFrame, type ErrorReport } from './error-report.ts';
-import { BadUpdateError } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
 import type { Room } from './room.ts';
 
 /** Encoded `doc` frames by payload, shared by the peers of one broadcast. */

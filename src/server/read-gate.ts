@@ -11,7 +11,8 @@
  */
 import type { AccessRules } from './access-rules.ts';
 import type { Room } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 
 interface Gated {
   readonly room: Room;

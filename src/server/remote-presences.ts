@@ -7,7 +7,7 @@
  * has any) leaves: its states are removed, and clients that moved to this
  * process take their ids over, as y-protocols expires a silent client.
  */
-import type { RoomPeer } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
 
 /** How long a process may stay silent before its clients' states are dropped, in ms (y-protocols' outdated timeout). */
 export const REMOTE_PRESENCE_TIMEOUT_MS = 30_000;

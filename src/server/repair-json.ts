@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { documentValue } from '../model/paths/document-value.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { StorageKey } from '../storage/storage-key.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /**
  * Rebuilds the JSON value of every document whose stored JSON is stale (or

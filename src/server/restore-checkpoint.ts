@@ -7,7 +7,7 @@
  */
 import type { Model } from '../model/model.ts';
 import type { DocumentHistory } from './document-history.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /**
  * Writes the value of `checkpoint` into `collection/id` (only the parts

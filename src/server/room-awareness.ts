@@ -9,9 +9,9 @@ import type * as Y from 'yjs';
 import { awarenessPayload } from '../protocol/sync-payload.ts';
 import { RemotePresences } from './remote-presences.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM, RoomPresence, type PresenceRefusal } from './room-presence.ts';
-import type { Room, RoomPeer } from './room.ts';
+import type { PeerRoom, RoomPeer } from './room-peer.ts';
 import type { RoomSettings } from './room-settings.ts';
-import type { ServerLog } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
 
 /** What a room's awareness needs from its room. */
 export interface RoomAwarenessSettings {
@@ -37,7 +37,7 @@ export class RoomAwareness {
   }
 
   /** The presence of `room`, within `settings.maxPresenceBytesPerRoom`, relayed through `settings.onAwareness`. */
-  static forRoom(room: Room, settings: RoomSettings): RoomAwareness {
+  static forRoom<R extends PeerRoom & { readonly doc: Y.Doc; readonly peers: ReadonlySet<RoomPeer> }>(room: R, settings: RoomSettings<R>): RoomAwareness {
     return new RoomAwareness({
       name: room.name,
       doc: room.doc,

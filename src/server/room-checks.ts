@@ -6,7 +6,7 @@
  * created by the first check: most rooms are never checked).
  */
 import type * as Y from 'yjs';
-import { BadUpdateError } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
 import { updateProblem } from './update-check.ts';
 import { WritePreview } from './write-preview.ts';
 

@@ -12,8 +12,9 @@ import { updatePayload } from '../protocol/sync-payload.ts';
 import type { StoredDocument } from '../storage/storage.ts';
 import { jsonEqual } from '../query/compare-values.ts';
 import { applyReverted } from './apply-reverted.ts';
-import { BadUpdateError, type RoomSettings } from './room-settings.ts';
-import type { Room, RoomPeer } from './room.ts';
+import type { RoomSettings } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
+import type { PeerRoom, RoomPeer } from './room-peer.ts';
 import type { RoomStore } from './room-store.ts';
 import { updateProblem } from './update-check.ts';
 
@@ -23,17 +24,25 @@ export const LOAD_ORIGIN: unique symbol = Symbol('yracer-server:load');
 /** Origin of transactions that apply what other processes stored (broadcast, not stored again). */
 export const REMOTE_ORIGIN: unique symbol = Symbol('yracer-server:remote');
 
-/** Applies updates to one room's document and broadcasts what they changed. */
-export class RoomIntake {
-  readonly #room: Room;
-  readonly #settings: RoomSettings;
+/** What the intake needs of its room (a `Room`). */
+export interface IntakeRoom extends PeerRoom {
+  readonly doc: Y.Doc;
+  readonly peers: ReadonlySet<RoomPeer>;
+  /** The document's JSON value. */
+  value(): unknown;
+}
+
+/** Applies updates to one room's document and broadcasts what they changed; `R` is the room type (`Room`). */
+export class RoomIntake<R extends IntakeRoom> {
+  readonly #room: R;
+  readonly #settings: RoomSettings<R>;
   readonly #store: () => RoomStore;
   /** While an update is being applied: the document's own updates, sent once it is in. */
   #receiving: { emitted: Uint8Array[] } | null = null;
   #damaged = false;
 
   /** Listens to `room`'s document; `store` is the room's store (created after the intake). */
-  constructor(room: Room, settings: RoomSettings, store: () => RoomStore) {
+  constructor(room: R, settings: RoomSettings<R>, store: () => RoomStore) {
     this.#room = room;
     this.#settings = settings;
     this.#store = store;

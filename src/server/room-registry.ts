@@ -5,7 +5,8 @@
  */
 import type { StorageKey } from '../storage/storage-key.ts';
 import type { RoomSettings } from './room-settings.ts';
-import { Room, type RoomPeer } from './room.ts';
+import { Room } from './room.ts';
+import type { RoomPeer } from './room-peer.ts';
 
 /** Called when a room is created (before its document loads) and when it is removed. */
 export interface RoomLifecycle {
@@ -20,12 +21,12 @@ export class RoomRegistry {
   readonly #idle = new Map<Room, ReturnType<typeof setTimeout>>();
   /** Rooms kept loaded while a check about them runs (count per room). */
   readonly #pins = new Map<Room, number>();
-  readonly #settings: RoomSettings;
+  readonly #settings: RoomSettings<Room>;
   readonly #unloadDelayMs: number;
   #shutDown = false;
   readonly #lifecycle: RoomLifecycle;
 
-  constructor(settings: RoomSettings, unloadDelayMs: number, lifecycle: RoomLifecycle = {}) {
+  constructor(settings: RoomSettings<Room>, unloadDelayMs: number, lifecycle: RoomLifecycle = {}) {
     this.#settings = { ...settings, onDamaged: (room) => void this.#discard(room) };
     this.#unloadDelayMs = unloadDelayMs;
     this.#lifecycle = lifecycle;
@@ -44,6 +45,13 @@ export class RoomRegistry {
   /** Number of rooms in memory. */
   get size(): number {
     return this.#rooms.size;
+  }
+
+  /** How many clients have a presence state, over every room in memory (for the metrics). */
+  presenceStates(): number {
+    let states = 0;
+    for (const room of this.#rooms.values()) states += room.presenceStates;
+    return states;
   }
 
   /** The loaded room of a document (loading it when needed). */

@@ -1,15 +1,20 @@
 /**
- * What a room is told by its server (`RoomSettings`), and the error it
- * raises for an update it cannot take (`BadUpdateError`).
+ * What a room is told by its server (`RoomSettings`). The room type its
+ * hooks receive is a parameter (`RoomSettings<Room>`), so that this file
+ * does not import room.ts.
  */
 import type { Storage } from '../storage/storage.ts';
 import type { Announced } from './room-versions.ts';
-import type { Room } from './room.ts';
-import type { ServerLog, Session } from './server-options.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import type { WriteWatch } from './stored-write.ts';
 
-/** Tuning of a room, from the server options. */
-export interface RoomSettings {
+/**
+ * Tuning of a room, from the server options. `R` is the room type the hooks
+ * are called with (`Room`); the default `never` fits code that reads the
+ * settings without calling the hooks.
+ */
+export interface RoomSettings<R = never> {
   readonly storage: Storage;
   readonly log: ServerLog;
   readonly compactAfterUpdates: number;
@@ -18,17 +23,17 @@ export interface RoomSettings {
   /** Most bytes of JSON the presence states of the room may hold together (default 1 MiB). */
   readonly maxPresenceBytesPerRoom?: number;
   /** Called when an update damaged the in-memory document: the registry discards the room. */
-  readonly onDamaged?: (room: Room) => void;
+  readonly onDamaged?: (room: R) => void;
   /** Called after every change of the document, with the transaction's origin (for live queries). */
-  readonly onChange?: (room: Room, origin: unknown) => void;
+  readonly onChange?: (room: R, origin: unknown) => void;
   /** Called after the room stored an update of its own at versions `first..last` (to announce it to other processes). */
-  readonly onStored?: (room: Room, announced: Announced) => void;
+  readonly onStored?: (room: R, announced: Announced) => void;
   /** Called when a checked write of a session went into the room (document history credits its user). */
-  readonly onWrite?: (room: Room, session: Session) => void;
+  readonly onWrite?: (room: R, session: Session) => void;
   /** Called when the room's presence changed because of this process's clients (to relay it to other processes). */
-  readonly onAwareness?: (room: Room, update: Uint8Array) => void;
+  readonly onAwareness?: (room: R, update: Uint8Array) => void;
   /** Called after the room stored its JSON value as of `version` (to tell other processes' live queries). */
-  readonly onJsonSaved?: (room: Room, json: string | null, version: number) => void;
+  readonly onJsonSaved?: (room: R, json: string | null, version: number) => void;
   /**
    * Storage is shared with other server processes: a checked write is
    * stored at the version it was checked against (`receiveAt`) before it is
@@ -46,24 +51,7 @@ export interface RoomSettings {
   /** Told of the writes the room stored itself, with their values and sessions (the change hooks). */
   readonly writes?: WriteWatch;
   /** Runs once the room's document is loaded, before the room is ready (schema migrations: document-migration.ts); must not reject. */
-  readonly afterLoad?: (room: Room) => Promise<void>;
+  readonly afterLoad?: (room: R) => Promise<void>;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */
   readonly gapWaitMs?: number;
-}
-
-/** Raised when an update cannot be decoded or applied, or holds what a document may not; nothing of it was kept. */
-export class BadUpdateError extends Error {
-  override readonly name = 'BadUpdateError';
-  /**
-   * True when the update could be integrated but holds what a document may
-   * not (content-check.ts): a stock client's such update is integrated and
-   * reverted at once (see `Room.receiveReverted`), so that its later updates,
-   * which build on it, still apply.
-   */
-  readonly integrable: boolean;
-
-  constructor(message: string, integrable = false) {
-    super(message);
-    this.integrable = integrable;
-  }
 }

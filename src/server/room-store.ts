@@ -2,33 +2,17 @@
  * `RoomStore`: the storage side of a room. It appends the room's updates in
  * order (an acknowledgement waits for its append), records which stored
  * versions the document holds (`RoomVersions`), applies what other
- * processes stored (announced, or read from storage on a gap: `catchUp`),
+ * processes stored (announced, or read from storage on a gap: `catchUp`,
+ * room-catch-up.ts),
  * keeps the stored JSON value current (debounced) and compacts the update
  * log by count and by time. Every storage step runs after the previous one.
  */
 import * as Y from 'yjs';
 import { VersionConflictError, type StoredDocument } from '../storage/storage.ts';
-import type { StorageKey } from '../storage/storage-key.ts';
+import { RoomCatchUp, type StoredRoom } from './room-catch-up.ts';
 import { RoomVersions, type Announced } from './room-versions.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { StoredWrite } from './stored-write.ts';
-
-/** What the store needs from its room. */
-export interface StoredRoom {
-  readonly name: string;
-  readonly key: StorageKey;
-  readonly doc: Y.Doc;
-  /** Settles once the stored state is applied. */
-  readonly ready: Promise<void>;
-  /** True once the room was closed or discarded. */
-  closed(): boolean;
-  /** True once an update damaged the document (nothing derived from it is stored then). */
-  damaged(): boolean;
-  /** The document's JSON value (undefined when it does not exist). */
-  value(): unknown;
-  /** Applies an update another process stored (broadcast, not stored again). */
-  applyRemote(update: Uint8Array): void;
-}
 
 /** The storage side of one room. */
 export class RoomStore {
@@ -40,10 +24,8 @@ export class RoomStore {
   #chain: Promise<void> = Promise.resolve();
   readonly #versions = new RoomVersions();
   #loaded = false;
-  /** The running read of what other processes stored (`catchUp`), and whether another is wanted after it. */
-  #catching: Promise<void> | null = null;
-  #catchAgain = false;
-  #gapTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Applies what other processes stored (announced, or read on a gap). */
+  readonly #catchUp: RoomCatchUp;
   #sinceCompaction = 0;
   #compactTimer: ReturnType<typeof setTimeout> | null = null;
   #jsonTimer: ReturnType<typeof setTimeout> | null = null;
@@ -68,6 +50,25 @@ export class RoomStore {
     this.#settings = settings;
     this.#onStored = onStored;
     this.#onJsonSaved = onJsonSaved;
+    this.#catchUp = new RoomCatchUp(room, settings, this.#versions, () => this.#loaded);
+  }
+
+  /**
+   * The store of `owner` (a `Room`; `room` is what the store needs of it):
+   * it tells `settings.onStored`, the change hooks (`settings.writes`) and
+   * `settings.onJsonSaved` what it stored.
+   */
+  static forRoom<R>(owner: R, room: StoredRoom, settings: RoomSettings<R>): RoomStore {
+    const { key } = room;
+    return new RoomStore(
+      room,
+      settings,
+      (announced, writes) => {
+        settings.onStored?.(owner, announced);
+        if (writes.length > 0) settings.writes?.stored(key.collection, key.id, announced.first, announced.last, writes);
+      },
+      (json, version) => settings.onJsonSaved?.(owner, json, version),
+    );
   }
 
   /** Every stored update through this version is applied to the document. */
@@ -182,68 +183,19 @@ export class RoomStore {
     this.#sinceCompaction += last - first + 1;
     this.#appended += last - first + 1;
     this.#onStored({ first, last, update }, writes);
-    if (this.#versions.gap) this.#watchGap();
+    if (this.#versions.gap) this.#catchUp.watchGap();
     if (this.#sinceCompaction >= this.#settings.compactAfterUpdates) this.#compactSoon(0);
     else this.#scheduleCompaction();
   }
 
   /** See `Room.receiveAnnounced`. */
   receiveAnnounced(announced: Announced): void {
-    if (this.#room.closed()) return;
-    if (!this.#loaded) {
-      this.#room.ready.then(
-        () => this.receiveAnnounced(announced),
-        () => undefined,
-      );
-      return;
-    }
-    let next = this.#versions.announce(announced);
-    while (next && !this.#room.closed()) {
-      this.#room.applyRemote(next.update);
-      this.#versions.applied(next.first, next.last);
-      next = this.#versions.next();
-    }
-    if (this.#versions.gap) this.#watchGap();
-  }
-
-  #watchGap(): void {
-    if (this.#gapTimer !== null || this.#stopped) return;
-    this.#gapTimer = setTimeout(() => {
-      this.#gapTimer = null;
-      if (this.#versions.gap) void this.catchUp();
-    }, this.#settings.gapWaitMs ?? 20);
-    this.#gapTimer.unref?.();
+    this.#catchUp.receiveAnnounced(announced);
   }
 
   /** See `Room.catchUp`. */
   catchUp(): Promise<void> {
-    if (this.#catching) {
-      this.#catchAgain = true;
-      return this.#catching;
-    }
-    const room = this.#room;
-    const run = async (): Promise<void> => {
-      do {
-        this.#catchAgain = false;
-        await room.ready;
-        if (room.closed()) return;
-        const read = await this.#settings.storage.readSince(room.key, this.#versions.version);
-        if (room.closed()) return;
-        for (const part of read.state ? [read.state, ...read.updates] : read.updates) room.applyRemote(part);
-        this.#versions.reached(read.version);
-        for (let next = this.#versions.next(); next; next = this.#versions.next()) {
-          room.applyRemote(next.update);
-          this.#versions.applied(next.first, next.last);
-        }
-      } while (this.#catchAgain && !room.closed());
-      if (this.#versions.gap) this.#watchGap();
-    };
-    this.#catching = run()
-      .catch((error: unknown) => this.#settings.log('error', `room ${room.name}: reading newer updates failed (${String(error)})`))
-      .finally(() => {
-        this.#catching = null;
-      });
-    return this.#catching;
+    return this.#catchUp.catchUp();
   }
 
   #scheduleCompaction(): void {
@@ -318,9 +270,9 @@ export class RoomStore {
   /** Stops every timer (the room is closing; its last steps are called directly). */
   stop(): void {
     this.#stopped = true;
-    for (const timer of [this.#compactTimer, this.#jsonTimer, this.#gapTimer]) if (timer !== null) clearTimeout(timer);
+    for (const timer of [this.#compactTimer, this.#jsonTimer]) if (timer !== null) clearTimeout(timer);
     this.#compactTimer = null;
     this.#jsonTimer = null;
-    this.#gapTimer = null;
+    this.#catchUp.stop();
   }
 }

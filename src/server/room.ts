@@ -3,7 +3,7 @@
  *
  * It loads the document from storage before anything else may read it,
  * applies updates from peers (validated first, broadcast only once applied:
- * room-intake.ts), appends each update to storage in order (an
+ * room-writes.ts, room-intake.ts), appends each update to storage in order (an
  * acknowledgement waits for its append; room-store.ts), keeps the stored JSON
  * value current (debounced), compacts the update log by count and by time,
  * and holds presence (room-presence.ts).
@@ -13,29 +13,19 @@
 import * as Y from 'yjs';
 import { installYjsPatches } from '../model/mutations/yjs-patches.ts';
 import type { StorageKey } from '../storage/storage-key.ts';
-import { BadUpdateError, type RoomSettings } from './room-settings.ts';
+import type { RoomSettings } from './room-settings.ts';
 import { RoomAwareness } from './room-awareness.ts';
 import { RoomChecks } from './room-checks.ts';
 import { RoomIntake } from './room-intake.ts';
 import { RoomStore } from './room-store.ts';
+import type { RoomPeer } from './room-peer.ts';
 import type { Announced } from './room-versions.ts';
 import { CachedValue } from './cached-value.ts';
 import type { PresenceRefusal } from './room-presence.ts';
-import type { Session } from './server-options.ts';
-import { updateProblem } from './update-check.ts';
-import { valueBefore, writtenAfter } from './stored-write.ts';
+import type { Session } from './session.ts';
+import { RoomWrites } from './room-writes.ts';
 
 export { LOAD_ORIGIN, REMOTE_ORIGIN } from './room-intake.ts';
-
-/** Something in a room that receives its messages: a multiplexed or a stock connection. */
-export interface RoomPeer {
-  /** Sends a y-protocols payload about `room`'s document. */
-  sendPayload(room: Room, payload: Uint8Array): void;
-  /** The room was discarded (its in-memory document was damaged): subscribe again to get a fresh one. */
-  roomLost(room: Room): void;
-  /** The session the peer writes for (from `authenticate`; none for the server's own writes), told to the change hooks. */
-  readonly session?: Session | null | undefined;
-}
 
 /** One loaded document and its peers. */
 export class Room {
@@ -47,9 +37,11 @@ export class Room {
   readonly ready: Promise<void>;
   /** Presence of the room (created when first used: most rooms never have any). */
   readonly #presence: RoomAwareness;
-  readonly #settings: RoomSettings;
+  readonly #settings: RoomSettings<Room>;
   /** Applies updates to the document and broadcasts them (room-intake.ts). */
-  readonly #intake: RoomIntake;
+  readonly #intake: RoomIntake<Room>;
+  /** Peers' updates checked, integrated and stored (room-writes.ts). */
+  readonly #writes: RoomWrites<Room>;
   /** Appends, versions, JSON and compaction (room-store.ts). */
   readonly #store: RoomStore;
   /** The document's value, kept incrementally from its first read on (most idle rooms are never read). */
@@ -60,36 +52,21 @@ export class Room {
   /** Why peers' writes are refused (`invalid-document`): its schema migration failed (document-migration.ts); null when they are not. */
   readOnlyReason: string | null = null;
 
-  constructor(name: string, key: StorageKey, settings: RoomSettings) {
+  constructor(name: string, key: StorageKey, settings: RoomSettings<Room>) {
     this.name = name;
     this.key = key;
     this.#settings = settings;
     installYjsPatches(); // rooms merge the runs their peers push, too
     this.doc = new Y.Doc({ gc: true, guid: name });
     this.#checks = new RoomChecks(this.doc);
-    this.#intake = new RoomIntake(this, settings, () => this.#store);
+    this.#intake = new RoomIntake<Room>(this, settings, () => this.#store);
+    this.#writes = new RoomWrites<Room>(this, settings, this.#intake, () => this.#store, () => this.#closed);
     const loaded = this.#load();
     const { afterLoad } = settings;
     this.ready = afterLoad ? loaded.then(() => afterLoad(this)) : loaded; // migrated before anyone reads it; the store needs only the load
     this.#presence = RoomAwareness.forRoom(this, settings);
-    this.#store = new RoomStore(
-      {
-        name,
-        key,
-        doc: this.doc,
-        ready: loaded,
-        closed: () => this.#closed,
-        damaged: () => this.#intake.damaged,
-        value: () => this.value(),
-        applyRemote: (update) => this.#intake.applyRemote(update),
-      },
-      settings,
-      (announced, writes) => {
-        settings.onStored?.(this, announced);
-        if (writes.length > 0) settings.writes?.stored(key.collection, key.id, announced.first, announced.last, writes);
-      },
-      (json, version) => settings.onJsonSaved?.(this, json, version),
-    );
+    const parts = { name, key, doc: this.doc, ready: loaded, closed: () => this.#closed, value: () => this.value() };
+    this.#store = RoomStore.forRoom<Room>(this, { ...parts, damaged: () => this.#intake.damaged, applyRemote: (update) => this.#intake.applyRemote(update) }, settings);
   }
 
   async #load(): Promise<void> {
@@ -110,13 +87,7 @@ export class Room {
    * kept and sent nothing, when the update cannot be decoded or applied.
    */
   receive(update: Uint8Array, from: RoomPeer): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    // Decoded in full and checked for missing or bad references before it touches the document.
-    const problem = updateProblem(this.doc, update);
-    if (problem) throw new BadUpdateError(problem.message, problem.kind === 'content');
-    const before = valueBefore(this.#settings.writes, this);
-    this.#intake.integrate(update, from);
-    return this.#store.append(update, writtenAfter(before, from?.session, this));
+    return this.#writes.receive(update, from);
   }
 
   /** A checked write of `session` went into the room (see `RoomSettings.onWrite`). */
@@ -147,14 +118,8 @@ export class Room {
    * first: then nothing of the update was stored or applied (`catchUp`,
    * check it again, retry).
    */
-  async receiveAt(update: Uint8Array, from: RoomPeer, expectVersion: number): Promise<void> {
-    if (this.#closed) throw new Error(`room ${this.name} is closed`);
-    const last = await this.#store.appendAt(update, expectVersion);
-    if (this.#closed) return;
-    const before = valueBefore(this.#settings.writes, this);
-    this.#intake.integrate(update, from);
-    const write = writtenAfter(before, from?.session, this);
-    this.#store.stored(last, last, update, write ? [write] : []);
+  receiveAt(update: Uint8Array, from: RoomPeer, expectVersion: number): Promise<void> {
+    return this.#writes.receiveAt(update, from, expectVersion);
   }
 
   /**
@@ -188,10 +153,7 @@ export class Room {
    * update cannot be integrated at all. `from` is its sender (for the change hooks).
    */
   receiveReverted(update: Uint8Array, from?: RoomPeer): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error(`room ${this.name} is closed`));
-    const before = valueBefore(this.#settings.writes, this);
-    const net = this.#intake.revert(update);
-    return net ? this.#store.append(net, writtenAfter(before, from?.session, this)) : Promise.resolve();
+    return this.#writes.receiveReverted(update, from);
   }
 
   /**
@@ -302,9 +264,7 @@ export class Room {
     this.peers.clear();
     for (const peer of peers) peer.roomLost(this);
     await this.#store.idle;
-    this.#presence.destroy();
-    this.#checks.destroy();
-    this.doc.destroy();
+    this.#destroy();
   }
 
   /** Stores everything pending (appends, JSON, a final compaction) and releases the document. */
@@ -315,14 +275,17 @@ export class Room {
     try {
       await this.ready;
     } catch {
-      this.#presence.destroy();
-      this.#checks.destroy();
-      this.doc.destroy();
+      this.#destroy();
       return;
     }
     await this.#store.saveJson();
     if (this.#store.appended) await this.#store.compact();
     else await this.#store.idle;
+    this.#destroy();
+  }
+
+  /** Releases the presence, the shadow copy and the document. */
+  #destroy(): void {
     this.#presence.destroy();
     this.#checks.destroy();
     this.doc.destroy();

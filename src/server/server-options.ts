@@ -9,15 +9,11 @@ import { DEFAULT_MAX_FRAME_BYTES, DEFAULT_MESSAGE_BURST, DEFAULT_MESSAGES_PER_SE
 import type { Fanout } from '../fanout/fanout.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Rules } from './access-rules.ts';
+import type { ServerLog } from './server-log.ts';
+import type { Session } from './session.ts';
 import { resolveHistoryOptions, type HistoryOptions, type ResolvedHistoryOptions } from './history-options.ts';
 import type { ChangeFeedOptions } from './change-feed.ts';
 import { DEFAULT_MAX_PRESENCE_BYTES_PER_ROOM } from './room-presence.ts';
-
-/** One log line: the server logs one line per rejected input, and errors of its own. */
-export type ServerLog = (level: 'info' | 'warn' | 'error', message: string) => void;
-
-/** What `authenticate` returns for an accepted connection (available to rules later). */
-export type Session = Readonly<Record<string, unknown>>;
 
 /** Options of `createServer`. */
 export interface ServerOptions {

@@ -14,7 +14,8 @@ import { RoomRegistry } from './room-registry.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
 import type { Announced } from './room-versions.ts';
-import type { ResolvedServerOptions, Session } from './server-options.ts';
+import type { ResolvedServerOptions } from './server-options.ts';
+import type { Session } from './session.ts';
 import type { WriteWatch } from './stored-write.ts';
 
 /** What `serverRooms` creates. */
@@ -44,7 +45,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
   const onChange = (room: Room, origin: unknown): void => queries.docChanged(room, origin);
   const { schema } = options;
   const afterLoad = hasVersionedSchema(schema) ? (room: Room) => migrateRoom(room, schema, log) : undefined;
-  const settings: RoomSettings = {
+  const settings: RoomSettings<Room> = {
     storage,
     log,
     compactAfterUpdates,

@@ -15,7 +15,7 @@ import { receiveChecked } from './checked-write.ts';
 import { Connection, type ConnectionContext } from './connection.ts';
 import { ReadGate } from './read-gate.ts';
 import { whenReadable } from './when-readable.ts';
-import { BadUpdateError } from './room-settings.ts';
+import { BadUpdateError } from './bad-update-error.ts';
 import type { Room } from './room.ts';
 
 /** An empty awareness update: a valid message that changes nothing (keeps idle clients alive). */

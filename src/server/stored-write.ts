@@ -3,7 +3,7 @@
  * hooks and the change feed (change-hooks.ts): who wrote it and the
  * document's JSON value just before and just after it was applied.
  */
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** One write a room stored (see the module comment). */
 export interface StoredWrite {

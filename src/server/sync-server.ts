@@ -5,13 +5,8 @@
  * gracefully: stop accepting, close sockets with "going away", store what is
  * pending, close storage.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { createLocalModel, type LocalModelOptions } from '../model/create-model.ts';
+import { createLocalModel } from '../model/create-model.ts';
 import type { Model } from '../model/model.ts';
-import { parseDocName, type DocName } from '../protocol/doc-name.ts';
-import { CloseCode } from '../protocol/error-code.ts';
 import { AccessRules } from './access-rules.ts';
 import { DocumentHistory } from './document-history.ts';
 import { HistoryError } from './history-error.ts';
@@ -19,64 +14,25 @@ import { restoreCheckpoint } from './restore-checkpoint.ts';
 import type { CheckpointInfo } from '../storage/history-storage.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import type { AdminHandler } from './admin-handler.ts';
-import type { Connection, ConnectionContext } from './connection.ts';
+import type { Server as HttpServer } from 'node:http';
+import { closeOnSignals } from './close-on-signals.ts';
 import { httpHandler, type HttpHandler, type HttpHandlerOptions } from './http-handler.ts';
+import type { InProcessModelOptions } from './in-process-model-options.ts';
 import { InProcessSync } from './in-process-sync.ts';
+import type { Listening, ListenOptions } from './listen-options.ts';
 import { modelMiddleware, type ModelMiddleware, type ModelMiddlewareOptions } from './model-middleware.ts';
 import type { LiveQueries } from './live-queries.ts';
-import { MultiplexedConnection } from './multiplexed-connection.ts';
 import { repairJson } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { FanoutLink } from './fanout-link.ts';
 import { serverRooms } from './server-rooms.ts';
 import { fanoutStatus, ServerAdmin } from './server-admin.ts';
-import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions, type Session } from './server-options.ts';
-import { StockConnection } from './stock-connection.ts';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './server-options.ts';
+import type { Session } from './session.ts';
+import { ServerSockets } from './server-sockets.ts';
 import type { ChangeListener } from './change-hooks.ts';
 import type { ChangeStream } from './change-stream.ts';
 import { ServerChanges, type ChangesOptions } from './server-changes.ts';
-
-/** Where `listen` listens. */
-export interface ListenOptions {
-  /** Port (0, the default, picks a free one). */
-  readonly port?: number;
-  /** Host (default `127.0.0.1`; use `0.0.0.0` to accept other machines). */
-  readonly host?: string;
-}
-
-/** What `listen` resolves to. */
-export interface Listening {
-  readonly port: number;
-  /** The multiplexed endpoint's URL, for `createModel({ url })`. */
-  readonly url: string;
-}
-
-type Endpoint = { kind: 'multiplexed' } | { kind: 'stock'; name: string; key: DocName } | null;
-
-/** Options of `server.createModel()`. */
-export interface InProcessModelOptions extends LocalModelOptions {
-  /** How long a released document stays in the model, in ms (default 1,000). */
-  readonly unloadDelayMs?: number;
-  /**
-   * The session the model acts for (what `authenticate` returns). With one,
-   * the server's read rules, write rules and schema apply to the model as
-   * to a client: a refused subscribe or fetch rejects with an
-   * `AccessRefusedError`, queries return only readable documents, and a
-   * refused write rejects its callback and `whenNothingPending()`, emits
-   * `error` and returns the document to the stored state (empty when the
-   * session may not read it). The server's schema also checks local writes
-   * (unless `schema` is given). Without one, the model is trusted: nothing
-   * is checked.
-   */
-  readonly session?: Session;
-  /**
-   * Subscribing loads documents (and queries answer) once, without joining
-   * their rooms: later changes do not reach the model. The bundle still
-   * lists them as subscribed, so a browser resuming from it subscribes.
-   * For one request's render (`modelMiddleware()` sets it). Default false.
-   */
-  readonly fetchOnly?: boolean;
-}
 
 /** A yracer sync server; create it with `createServer()`. */
 export class SyncServer {
@@ -84,12 +40,8 @@ export class SyncServer {
   readonly #registry: RoomRegistry;
   readonly #queries: LiveQueries;
   readonly #access: AccessRules;
-  readonly #wss: WebSocketServer;
-  readonly #connections = new Set<Connection>();
-  readonly #attached = new Map<HttpServer, (request: IncomingMessage, socket: Duplex, head: Buffer) => void>();
-  readonly #owned = new Set<HttpServer>();
+  readonly #sockets: ServerSockets;
   readonly #models = new Set<Model>();
-  readonly #keepAlive: ReturnType<typeof setInterval>;
   #closing: Promise<void> | null = null;
   readonly #repaired: Promise<unknown>;
   readonly #link: FanoutLink | null;
@@ -99,7 +51,7 @@ export class SyncServer {
 
   constructor(options: ServerOptions) {
     this.options = resolveServerOptions(options);
-    const { storage, log, maxFrameBytes } = this.options;
+    const { storage, log } = this.options;
     this.#access = new AccessRules(this.options.rules, this.options.schema);
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     // JSON values a crash left behind are rebuilt before any query runs.
@@ -107,14 +59,10 @@ export class SyncServer {
     this.#admin = new ServerAdmin({
       storage,
       closing: () => this.#closing !== null,
-      connections: () => this.#connections,
+      connections: () => this.#sockets.connections,
       rooms: () => this.#registry.size,
       liveQueries: () => this.#queries.size,
-      presenceStates: () => {
-        let states = 0;
-        for (const room of this.#registry.all()) states += room.presenceStates;
-        return states;
-      },
+      presenceStates: () => this.#registry.presenceStates(),
       ...(this.options.fanout ? { fanoutUp: fanoutStatus(this.options.fanout) } : {}),
     });
     // Rooms get a storage whose appends are timed (once metrics exist).
@@ -123,15 +71,19 @@ export class SyncServer {
     this.#changes = new ServerChanges(this.options);
     const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired, this.#history, this.#changes.hooks);
     ({ registry: this.#registry, queries: this.#queries, link: this.#link } = rooms);
-    // Frames up to twice the limit reach us (closed with 4413); ws itself closes larger ones with 1009.
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes * 2, perMessageDeflate: false });
-    this.#keepAlive = setInterval(() => this.#tick(), this.options.keepAliveMs);
-    this.#keepAlive.unref?.();
+    this.#sockets = new ServerSockets({
+      options: this.options,
+      closing: () => this.#closing !== null,
+      context: (kind) => {
+        const meter = this.#admin.meter(kind);
+        return { options: this.options, registry: this.#registry, queries: this.#queries, access: this.#access, history: this.#history, ...(meter ? { meter } : {}) };
+      },
+    });
   }
 
   /** Number of open connections. */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.#sockets.connections.size;
   }
 
   /** Number of documents in memory. */
@@ -306,119 +258,18 @@ export class SyncServer {
   }
 
   /** Starts an HTTP server of its own and listens. */
-  async listen(options: ListenOptions = {}): Promise<Listening> {
-    const http = createHttpServer((_request, response) => {
-      response.writeHead(426, { 'content-type': 'text/plain' });
-      response.end('yracer sync server: connect with a WebSocket\n');
-    });
-    this.#owned.add(http);
-    this.attach(http);
-    const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? 0, host, () => resolve());
-    });
-    const address = http.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-    return { port, url: `ws://${shown}:${port}${this.options.path}` };
+  listen(options: ListenOptions = {}): Promise<Listening> {
+    return this.#sockets.listen(options);
   }
 
   /** Handles WebSocket upgrades of an existing HTTP server (an Express app's, for example). */
   attach(http: HttpServer): void {
-    if (this.#closing) throw new Error('yracer: the server is closed');
-    if (this.#attached.has(http)) return;
-    const handler = (request: IncomingMessage, socket: Duplex, head: Buffer): void => this.#onUpgrade(http, handler, request, socket, head);
-    this.#attached.set(http, handler);
-    http.on('upgrade', handler);
-  }
-
-  #endpoint(request: IncomingMessage): Endpoint {
-    let url: URL;
-    try {
-      url = new URL(request.url ?? '/', 'http://localhost');
-    } catch {
-      return null;
-    }
-    const base = this.options.path;
-    const path = url.pathname;
-    if (path === base || (base === '/' && path === '')) return { kind: 'multiplexed' };
-    const prefix = base === '/' ? '/' : `${base}/`;
-    if (!path.startsWith(prefix)) return null;
-    const parts = path.slice(prefix.length).split('/');
-    if (parts.length !== 2) return null;
-    let name: string;
-    try {
-      name = parts.map((part) => decodeURIComponent(part)).join('/');
-    } catch {
-      return null;
-    }
-    const key = parseDocName(name);
-    return key ? { kind: 'stock', name, key } : null;
-  }
-
-  #onUpgrade(
-    http: HttpServer,
-    handler: (...args: never[]) => void,
-    request: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-  ): void {
-    const endpoint = this.#endpoint(request);
-    if (!endpoint || this.#closing) {
-      // Another handler on this HTTP server (a dev server's HMR socket, say) may own this path.
-      const others = http.listeners('upgrade').filter((listener) => listener !== handler);
-      if (!this.#closing && others.length > 0) return;
-      socket.end(this.#closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
-    }
-    this.#wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
-      const meter = this.#admin.meter(endpoint.kind);
-      const context: ConnectionContext = {
-        options: this.options,
-        registry: this.#registry,
-        queries: this.#queries,
-        access: this.#access,
-        history: this.#history,
-        ...(meter ? { meter } : {}),
-      };
-      const connection =
-        endpoint.kind === 'multiplexed'
-          ? new MultiplexedConnection(ws, request, context)
-          : new StockConnection(ws, request, context, endpoint.name, endpoint.key);
-      this.#connections.add(connection);
-      ws.on('close', () => this.#connections.delete(connection));
-      connection.start();
-    });
-  }
-
-  #tick(): void {
-    const now = Date.now();
-    for (const connection of this.#connections) {
-      if (!connection.alive) {
-        connection.ws.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-      if (connection instanceof StockConnection) connection.keepAlive(now, this.options.keepAliveMs);
-    }
+    this.#sockets.attach(http);
   }
 
   /** Closes the server when the process gets SIGINT or SIGTERM, then exits. */
   closeOnSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      this.options.log('info', `${signal}: closing`);
-      this.close().then(
-        () => exit(0),
-        (error: unknown) => {
-          this.options.log('error', `closing failed (${String(error)})`);
-          exit(1);
-        },
-      );
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    closeOnSignals(() => this.close(), this.options.log, exit);
   }
 
   /** Stops accepting, closes every socket with "going away", stores what is pending and closes storage. */
@@ -428,16 +279,11 @@ export class SyncServer {
   }
 
   async #close(): Promise<void> {
-    clearInterval(this.#keepAlive);
+    this.#sockets.stopKeepAlive();
     // In-process models' writes are stored before the rooms close.
     await Promise.all([...this.#models].map((model) => model.whenNothingPending().catch(() => undefined)));
     for (const model of [...this.#models]) model.close();
-    for (const [http, handler] of this.#attached) http.off('upgrade', handler);
-    const stopped = [...this.#owned].map(
-      (http) => new Promise<void>((resolve) => http.close(() => resolve())),
-    );
-    for (const connection of this.#connections) connection.close(CloseCode.GoingAway, 'server shutting down');
-    this.#wss.close();
+    const stopped = this.#sockets.stopAccepting();
     this.#queries.close();
     this.#link?.stop();
     await this.#registry.closeAll();
@@ -449,7 +295,6 @@ export class SyncServer {
     await this.options.fanout?.close().catch((error: unknown) => this.options.log('warn', `closing the fan-out failed (${String(error)})`));
     await this.#repaired;
     await this.options.storage.close();
-    for (const http of this.#owned) http.closeAllConnections?.();
-    await Promise.all(stopped);
+    await stopped();
   }
 }

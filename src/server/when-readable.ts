@@ -7,7 +7,7 @@
 import type { AccessRules } from './access-rules.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './room.ts';
-import type { Session } from './server-options.ts';
+import type { Session } from './session.ts';
 
 /** How often a read check starts again because the document changed while the rule ran. */
 const READ_CHECK_ATTEMPTS = 5;
