@@ -3,7 +3,8 @@
  * `start`, `stop`, `stopAll`, `filter` and `sort`. Thin methods over
  * reactive-functions.ts and model-filter.ts; `Model` adds the mutators.
  */
-import { Filter, type FilterFunction, type FilterOptions, type SortFunction } from './functions/model-filter.ts';
+import { Filter } from './functions/model-filter.ts';
+import type { FilterFunction, FilterOptions, SortFunction } from './functions/filter-options.ts';
 import { ModelPromised } from './model-promised.ts';
 import type { Subpath } from './paths/path.ts';
 import type { ReactiveFunction, StartOptions } from './functions/reactive-function.ts';

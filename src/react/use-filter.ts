@@ -3,7 +3,7 @@
  * updated incrementally while the component is mounted.
  */
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { FilterFunction, FilterOptions, SortFunction } from '../model/functions/model-filter.ts';
+import type { FilterFunction, FilterOptions, SortFunction } from '../model/functions/filter-options.ts';
 import { useProvidedModel } from './sync-context.ts';
 
 /** Options of `useFilter`: the filter's `skip` and `limit`, its additional inputs and its sort. */

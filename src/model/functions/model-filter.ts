@@ -13,6 +13,7 @@ import type { ModelStore } from '../documents/model-store.ts';
 import { isLocalCollection, splitPath } from '../paths/path.ts';
 import { affects, watchPaths } from '../paths/path-watch.ts';
 import { FilterIndex, movesWindow } from './filter-index.ts';
+import { filterEntries, filterWindow, type FilterFunction, type FilterSpec, type SortFunction } from './filter-options.ts';
 import { writeIds, type SingleMove } from './filter-ids.ts';
 import { lazyView } from '../paths/lazy-view.ts';
 import { functionsOf } from './reactive-functions.ts';
@@ -21,29 +22,8 @@ import { setArrayDiff } from '../mutations/set-array-diff.ts';
 import { delValue } from '../mutations/value-mutations.ts';
 import { depthOf, MAX_REACTIVE_DEPTH, originOf, originScope } from '../mutations/write-origin.ts';
 
-/** Tests an item: `(item, key, items, ...additionalInputs)`; a truthy result keeps it. */
-export type FilterFunction<T = unknown> = (item: T, key: string, items: Readonly<Record<string, T>>, ...inputs: never[]) => unknown;
-
-/** Compares two items: negative, zero or positive, as for `Array.prototype.sort`. */
-export type SortFunction<T = unknown> = (a: T, b: T) => number;
-
-/** Options of `filter` and `sort`: a window of the result. */
-export interface FilterOptions {
-  /** Results to leave out at the start (default 0). */
-  readonly skip?: number;
-  /** Most results to keep; 0 or none means no limit (as in Racer). */
-  readonly limit?: number;
-}
-
 const NO_ITEMS: readonly never[] = Object.freeze([]);
 const NOTHING_PASSED: Passed = Object.freeze({});
-
-/** What a filter is made from (paths absolute). */
-export interface FilterSpec {
-  readonly path: string;
-  readonly inputs: readonly string[];
-  readonly options: FilterOptions | undefined;
-}
 
 /**
  * A live filtered and sorted view of the items at a path. Make one with
@@ -89,12 +69,7 @@ export class Filter<T = unknown> {
     this.inputs = spec.inputs;
     this.#source = splitPath(spec.path);
     this.#inputSegments = spec.inputs.map(splitPath);
-    const { skip = 0, limit = 0 } = spec.options ?? {};
-    for (const [name, value] of [['skip', skip], ['limit', limit]] as const) {
-      if (!Number.isInteger(value) || value < 0) throw modelError('range', 'filter', spec.path, `${name} must be an integer >= 0, got ${String(value)}`);
-    }
-    this.#skip = skip;
-    this.#limit = limit;
+    ({ skip: this.#skip, limit: this.#limit } = filterWindow(spec));
   }
 
   /** Sets the filter function (or the name given to `model.fn`); null keeps every item. Returns this filter. */
@@ -262,7 +237,7 @@ export class Filter<T = unknown> {
     if (this.#all) {
       this.#all = false;
       this.#dirty.clear();
-      index.reset(this.#entries(this.#store.read(this.#source), this.#readInputs()));
+      index.reset(filterEntries(this.#store.read(this.#source), this.#readInputs(), this.#matcher));
       this.#stale = true;
       changed = this.#publish();
     } else {
@@ -312,17 +287,11 @@ export class Filter<T = unknown> {
     return this.#inputSegments.map((segments) => this.#store.read(segments));
   }
 
+  readonly #matcher = (item: unknown, key: string, items: unknown, inputs: readonly unknown[]): boolean => this.#matches(item, key, items, inputs);
+
   #matches(item: unknown, key: string, items: unknown, inputs: readonly unknown[]): boolean {
     const test = this.#test;
     return test === null || Boolean(test(item as never, key, items as never, ...(inputs as never[])));
-  }
-
-  /** Every key of the input with its item and whether it matches. */
-  *#entries(items: unknown, inputs: readonly unknown[]): Generator<readonly [string, unknown, boolean]> {
-    if (typeof items !== 'object' || items === null) return;
-    for (const [key, item] of Object.entries(items)) {
-      if (item !== undefined) yield [key, item, this.#matches(item, key, items, inputs)];
-    }
   }
 
   /** The input's items as a read-only view read on first use (reading a large collection costs: most filters never look). */
@@ -337,7 +306,7 @@ export class Filter<T = unknown> {
     if (last && last.length === read.length && last.every((value, i) => value === read[i])) return;
     this.#read = read;
     const index = new FilterIndex(this.#sort);
-    index.reset(this.#entries(read[0], read.slice(1)));
+    index.reset(filterEntries(read[0], read.slice(1), this.#matcher));
     this.#index = index;
     this.#stale = true;
     this.#publish();
