@@ -4,17 +4,11 @@
  * stored between the first and the last: an acknowledgement, a resend that
  * merged them) can be one IndexedDB range request instead of one per update.
  */
+import { partitionPoint } from '../query/partition-point.ts';
 
 /** The first index of `list` (ascending) whose value is at least `value`. */
 function lowerBound(list: readonly number[], value: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((list[mid] as number) < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return partitionPoint(list.length, (i) => (list[i] as number) < value);
 }
 
 /** Pending sequence numbers per document, ascending. */

@@ -3,6 +3,7 @@
  * arrays per collection; lost on exit like the rest of it.
  */
 import type { ChangeLog, StoredChange } from './change-log.ts';
+import { partitionPoint } from '../query/partition-point.ts';
 
 interface CollectionChanges {
   head: number;
@@ -34,14 +35,8 @@ export function memoryChanges(open: () => void): ChangeLog {
       open();
       const rows = collections.get(collection)?.rows ?? [];
       // Rows are in seq order: find the first after `since` by bisection.
-      let low = 0;
-      let high = rows.length;
-      while (low < high) {
-        const middle = (low + high) >>> 1;
-        if ((rows[middle] as StoredChange).seq <= since) low = middle + 1;
-        else high = middle;
-      }
-      return rows.slice(low, low + limit);
+      const first = partitionPoint(rows.length, (i) => (rows[i] as StoredChange).seq <= since);
+      return rows.slice(first, first + limit);
     },
     async prune({ before, keepRows }) {
       open();

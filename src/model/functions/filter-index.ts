@@ -5,6 +5,7 @@
  * order their keys were first seen in (the input's own order), so an
  * unsorted filter lists items in the input's order, as Racer does.
  */
+import { partitionPoint } from '../../query/partition-point.ts';
 
 /** Where an updated item was and is now in the sorted keys (-1: not a match). */
 export interface IndexMove {
@@ -86,14 +87,7 @@ export class FilterIndex {
 
   /** The first position whose key does not sort before `key` (its own position when it is a match). */
   #lowerBound(key: string): number {
-    let low = 0;
-    let high = this.#sorted.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.#compare(this.#sorted[mid] as string, key) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return partitionPoint(this.#sorted.length, (i) => this.#compare(this.#sorted[i] as string, key) < 0);
   }
 }
 

@@ -6,6 +6,7 @@
 import { sortComparator } from '../../query/evaluate-query.ts';
 import { matchesQuery } from '../../query/match-query.ts';
 import type { QueryExpression } from '../../query/query-expression.ts';
+import { partitionPoint } from '../../query/partition-point.ts';
 
 /** Matching documents in `$sort` order (ties by id), maintained incrementally. */
 export class SortedMatches {
@@ -64,13 +65,6 @@ export class SortedMatches {
 
   /** The first position whose id does not sort before `id` (its own position when it is a member). */
   #lowerBound(id: string): number {
-    let low = 0;
-    let high = this.#sorted.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.#compare(this.#sorted[mid] as string, id) < 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return partitionPoint(this.#sorted.length, (i) => this.#compare(this.#sorted[i] as string, id) < 0);
   }
 }
