@@ -50,6 +50,17 @@ const write = (model: ReturnType<typeof client>, path: string, value: unknown): 
 
 const appendsOf = (storage: RecordingStorage): number => storage.callsOf('append', 'todos/a').length;
 
+/** A `beforeLoad` hook that holds each load until `count` loads have started, so they race. */
+function loadsTogether(count: number): () => Promise<void> {
+  const allLoading = deferred();
+  let loads = 0;
+  return async () => {
+    loads += 1;
+    if (loads === count) allLoading.resolve();
+    await allLoading.promise;
+  };
+}
+
 describe('document migration', () => {
   it('migrates a v1 document once when its room loads: one stored update, clients and queries see the new value', async () => {
     const storage = recordingStorage(await v1Store(), { keepOpen: true });
@@ -79,13 +90,7 @@ describe('document migration', () => {
 
   it('migrates once when two servers on one storage load the document at the same moment', async () => {
     const inner = await v1Store();
-    const bothLoading = deferred();
-    let loads = 0;
-    const beforeLoad = async (): Promise<void> => {
-      loads += 1;
-      if (loads === 2) bothLoading.resolve();
-      await bothLoading.promise;
-    };
+    const beforeLoad = loadsTogether(2);
     const { schema, calls } = schemaV2();
     const one = recordingStorage(inner, { keepOpen: true, beforeLoad });
     const two = recordingStorage(inner, { keepOpen: true, beforeLoad });
@@ -103,13 +108,7 @@ describe('document migration', () => {
   it.skipIf(!postgresAvailable)('migrates once when two servers on one Postgres schema load the document at the same moment', async () => {
     const name = await postgres.freshSchema({ create: false });
     await v1Store(postgres.open(name));
-    const bothLoading = deferred();
-    let loads = 0;
-    const beforeLoad = async (): Promise<void> => {
-      loads += 1;
-      if (loads === 2) bothLoading.resolve();
-      await bothLoading.promise;
-    };
+    const beforeLoad = loadsTogether(2);
     const { schema } = schemaV2();
     const servers = [
       resources.server(await startServer({ storage: recordingStorage(postgres.open(name), { beforeLoad }), schema })),
