@@ -7,6 +7,7 @@
  * applied, sent at once to the document's subscribers, and stored; it
  * resolves only once storage has it.
  */
+import { uint32 } from 'lib0/random';
 import * as Y from 'yjs';
 import { DATA_ROOT } from '../model/documents/doc-entry.ts';
 import { findJsonProblem, jsonEqual } from '../model/paths/json-value.ts';
@@ -96,11 +97,31 @@ export async function readDocument(context: HttpContext, session: Session, key: 
   return { value: read.value, version: read.version };
 }
 
+/**
+ * The Yjs client id of this process's HTTP writes to a room, one per loaded
+ * room: the state vector grows by one entry per room load, not per write.
+ * Safe to reuse because an update is built from the room's current state
+ * with no other checked write in between (so its clock follows the last
+ * accepted one; a refused one is never stored or relayed).
+ */
+const writerIds = new WeakMap<Room, number>();
+
+function writerIdOf(room: Room): number {
+  let id = writerIds.get(room);
+  if (id === undefined) {
+    id = uint32();
+    writerIds.set(room, id);
+  }
+  return id;
+}
+
 /** The Yjs update that takes the room's document from `before` to `after` (a copy of the document makes it). */
 function updateFor(room: Room, before: Readonly<Record<string, unknown>> | undefined, after: Readonly<Record<string, unknown>> | undefined): Uint8Array {
   const copy = new Y.Doc();
   try {
     Y.applyUpdate(copy, room.diff());
+    // Set after the state is applied: Yjs picks a new id when a remote update holds the doc's own.
+    copy.clientID = writerIdOf(room);
     const vector = Y.encodeStateVector(copy);
     copy.transact(() => {
       const root = copy.getMap<unknown>(DATA_ROOT);

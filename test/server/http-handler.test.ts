@@ -2,6 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { memoryFanoutHub, memoryStorage } from '../../src/server/index.ts';
 import { client, startServer, waitFor } from '../helpers/sync-fixtures.ts';
 import { deferred, eventually, loadStored, recordingStorage, useResources } from '../helpers/server-fixtures.ts';
@@ -115,6 +116,23 @@ describe('httpHandler', () => {
       expect((await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { done: 'yes' } })).status).toBe(422);
       expect((await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { title: null } })).body.error.code).toBe('invalid-document');
       expect((await loadStored(t.storage, 'todos/a')).value).toEqual(todo());
+    });
+    it('writes as one Yjs client per loaded room, so HTTP writes (refused ones between them too) add one state-vector entry', async () => {
+      const { t, base } = await startApi(resources);
+      const socketClient = resources.model(client(t.url, { token: 'ann' }));
+      await socketClient.subscribe('todos.a');
+      await call(base, 'PUT', '/docs/todos/a', { ...ann, body: todo() });
+      for (let i = 0; i < 5; i++) {
+        expect((await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { rank: i } })).status).toBe(200);
+        expect((await call(base, 'PATCH', '/docs/todos/a', { ...ann, body: { done: 'no' } })).status).toBe(422);
+      }
+      const parallel = await Promise.all([{ title: 'two' }, { tags: ['x'] }, { shared: true }].map((body) => call(base, 'PATCH', '/docs/todos/a', { ...ann, body })));
+      expect(parallel.map((answer) => answer.status)).toEqual([200, 200, 200]);
+      const stored = await loadStored(t.storage, 'todos/a');
+      expect(stored.value).toEqual(todo({ rank: 4, title: 'two', tags: ['x'], shared: true }));
+      expect(Y.decodeStateVector(Y.encodeStateVector(stored.doc)).size).toBe(1);
+      await waitFor(() => socketClient.get('todos.a.shared') === true, 5000, 'the client to see every HTTP write');
+      expect(socketClient.get('todos.a')).toEqual(todo({ rank: 4, title: 'two', tags: ['x'], shared: true }));
     });
   });
 
