@@ -96,6 +96,24 @@ export class ChangeFeed {
     if (this.#recording === null && this.#queue.length > 0) this.#recording = this.#drain();
   }
 
+  /**
+   * Queues changes read back from storage (a stored JSON value rebuilt
+   * after a crash, repair-json.ts) and resolves once they and everything
+   * queued before them are recorded. The log skips a change its document
+   * already has at the same or a later version.
+   */
+  recordStored(changes: readonly ChangeRecord[]): Promise<void> {
+    if (this.#closed || changes.length === 0) return this.settled();
+    this.#queue.push(...changes);
+    if (this.#recording === null) this.#recording = this.#drain();
+    return this.settled();
+  }
+
+  /** Resolves once every change queued so far is recorded (or failed to be, which is logged). */
+  async settled(): Promise<void> {
+    while (this.#recording !== null) await this.#recording;
+  }
+
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue;

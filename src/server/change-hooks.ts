@@ -45,6 +45,8 @@ export class ChangeHooks implements WriteWatch {
   /** This turn's events, by document. */
   #pending = new Map<string, ChangeEvent[]>();
   #scheduled = false;
+  /** Settles at the next flush (while events are batched). */
+  #flushed: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
 
   constructor(log: ServerLog) {
     this.#log = log;
@@ -92,9 +94,30 @@ export class ChangeHooks implements WriteWatch {
     }
   }
 
+  /** Resolves once the events batched so far are emitted (at the end of this turn; at once when none are). */
+  emitted(): Promise<void> {
+    if (!this.#scheduled) return Promise.resolve();
+    if (!this.#flushed) {
+      let resolve = (): void => undefined;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#flushed = { promise, resolve };
+    }
+    return this.#flushed.promise;
+  }
+
   /** Emits the events batched so far (at the end of the turn; the server calls it when closing). */
   flush(): void {
     this.#scheduled = false;
+    const flushed = this.#flushed;
+    this.#flushed = null;
+    try {
+      this.#emit();
+    } finally {
+      flushed?.resolve();
+    }
+  }
+
+  #emit(): void {
     if (this.#pending.size === 0) return;
     // Cheap: unchanged subtrees are shared, so the comparison stops at them.
     const events = [...this.#pending.values()].flat().filter((event) => !jsonEqual(event.before, event.after));

@@ -25,7 +25,7 @@ import { decodeCollectionWatch, encodeCollectionWatch } from './collection-watch
 import type { LiveQueries } from './live-queries.ts';
 import { decodePresenceRelay, encodePresenceQuery, encodePresenceRelay, PRESENCE_KIND, PRESENCE_QUERY_KIND } from './presence-relay.ts';
 import { UNKNOWN } from './live-query.ts';
-import { repairJson } from './repair-json.ts';
+import { repairJson, type ChangeRecorder } from './repair-json.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Announced } from './room-versions.ts';
 import type { Room } from './room.ts';
@@ -40,6 +40,8 @@ export interface FanoutLinkSettings {
   readonly pollMs: number;
   /** How often JSON values left behind are looked for, in ms. */
   readonly repairMs: number;
+  /** The change feed (when on): JSON values rebuilt here are recorded as changes. */
+  readonly recorder?: ChangeRecorder | null;
 }
 
 /** How many rooms one `heads` call asks about. */
@@ -269,7 +271,7 @@ export class FanoutLink {
       });
       this.#staleBefore = now;
       if (abandoned.length === 0 || this.#closed) return;
-      await repairJson(this.#settings.storage, this.#settings.log, abandoned);
+      await repairJson(this.#settings.storage, this.#settings.log, abandoned, this.#settings.recorder);
       for (const key of abandoned) {
         this.#queries?.remoteChanged(key.collection, key.id, UNKNOWN);
         this.#publishChange(key.collection, key.id, undefined);

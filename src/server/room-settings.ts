@@ -50,6 +50,8 @@ export interface RoomSettings<R = never> {
   readonly storageRetryMs?: number;
   /** Told of the writes the room stored itself, with their values and sessions (the change hooks). */
   readonly writes?: WriteWatch;
+  /** Awaited before the room stores a JSON value (the change feed records the changes it reflects first: repair-json.ts). */
+  readonly beforeJsonSave?: () => Promise<void>;
   /** Runs once the room's document is loaded, before the room is ready (schema migrations: document-migration.ts); must not reject. */
   readonly afterLoad?: (room: R) => Promise<void>;
   /** How long a gap in announced versions may stay open before the room reads storage, in ms (default 20). */

@@ -260,11 +260,16 @@ export class RoomStore {
     }
     // Every update through the versions applied now is in this value (it may hold later ones too).
     const version = this.#versions.version;
-    void this.#enqueue(async () => {
-      await this.#settings.storage.saveJson(this.#room.key, json, version);
-      this.#onJsonSaved(json, version);
-    }, 'saving JSON failed').catch(() => undefined);
-    return this.#chain;
+    const save = (): Promise<void> => {
+      void this.#enqueue(async () => {
+        await this.#settings.storage.saveJson(this.#room.key, json, version);
+        this.#onJsonSaved(json, version);
+      }, 'saving JSON failed').catch(() => undefined);
+      return this.#chain;
+    };
+    // With a change feed, the changes this value reflects are recorded first (without holding up the room's appends).
+    const before = this.#settings.beforeJsonSave;
+    return before ? before().then(save) : save();
   }
 
   /** Stops every timer (the room is closing; its last steps are called directly). */

@@ -8,6 +8,7 @@ import { parseDocName } from '../protocol/doc-name.ts';
 import { ChangeFeed, resolveChangeFeedOptions } from './change-feed.ts';
 import { ChangeHooks, type ChangeListener } from './change-hooks.ts';
 import type { ChangeStream } from './change-stream.ts';
+import type { ChangeRecorder } from './repair-json.ts';
 import type { ResolvedServerOptions } from './server-options.ts';
 
 /** Options of `server.changes()`. */
@@ -56,6 +57,25 @@ export class ServerChanges {
     const since = options.since ?? 0;
     if (!Number.isSafeInteger(since) || since < 0) throw new TypeError(`yracer server.changes(): since must be a non-negative integer (a seq), not ${String(since)}`);
     return this.#feed.open(collection, since);
+  }
+
+  /**
+   * What the change feed needs of the rooms and of JSON repair, or null
+   * when it is off: a JSON value is stored only after the changes it
+   * reflects are recorded (so a crash that left a change out of the feed
+   * left the document's JSON behind too), and a rebuilt JSON value is
+   * recorded as a change.
+   */
+  get recorder(): ChangeRecorder | null {
+    const feed = this.#feed;
+    if (!feed) return null;
+    return {
+      beforeJsonSave: async () => {
+        await this.hooks.emitted();
+        await feed.settled();
+      },
+      repaired: (changes) => feed.recordStored(changes),
+    };
   }
 
   /** Emits the events batched so far, records them and ends every stream (after the rooms closed, before storage closes). */

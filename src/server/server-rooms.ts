@@ -10,6 +10,7 @@ import type { DocumentHistory } from './document-history.ts';
 import { hasVersionedSchema, migrateRoom } from './document-migration.ts';
 import { FanoutLink } from './fanout-link.ts';
 import { LiveQueries } from './live-queries.ts';
+import type { ChangeRecorder } from './repair-json.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { RoomSettings } from './room-settings.ts';
 import type { Room } from './room.ts';
@@ -32,9 +33,9 @@ export interface ServerRooms {
  * store and who wrote it to it; `writes` hears of the writes rooms store
  * (the change hooks).
  */
-export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, history: DocumentHistory | null = null, writes?: WriteWatch): ServerRooms {
+export function serverRooms(options: ResolvedServerOptions, ready: Promise<unknown>, history: DocumentHistory | null = null, writes?: WriteWatch, recorder?: ChangeRecorder | null): ServerRooms {
   const { storage, log, fanout, compactAfterUpdates, compactAfterMs, jsonDelayMs, maxPresenceBytesPerRoom, unloadDelayMs } = options;
-  const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs }) : null;
+  const link = fanout ? new FanoutLink({ fanout, storage, log, pollMs: options.fanoutPollMs, repairMs: options.jsonRepairMs, recorder: recorder ?? null }) : null;
   const queries = new LiveQueries({
     storage,
     log,
@@ -56,6 +57,7 @@ export function serverRooms(options: ResolvedServerOptions, ready: Promise<unkno
     ...(history ? { onStored: (room: Room, announced: Announced) => history.stored(room, announced), onWrite: (room: Room, session: Session) => history.wrote(room, session) } : {}),
     ...(writes ? { writes } : {}),
     ...(afterLoad ? { afterLoad } : {}),
+    ...(recorder ? { beforeJsonSave: recorder.beforeJsonSave } : {}),
   };
   const registry = link
     ? new RoomRegistry(
