@@ -29,6 +29,8 @@ export interface ClusterOptions {
   readonly server?: Partial<ServerOptions>;
   /** Wraps each server's fan-out (to drop messages, say). */
   readonly wrapFanout?: (fanout: Fanout, index: number) => Fanout;
+  /** Wraps each server's storage handle (to hold its writes, say). */
+  readonly wrapStorage?: (storage: Storage, index: number) => Storage;
 }
 
 /** Starts `count` servers on one SQLite file, connected by a memory fan-out hub; closed after the test. */
@@ -40,7 +42,7 @@ export async function startCluster(resources: Resources, count: number, options:
   const servers: TestServer[] = [];
   for (let i = 0; i < count; i++) {
     const fanout = options.wrapFanout ? options.wrapFanout(hub.connect(), i) : hub.connect();
-    const server = await startServer({ fanoutPollMs: 100, jsonRepairMs: 200, ...options.server, storage: sqliteStorage(file), fanout });
+    const server = await startServer({ fanoutPollMs: 100, jsonRepairMs: 200, ...options.server, storage: options.wrapStorage ? options.wrapStorage(sqliteStorage(file), i) : sqliteStorage(file), fanout });
     resources.server(server);
     servers.push(server);
   }

@@ -9,14 +9,14 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/index.ts';
-import { createServer, memoryStorage, redisFanout, sqliteStorage, type FeedChange, type ChangeStream } from '../../src/server/index.ts';
+import { createServer, memoryStorage, redisFanout, sqliteStorage, type FeedChange, type ChangeStream, type Storage } from '../../src/server/index.ts';
 import { ChangeFeed, resolveChangeFeedOptions } from '../../src/server/change-feed.ts';
 import type { ChangeLog } from '../../src/storage/change-log.ts';
 import { Opened, tempDir } from '../helpers/client-fixtures.ts';
 import { startCluster } from '../helpers/cluster-fixtures.ts';
 import { postgresAvailable, postgresScope } from '../helpers/postgres-fixtures.ts';
 import { probeRedis, REDIS_URL, uniqueChannelPrefix } from '../helpers/redis-fixtures.ts';
-import { eventually, useResources, within } from '../helpers/server-fixtures.ts';
+import { deferred, eventually, useResources, within } from '../helpers/server-fixtures.ts';
 import { client, type TestServer } from '../helpers/sync-fixtures.ts';
 import type { Fanout } from '../../src/fanout/fanout.ts';
 
@@ -322,6 +322,23 @@ describe('server.changes() on two servers sharing a SQLite file (memory fan-out)
     const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 20 } }, wrapFanout: dropNotices });
     const seen = await bothServersChanges(servers);
     expect(seen.map((change) => change.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("records the changes of a server whose feed never committed them, once the other server rebuilt their JSON", async () => {
+    // The first server's change log never commits (as if it died right after storing the writes).
+    const held = deferred();
+    const holdFirst = (storage: Storage, i: number): Storage =>
+      i === 0 && storage.changes ? { ...storage, changes: { ...storage.changes, record: (changes) => held.promise.then(() => storage.changes?.record(changes)) } } : storage;
+    const { servers } = await startCluster(resources, 2, { server: { changeFeed: { pollMs: 20 }, jsonDelayMs: 0, jsonRepairMs: 50 }, wrapStorage: holdFirst });
+    const [a, b] = servers as [TestServer, TestServer];
+    resources.defer(() => held.resolve());
+    const onA = resources.model(client(a.url));
+    for (let i = 0; i < 3; i++) onA.add('todos', { id: `a${i}`, n: i });
+    await onA.whenNothingPending();
+    const stream = b.server.changes('todos');
+    const seen = await take(stream, 3, "the first server's 3 changes");
+    await stream.return();
+    expect(seen.map((change) => [change.id, change.value]).sort()).toEqual([0, 1, 2].map((i) => [`a${i}`, { id: `a${i}`, n: i }]));
   });
 });
 
