@@ -4,10 +4,11 @@
  * `unshift` and `insert` add items, `remove`, `pop`, `shift` and `move`
  * remove or move ids. An item given with an `id` is written at `to.<id>`
  * when it differs; one without gets a new id (and is added). With
- * `deleteRemoved`, the items of removed ids are deleted. The callback hears
- * the write of the ids (item writes go first).
+ * `deleteRemoved`, the items of removed ids are deleted. The callback is
+ * called once every write of the operation (items, ids, deletions) is stored.
  */
 import { insertValues, moveValues, removeValues } from '../mutations/array-mutations.ts';
+import { JoinedCallback } from '../mutations/joined-callback.ts';
 import { newId } from '../mutations/document-mutations.ts';
 import { jsonEqual } from '../paths/json-value.ts';
 import { modelError } from '../model-error.ts';
@@ -22,8 +23,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Checks the items, gives new ones an id, writes those that differ; returns their ids. */
-function itemIds(scope: WriteScope, list: RefListEntry, method: string, values: readonly unknown[]): string[] {
+/** Checks the items, gives new ones an id, writes those that differ (each with a part of `joined`); returns their ids. */
+function itemIds(scope: WriteScope, list: RefListEntry, method: string, values: readonly unknown[], joined?: JoinedCallback): string[] {
   const from = list.from.join('.');
   const items = values.map((value, i) => {
     if (!isPlainObject(value)) {
@@ -35,7 +36,7 @@ function itemIds(scope: WriteScope, list: RefListEntry, method: string, values: 
   });
   for (const { id, value } of items) {
     const path = writePath(scope.store, method, [...list.to, id].join('.'));
-    if (!jsonEqual(readThrough(scope.store, [...list.to, id]), value)) setValue(scope, path, value, undefined, method);
+    if (!jsonEqual(readThrough(scope.store, [...list.to, id]), value)) setValue(scope, path, value, joined?.part(), method);
   }
   return items.map((item) => item.id);
 }
@@ -49,12 +50,12 @@ function currentIds(scope: WriteScope, list: RefListEntry): readonly unknown[] {
   return Array.isArray(ids) ? (ids as unknown[]) : [];
 }
 
-/** Deletes the items of ids no longer in the list (`deleteRemoved`). */
-function deleteGone(scope: WriteScope, list: RefListEntry, method: string, removed: readonly unknown[]): void {
+/** Deletes the items of ids no longer in the list (`deleteRemoved`), each with a part of `joined`. */
+function deleteGone(scope: WriteScope, list: RefListEntry, method: string, removed: readonly unknown[], joined?: JoinedCallback): void {
   if (!list.deleteRemoved) return;
   const kept = new Set(currentIds(scope, list));
   for (const id of new Set(removed)) {
-    if (typeof id === 'string' && !kept.has(id)) delValue(scope, writePath(scope.store, method, [...list.to, id].join('.')));
+    if (typeof id === 'string' && !kept.has(id)) delValue(scope, writePath(scope.store, method, [...list.to, id].join('.')), joined?.part());
   }
 }
 
@@ -65,16 +66,21 @@ export function listSet(scope: WriteScope, list: RefListEntry, value: unknown, m
   }
   const previous = listValue(scope.store, list);
   const before = currentIds(scope, list);
-  const ids = itemIds(scope, list, method, (value ?? []) as readonly unknown[]);
-  setArrayDiff(scope, idsPath(scope, list, method), ids, 'identity', callback);
-  deleteGone(scope, list, method, before);
+  const joined = new JoinedCallback(callback);
+  const ids = itemIds(scope, list, method, (value ?? []) as readonly unknown[], joined);
+  setArrayDiff(scope, idsPath(scope, list, method), ids, 'identity', joined.part());
+  deleteGone(scope, list, method, before, joined);
+  joined.seal();
   return previous;
 }
 
 /** `push` / `unshift` / `insert` of items into the list; returns its new length. */
 export function listInsert(scope: WriteScope, list: RefListEntry, at: number | 'end', values: readonly unknown[], method: string, callback?: WriteCallback): number {
-  const ids = itemIds(scope, list, method, values);
-  return insertValues(scope, idsPath(scope, list, method), at, ids, callback, method);
+  const joined = new JoinedCallback(callback);
+  const ids = itemIds(scope, list, method, values, joined);
+  const length = insertValues(scope, idsPath(scope, list, method), at, ids, joined.part(), method);
+  joined.seal();
+  return length;
 }
 
 /** `remove` of items (and `pop` / `shift` through it); returns the items removed. */
@@ -84,8 +90,10 @@ export function listRemove(scope: WriteScope, list: RefListEntry, index: number 
   if (typeof index !== 'number' && length === 0) return [];
   const at = index === 'pop' ? length - 1 : index === 'shift' ? 0 : index;
   const items = listValue(scope.store, list).slice(at, at + howMany);
-  const removed = removeValues(scope, idsPath(scope, list, method), at, howMany, callback, method);
-  deleteGone(scope, list, method, removed);
+  const joined = new JoinedCallback(callback);
+  const removed = removeValues(scope, idsPath(scope, list, method), at, howMany, joined.part(), method);
+  deleteGone(scope, list, method, removed, joined);
+  joined.seal();
   return items;
 }
 
@@ -99,8 +107,10 @@ export function listMove(scope: WriteScope, list: RefListEntry, from: number, to
 export function listDel(scope: WriteScope, list: RefListEntry, callback?: WriteCallback): unknown {
   const previous = listValue(scope.store, list);
   const before = currentIds(scope, list);
-  delValue(scope, idsPath(scope, list, 'del'), callback);
-  deleteGone(scope, list, 'del', before);
+  const joined = new JoinedCallback(callback);
+  delValue(scope, idsPath(scope, list, 'del'), joined.part());
+  deleteGone(scope, list, 'del', before, joined);
+  joined.seal();
   return previous;
 }
 
@@ -124,8 +134,10 @@ export function itemSet(
   const id = isPlainObject(value) ? value['id'] : undefined;
   if (typeof id !== 'string' || id === old) return write(path, value, callback);
   const previous = typeof old === 'string' ? readThrough(scope.store, [...list.to, old]) : undefined;
-  itemIds(scope, list, method, [value]);
-  setValue(scope, `${idsPath(scope, list, method)}.${index}`, id, callback, method);
-  deleteGone(scope, list, method, [old]);
+  const joined = new JoinedCallback(callback);
+  itemIds(scope, list, method, [value], joined);
+  setValue(scope, `${idsPath(scope, list, method)}.${index}`, id, joined.part(), method);
+  deleteGone(scope, list, method, [old], joined);
+  joined.seal();
   return previous;
 }

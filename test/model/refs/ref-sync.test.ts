@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Model, ModelEvent } from '../../../src/index.ts';
 import { createServer, memoryStorage, type SyncServer } from '../../../src/server/index.ts';
+import { deferred, recordingStorage } from '../../helpers/server-fixtures.ts';
+import { waitFor } from '../../helpers/sync-fixtures.ts';
 
 const servers: SyncServer[] = [];
 const models: Model[] = [];
@@ -66,5 +68,39 @@ describe('refs on synced models', () => {
     await reader.subscribe('todos.late');
     expect(await loaded).toMatchObject({ type: 'change', path: '_page.todo', value: { id: 'late', title: 'Later' } });
     expect(reader.get('_page.todo.title')).toBe('Later');
+  });
+});
+
+describe('ref list write callbacks on a synced model', () => {
+  it('calls back once every write of the operation is stored (the items too), not at the local ids write', async () => {
+    let holding = true;
+    const held = deferred();
+    const storage = recordingStorage(memoryStorage(), { beforeAppend: (key) => (holding && key.collection === 'todos' ? held.promise : undefined) });
+    const server = createServer({ storage, log: () => undefined });
+    servers.push(server);
+    const model = server.createModel();
+    models.push(model);
+    model.refList('_page.list', 'todos', '_page.ids');
+    let called: Array<Error | undefined> = [];
+    try {
+    model.push('_page.list', { id: 'a', title: 'Milk' }, (error) => called.push(error));
+    await waitFor(() => storage.callsOf('append', 'todos/a').length === 1, 5000, 'the item append');
+    // The ids are local (stored at once); the item is not stored yet.
+    await Promise.resolve();
+    expect(called).toEqual([]);
+    holding = false;
+    held.resolve();
+    await waitFor(() => called.length > 0, 5000, 'the callback');
+    expect(called).toEqual([undefined]);
+    expect(model.get('_page.list')).toEqual([{ id: 'a', title: 'Milk' }]);
+
+    called = [];
+    model.set('_page.list', [{ id: 'a', title: 'Milk' }, { id: 'b', title: 'Bread' }], (error) => called.push(error));
+    await waitFor(() => called.length > 0, 5000, 'the callback');
+    expect(called).toEqual([undefined]);
+    expect(storage.callsOf('append', 'todos/b')).toHaveLength(1);
+    } finally {
+      held.resolve();
+    }
   });
 });
