@@ -55,7 +55,7 @@ export class SyncServer {
     this.#access = new AccessRules(this.options.rules, this.options.schema);
     if (!this.options.rules) log('warn', 'no rules given: every client may read and write every document (pass createServer({ rules }))');
     this.#changes = new ServerChanges(this.options);
-    const recorder = this.#changes.recorder;
+    const { recorder } = this.#changes;
     // JSON values a crash left behind are rebuilt before any query runs (and recorded in the change feed).
     this.#repaired = repairJson(storage, log, undefined, recorder).catch((error: unknown) => log('error', `checking stored JSON values failed (${String(error)})`));
     this.#admin = new ServerAdmin({
@@ -67,9 +67,9 @@ export class SyncServer {
       presenceStates: () => this.#registry.presenceStates(),
       ...(this.options.fanout ? { fanoutUp: fanoutStatus(this.options.fanout) } : {}),
     });
-    // Rooms get a storage whose appends are timed (once metrics exist).
     const history = this.options.history;
     this.#history = history ? new DocumentHistory({ options: history, storage, log, access: this.#access }) : null;
+    // Rooms get a storage whose appends are timed (once metrics exist).
     const rooms = serverRooms({ ...this.options, storage: this.#admin.timed(storage) }, this.#repaired, this.#history, this.#changes.hooks, recorder);
     ({ registry: this.#registry, queries: this.#queries, link: this.#link } = rooms);
     this.#sockets = new ServerSockets({
