@@ -34,7 +34,7 @@ export interface TransferStreams {
 }
 
 /** Opens the store a command names (the Postgres driver only when asked for). */
-async function openStore(store: TransferStore): Promise<Storage> {
+export async function openStore(store: TransferStore): Promise<Storage> {
   if (store.postgres !== undefined) return (await import('../storage/postgres-storage.ts')).postgresStorage(store.postgres, { schema: store.postgresSchema });
   return sqliteStorage(store.db, { durability: 'disk' });
 }

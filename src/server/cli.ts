@@ -3,8 +3,10 @@
  *
  *   yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process]
  *                [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]
+ *                [--config ./yracer.config.mjs]
  *   yracer export [--db ./data/yracer.db | --postgres URL] > backup.ndjson   (cli-transfer.ts)
  *   yracer import [--db ./data/yracer.db | --postgres URL] < backup.ndjson
+ *   yracer migrate --config ./yracer.config.mjs [--db ./data/yracer.db | --postgres URL]   (cli-migrate.ts)
  *
  * Starts a sync server on SQLite (or on Postgres with `--postgres`, sharing
  * changes with other processes through Redis with `--redis`), prints the URL
@@ -18,6 +20,8 @@
  * machine's cores are used. `--admin-port N` serves `server.adminHandler()`
  * (/metrics, /healthz, /readyz) and the HTTP API (`server.httpHandler()`,
  * under /api, docs/http.md) on a port of its own, on the same host.
+ * `--config <file>` takes the other server options (`authenticate`,
+ * `rules`, `schema`, ...) from a module's default export (cli-config.ts).
  */
 import { createServer as createHttpServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -25,13 +29,15 @@ import cluster from 'node:cluster';
 import { sqliteStorage } from '../storage/sqlite-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Fanout } from '../fanout/fanout.ts';
+import { ConfigError, loadConfig, type ServerConfig } from './cli-config.ts';
+import { runMigrate } from './cli-migrate.ts';
 import { runTransfer } from './cli-transfer.ts';
 import { runWorkers } from './cli-workers.ts';
 import { createServer } from './create-server.ts';
 import type { SyncServer } from './sync-server.ts';
 
 const USAGE =
-  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N]\n       yracer export|import [--db ./data/yracer.db | --postgres URL [--postgres-schema public]]  (NDJSON on stdout / stdin)';
+  'usage: yracer serve [--port 8080] [--host 127.0.0.1] [--db ./data/yracer.db] [--durability disk|process] [--postgres URL] [--postgres-schema public] [--redis URL] [--workers N] [--admin-port N] [--config ./yracer.config.mjs]\n       yracer export|import [--db ./data/yracer.db | --postgres URL [--postgres-schema public]]  (NDJSON on stdout / stdin)\n       yracer migrate --config ./yracer.config.mjs [--db ./data/yracer.db | --postgres URL [--postgres-schema public]]';
 
 /**
  * Closes `server()` (what is open so far, null before anything is) on the
@@ -108,6 +114,7 @@ export async function main(argv: readonly string[], exit: (code: number) => void
         redis: { type: 'string' },
         workers: { type: 'string', default: '1' },
         'admin-port': { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -120,8 +127,17 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     console.log(USAGE);
     return 0;
   }
+  const store = { db: values.db, postgres: values.postgres, postgresSchema: values['postgres-schema'] };
   if ((positionals[0] === 'export' || positionals[0] === 'import') && positionals.length === 1) {
-    return runTransfer(positionals[0], { db: values.db, postgres: values.postgres, postgresSchema: values['postgres-schema'] });
+    return runTransfer(positionals[0], store);
+  }
+  if (positionals[0] === 'migrate' && positionals.length === 1) {
+    if (values.config === undefined) {
+      console.error('yracer: migrate needs --config (a module whose default export has the schema with its versions)');
+      return 2;
+    }
+    const config = await configOrExit(values.config);
+    return config === null ? 2 : runMigrate(config, store);
   }
   if (positionals[0] !== 'serve' || positionals.length !== 1) {
     console.error(`yracer: unknown command "${positionals.join(' ')}"\n${USAGE}`);
@@ -155,16 +171,23 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     console.error('yracer: --workers needs --postgres and --redis (the processes share storage and changes)');
     return 2;
   }
-  if (workers > 1 && cluster.isPrimary) return runWorkers(workers, port, values.host, exit);
+  if (workers > 1 && cluster.isPrimary) {
+    // Checked once here, so a bad config is not found (and retried) by every worker.
+    if (values.config !== undefined && (await configOrExit(values.config)) === null) return 2;
+    return runWorkers(workers, port, values.host, exit);
+  }
   let server: SyncServer | null = null;
   const signals = closeOnSignals(() => server, exit);
+  const config = values.config === undefined ? {} : await configOrExit(values.config);
+  if (config === null) return 2;
+  if (signals.closing) return -1; // a signal came while the config loaded: the handler exits
   // Loaded only when asked for, so the SQLite default needs neither driver.
   const storage: Storage =
     values.postgres === undefined
       ? sqliteStorage(values.db, { durability })
       : (await import('../storage/postgres-storage.ts')).postgresStorage(values.postgres, { schema: values['postgres-schema'] });
   const fanout: Fanout | undefined = values.redis === undefined ? undefined : (await import('../fanout/redis-fanout.ts')).redisFanout(values.redis);
-  server = createServer({ storage, ...(fanout ? { fanout } : {}) });
+  server = createServer({ ...config, storage, ...(fanout ? { fanout } : {}) });
   let url: string;
   let adminUrl: string | null = null;
   try {
@@ -174,8 +197,19 @@ export async function main(argv: readonly string[], exit: (code: number) => void
     if (signals.closing) return -1; // closed while it started: the signal handler exits
     throw error;
   }
-  const where = values.postgres === undefined ? `SQLite: ${values.db}${durability === 'process' ? ', durability: process' : ''}` : `Postgres${fanout ? ', Redis fan-out' : ''}`;
+  const where = `${values.postgres === undefined ? `SQLite: ${values.db}${durability === 'process' ? ', durability: process' : ''}` : `Postgres${fanout ? ', Redis fan-out' : ''}`}${values.config === undefined ? '' : `, config: ${values.config}`}`;
   if (!signals.closing) console.log(`yracer listening on ${url} (${where}${cluster.isWorker ? `, worker ${process.pid}` : ''})`);
   if (!signals.closing && adminUrl) console.log(`yracer admin on ${adminUrl} (/metrics, /healthz, /readyz, /api)`);
   return -1;
+}
+
+/** Loads the config module, or prints why it cannot be used and returns null (the command exits 2). */
+async function configOrExit(file: string): Promise<ServerConfig | null> {
+  try {
+    return await loadConfig(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`yracer: ${error.message}`);
+    return null;
+  }
 }

@@ -30,6 +30,7 @@ export type { StorageKey } from '../storage/storage-key.ts';
 export { exportDocuments, type ExportedDocument, type ExportOptions } from './export-documents.ts';
 export { ImportLineError, importDocuments, type ImportSummary } from './import-documents.ts';
 export { migrateDocuments, type MigrateDocumentsOptions } from './migrate-documents.ts';
+export { defineConfig, type ServerConfig } from './cli-config.ts';
 export { memoryStorage } from '../storage/memory-storage.ts';
 export { sqliteStorage, type SqliteStorageOptions } from '../storage/sqlite-storage.ts';
 export { postgresStorage, type PostgresStorageOptions } from '../storage/postgres-storage.ts';
