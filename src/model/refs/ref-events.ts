@@ -4,6 +4,8 @@
  * of its items is emitted at the list's path. The event bus calls
  * `refEvents` for every event it delivers and delivers what it returns right
  * after, so events derived from derived events (refs to refs) follow too.
+ * Only the entries whose paths are the event's path, above it or below it
+ * are visited (`RefRegistry.related`), in the order they were added.
  * `updateIndices` refs are moved here, before their events are derived.
  */
 import type { Queued } from '../events/event-bus.ts';
@@ -24,10 +26,15 @@ export function installRefEvents(store: ModelStore): void {
 export function refEvents(store: ModelStore, event: ModelEvent, segments: readonly string[]): readonly Queued[] {
   const registry = registryOf(store);
   if (registry === undefined || registry.size === 0) return NONE;
+  const entries = registry.related(segments);
+  if (entries.length === 0) return NONE;
   const out: Queued[] = [];
-  const entries = registry.entries();
   if (event.type === 'insert' || event.type === 'remove' || event.type === 'move') {
-    for (const entry of entries) if (entry.kind === 'ref' && entry.updateIndices && patchIndex(entry, event, segments)) registry.invalidate();
+    for (const entry of entries) {
+      if (entry.kind !== 'ref' || !entry.updateIndices) continue;
+      const to = patchIndex(entry, event, segments);
+      if (to !== null) registry.retarget(entry, to);
+    }
   }
   for (const entry of entries) {
     if (entry.kind === 'ref') refAlias(store, entry, event, segments, out);
@@ -165,18 +172,18 @@ function wholeList(store: ModelStore, list: RefListEntry, event: ModelEvent, out
   if (!Object.is(value, previous)) out.push(change(list.from, value, previous, event));
 }
 
-/** Moves an `updateIndices` ref to an array item along with it (Racer's rules); true when it moved. */
-function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[]): boolean {
-  if (ref.to.length <= segments.length || !startsWith(ref.to, segments)) return false;
+/** Where an `updateIndices` ref to an array item moves along with it (Racer's rules); null when it stays. */
+function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[]): readonly string[] | null {
+  if (ref.to.length <= segments.length || !startsWith(ref.to, segments)) return null;
   const segment = ref.to[segments.length] as string;
-  if (!isIndexSegment(segment)) return false;
+  if (!isIndexSegment(segment)) return null;
   let index = Number(segment);
   if (event.type === 'insert') {
     if (event.index <= index) index += event.values.length;
   } else if (event.type === 'remove') {
     const howMany = event.removed.length;
     if (event.index + howMany <= index) index -= howMany;
-    else if (event.index <= index) return false; // the item itself was removed: the ref stays where it was
+    else if (event.index <= index) return null; // the item itself was removed: the ref stays where it was
   } else if (event.type === 'move') {
     const { from, to, howMany } = event;
     if (from <= index && index < from + howMany) index += to - from;
@@ -185,9 +192,8 @@ function patchIndex(ref: RefEntry, event: ModelEvent, segments: readonly string[
       if (to <= index) index += howMany;
     }
   }
-  if (String(index) === segment) return false;
+  if (String(index) === segment) return null;
   const next = [...ref.to];
   next[segments.length] = String(index);
-  ref.to = next;
-  return true;
+  return next;
 }

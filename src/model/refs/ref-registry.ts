@@ -1,17 +1,18 @@
 /**
  * The refs and ref lists of one model (Racer's `model.ref` / `model.refList`),
- * kept in a trie by their `from` path, and path resolution through them: the
- * one place where a path written by the application becomes the path the
- * value really lives at.
+ * kept in a trie by their `from` path (and indexed by the paths they listen
+ * to, for events), and path resolution through them: the one place where a
+ * path written by the application becomes the path the value really lives at.
  */
 import type { ModelStore } from '../documents/model-store.ts';
+import { RefTargetIndex } from './ref-target-index.ts';
 
 /** A ref: `from` is an alias of `to`. */
 export interface RefEntry {
   readonly kind: 'ref';
   readonly from: readonly string[];
-  /** Mutable: `updateIndices` moves it with its array item. */
-  to: readonly string[];
+  /** `updateIndices` moves it with its array item, through `RefRegistry.retarget` (which keeps the target index right). */
+  readonly to: readonly string[];
   readonly updateIndices: boolean;
   /** The last change emitted at exactly `from` (to drop the same change derived twice from one transaction). */
   last?: { readonly value: unknown; readonly previous: unknown };
@@ -63,6 +64,7 @@ const MAX_HOPS = 64;
 export class RefRegistry {
   readonly #root: Node = { children: new Map(), entry: null };
   readonly #all = new Set<AnyRef>();
+  readonly #targets = new RefTargetIndex();
   /** Resolutions by path that went through no ref list (those depend on ids), dropped whenever a ref changes. */
   readonly #cache = new Map<string, Resolved>();
   #throughList = false;
@@ -77,6 +79,23 @@ export class RefRegistry {
   /** Every entry, in the order added. */
   entries(): AnyRef[] {
     return [...this.#all];
+  }
+
+  /**
+   * The entries an event at `segments` can concern: those whose target (or,
+   * for a ref list, collection or ids path) is that path, above it or below
+   * it; in the order added, as `entries()` has them.
+   */
+  related(segments: readonly string[]): AnyRef[] {
+    return this.#targets.related(segments);
+  }
+
+  /** Points a ref at another target (an `updateIndices` ref following its item); drops cached resolutions. */
+  retarget(ref: RefEntry, to: readonly string[]): void {
+    const from = ref.to;
+    (ref as { to: readonly string[] }).to = to;
+    if (this.#all.has(ref)) this.#targets.move(ref, from, to);
+    this.invalidate();
   }
 
   /** The entry whose `from` is exactly `segments`. */
@@ -99,9 +118,13 @@ export class RefRegistry {
     }
     const old = node.entry;
     this.invalidate();
-    if (old) this.#all.delete(old);
+    if (old) {
+      this.#all.delete(old);
+      this.#targets.remove(old);
+    }
     node.entry = entry;
     this.#all.add(entry);
+    this.#targets.add(entry);
     return old;
   }
 
@@ -153,6 +176,7 @@ export class RefRegistry {
     };
     walk(this.#root, 0);
     this.#all.delete(entry);
+    this.#targets.remove(entry);
   }
 
   /**
