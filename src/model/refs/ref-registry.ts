@@ -64,7 +64,7 @@ const MAX_HOPS = 64;
 export class RefRegistry {
   readonly #root: Node = { children: new Map(), entry: null };
   readonly #all = new Set<AnyRef>();
-  readonly #targets = new RefTargetIndex();
+  readonly #targets = new RefTargetIndex<AnyRef>();
   /** Resolutions by path that went through no ref list (those depend on ids), dropped whenever a ref changes. */
   readonly #cache = new Map<string, Resolved>();
   #throughList = false;

@@ -6,26 +6,28 @@
  * ancestors and its subtree instead of every entry: the cost of an event
  * follows the refs it can reach, not the number of refs the model has.
  */
-import type { AnyRef } from './ref-registry.ts';
 
-interface TargetNode {
-  readonly children: Map<string, TargetNode>;
+/** What the index reads of a ref (`kind: 'ref'`) or a ref list (`kind: 'list'`, registry.ts's entries). */
+export type Listening = { readonly kind: 'ref'; readonly to: readonly string[] } | { readonly kind: 'list'; readonly to: readonly string[]; readonly ids: readonly string[] };
+
+interface TargetNode<T> {
+  readonly children: Map<string, TargetNode<T>>;
   /** The entries listening at exactly this node's path. */
-  readonly entries: Set<AnyRef>;
+  readonly entries: Set<T>;
 }
 
-function node(): TargetNode {
+function node<T>(): TargetNode<T> {
   return { children: new Map(), entries: new Set() };
 }
 
 /** The paths an entry listens to: its target, and for a ref list its ids too. */
-export function listenedPaths(entry: AnyRef): ReadonlyArray<readonly string[]> {
+export function listenedPaths(entry: Listening): ReadonlyArray<readonly string[]> {
   return entry.kind === 'ref' ? [entry.to] : [entry.to, entry.ids];
 }
 
 /** Refs and ref lists by the paths they listen to, remembering the order they were added in. */
-export class RefTargetIndex {
-  readonly #root: TargetNode = node();
+export class RefTargetIndex<AnyRef extends Listening = Listening> {
+  readonly #root: TargetNode<AnyRef> = node();
   /** When each entry was (last) added: `related` returns entries in this order. */
   readonly #order = new Map<AnyRef, number>();
   #next = 0;
@@ -62,7 +64,7 @@ export class RefTargetIndex {
    */
   related(segments: readonly string[]): AnyRef[] {
     const found = new Set<AnyRef>();
-    let at: TargetNode | undefined = this.#root;
+    let at: TargetNode<AnyRef> | undefined = this.#root;
     for (let i = 0; at !== undefined && i < segments.length; i++) {
       for (const entry of at.entries) found.add(entry);
       at = at.children.get(segments[i] as string);
@@ -84,7 +86,7 @@ export class RefTargetIndex {
   }
 
   #delete(entry: AnyRef, path: readonly string[]): void {
-    const walk = (at: TargetNode, i: number): void => {
+    const walk = (at: TargetNode<AnyRef>, i: number): void => {
       if (i === path.length) {
         at.entries.delete(entry);
         return;
@@ -100,7 +102,7 @@ export class RefTargetIndex {
 }
 
 /** Adds every entry at or below a node. */
-function collect(at: TargetNode, found: Set<AnyRef>): void {
+function collect<T>(at: TargetNode<T>, found: Set<T>): void {
   for (const entry of at.entries) found.add(entry);
   for (const child of at.children.values()) collect(child, found);
 }

@@ -15,7 +15,7 @@ const froms = (entries: readonly AnyRef[]): string[] => entries.map((entry) => e
 
 describe('RefTargetIndex', () => {
   it('returns the entries listening at a path, above it and below it, in the order added, and no others', () => {
-    const index = new RefTargetIndex();
+    const index = new RefTargetIndex<AnyRef>();
     const entries = [
       ref('_page.title', 'todos.a.title'),
       ref('_page.other', 'todos.b'),
@@ -34,7 +34,7 @@ describe('RefTargetIndex', () => {
   });
 
   it('keeps a ref list under its collection and its ids path, and returns it once', () => {
-    const index = new RefTargetIndex();
+    const index = new RefTargetIndex<AnyRef>();
     const items = list('_page.list', 'todos', '_page.ids');
     index.add(ref('_page.first', '_page.ids.0'));
     index.add(items);
@@ -45,7 +45,7 @@ describe('RefTargetIndex', () => {
   });
 
   it('forgets a removed entry, and puts one added again after the others', () => {
-    const index = new RefTargetIndex();
+    const index = new RefTargetIndex<AnyRef>();
     const [a, b, c] = [ref('_page.a', 'todos.a'), ref('_page.b', 'todos.a.title'), ref('_page.c', 'todos')];
     for (const entry of [a, b, c]) index.add(entry);
     expect(index.remove(b)).toBe(true);
@@ -57,7 +57,7 @@ describe('RefTargetIndex', () => {
   });
 
   it('moves an entry to another path, keeping its place in the order', () => {
-    const index = new RefTargetIndex();
+    const index = new RefTargetIndex<AnyRef>();
     const [a, b] = [ref('_page.a', 'todos.a.tags.0'), ref('_page.b', 'todos.a.tags')];
     index.add(a);
     index.add(b);
