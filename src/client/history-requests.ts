@@ -26,7 +26,7 @@ const pathOf = (collection: string, id: string): string => `${collection}.${id}`
 
 async function ask(model: Model, collection: string, id: string, checkpoint: number): Promise<Record<string, unknown>> {
   const sync = model.store.sync;
-  if (!sync?.requestHistory) throw new Error('yracer loadHistory: this model has no server connection to ask (in-process code uses server.history())');
+  if (!sync?.requestHistory) throw new Error('yracer loadHistory: this model has no server to ask (a local model: createModel() without a url)');
   const json = await sync.requestHistory({ collection, id }, checkpoint);
   return JSON.parse(json) as Record<string, unknown>;
 }

@@ -24,19 +24,29 @@ export interface HistoryHost {
   reportError(report: ErrorReport): void;
 }
 
+/**
+ * The JSON of a history answer: `{ checkpoints }` for checkpoint 0, else
+ * `{ value }` at that checkpoint (what `history-result` carries and the
+ * client's `loadHistory` / `loadSnapshot` read). Rejects with a
+ * `HistoryError` (`history-off` when `history` is null, `forbidden`,
+ * `bad-checkpoint`) or a storage error.
+ */
+export async function historyAnswer(history: DocumentHistory | null, collection: string, id: string, checkpoint: number, session: Session | undefined): Promise<string> {
+  if (!history) throw new HistoryError(ErrorCode.HistoryOff, 'this server keeps no document history (createServer({ history }))');
+  return checkpoint === 0
+    ? JSON.stringify({ checkpoints: await history.list(collection, id, session) })
+    : JSON.stringify({ value: await history.snapshotAt(collection, id, checkpoint, session) });
+}
+
 /** Answers one `history` request; never rejects. */
 export async function answerHistory(host: HistoryHost, message: HistoryMessage): Promise<void> {
   const { request, doc, checkpoint } = message;
   const refuse = (code: string, text: string): void => host.reportError({ request, doc, code, message: text });
   const key = parseDocName(doc);
   if (!key) return refuse(ErrorCode.BadDocName, `"${doc}" is not collection/docId`);
-  if (!host.history) return refuse(ErrorCode.HistoryOff, 'this server keeps no document history (createServer({ history }))');
   let json: string;
   try {
-    json =
-      checkpoint === 0
-        ? JSON.stringify({ checkpoints: await host.history.list(key.collection, key.id, host.session) })
-        : JSON.stringify({ value: await host.history.snapshotAt(key.collection, key.id, checkpoint, host.session) });
+    json = await historyAnswer(host.history, key.collection, key.id, checkpoint, host.session);
   } catch (error) {
     if (error instanceof HistoryError) return refuse(error.code, error.message);
     return refuse(ErrorCode.StorageFailed, `reading the history failed: ${String(error)}`);

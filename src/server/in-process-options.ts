@@ -2,6 +2,7 @@
  * `InProcessOptions`: what an in-process model's sync port
  * (`InProcessSync`) needs from its server.
  */
+import type { DocumentHistory } from './document-history.ts';
 import type { LiveQueries } from './live-queries.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { ServerLog } from './server-log.ts';
@@ -22,4 +23,6 @@ export interface InProcessOptions {
   readonly fetchOnly?: boolean;
   /** With a session: most live queries the model may hold at once (the server's `maxQueries`); no limit when absent. */
   readonly maxQueries?: number;
+  /** The server's document history (null or absent when off): `loadHistory` / `loadSnapshot` ask it directly. */
+  readonly history?: DocumentHistory | null;
 }

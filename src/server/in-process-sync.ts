@@ -29,6 +29,7 @@ import { readPayload } from '../protocol/sync-payload.ts';
 import { ReadGate } from './read-gate.ts';
 import type { Room } from './room.ts';
 import type { RoomPeer } from './room-peer.ts';
+import { historyAnswer } from './connection-history.ts';
 import { InProcessConnection } from './in-process-connection.ts';
 import { InProcessPresences } from './in-process-presence.ts';
 import { openInProcessQuery } from './in-process-query.ts';
@@ -102,6 +103,16 @@ export class InProcessSync implements SyncPort, RoomPeer {
       roomOf: (name) => this.#holds.roomOf(name),
       closed: () => this.#closed,
     });
+  }
+
+  /**
+   * A document's history, from the server's directly (`loadHistory`,
+   * `loadSnapshot`, `useHistory`): checked by the read rule when the model
+   * acts for a session, trusted otherwise.
+   */
+  requestHistory(ref: DocRef, checkpoint: number): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('yracer: the model is closed'));
+    return historyAnswer(this.#options.history ?? null, ref.collection, ref.id, checkpoint, this.session);
   }
 
   /** The session the model acts for (undefined: a trusted model; its writes are the server's own). */

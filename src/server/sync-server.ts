@@ -190,6 +190,7 @@ export class SyncServer {
       onClose: () => this.#models.delete(model),
       ...(session ? { guard: { session, access: this.#access }, maxQueries: this.options.maxQueries } : {}),
       fetchOnly: options.fetchOnly ?? false,
+      history: this.#history,
     });
     this.#models.add(model);
     return model;

@@ -97,7 +97,7 @@ describe('history requests', () => {
     const off = resources.server(await startServer());
     const plain = resources.model(client(off.url));
     await expect(loadHistory(plain, 'todos', 'a1')).rejects.toMatchObject({ code: 'history-off' });
-    await expect(loadHistory(resources.model(createModel()), 'todos', 'a1')).rejects.toThrow('this model has no server connection');
+    await expect(loadHistory(resources.model(createModel()), 'todos', 'a1')).rejects.toThrow('this model has no server to ask');
   });
 
   it('sends a request made before the connection opened once it opens, and again after a dropped socket', async () => {

@@ -133,8 +133,7 @@ export interface SyncPort {
    * Asks the server for a document's history (docs/history.md): its
    * checkpoints (`checkpoint` 0) or its value at one, as the answer's JSON
    * text; rejects with the server's error (`forbidden`, `bad-checkpoint`,
-   * `history-off`). Absent on ports that cannot ask (in-process models:
-   * use `server.history()`).
+   * `history-off`). Both the client's and in-process models' ports have it.
    */
   requestHistory?(ref: DocRef, checkpoint: number): Promise<string>;
   /** Resolves once every local change is stored by the server (rejects if one was refused). */
