@@ -9,7 +9,9 @@ import { onLocalUpdates } from '../model/documents/local-updates.ts';
 import { LOAD_ORIGIN } from '../model/documents/model-store.ts';
 import { docName } from '../protocol/doc-name.ts';
 import { TAB_ORIGIN } from './offline-cache.ts';
+import type { PendingSpan } from './pending-writes.ts';
 import { REMOTE_ORIGIN } from './server-state.ts';
+import { transactionSpan } from './transaction-span.ts';
 
 /** The state vector of an empty document. */
 const EMPTY_STATE_VECTOR = new Uint8Array([0]);
@@ -41,15 +43,19 @@ export class AttachedDocs {
     return this.#entries.get(name);
   }
 
-  /** Attaches a document: each local update (not one from the server, storage or another tab) is counted, then handed to `onLocal`. */
-  attach(entry: DocEntry, onLocal: (name: string, update: Uint8Array) => void): void {
+  /**
+   * Attaches a document: each local update (not one from the server, storage
+   * or another tab) is counted, then handed to `onLocal` with its span (read
+   * from its transaction: `transactionSpan`; null when Yjs gave none).
+   */
+  attach(entry: DocEntry, onLocal: (name: string, update: Uint8Array, span: PendingSpan | null) => void): void {
     const name = docName(entry.collection, entry.id);
     this.#entries.set(name, entry);
     const ydoc = entry.ydoc;
-    const stop = onLocalUpdates(ydoc, SYNC_ORIGINS, (update) => {
+    const stop = onLocalUpdates(ydoc, SYNC_ORIGINS, (update, _origin, transaction) => {
       if (this.#closed()) return;
       this.#writes.set(ydoc, (this.#writes.get(ydoc) ?? 0) + 1);
-      onLocal(name, update);
+      onLocal(name, update, transaction ? transactionSpan(transaction) : null);
     });
     this.#handlers.set(entry, stop);
   }

@@ -17,6 +17,8 @@ interface Pending {
   readonly callbacks: WriteCallback[];
   /** The update was made on (or read from) the document the client holds. */
   readonly fromDoc: boolean;
+  /** Where the update lies, when its maker knew (`transactionSpan`); null: read from the update when needed. */
+  readonly span: PendingSpan | null;
 }
 
 /** Hears every pending update come and go (the offline store keeps them across reloads). */
@@ -33,13 +35,17 @@ export interface PendingSpan {
   readonly to: ReadonlyMap<number, number>;
 }
 
-/** The span of pending updates, or null when one is not a Yjs update (then they are merged, and the server says what is wrong). */
+/**
+ * The span of pending updates, or null when one is not a Yjs update (then
+ * they are merged, and the server says what is wrong). Only updates whose
+ * span is not known yet are decoded (a local write's is: `transactionSpan`).
+ */
 function spanOf(entries: readonly Pending[]): PendingSpan | null {
   const from = new Map<number, number>();
   const to = new Map<number, number>();
   try {
-    for (const { update } of entries) {
-      const meta = Y.parseUpdateMeta(update);
+    for (const { update, span } of entries) {
+      const meta = span ?? Y.parseUpdateMeta(update);
       for (const [client, clock] of meta.from) from.set(client, Math.min(from.get(client) ?? clock, clock));
       for (const [client, clock] of meta.to) to.set(client, Math.max(to.get(client) ?? clock, clock));
     }
@@ -95,10 +101,12 @@ export class PendingWrites {
    * Records a local update of a document; returns its sequence number.
    * `fromDoc`: the update was made on (or read from) the document the client
    * holds, so a resend can encode it from the document (see `rebase`).
+   * `span`: where the update lies, when known (`transactionSpan`; it must be
+   * what `Y.parseUpdateMeta(update)` gives), so a resend need not decode it.
    */
-  add(doc: string, update: Uint8Array, fromDoc = true): number {
+  add(doc: string, update: Uint8Array, fromDoc = true, span: PendingSpan | null = null): number {
     const seq = ++this.#seq;
-    this.#track(doc, seq, { doc, update, callbacks: [], fromDoc });
+    this.#track(doc, seq, { doc, update, callbacks: [], fromDoc, span });
     this.observer?.added(doc, seq, update);
     return seq;
   }
@@ -178,7 +186,8 @@ export class PendingWrites {
     const rebased = groups.map((group, i) => {
       const seq = ++this.#seq;
       const update = updates[i] as Uint8Array;
-      this.#track(doc, seq, { doc, update, callbacks: group.flatMap((p) => p.callbacks), fromDoc: group.every((p) => p.fromDoc) });
+      // Its span is read from it if a later resend needs it.
+      this.#track(doc, seq, { doc, update, callbacks: group.flatMap((p) => p.callbacks), fromDoc: group.every((p) => p.fromDoc), span: null });
       this.observer?.added(doc, seq, update);
       return { seq, update };
     });

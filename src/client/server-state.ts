@@ -53,8 +53,11 @@ export function missingOnServer(ydoc: Y.Doc, stateVector: Uint8Array): Uint8Arra
  * Null when the document does not hold them all (then they are merged).
  */
 export function pendingFromDoc(ydoc: Y.Doc, span: PendingSpan): Uint8Array | null {
-  for (const [client, end] of span.to) if (Y.getState(ydoc.store, client) < end) return null;
-  const vector = Y.decodeStateVector(Y.encodeStateVector(ydoc));
+  const store = ydoc.store;
+  for (const [client, end] of span.to) if (Y.getState(store, client) < end) return null;
+  // The document's state vector (read from its store: no encoding and decoding it), lowered to where the pending updates start.
+  const vector = new Map<number, number>();
+  for (const client of store.clients.keys()) vector.set(client, Y.getState(store, client));
   for (const [client, start] of span.from) vector.set(client, Math.min(vector.get(client) ?? start, start));
   return Y.encodeStateAsUpdate(ydoc, Y.encodeStateVector(vector));
 }

@@ -40,7 +40,7 @@ import { ConnectionEvents } from './connection-events.ts';
 import { DocumentHolds } from './document-holds.ts';
 import { DocumentResets } from './document-resets.ts';
 import { OfflineCache } from './offline-cache.ts';
-import { PendingWrites } from './pending-writes.ts';
+import { PendingWrites, type PendingSpan } from './pending-writes.ts';
 import { SocketConnection } from './socket-connection.ts';
 import { SubscribeBatch } from './subscribe-batch.ts';
 import type { SyncClientOptions } from './sync-client-options.ts';
@@ -175,11 +175,11 @@ export class SyncClient implements SyncPort {
   }
 
   attach(entry: DocEntry): void {
-    this.#docs.attach(entry, (name, update) => {
+    this.#docs.attach(entry, (name, update, span) => {
       // Being reset: it builds on a refused write, so it fails with it (see DocumentResets).
-      if (this.#resets.has(name)) return void this.#pending.add(name, update);
+      if (this.#resets.has(name)) return void this.#pending.add(name, update, true, span);
       this.#offline?.recordLocal(name, update);
-      this.#sendTracked(name, update);
+      this.#sendTracked(name, update, true, span);
     });
   }
 
@@ -187,9 +187,9 @@ export class SyncClient implements SyncPort {
     this.#docs.detach(entry);
   }
 
-  /** Records a local update as pending and sends it (`fromDoc`: it is in the document this client holds). */
-  #sendTracked(name: string, update: Uint8Array, fromDoc = true): void {
-    this.#writer.send(name, this.#pending.add(name, update, fromDoc), update);
+  /** Records a local update as pending and sends it (`fromDoc`: it is in the document this client holds; `span`: where it lies, when known). */
+  #sendTracked(name: string, update: Uint8Array, fromDoc = true, span: PendingSpan | null = null): void {
+    this.#writer.send(name, this.#pending.add(name, update, fromDoc, span), update);
   }
 
   /** Sends a frame after the subscribe requests made before it (they are batched until the end of the turn). */

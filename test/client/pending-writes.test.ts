@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { PendingWrites } from '../../src/client/pending-writes.ts';
+import { PendingWrites, type PendingSpan } from '../../src/client/pending-writes.ts';
 
 /** Lets queued microtasks (callbacks) run. */
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -222,6 +222,27 @@ describe('PendingWrites rebase', () => {
     });
     expect(asked).toBe(1);
     expect(valueOf((rebased as { update: Uint8Array }).update)).toEqual(doc.getMap('data').toJSON());
+  });
+
+  it('takes the spans given with the updates instead of decoding them (a reconnect reads none of them)', () => {
+    const pending = new PendingWrites();
+    // Not Yjs updates: decoding them would fail, and the resend would be merged instead.
+    pending.add('items/x', new Uint8Array([255, 255]), true, { from: new Map([[7, 0]]), to: new Map([[7, 1]]) });
+    pending.add('items/x', new Uint8Array([255, 254]), true, { from: new Map([[7, 1], [9, 4]]), to: new Map([[7, 3], [9, 5]]) });
+    const encoded = new Uint8Array([1, 2, 3]);
+    let asked: PendingSpan | null = null;
+    const [rebased] = pending.rebase('items/x', (span) => ((asked = span), encoded));
+    expect(asked).toEqual({ from: new Map([[7, 0], [9, 4]]), to: new Map([[7, 3], [9, 5]]) });
+    expect(rebased?.update).toBe(encoded);
+  });
+
+  it('reads the span from the updates given none, alongside those given one', () => {
+    const { doc, updates } = writes(4);
+    const pending = new PendingWrites();
+    updates.forEach((u, i) => pending.add('items/x', u, true, i % 2 === 0 ? null : Y.parseUpdateMeta(u)));
+    let asked: PendingSpan | null = null;
+    pending.rebase('items/x', (span) => ((asked = span), Y.encodeStateAsUpdate(doc)));
+    expect(asked).toEqual({ from: new Map([[doc.clientID, 0]]), to: new Map([[doc.clientID, 4]]) });
   });
 
   it('merges instead when one pending update came from elsewhere', () => {

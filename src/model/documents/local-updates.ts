@@ -8,7 +8,9 @@ export const REFUSED_WRITE = 'yracer:refused';
 
 /**
  * Calls `fn` with the update of every transaction on `ydoc` whose origin is
- * not one of `ignored` (the sync layer's own origins: remote and load).
+ * not one of `ignored` (the sync layer's own origins: remote and load), and
+ * with the transaction (called while the document is as that update was
+ * encoded; Yjs always passes it, undefined only if a caller of `emit` did not).
  * Yjs encodes an update for every transaction while an 'update' listener
  * exists, so the listener is attached only while such a transaction runs:
  * updates arriving from elsewhere are not encoded again. Returns the stop
@@ -17,11 +19,11 @@ export const REFUSED_WRITE = 'yracer:refused';
 export function onLocalUpdates(
   ydoc: Y.Doc,
   ignored: readonly unknown[],
-  fn: (update: Uint8Array, origin: unknown) => void,
+  fn: (update: Uint8Array, origin: unknown, transaction: Y.Transaction | undefined) => void,
 ): () => void {
   const onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction | undefined): void => {
     // A write the schema refused is undone by replacing the document: never sent.
-    if (!ignored.includes(origin) && tr?.meta.get(REFUSED_WRITE) !== true) fn(update, origin);
+    if (!ignored.includes(origin) && tr?.meta.get(REFUSED_WRITE) !== true) fn(update, origin, tr);
   };
   let listening = false;
   const onBegin = (tr: Y.Transaction): void => {
