@@ -5,10 +5,9 @@
  * larger than the server takes, and with the sequence numbers merged into a
  * sent update remembered, so that a refusal of it fails them too.
  */
-import { docMessage } from '../protocol/doc-message.ts';
+import { docUpdateFrame } from '../protocol/doc-frame.ts';
 import { ErrorCode } from '../protocol/error-code.ts';
 import type { LimitsMessage } from '../protocol/limits-message.ts';
-import { updatePayload } from '../protocol/sync-payload.ts';
 import { Outbox } from './outbox.ts';
 import { ServerLimits } from './server-limits.ts';
 import { SyncError } from './sync-error.ts';
@@ -64,7 +63,7 @@ export class WriteSender {
   #sendNow(doc: string, seq: number, update: Uint8Array, covers: readonly number[]): void {
     if (this.#host.resetting(doc)) return;
     if (covers.length > 0) this.#covers.set(seq, covers);
-    const frame = docMessage.encode({ doc, seq, payload: updatePayload(this.#host.outgoing(doc, update)) });
+    const frame = docUpdateFrame(doc, seq, this.#host.outgoing(doc, update));
     const max = this.limits.maxFrameBytes;
     if (frame.byteLength > max) {
       // The server would refuse it: refuse it here.

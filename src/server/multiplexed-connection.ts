@@ -4,7 +4,8 @@
  * updates, errors). Bad input gets an `error` message (or, for a frame that
  * cannot be read at all, a close with 4400); nothing of it is stored.
  */
-import { docMessage, type DocMessage } from '../protocol/doc-message.ts';
+import type { DocMessage } from '../protocol/doc-message.ts';
+import { docFrame } from '../protocol/doc-frame.ts';
 import { parseDocName } from '../protocol/doc-name.ts';
 import { CloseCode, ErrorCode } from '../protocol/error-code.ts';
 import { errorMessage } from '../protocol/error-message.ts';
@@ -104,11 +105,11 @@ export class MultiplexedConnection extends Connection {
   }
 
   #sendDoc(room: Room, payload: Uint8Array): void {
-    // A broadcast hands every peer the same payload: encode its frame once.
+    // A broadcast hands every peer the same payload: encode its frame once (kept only when another peer may take it).
     let frame = frames.get(payload);
     if (!frame || frame.doc !== room.name) {
-      frame = { doc: room.name, bytes: docMessage.encode({ doc: room.name, seq: 0, payload }) };
-      frames.set(payload, frame);
+      frame = { doc: room.name, bytes: docFrame(room.name, 0, payload) };
+      if (room.peers.size > 2) frames.set(payload, frame);
     }
     this.send(frame.bytes);
   }

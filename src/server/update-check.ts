@@ -47,6 +47,9 @@ interface TypePlace {
   readonly depth: number;
 }
 
+/** Where an item goes: the item itself, or the neighbour whose parent and key it takes (both are `Y.Item` fields). */
+type Where = Pick<Y.Item, 'parent' | 'parentSub'>;
+
 const structure = (message: string): UpdateProblem => ({ kind: 'structure', message });
 const content = (message: string): UpdateProblem => ({ kind: 'content', message });
 
@@ -111,10 +114,12 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array, options: { readonl
    * carries neither: Yjs takes them from the neighbour when it integrates the
    * item, and collects the item when that neighbour is gone (null here).
    */
-  const resolved = new Map<Y.Item, { readonly parent: unknown; readonly sub: string | null } | null>();
-  const effective = (item: Y.Item): { readonly parent: unknown; readonly sub: string | null } | null => {
+  const resolved = new Map<Y.Item, Where | null>();
+  const effective = (item: Y.Item): Where | null => {
+    // Most items carry their parent (a map entry, the first item of a list): no walk, nothing to remember.
+    if (item.parent !== null) return item;
     const chain = new Set<Y.Item>();
-    let result: { readonly parent: unknown; readonly sub: string | null } | null = null;
+    let result: Where | null = null;
     for (let at: Y.Item | undefined = item; at !== undefined; ) {
       const known = resolved.get(at);
       if (known !== undefined) {
@@ -122,7 +127,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array, options: { readonl
         break;
       }
       if (at.parent !== null) {
-        result = { parent: at.parent, sub: at.parentSub };
+        result = at;
         break;
       }
       if (chain.has(at)) break; // neighbours naming each other: nothing to integrate it into
@@ -137,7 +142,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array, options: { readonl
   const parentOf = (item: Y.Item): Y.Item | TypePlace | string | null => {
     const where = effective(item);
     if (where === null) return null;
-    const parent = where.parent;
+    const parent: unknown = where.parent;
     if (typeof parent === 'string') return rootNamed(parent);
     if (parent instanceof Y.ID) return itemAt(parent) ?? 'the update names a parent the server no longer has (deleted and collected)';
     if (parent instanceof Y.AbstractType) return parent._item ?? (doc.share.get(DATA_ROOT) === parent ? rootNamed(DATA_ROOT) : options.metaRoot === true && doc.share.get(META_ROOT) === parent ? rootNamed(META_ROOT) : 'the update writes to a root type other than "data"');
@@ -190,7 +195,7 @@ export function updateProblem(doc: Y.Doc, update: Uint8Array, options: { readonl
       const place = up instanceof Y.Item ? placeOf(up) : up;
       if (place === null) continue;
       if (typeof place === 'string') return content(place);
-      const problem = itemContentProblem(item, place.kind, place.depth + 1, effective(item)?.sub ?? null);
+      const problem = itemContentProblem(item, place.kind, place.depth + 1, effective(item)?.parentSub ?? null);
       if (problem) return content(problem);
     }
   }

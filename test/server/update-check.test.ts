@@ -108,6 +108,30 @@ describe('updateProblem', () => {
     expect(updateProblem(server, Y.encodeStateAsUpdate(client, before))).toMatchObject({ kind: 'content', message: expect.stringMatching(/BigInt/) });
   });
 
+  it('refuses a keyed entry in an array, whether the entry names its parent or takes it from the entry it replaces', () => {
+    const client = new Y.Doc();
+    const list = new Y.Array<unknown>();
+    client.getMap('data').set('list', list);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, stateOf(client));
+    // A crafted write: a map entry put into the array (Y.Map's set works on any shared type).
+    const keyedSet = (value: number): Uint8Array => {
+      const before = Y.encodeStateVector(client);
+      Y.Map.prototype.set.call(list as unknown as Y.Map<unknown>, 'k', value);
+      return Y.encodeStateAsUpdate(client, before);
+    };
+    const first = keyedSet(1);
+    expect(updateProblem(server, first)).toEqual({ kind: 'content', message: 'the update puts a keyed entry into an array' });
+    // Let it in unchecked: the next write to the key carries no parent, only the entry it replaces.
+    Y.applyUpdate(server, first);
+    expect(updateProblem(server, keyedSet(2))).toEqual({ kind: 'content', message: 'the update puts a keyed entry into an array' });
+  });
+
+  it('refuses an entry without a key in the data map', () => {
+    const update = made((doc) => doc.getArray('data').push([1]));
+    expect(updateProblem(new Y.Doc(), update)).toEqual({ kind: 'content', message: 'the update puts an entry without a key into a map' });
+  });
+
   it('reports updates it cannot integrate as structure problems', () => {
     expect(updateProblem(new Y.Doc(), Uint8Array.from([1, 2, 3, 255]))?.kind).toBe('structure');
     const client = new Y.Doc();
