@@ -181,7 +181,7 @@ export abstract class ModelBase implements WriteScope {
     }
     if (typeof listener !== 'function') throw new TypeError('yracer on(): the listener must be a function');
     const full = this.path(pattern);
-    const segments = splitPath(full);
+    const segments = racerRest(splitPath(full));
     const problem = patternProblem(segments);
     if (problem) throw new Error(`yracer on('${type}', '${full}'): invalid pattern: ${problem}`);
     if (type === 'conflict') this.store.conflicts.on(segments, listener as ConflictListener);
@@ -208,4 +208,11 @@ export abstract class ModelBase implements WriteScope {
     }
     return [collection, id];
   }
+}
+
+/** Racer's `list**` (a last segment ending in `**`) is `list.**`: the path itself and everything below. */
+function racerRest(segments: string[]): string[] {
+  const last = segments[segments.length - 1];
+  if (last === undefined || last.length <= 2 || !last.endsWith('**')) return segments;
+  return [...segments.slice(0, -1), last.slice(0, -2), '**'];
 }

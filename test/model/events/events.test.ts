@@ -42,6 +42,17 @@ describe('event patterns', () => {
     ]);
   });
 
+  it('reads Racer\'s list** (no dot before **) as list.**', () => {
+    const model = createModel();
+    const heard = hear(model, 'todos.a**');
+    model.set('todos.a', { title: 'Milk' });
+    model.set('todos.ab', { title: 'x' });
+    expect(heard).toEqual([
+      ['todos.a', ['']],
+      ['todos.a.title', ['title']],
+    ]);
+  });
+
   it('captures * segments and the ** rest together', () => {
     const model = todoModel();
     const heard = hear(model, 'todos.*.**');
