@@ -127,9 +127,11 @@ export function transactionEvents(
       const now = p.changed.type._map.get(p.key);
       // A concurrent write that lost (integrated and deleted at once) leaves the same item in place.
       if (p.before !== null && now === p.before && !now.deleted) continue;
-      const value = cache.value(mapGet(p.changed.type, p.key));
+      const raw = mapGet(p.changed.type, p.key);
+      const value = cache.value(raw);
       if (value === undefined && p.previous === undefined) continue;
       events.push({ event: { type: 'change', path, value, previous: p.previous, passed, remote }, segments: modelSegments });
+      if (p.previous === undefined) pushCreatedChain(events, raw, modelSegments, tr, cache, passed, remote);
     } else if (p.kind === 'self') {
       const value = cache.read(p.changed.type);
       // Formatting applied by a rich-text editor changes no value.
@@ -143,6 +145,37 @@ export function transactionEvents(
   }
   if (existence && !existence.created) events.push(existenceEvent());
   return { changed: true, events };
+}
+
+/**
+ * A write under missing objects (`set('todos.a.x.y', 1)` without `x`)
+ * creates a chain of one-key maps; Yjs reports it at the top of the chain
+ * only. Each link made in this transaction is reported as well, down to the
+ * value written, so a listener at the path written hears it (`todos.*.x.y`),
+ * locally and remotely alike. An object set with several keys is not
+ * expanded: it was written where it is reported.
+ */
+function pushCreatedChain(events: Emitted[], raw: unknown, segments: readonly string[], tr: Y.Transaction, cache: SnapshotCache, passed: Passed, remote: boolean): void {
+  let node = raw;
+  let at = segments;
+  for (let depth = 0; depth < 64 && node instanceof Y.Map && !isCounter(node as YType) && createdIn(node as YType, tr); depth++) {
+    let only: string | null = null;
+    for (const [key, item] of (node as YType)._map) {
+      if (item.deleted) continue;
+      if (only !== null) return;
+      only = key;
+    }
+    if (only === null) return;
+    node = mapGet(node as YType, only);
+    at = [...at, only];
+    events.push({ event: { type: 'change', path: at.join('.'), value: cache.value(node), previous: undefined, passed, remote }, segments: at });
+  }
+}
+
+/** True when the type was made in this transaction (it did not exist before it). */
+function createdIn(type: YType, tr: Y.Transaction): boolean {
+  const item = type._item;
+  return item !== null && item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
 }
 
 function compareSegments(a: readonly string[], b: readonly string[]): number {

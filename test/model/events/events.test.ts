@@ -25,6 +25,20 @@ describe('event patterns', () => {
     expect(heard).toEqual([['todos.a.title', ['a']]]);
   });
 
+  it('hears a write under missing objects at the path written, in a local document and in _page alike', () => {
+    const model = todoModel();
+    const heard = hear(model, 'todos.*.stats.views.total');
+    const page = hear(model, '_page.colors.*');
+    model.set('todos.a.stats.views.total', 3);
+    model.set('_page.colors.green', '#0f0');
+    expect(heard).toEqual([['todos.a.stats.views.total', ['a']]]);
+    expect(page).toEqual([['_page.colors.green', ['green']]]);
+    // An object with several keys is reported where it was written only.
+    const inside = hear(model, 'todos.a.box.*');
+    model.set('todos.a.box', { x: 1, y: 2 });
+    expect(inside).toEqual([]);
+  });
+
   it('matches the path itself and everything below with a trailing **', () => {
     const model = createModel();
     const heard = hear(model, 'todos.a.**');
@@ -38,6 +52,7 @@ describe('event patterns', () => {
       ['todos.a.title', ['title']], // the document's creation, then the field written
       ['todos.a.title', ['title']],
       ['todos.a.meta', ['meta']],
+      ['todos.a.meta.n', ['meta.n']], // inside the new one-key object
       ['todos.a.meta.n', ['meta.n']],
     ]);
   });

@@ -54,7 +54,7 @@ const cases: readonly Case[] = [
   c('set of a nested object', { meta: { a: 1 } }, (m) => m.set('todos.a.meta', { b: { c: [1, { d: null }] } }),
     change('todos.a.meta', { b: { c: [1, { d: null }] } }, { a: 1 })),
   c('set below missing objects', { title: 'x' }, (m) => m.set('todos.a.meta.deep.x', 1),
-    change('todos.a.meta', { deep: { x: 1 } }, undefined)),
+    change('todos.a.meta', { deep: { x: 1 } }, undefined), change('todos.a.meta.deep', { x: 1 }, undefined), change('todos.a.meta.deep.x', 1, undefined)),
   c('set inside an object in an array', { items: [{ k: 1 }, { k: 2 }] }, (m) => m.set('todos.a.items.1.k', 20),
     change('todos.a.items.1.k', 20, 2)),
   c('del of a field', { title: 'x', done: true }, (m) => m.del('todos.a.done'), change('todos.a.done', undefined, true)),

@@ -45,7 +45,12 @@ describe('increment', () => {
     expect(model.increment('todos.a.stats.views')).toBe(1);
     expect(model.increment('todos.b.n', 4)).toBe(4);
     expect(model.get('todos')).toEqual({ a: { n: 5, stats: { views: 1 } }, b: { n: 4 } });
-    expect(events).toStrictEqual([changed('todos.a.stats', { views: 1 }, undefined), changed('todos.b', { n: 4 }, undefined), changed('todos.b.n', 4, undefined)]);
+    expect(events).toStrictEqual([
+      changed('todos.a.stats', { views: 1 }, undefined),
+      changed('todos.a.stats.views', 1, undefined),
+      changed('todos.b', { n: 4 }, undefined),
+      changed('todos.b.n', 4, undefined),
+    ]);
   });
 
   it('shows the counter as a plain number in every snapshot', () => {

@@ -37,14 +37,14 @@ describe('set', () => {
     expect(events).toEqual([change('todos.a.title', 'x', 'Milk')]);
   });
 
-  it('creates missing parents (arrays before an index) and reports where they were created', () => {
+  it('creates missing parents (arrays before an index) and reports where they were created and, for objects, down to the path written', () => {
     const model = createModel();
     model.set('todos.a', { title: 'Milk' });
     const events = record(model);
     expect(model.set('todos.a.meta.x', 1)).toBeUndefined();
     expect(model.set('todos.a.grid.0.0', 1)).toBeUndefined();
     expect(model.get('todos.a')).toEqual({ title: 'Milk', meta: { x: 1 }, grid: [[1]] });
-    expect(events).toEqual([change('todos.a.meta', { x: 1 }, undefined), change('todos.a.grid', [[1]], undefined)]);
+    expect(events).toEqual([change('todos.a.meta', { x: 1 }, undefined), change('todos.a.meta.x', 1, undefined), change('todos.a.grid', [[1]], undefined)]);
   });
 
   it('replaces an array element in place and reports a change of that element', () => {
@@ -196,7 +196,7 @@ describe('setDiff', () => {
 });
 
 describe('setEach', () => {
-  it('sets each key in one transaction and reports one change per key', () => {
+  it('sets each key in one transaction and reports one change per key (and inside a new one-key object)', () => {
     const model = createModel();
     model.set('todos.a', { x: 0, p: 0 });
     let transactions = 0;
@@ -205,7 +205,7 @@ describe('setEach', () => {
     expect(model.setEach('todos.a', { p: 1, q: { r: 2 } })).toBeUndefined();
     expect(transactions).toBe(1);
     expect(model.get('todos.a')).toEqual({ x: 0, p: 1, q: { r: 2 } });
-    expect(events).toEqual([change('todos.a.p', 1, 0), change('todos.a.q', { r: 2 }, undefined)]);
+    expect(events).toEqual([change('todos.a.p', 1, 0), change('todos.a.q', { r: 2 }, undefined), change('todos.a.q.r', 2, undefined)]);
   });
 
   it('reports the document path, then each key, when it creates the document', () => {
