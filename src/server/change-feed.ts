@@ -82,6 +82,7 @@ export class ChangeFeed {
   /** Queues a batch of change events for recording (in order, after the batches before). */
   record(events: readonly ChangeEvent[]): void {
     if (this.#closed) return;
+    const records: ChangeRecord[] = [];
     for (const event of events) {
       let json: string | null;
       try {
@@ -90,10 +91,9 @@ export class ChangeFeed {
         this.#serverLog('error', `the change of ${event.collection}/${event.id} cannot be recorded (${String(error)})`);
         continue;
       }
-      this.#queue.push({ collection: event.collection, id: event.id, version: event.version, json });
+      records.push({ collection: event.collection, id: event.id, version: event.version, json });
     }
-    // A drain with something queued always awaits its record first, so it never finishes before this assignment.
-    if (this.#recording === null && this.#queue.length > 0) this.#recording = this.#drain();
+    this.#enqueue(records);
   }
 
   /**
@@ -103,10 +103,16 @@ export class ChangeFeed {
    * already has at the same or a later version.
    */
   recordStored(changes: readonly ChangeRecord[]): Promise<void> {
-    if (this.#closed || changes.length === 0) return this.settled();
-    this.#queue.push(...changes);
-    if (this.#recording === null) this.#recording = this.#drain();
+    this.#enqueue(changes);
     return this.settled();
+  }
+
+  /** Queues changes after those queued before, and starts recording them unless a drain is running (it takes them). */
+  #enqueue(changes: readonly ChangeRecord[]): void {
+    if (this.#closed) return;
+    for (const change of changes) this.#queue.push(change);
+    // A drain with something queued always awaits its record first, so it never finishes before this assignment.
+    if (this.#recording === null && this.#queue.length > 0) this.#recording = this.#drain();
   }
 
   /** Resolves once every change queued so far is recorded (or failed to be, which is logged). */

@@ -8,16 +8,15 @@
  * version above 1, so each is migrated now rather than when a client
  * opens it, and closes. Messages go to standard error.
  */
-import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { ServerConfig } from './cli-config.ts';
-import { openStore, type TransferStore } from './cli-transfer.ts';
+import { noDatabase, openStore, type TransferStore } from './cli-transfer.ts';
 import { createServer } from './create-server.ts';
 import { migrateDocuments } from './migrate-documents.ts';
 
 /** Runs `migrate` on the store with the config's schema; resolves to the exit code (0 done, 1 failed, with the reason on `errors`). */
 export async function runMigrate(config: ServerConfig, store: TransferStore, errors: Writable = process.stderr): Promise<number> {
-  if (store.postgres === undefined && store.db !== ':memory:' && !existsSync(store.db)) {
+  if (noDatabase(store)) {
     errors.write(`yracer migrate: no database at ${store.db}\n`);
     return 1;
   }

@@ -33,6 +33,11 @@ export interface TransferStreams {
   readonly errors: Writable;
 }
 
+/** True when the store names a SQLite file that is not there (a command that reads it stops instead of creating it). */
+export function noDatabase(store: TransferStore): boolean {
+  return store.postgres === undefined && store.db !== ':memory:' && !existsSync(store.db);
+}
+
 /** Opens the store a command names (the Postgres driver only when asked for). */
 export async function openStore(store: TransferStore): Promise<Storage> {
   if (store.postgres !== undefined) return (await import('../storage/postgres-storage.ts')).postgresStorage(store.postgres, { schema: store.postgresSchema });
@@ -53,7 +58,7 @@ export async function runTransfer(
   store: TransferStore,
   streams: TransferStreams = { input: process.stdin, output: process.stdout, errors: process.stderr },
 ): Promise<number> {
-  if (command === 'export' && store.postgres === undefined && store.db !== ':memory:' && !existsSync(store.db)) {
+  if (command === 'export' && noDatabase(store)) {
     streams.errors.write(`yracer export: no database at ${store.db}\n`);
     return 1;
   }
